@@ -1,0 +1,165 @@
+package org.civicmail.server;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.imapserver.netty.IMAPServerFactory;
+import org.apache.james.protocols.lib.netty.AbstractConfigurableAsyncServer;
+import org.apache.james.server.core.configuration.Configuration;
+import org.apache.james.smtpserver.netty.SMTPServerFactory;
+import org.apache.james.utils.GuiceProbe;
+import org.apache.james.webadmin.WebAdminServer;
+import org.civicmail.mailbox.AccountClass;
+import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.server.config.CivicMailConfig.Listener;
+import org.civicmail.server.config.JamesConfigRenderer;
+import org.civicmail.server.james.ServicesProbe;
+import org.civicmail.server.tls.SelfSignedTlsCertificate;
+import org.civicmail.server.tls.TlsKeyStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Module;
+import com.google.inject.multibindings.Multibinder;
+import com.google.inject.util.Modules;
+
+/**
+ * The embedded Apache James server with CivicMail's configuration, storage and mail flow.
+ * {@link #start} returns once every listener accepts connections; {@link #close} stops it.
+ */
+public final class CivicMailServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CivicMailServer.class);
+    /** James's administrator: may log in as other users (SASL PLAIN authorization id), used by the webmail. */
+    public static final String ADMIN_USER_LOCAL_PART = "civicmail-admin";
+
+    private final GuiceJamesServer james;
+    private final List<ListenerAddress> listeners;
+
+    private CivicMailServer(GuiceJamesServer james, List<ListenerAddress> listeners) {
+        this.james = james;
+        this.listeners = listeners;
+    }
+
+    /**
+     * @param withListeners false starts storage and services only (no SMTP/IMAP/WebAdmin sockets), for
+     *                      administrative commands run while no server is up
+     */
+    public static CivicMailServer start(CivicMailConfig config, DataDirectory data, boolean withListeners, Module... extra)
+            throws ServerStartException {
+        GuiceJamesServer james = null;
+        try {
+            data.create();
+            TlsKeyStore tls = new TlsKeyStore(data.keys());
+            if (!tls.exists()) {
+                SelfSignedTlsCertificate.writeTo(tls, config.hostname());
+            }
+            JamesConfigRenderer.render(config.confDir().resolve("james"), data.jamesConf(), templateValues(config, data, tls, withListeners));
+            Configuration configuration = Configuration.builder()
+                .workingDirectory(data.james().toFile())
+                .configurationPath(new Configuration.ConfigurationPath(FileSystem.FILE_PROTOCOL_AND_CONF))
+                .build();
+            Module civic = new AbstractModule() {
+                @Override
+                protected void configure() {
+                    bind(CivicMailConfig.class).toInstance(config);
+                    bind(DataDirectory.class).toInstance(data);
+                    Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(ServicesProbe.class);
+                }
+            };
+            james = GuiceJamesServer.forConfiguration(configuration)
+                .combineWith(JamesModules.all())
+                .combineWith(Modules.combine(extra))
+                .combineWith(civic);
+            james.start();
+            List<ListenerAddress> bound = withListeners ? boundListeners(james, config) : List.of();
+            return new CivicMailServer(james, bound);
+        } catch (Throwable e) {
+            if (james != null) {
+                try {
+                    james.stop();
+                } catch (RuntimeException stopFailure) {
+                    e.addSuppressed(stopFailure);
+                }
+            }
+            throw new ServerStartException("CivicMail could not start: " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + t + ")";
+    }
+
+    private static Map<String, String> templateValues(CivicMailConfig config, DataDirectory data, TlsKeyStore tls,
+                                                      boolean withListeners) throws java.io.IOException {
+        Map<String, String> v = new HashMap<>();
+        v.put("bind.host", config.bindHost());
+        v.put("hostname", config.hostname());
+        v.put("smtp.port", String.valueOf(config.port(Listener.SMTP)));
+        v.put("submission.port", String.valueOf(config.port(Listener.SUBMISSION)));
+        v.put("imap.port", String.valueOf(config.port(Listener.IMAP)));
+        v.put("imaps.port", String.valueOf(config.port(Listener.IMAPS)));
+        v.put("webadmin.port", String.valueOf(config.port(Listener.WEBADMIN)));
+        v.put("smtp.enabled", String.valueOf(withListeners));
+        v.put("imap.enabled", String.valueOf(withListeners));
+        v.put("webadmin.enabled", String.valueOf(withListeners));
+        v.put("smtp.max-message-kib", String.valueOf(config.maxMessageKib()));
+        v.put("tls.keystore", "file://" + tls.file().toAbsolutePath());
+        v.put("tls.secret", new String(tls.secret()));
+        v.put("derby.james", data.jamesDerby().toAbsolutePath().toString());
+        v.put("admin.user", ADMIN_USER_LOCAL_PART + "@" + config.domain(AccountClass.OFFICIAL));
+        v.put("relay.gateway.element", config.relayGateway().map(g -> "<gateway>" + g + "</gateway>").orElse(""));
+        for (AccountClass c : AccountClass.values()) {
+            v.put("domain." + c.cliName(), config.domain(c));
+        }
+        return v;
+    }
+
+    private static List<ListenerAddress> boundListeners(GuiceJamesServer james, CivicMailConfig config) {
+        ServicesProbe services = james.getProbe(ServicesProbe.class);
+        List<ListenerAddress> result = new ArrayList<>();
+        // Servers come back in the order of the configuration files: inbound SMTP then submission; IMAP then IMAPS.
+        List<AbstractConfigurableAsyncServer> smtp = services.get(SMTPServerFactory.class).getServers();
+        List<AbstractConfigurableAsyncServer> imap = services.get(IMAPServerFactory.class).getServers();
+        result.add(address("smtp", smtp.get(0)));
+        result.add(address("submission", smtp.get(1)));
+        result.add(address("imap", imap.get(0)));
+        result.add(address("imaps", imap.get(1)));
+        result.add(new ListenerAddress("webadmin", "127.0.0.1", services.get(WebAdminServer.class).getPort().getValue()));
+        return result;
+    }
+
+    private static ListenerAddress address(String name, AbstractConfigurableAsyncServer server) {
+        InetSocketAddress bound = server.getListenAddresses().get(0);
+        return new ListenerAddress(name, bound.getHostString(), bound.getPort());
+    }
+
+    public List<ListenerAddress> listeners() {
+        return List.copyOf(listeners);
+    }
+
+    public ListenerAddress listener(String name) {
+        return listeners.stream().filter(l -> l.name().equals(name)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no listener named " + name + "; have " + listeners));
+    }
+
+    /** One of the server's singletons (James's or CivicMail's). */
+    public <T> T service(Class<T> type) {
+        return james.getProbe(ServicesProbe.class).get(type);
+    }
+
+    @Override
+    public void close() {
+        LOG.info("Stopping CivicMail");
+        james.stop();
+    }
+}

@@ -1,0 +1,60 @@
+package org.civicmail.server;
+
+import org.apache.james.NaiveDelegationStoreModule;
+import org.apache.james.modules.MailboxModule;
+import org.apache.james.modules.MailetProcessingModule;
+import org.apache.james.modules.mailbox.DefaultEventModule;
+import org.apache.james.modules.mailbox.MemoryDeadLetterModule;
+import org.apache.james.modules.protocols.IMAPServerModule;
+import org.apache.james.modules.protocols.ProtocolHandlerModule;
+import org.apache.james.modules.protocols.SMTPServerModule;
+import org.apache.james.modules.server.DataRoutesModules;
+import org.apache.james.modules.server.DefaultProcessorsConfigurationProviderModule;
+import org.apache.james.modules.server.InconsistencyQuotasSolvingRoutesModule;
+import org.apache.james.modules.server.MailboxRoutesModule;
+import org.apache.james.modules.server.NoJwtModule;
+import org.apache.james.modules.server.RawPostDequeueDecoratorModule;
+import org.apache.james.modules.server.ReIndexingModule;
+import org.apache.james.modules.server.TaskManagerModule;
+import org.apache.james.modules.server.WebAdminReIndexingTaskSerializationModule;
+import org.apache.james.modules.server.WebAdminServerModule;
+import org.civicmail.server.james.DerbyJpaModule;
+import org.civicmail.server.james.JpaDataModule;
+import org.civicmail.server.james.JpaMailboxModule;
+import org.civicmail.server.james.PersistentQueueModule;
+
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
+
+/** The James modules CivicMail runs: James's JPA topology on Derby, wired by us (its JPA app jars are not published). */
+final class JamesModules {
+    private JamesModules() {
+    }
+
+    static Module all() {
+        Module protocols = Modules.combine(
+            new IMAPServerModule(),
+            new ProtocolHandlerModule(),
+            new SMTPServerModule(),
+            new WebAdminServerModule(),
+            new DataRoutesModules(),
+            new MailboxRoutesModule(),
+            new InconsistencyQuotasSolvingRoutesModule(),
+            new ReIndexingModule(),
+            new WebAdminReIndexingTaskSerializationModule());
+        Module storage = Modules.combine(
+            new DerbyJpaModule(),
+            new JpaDataModule(),
+            new JpaMailboxModule(),
+            new PersistentQueueModule(),
+            new MailboxModule(),
+            new NaiveDelegationStoreModule(),
+            new DefaultProcessorsConfigurationProviderModule(),
+            new NoJwtModule(),
+            new RawPostDequeueDecoratorModule(),
+            new DefaultEventModule(),
+            new TaskManagerModule(),
+            new MemoryDeadLetterModule());
+        return Modules.combine(new MailetProcessingModule(), storage, protocols);
+    }
+}

@@ -1,0 +1,195 @@
+package org.civicmail.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+import org.civicmail.mailbox.AccountClass;
+
+/**
+ * {@code conf/civicmail.properties}, read once at start into typed, cross-checked values.
+ * Keys are the constants below and are documented in README.md.
+ */
+public final class CivicMailConfig {
+    public static final String FILE_NAME = "civicmail.properties";
+
+    public static final String BIND_HOST = "civicmail.bind.host";
+    public static final String HOSTNAME = "civicmail.hostname";
+    public static final String SMTP_PORT = "civicmail.smtp.port";
+    public static final String SUBMISSION_PORT = "civicmail.submission.port";
+    public static final String IMAP_PORT = "civicmail.imap.port";
+    public static final String IMAPS_PORT = "civicmail.imaps.port";
+    public static final String WEBADMIN_PORT = "civicmail.webadmin.port";
+    public static final String ADMIN_PORT = "civicmail.admin.port";
+    public static final String DOMAIN_PREFIX = "civicmail.domain.";
+    public static final String QUOTA_PREFIX = "civicmail.quota.";
+    public static final String OUTBOUND_ALLOWED = "civicmail.outbound.allowed-classes";
+    public static final String MAX_MESSAGE_KIB = "civicmail.smtp.max-message-kib";
+    /** Optional host:port all outbound mail is handed to (a smarthost); without it, MX lookup. */
+    public static final String RELAY_GATEWAY = "civicmail.relay.gateway";
+
+    private final Path confDir;
+    private final String bindHost;
+    private final String hostname;
+    private final Map<Listener, Integer> ports;
+    private final Map<AccountClass, String> domains;
+    private final Map<AccountClass, Long> quotaBytes;
+    private final Set<AccountClass> outboundAllowed;
+    private final int maxMessageKib;
+    private final Optional<String> relayGateway;
+
+    /** The listeners whose ports come from configuration. */
+    public enum Listener {
+        SMTP(SMTP_PORT), SUBMISSION(SUBMISSION_PORT), IMAP(IMAP_PORT), IMAPS(IMAPS_PORT),
+        WEBADMIN(WEBADMIN_PORT), ADMIN(ADMIN_PORT);
+
+        final String key;
+
+        Listener(String key) {
+            this.key = key;
+        }
+
+        public String displayName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private CivicMailConfig(Path confDir, Properties p) {
+        this.confDir = confDir;
+        this.bindHost = required(p, BIND_HOST);
+        this.hostname = required(p, HOSTNAME);
+        this.ports = new EnumMap<>(Listener.class);
+        for (Listener listener : Listener.values()) {
+            ports.put(listener, port(p, listener.key));
+        }
+        this.domains = new EnumMap<>(AccountClass.class);
+        this.quotaBytes = new EnumMap<>(AccountClass.class);
+        for (AccountClass c : AccountClass.values()) {
+            String domain = required(p, DOMAIN_PREFIX + c.cliName()).toLowerCase(Locale.ROOT);
+            if (domains.containsValue(domain)) {
+                throw new ConfigException(DOMAIN_PREFIX + c.cliName() + " = " + domain
+                    + " is already the domain of another class in " + file() + "; each class needs its own domain");
+            }
+            domains.put(c, domain);
+            quotaBytes.put(c, positiveLong(p, QUOTA_PREFIX + c.cliName() + ".mib") * 1024 * 1024);
+        }
+        this.outboundAllowed = EnumSet.noneOf(AccountClass.class);
+        for (String name : p.getProperty(OUTBOUND_ALLOWED, "").split(",")) {
+            if (!name.isBlank()) {
+                try {
+                    outboundAllowed.add(AccountClass.parse(name));
+                } catch (RuntimeException e) {
+                    throw new ConfigException(OUTBOUND_ALLOWED + " in " + file() + ": " + e.getMessage());
+                }
+            }
+        }
+        this.maxMessageKib = (int) nonNegativeLong(p, MAX_MESSAGE_KIB);
+        this.relayGateway = Optional.ofNullable(p.getProperty(RELAY_GATEWAY)).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    /** Reads {@code confDir/civicmail.properties}, then applies {@code overrides} (used by tests and the CLI). */
+    public static CivicMailConfig load(Path confDir, Map<String, String> overrides) {
+        Path file = confDir.resolve(FILE_NAME);
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file.toAbsolutePath()
+                + " (" + e.getMessage() + "); pass --conf DIR pointing at a directory holding " + FILE_NAME, e);
+        }
+        properties.putAll(overrides);
+        return new CivicMailConfig(confDir.toAbsolutePath(), properties);
+    }
+
+    private String file() {
+        return confDir.resolve(FILE_NAME).toString();
+    }
+
+    private String required(Properties p, String key) {
+        String value = p.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(key + " is missing in " + file() + "; see README.md, Configuration keys");
+        }
+        return value.trim();
+    }
+
+    private int port(Properties p, String key) {
+        long port = nonNegativeLong(p, key);
+        if (port > 65535) {
+            throw new ConfigException(key + " = " + port + " in " + file() + " is not a TCP port; use 0 (any free port) to 65535");
+        }
+        return (int) port;
+    }
+
+    private long positiveLong(Properties p, String key) {
+        long value = nonNegativeLong(p, key);
+        if (value == 0) {
+            throw new ConfigException(key + " in " + file() + " must be greater than 0");
+        }
+        return value;
+    }
+
+    private long nonNegativeLong(Properties p, String key) {
+        String raw = required(p, key);
+        try {
+            long value = Long.parseLong(raw);
+            if (value < 0) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " = '" + raw + "' in " + file() + " is not a whole number >= 0");
+        }
+    }
+
+    public Path confDir() {
+        return confDir;
+    }
+
+    public String bindHost() {
+        return bindHost;
+    }
+
+    public String hostname() {
+        return hostname;
+    }
+
+    public int port(Listener listener) {
+        return ports.get(listener);
+    }
+
+    public String domain(AccountClass accountClass) {
+        return domains.get(accountClass);
+    }
+
+    /** The class whose domain this is, if the domain belongs to the city. */
+    public Optional<AccountClass> classOfDomain(String domain) {
+        String wanted = domain.toLowerCase(Locale.ROOT);
+        return domains.entrySet().stream().filter(e -> e.getValue().equals(wanted)).map(Map.Entry::getKey).findFirst();
+    }
+
+    public long quotaBytes(AccountClass accountClass) {
+        return quotaBytes.get(accountClass);
+    }
+
+    public boolean mayWriteOutside(AccountClass accountClass) {
+        return outboundAllowed.contains(accountClass);
+    }
+
+    public int maxMessageKib() {
+        return maxMessageKib;
+    }
+
+    public Optional<String> relayGateway() {
+        return relayGateway;
+    }
+}
