@@ -1,0 +1,52 @@
+package org.civicmail.ca;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Everything the host gives the CA, checked when built.
+ *
+ * @param dataSource   the host's database (Derby); the CA creates its {@code CA_} tables in it
+ * @param home         directory for the encrypted CA keys and the audit log, e.g. {@code <data>/ca}
+ * @param urls         base URL of the CA's HTTP endpoints, written into certificates
+ * @param keyAlgorithm algorithm of the CA keys and of generated account keys
+ * @param passphrase   protects the CA keys at rest
+ * @param country      ISO country code for subject C and organizationIdentifier (default CN)
+ * @param organization organisation name in the CA certificates' subjects
+ */
+public record CaConfig(DataSource dataSource, Path home, CaUrls urls, KeyAlgorithm keyAlgorithm,
+                       PassphraseSource passphrase, String country, String organization, Clock clock) {
+    public CaConfig {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(urls, "urls");
+        Objects.requireNonNull(passphrase, "passphrase");
+        keyAlgorithm = keyAlgorithm == null ? KeyAlgorithm.EC_P256 : keyAlgorithm;
+        country = country == null ? "CN" : country;
+        organization = organization == null ? "CivicMail City" : organization;
+        clock = clock == null ? Clock.systemUTC() : clock;
+        if (!country.matches("[A-Z]{2}")) {
+            throw new InvalidInputException("country '" + country + "' must be a two-letter ISO 3166 code such as CN");
+        }
+    }
+
+    /** The usual configuration: ECDSA P-256, country CN, passphrase from the environment. */
+    public static CaConfig of(DataSource dataSource, Path home, String baseUrl) {
+        return new CaConfig(dataSource, home, new CaUrls(baseUrl), KeyAlgorithm.EC_P256, PassphraseSource.fromEnvironment(),
+                null, null, null);
+    }
+
+    public CaConfig withPassphrase(PassphraseSource source) {
+        return new CaConfig(dataSource, home, urls, keyAlgorithm, source, country, organization, clock);
+    }
+
+    public CaConfig withKeyAlgorithm(KeyAlgorithm algorithm) {
+        return new CaConfig(dataSource, home, urls, algorithm, passphrase, country, organization, clock);
+    }
+
+    public CaConfig withClock(Clock c) {
+        return new CaConfig(dataSource, home, urls, keyAlgorithm, passphrase, country, organization, c);
+    }
+}

@@ -1,0 +1,49 @@
+package org.civicmail.ca;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * The HTTP URLs written into certificates (CRL distribution point, AIA OCSP and caIssuers) and
+ * served by {@link org.civicmail.ca.http.CaHttpServer}, all under one base URL.
+ */
+public record CaUrls(String base) {
+    public static final String ROOT_DER = "/ca/root.der";
+    public static final String ROOT_PEM = "/ca/root.pem";
+    public static final String ISSUING_DER = "/ca/issuing.der";
+    public static final String ISSUING_PEM = "/ca/issuing.pem";
+    public static final String CHAIN_PEM = "/ca/chain.pem";
+    public static final String CRL = "/crl/issuing.crl";
+    public static final String OCSP = "/ocsp";
+
+    public CaUrls {
+        String b = base == null ? "" : base.trim();
+        while (b.endsWith("/")) {
+            b = b.substring(0, b.length() - 1);
+        }
+        URI uri;
+        try {
+            uri = URI.create(b);
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        if (uri == null || !"http".equals(String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT)) || uri.getHost() == null
+                || uri.getQuery() != null) {
+            throw new InvalidInputException("CA base URL '" + base + "' must be a plain http:// URL such as"
+                    + " http://ca.city.example:8088 (CRL and OCSP URLs in certificates are HTTP, not HTTPS)");
+        }
+        base = b;
+    }
+
+    public String crl() {
+        return base + CRL;
+    }
+
+    public String ocsp() {
+        return base + OCSP;
+    }
+
+    public String caIssuers() {
+        return base + ISSUING_DER;
+    }
+}

@@ -1,0 +1,113 @@
+package org.civicmail.ca.ocsp;
+
+import java.io.IOException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.CertificateStatus;
+import org.bouncycastle.cert.ocsp.OCSPException;
+import org.bouncycastle.cert.ocsp.OCSPReq;
+import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.Req;
+import org.bouncycastle.cert.ocsp.RevokedStatus;
+import org.bouncycastle.cert.ocsp.UnknownStatus;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.civicmail.ca.CaException;
+import org.civicmail.ca.keys.Signer;
+
+/**
+ * RFC 6960 responder for the issuing CA, signing with the delegated OCSP signer. Answers
+ * {@code good} only for serials the CA issued and has not revoked; a serial it never issued, or a
+ * request naming another issuer, gets {@code unknown}. Echoes the nonce. Thread-safe.
+ */
+public final class OcspResponder {
+    public static final Duration NEXT_UPDATE = Duration.ofHours(4);
+
+    private final Supplier<Signer> signer;
+    private final X509CertificateHolder issuingCa;
+    private final Function<java.math.BigInteger, org.civicmail.ca.CertificateStatus> lookup;
+    private final Clock clock;
+    private final DigestCalculatorProvider digests;
+
+    public OcspResponder(Supplier<Signer> signer, X509Certificate issuingCa,
+                         Function<java.math.BigInteger, org.civicmail.ca.CertificateStatus> lookup, Clock clock) {
+        this.signer = signer;
+        this.lookup = lookup;
+        this.clock = clock;
+        try {
+            this.issuingCa = new JcaX509CertificateHolder(issuingCa);
+            this.digests = new JcaDigestCalculatorProviderBuilder().build();
+        } catch (CertificateEncodingException | OperatorCreationException e) {
+            throw new CaException("cannot set up the OCSP responder: " + e.getMessage(), e);
+        }
+    }
+
+    /** Answers a DER OCSPRequest with a DER OCSPResponse (malformedRequest if it cannot be parsed). */
+    public byte[] respond(byte[] request) {
+        OCSPReq req;
+        try {
+            req = new OCSPReq(request);
+            if (req.getRequestList().length == 0) {
+                return status(OCSPRespBuilder.MALFORMED_REQUEST);
+            }
+        } catch (IOException | RuntimeException e) {
+            return status(OCSPRespBuilder.MALFORMED_REQUEST);
+        }
+        try {
+            Signer s = signer.get();
+            X509CertificateHolder signerCert = new JcaX509CertificateHolder(s.certificate());
+            BasicOCSPRespBuilder b = new BasicOCSPRespBuilder(signerCert.getSubjectPublicKeyInfo(),
+                    digests.get(CertificateID.HASH_SHA1));
+            Instant now = clock.instant();
+            Date thisUpdate = Date.from(now);
+            Date nextUpdate = Date.from(now.plus(NEXT_UPDATE));
+            for (Req r : req.getRequestList()) {
+                CertificateID id = r.getCertID();
+                b.addResponse(id, statusOf(id), thisUpdate, nextUpdate, null);
+            }
+            Extension nonce = req.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+            if (nonce != null) {
+                b.setResponseExtensions(new Extensions(nonce));
+            }
+            return new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL,
+                    b.build(s.contentSigner(), new X509CertificateHolder[] {signerCert}, thisUpdate)).getEncoded();
+        } catch (OCSPException | IOException | CertificateEncodingException | OperatorCreationException | RuntimeException e) {
+            return status(OCSPRespBuilder.INTERNAL_ERROR);
+        }
+    }
+
+    private CertificateStatus statusOf(CertificateID id) throws OCSPException {
+        if (!id.matchesIssuer(issuingCa, digests)) {
+            return new UnknownStatus();
+        }
+        org.civicmail.ca.CertificateStatus s = lookup.apply(id.getSerialNumber());
+        return switch (s.state()) {
+            case GOOD -> CertificateStatus.GOOD;
+            case REVOKED -> new RevokedStatus(Date.from(s.revokedAt().orElseThrow()), s.reason().orElseThrow().code());
+            case UNKNOWN -> new UnknownStatus();
+        };
+    }
+
+    private static byte[] status(int code) {
+        try {
+            return new OCSPRespBuilder().build(code, null).getEncoded();
+        } catch (OCSPException | IOException e) {
+            throw new CaException("cannot encode an OCSP error response: " + e.getMessage(), e);
+        }
+    }
+
+}

@@ -1,0 +1,230 @@
+package org.civicmail.ca.profile;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.CertificatePolicies;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.PolicyInformation;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.civicmail.ca.CaException;
+import org.civicmail.ca.CaUrls;
+import org.civicmail.ca.InvalidInputException;
+import org.civicmail.ca.Subject;
+
+/**
+ * Builds the {@link CertificateTemplate} of each profile. Identity comes only from the
+ * {@link Subject} (the account directory) and the CA's own settings, never from a CSR.
+ */
+public final class ProfileFactory {
+    public static final Duration SMIME_VALIDITY = Duration.ofDays(730);
+    public static final Duration TLS_VALIDITY = Duration.ofDays(397);
+    public static final Duration OCSP_SIGNER_VALIDITY = Duration.ofDays(90);
+    public static final Duration ISSUING_CA_VALIDITY = Duration.ofDays(3652);
+    public static final Duration ROOT_CA_VALIDITY = Duration.ofDays(7305);
+    /** Backdating against clock skew of relying parties. */
+    private static final Duration BACKDATE = Duration.ofMinutes(5);
+
+    private final String country;
+    private final String caOrganization;
+    private final CaUrls urls;
+    private final Clock clock;
+
+    public ProfileFactory(String country, String caOrganization, CaUrls urls, Clock clock) {
+        this.country = country;
+        this.caOrganization = caOrganization;
+        this.urls = urls;
+        this.clock = clock;
+    }
+
+    public CertificateTemplate smime(Subject subject, PublicKey key, X509Certificate issuer) {
+        CertProfile profile = smimeProfile(subject);
+        X500NameBuilder dn = new X500NameBuilder(BCStyle.INSTANCE);
+        switch (profile) {
+            case CITIZEN_MAILBOX -> dn.addRDN(BCStyle.CN, subject.emailAddress());
+            case CITIZEN_INDIVIDUAL -> dn.addRDN(BCStyle.CN, subject.personName().orElseThrow());
+            case LEGAL_ENTITY -> {
+                dn.addRDN(BCStyle.C, country);
+                dn.addRDN(BCStyle.O, subject.organizationName().orElseThrow());
+                dn.addRDN(BCStyle.ORGANIZATION_IDENTIFIER, organizationIdentifier(subject.creditCode().orElseThrow()));
+                dn.addRDN(BCStyle.CN, subject.organizationName().orElseThrow());
+            }
+            case OFFICIAL -> {
+                dn.addRDN(BCStyle.C, country);
+                dn.addRDN(BCStyle.O, subject.organizationName().orElseThrow());
+                subject.creditCode().ifPresent(c -> dn.addRDN(BCStyle.ORGANIZATION_IDENTIFIER, organizationIdentifier(c)));
+                dn.addRDN(BCStyle.CN, subject.personName().orElseThrow());
+            }
+            default -> throw new IllegalStateException(profile.name());
+        }
+        boolean rsa = "RSA".equals(key.getAlgorithm());
+        ExtensionsGenerator ext = new ExtensionsGenerator();
+        add(ext, Extension.basicConstraints, true, new BasicConstraints(false));
+        add(ext, Extension.keyUsage, true,
+                new KeyUsage(KeyUsage.digitalSignature | (rsa ? KeyUsage.keyEncipherment : KeyUsage.keyAgreement)));
+        add(ext, Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection));
+        add(ext, Extension.subjectAlternativeName, false,
+                new GeneralNames(new GeneralName(GeneralName.rfc822Name, subject.emailAddress())));
+        add(ext, Extension.certificatePolicies, false, new CertificatePolicies(new PolicyInformation(profile.policy())));
+        addRevocationPointers(ext, issuer);
+        return template(profile, issuer, dn.build(), key, SMIME_VALIDITY, ext, subject.emailAddress(), List.of());
+    }
+
+    public static CertProfile smimeProfile(Subject subject) {
+        return switch (subject.profile()) {
+            case CITIZEN -> subject.personName().isPresent() ? CertProfile.CITIZEN_INDIVIDUAL : CertProfile.CITIZEN_MAILBOX;
+            case LEGAL_ENTITY -> CertProfile.LEGAL_ENTITY;
+            case OFFICIAL -> CertProfile.OFFICIAL;
+        };
+    }
+
+    /** organizationIdentifier as the S/MIME BR format it: scheme NTR, country, hyphen, register number. */
+    public String organizationIdentifier(String creditCode) {
+        return "NTR" + country + "-" + creditCode;
+    }
+
+    public CertificateTemplate tlsServer(List<String> names, PublicKey key, X509Certificate issuer) {
+        if (names.isEmpty()) {
+            throw new InvalidInputException("a TLS server certificate needs at least one DNS name");
+        }
+        List<GeneralName> san = new ArrayList<>();
+        for (String n : names) {
+            san.add(isIpLiteral(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, dnsName(n)));
+        }
+        X500Name dn = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, names.get(0)).build();
+        boolean rsa = "RSA".equals(key.getAlgorithm());
+        ExtensionsGenerator ext = new ExtensionsGenerator();
+        add(ext, Extension.basicConstraints, true, new BasicConstraints(false));
+        add(ext, Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | (rsa ? KeyUsage.keyEncipherment : 0)));
+        add(ext, Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        add(ext, Extension.subjectAlternativeName, false, new GeneralNames(san.toArray(new GeneralName[0])));
+        addRevocationPointers(ext, issuer);
+        return template(CertProfile.TLS_SERVER, issuer, dn, key, TLS_VALIDITY, ext, null, names);
+    }
+
+    public CertificateTemplate ocspSigner(PublicKey key, X509Certificate issuer) {
+        X500Name dn = caName("CivicMail OCSP Responder");
+        ExtensionsGenerator ext = new ExtensionsGenerator();
+        add(ext, Extension.basicConstraints, true, new BasicConstraints(false));
+        add(ext, Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        add(ext, Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
+        add(ext, OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
+        add(ext, Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(subjectKeyId(issuer)));
+        return template(CertProfile.OCSP_SIGNER, issuer, dn, key, OCSP_SIGNER_VALIDITY, ext, null, List.of());
+    }
+
+    public CertificateTemplate issuingCa(PublicKey key, X509Certificate root) {
+        ExtensionsGenerator ext = new ExtensionsGenerator();
+        add(ext, Extension.basicConstraints, true, new BasicConstraints(0));
+        add(ext, Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+        add(ext, Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId(key)));
+        add(ext, Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(subjectKeyId(root)));
+        return template(CertProfile.ISSUING_CA, root, caName("CivicMail Issuing CA 1"), key, ISSUING_CA_VALIDITY, ext, null,
+                List.of());
+    }
+
+    public CertificateTemplate rootCa(PublicKey key) {
+        ExtensionsGenerator ext = new ExtensionsGenerator();
+        add(ext, Extension.basicConstraints, true, new BasicConstraints(true));
+        add(ext, Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        add(ext, Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId(key)));
+        X500Name dn = caName("CivicMail Root CA");
+        Instant from = clock.instant().minus(BACKDATE);
+        return new CertificateTemplate(CertProfile.ROOT_CA, dn, dn, spki(key), from,
+                from.plus(ROOT_CA_VALIDITY).minusSeconds(1), ext.generate(), null, List.of(), null);
+    }
+
+    private X500Name caName(String cn) {
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.C, country).addRDN(BCStyle.O, caOrganization)
+                .addRDN(BCStyle.CN, cn).build();
+    }
+
+    private void addRevocationPointers(ExtensionsGenerator ext, X509Certificate issuer) {
+        add(ext, Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(subjectKeyId(issuer)));
+        GeneralName crl = new GeneralName(GeneralName.uniformResourceIdentifier, urls.crl());
+        add(ext, Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
+                new DistributionPoint(new DistributionPointName(new GeneralNames(crl)), null, null)}));
+        add(ext, Extension.authorityInfoAccess, false, new AuthorityInformationAccess(new AccessDescription[] {
+                new AccessDescription(AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, urls.ocsp())),
+                new AccessDescription(AccessDescription.id_ad_caIssuers,
+                        new GeneralName(GeneralName.uniformResourceIdentifier, urls.caIssuers()))}));
+    }
+
+    private CertificateTemplate template(CertProfile profile, X509Certificate issuer, X500Name dn, PublicKey key,
+                                         Duration validity, ExtensionsGenerator ext, String email, List<String> dns) {
+        Instant from = clock.instant().minus(BACKDATE);
+        return new CertificateTemplate(profile, X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()), dn,
+                spki(key), from, from.plus(validity).minusSeconds(1), ext.generate(), email, dns, subjectKeyId(issuer));
+    }
+
+    private static void add(ExtensionsGenerator ext, org.bouncycastle.asn1.ASN1ObjectIdentifier oid, boolean critical,
+                            org.bouncycastle.asn1.ASN1Encodable value) {
+        try {
+            ext.addExtension(oid, critical, value);
+        } catch (IOException e) {
+            throw new CaException("cannot encode extension " + oid + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static SubjectPublicKeyInfo spki(PublicKey key) {
+        return SubjectPublicKeyInfo.getInstance(key.getEncoded());
+    }
+
+    /** RFC 5280 method 1: SHA-1 of the subjectPublicKey bits. */
+    public static byte[] keyId(PublicKey key) {
+        try {
+            return MessageDigest.getInstance("SHA-1").digest(spki(key).getPublicKeyData().getBytes());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The issuer's subject key identifier, or one computed from its key if it has none. */
+    public static byte[] subjectKeyId(X509Certificate cert) {
+        byte[] ext = cert.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+        if (ext == null) {
+            return keyId(cert.getPublicKey());
+        }
+        return SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(ext).getOctets()).getKeyIdentifier();
+    }
+
+    static boolean isIpLiteral(String n) {
+        return n.matches("[0-9.]+") || n.contains(":");
+    }
+
+    private static String dnsName(String n) {
+        String d = n.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!d.matches("(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
+            throw new InvalidInputException("DNS name '" + n + "' is not a host name (letters, digits, hyphens, dots)");
+        }
+        return d;
+    }
+
+}
