@@ -1,0 +1,70 @@
+package org.civicmail.webmail;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLSocketFactory;
+import org.civicmail.webmail.compose.MailSender;
+import org.civicmail.webmail.config.WebmailConfig;
+import org.civicmail.webmail.imap.ImapConnector;
+import org.civicmail.webmail.signature.CachingRevocationChecker;
+import org.civicmail.webmail.signature.OnlineRevocationChecker;
+import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.webmail.tls.TrustAnchors;
+import org.civicmail.webmail.web.WebmailServer;
+
+/**
+ * Starts the webmail: {@code java -cp ... org.civicmail.webmail.WebmailMain conf/webmail.properties}.
+ * Prints exactly one line {@code webmail HOST:PORT} on stdout when ready; stops cleanly on SIGTERM.
+ * Exit code 2: bad configuration (message on stderr names the key).
+ */
+public final class WebmailMain {
+
+    private WebmailMain() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: WebmailMain <webmail.properties>");
+            System.exit(2);
+        }
+        WebmailConfig config;
+        List<X509Certificate> anchors;
+        try {
+            config = WebmailConfig.load(Path.of(args[0]));
+            anchors = config.trustAnchorPem() == null ? List.of() : TrustAnchors.load(config.trustAnchorPem());
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("webmail: " + args[0] + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        WebmailServer server = create(config, anchors, Clock.systemUTC());
+        int port = server.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            stopped.countDown();
+        }, "webmail-shutdown"));
+        System.out.println("webmail " + config.httpHost() + ":" + port);
+        System.out.flush();
+        stopped.await();
+    }
+
+    /** Wires the server from configuration; used by the main method, tests and the benchmark. */
+    public static WebmailServer create(WebmailConfig config, List<X509Certificate> anchors, Clock clock)
+            throws java.security.GeneralSecurityException {
+        SSLSocketFactory tls = anchors.isEmpty() ? null : TrustAnchors.socketFactory(anchors);
+        RevocationChecker revocation = config.revocationCheck()
+                ? new CachingRevocationChecker(new OnlineRevocationChecker(), Duration.ofMinutes(5), clock)
+                : RevocationChecker.NONE;
+        return create(config, anchors, revocation, tls, clock);
+    }
+
+    public static WebmailServer create(WebmailConfig config, List<X509Certificate> anchors,
+                                       RevocationChecker revocation, SSLSocketFactory tls, Clock clock) {
+        return new WebmailServer(config, anchors, revocation, new ImapConnector(config, tls),
+                new MailSender(config, tls), clock);
+    }
+}

@@ -1,0 +1,182 @@
+package org.civicmail.webmail.compose;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.UploadedFile;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.civicmail.webmail.i18n.UiText;
+import org.civicmail.webmail.imap.ImapConnector;
+import org.civicmail.webmail.render.Attachment;
+import org.civicmail.webmail.render.MessageRenderer;
+import org.civicmail.webmail.render.RenderedMessage;
+import org.civicmail.webmail.web.Http;
+import org.civicmail.webmail.web.WebSession;
+import org.jsoup.Jsoup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Compose, reply, forward, drafts; sending goes through submission so the server can sign. */
+public final class ComposeRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ComposeRoutes.class);
+    static final String DRAFTS = "Drafts";
+    static final String SENT = "Sent";
+
+    private final Http http;
+    private final MailSender sender;
+    private final MessageComposer composer = new MessageComposer();
+    private final MessageRenderer renderer = new MessageRenderer();
+
+    public ComposeRoutes(Http http, MailSender sender) {
+        this.http = http;
+        this.sender = sender;
+    }
+
+    public void register(Javalin app) {
+        app.get("/compose", this::form);
+        app.post("/compose", this::submit);
+    }
+
+    private void show(Context ctx, ComposeForm form) throws MessagingException, IOException {
+        WebSession s = Http.session(ctx);
+        http.render(ctx, "compose.jte", "folders", s.mailbox().folders(s.lang()), "form", form);
+    }
+
+    private MimeMessage original(WebSession s, String folder, long uid) throws MessagingException, IOException {
+        byte[] raw = uid <= 0 || folder == null || folder.isBlank() ? null : s.mailbox().raw(folder, uid);
+        return raw == null ? null : new MimeMessage(ImapConnector.parsingSession(), new ByteArrayInputStream(raw));
+    }
+
+    private void form(Context ctx) throws MessagingException, IOException {
+        WebSession s = Http.session(ctx);
+        String mode = ctx.queryParam("mode");
+        String folder = ctx.queryParam("f");
+        long uid = parseLong(ctx.queryParam("uid"));
+        MimeMessage orig = mode == null ? null : original(s, folder, uid);
+        ComposeForm form = ComposeForm.empty();
+        if (orig != null) {
+            RenderedMessage r = renderer.render(orig, false);
+            String text = r.text() != null ? r.text() : Jsoup.parse(r.html()).wholeText();
+            String subject = orig.getSubject() == null ? "" : orig.getSubject();
+            String id = orig.getMessageID() == null ? "" : orig.getMessageID();
+            String refs = orig.getHeader("References", " ");
+            switch (mode) {
+                case "reply" -> form = new ComposeForm(replyAddress(orig), "", prefixed("Re: ", subject),
+                        "\n\n" + quote(r.date() == null ? "" : r.from() + ":", text), id, refs == null ? "" : refs,
+                        "", 0, null, null);
+                case "forward" -> form = new ComposeForm("", "", prefixed("Fwd: ", subject),
+                        "\n\n---------- Forwarded message ----------\nFrom: " + r.from() + "\nSubject: " + subject
+                                + "\n\n" + text, "", "", folder, uid, null, null);
+                case "draft" -> form = new ComposeForm(r.to(), r.cc(), subject, text, "", "", "", 0, null, null);
+                default -> { }
+            }
+        } else if (ctx.queryParam("to") != null) {
+            form = new ComposeForm(ctx.queryParam("to"), "", "", "", "", "", "", 0, null, null);
+        }
+        show(ctx, form);
+    }
+
+    private void submit(Context ctx) throws MessagingException, IOException {
+        if (!http.checkCsrf(ctx)) {
+            return;
+        }
+        WebSession s = Http.session(ctx);
+        UiText t = UiText.of(s.lang());
+        ComposeForm form = new ComposeForm(param(ctx, "to"), param(ctx, "cc"), param(ctx, "subject"),
+                param(ctx, "body"), param(ctx, "inReplyTo"), param(ctx, "references"), param(ctx, "forwardFolder"),
+                parseLong(ctx.formParam("forwardUid")), null, null);
+        List<MessageComposer.Upload> uploads = new ArrayList<>();
+        for (UploadedFile f : ctx.uploadedFiles("attachments")) {
+            if (f.filename() == null || f.filename().isBlank()) {
+                continue;
+            }
+            try (var in = f.content()) {
+                uploads.add(new MessageComposer.Upload(MessageRenderer.safeFileName(f.filename(), uploads.size()),
+                        f.contentType(), in.readAllBytes()));
+            }
+        }
+        MimeMessage orig = form.forwardUid() > 0 ? original(s, form.forwardFolder(), form.forwardUid()) : null;
+        if (orig != null) {
+            RenderedMessage r = renderer.render(orig, false);
+            for (Attachment a : r.attachments()) {
+                MessageRenderer.Download d = renderer.attachment(orig, a.index());
+                try (var in = d.content()) {
+                    uploads.add(new MessageComposer.Upload(a.name(), a.contentType(), in.readAllBytes()));
+                }
+            }
+        }
+        boolean draft = "draft".equals(ctx.formParam("action"));
+        MimeMessage message;
+        try {
+            message = composer.build(s.user(), form, uploads, !draft);
+        } catch (MessageComposer.BadAddress e) {
+            ctx.status(HttpStatus.BAD_REQUEST);
+            show(ctx, form.withError(t.get("compose.bad-address") + e.getMessage()));
+            return;
+        }
+        if (draft) {
+            s.mailbox().append(DRAFTS, message, true);
+            show(ctx, form.withNotice(t.get("compose.saved")));
+            return;
+        }
+        try {
+            sender.send(message, s.user(), s.password());
+        } catch (MessagingException e) {
+            LOG.warn("submission failed for {}: {}", s.user(), e.toString());
+            ctx.status(HttpStatus.BAD_GATEWAY);
+            show(ctx, form.withError(t.get("compose.failed") + e.getMessage()));
+            return;
+        }
+        try {
+            s.mailbox().append(SENT, message, true);
+        } catch (MessagingException e) {
+            LOG.warn("sent, but could not keep a copy in {} for {}: {}", SENT, s.user(), e.toString());
+        }
+        ctx.redirect("/mail?sent=1", HttpStatus.SEE_OTHER);
+    }
+
+    private static String param(Context ctx, String name) {
+        String v = ctx.formParam(name);
+        return v == null ? "" : v;
+    }
+
+    private static long parseLong(String v) {
+        try {
+            return v == null ? 0 : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    static String prefixed(String prefix, String subject) {
+        return subject.toLowerCase(Locale.ROOT).startsWith(prefix.toLowerCase(Locale.ROOT)) ? subject : prefix + subject;
+    }
+
+    static String quote(String intro, String text) {
+        StringBuilder sb = new StringBuilder(intro).append('\n');
+        for (String line : text.split("\r?\n", -1)) {
+            sb.append("> ").append(line).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String replyAddress(MimeMessage m) throws MessagingException {
+        Address[] to = m.getReplyTo();
+        if (to == null || to.length == 0) {
+            to = m.getFrom();
+        }
+        if (to != null && to.length > 0 && to[0] instanceof InternetAddress ia) {
+            return ia.getAddress();
+        }
+        return "";
+    }
+}

@@ -1,0 +1,74 @@
+package org.civicmail.webmail.imap;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
+import org.civicmail.webmail.config.WebmailConfig;
+
+/**
+ * Opens IMAP connections to the mail server: with the user's own password, or (for certificate login) as the
+ * configured master user acting for the user through the SASL PLAIN authorization id. Thread-safe.
+ */
+public final class ImapConnector {
+
+    private final WebmailConfig config;
+    private final SSLSocketFactory tls;
+
+    /** @param tls socket factory trusting our root CA, or {@code null} for the JVM default trust store */
+    public ImapConnector(WebmailConfig config, SSLSocketFactory tls) {
+        this.config = config;
+        this.tls = tls;
+    }
+
+    /** Plain session for parsing raw messages; no connection. */
+    public static Session parsingSession() {
+        return Session.getInstance(new Properties());
+    }
+
+    public Store connect(String user, String password) throws MessagingException {
+        Store store = session(null).getStore(protocol());
+        store.connect(config.imapHost(), config.imapPort(), user, password);
+        return store;
+    }
+
+    /** Logs in as {@code user} with the master user's credentials; only when a master user is configured. */
+    public Store connectAs(String user) throws MessagingException {
+        if (config.masterUser() == null) {
+            throw new IllegalStateException("certificate login needs " + WebmailConfig.MASTER_USER);
+        }
+        Store store = session(user).getStore(protocol());
+        store.connect(config.imapHost(), config.imapPort(), config.masterUser(), new String(config.masterPassword()));
+        return store;
+    }
+
+    private String protocol() {
+        return config.imapTls() == WebmailConfig.TlsMode.TLS ? "imaps" : "imap";
+    }
+
+    private Session session(String authorizationId) {
+        String p = "mail." + protocol() + ".";
+        Properties props = new Properties();
+        props.put(p + "connectiontimeout", "10000");
+        props.put(p + "timeout", "30000");
+        props.put(p + "writetimeout", "30000");
+        props.put(p + "partialfetch", "false");
+        if (config.imapTls() == WebmailConfig.TlsMode.STARTTLS) {
+            props.put(p + "starttls.enable", "true");
+            props.put(p + "starttls.required", "true");
+        }
+        if (config.imapTls() != WebmailConfig.TlsMode.NONE) {
+            props.put(p + "ssl.checkserveridentity", "true");
+            if (tls != null) {
+                props.put(p + "ssl.socketFactory", tls);
+            }
+        }
+        if (authorizationId != null) {
+            // Angus sends "authzid \0 master \0 password" with AUTHENTICATE PLAIN.
+            props.put(p + "sasl.authorizationid", authorizationId);
+            props.put(p + "auth.login.disable", "true");
+        }
+        return Session.getInstance(props);
+    }
+}

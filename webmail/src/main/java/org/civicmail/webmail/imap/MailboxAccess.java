@@ -1,0 +1,261 @@
+package org.civicmail.webmail.imap;
+
+import jakarta.mail.Address;
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.FolderClosedException;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Store;
+import jakarta.mail.StoreClosedException;
+import jakarta.mail.UIDFolder;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.search.BodyTerm;
+import jakarta.mail.search.FromStringTerm;
+import jakarta.mail.search.OrTerm;
+import jakarta.mail.search.SearchTerm;
+import jakarta.mail.search.SubjectTerm;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.civicmail.webmail.i18n.FolderNames;
+import org.civicmail.webmail.i18n.Lang;
+
+/**
+ * One signed-in user's IMAP connection. Not thread-safe by itself: every public method synchronises on this
+ * object, so concurrent requests of one browser session take turns. Reconnects once if the server dropped us.
+ */
+public final class MailboxAccess implements AutoCloseable {
+
+    /** Re-opens the connection (password or master login). */
+    @FunctionalInterface
+    public interface Reconnect {
+        Store open() throws MessagingException;
+    }
+
+    private static final int RAW_CACHE = 16;
+
+    private final Reconnect reconnect;
+    private Store store;
+    private Folder open;
+    private final Map<String, byte[]> rawCache = new LinkedHashMap<>(RAW_CACHE, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+            return size() > RAW_CACHE;
+        }
+    };
+
+    public MailboxAccess(Store store, Reconnect reconnect) {
+        this.store = store;
+        this.reconnect = reconnect;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws MessagingException, IOException;
+    }
+
+    private synchronized <T> T withRetry(Work<T> work) throws MessagingException, IOException {
+        try {
+            return work.run();
+        } catch (StoreClosedException | FolderClosedException e) {
+            closeQuietly();
+            store = reconnect.open();
+            open = null;
+            return work.run();
+        }
+    }
+
+    public List<FolderView> folders(Lang lang) throws MessagingException, IOException {
+        return withRetry(() -> {
+            List<FolderView> out = new ArrayList<>();
+            for (Folder f : store.getDefaultFolder().list("*")) {
+                if ((f.getType() & Folder.HOLDS_MESSAGES) == 0) {
+                    continue;
+                }
+                String name = f.getFullName();
+                out.add(new FolderView(name, FolderNames.display(name, lang), f.getUnreadMessageCount(),
+                        f.getMessageCount()));
+            }
+            out.sort(Comparator.comparingInt((FolderView v) -> rank(v.name())).thenComparing(FolderView::name));
+            return out;
+        });
+    }
+
+    private static int rank(String name) {
+        return switch (name.toUpperCase(java.util.Locale.ROOT)) {
+            case "INBOX" -> 0;
+            case "通知", "账单", "社保", "银行" -> 1;
+            case "DRAFTS", "SENT" -> 3;
+            case "TRASH", "JUNK" -> 4;
+            default -> 2;
+        };
+    }
+
+    private Folder folder(String name, int mode) throws MessagingException {
+        if (open != null && open.isOpen() && open.getFullName().equals(name)
+                && (mode == Folder.READ_ONLY || open.getMode() == Folder.READ_WRITE)) {
+            return open;
+        }
+        if (open != null && open.isOpen()) {
+            open.close(false);
+        }
+        Folder f = store.getFolder(name);
+        if (!f.exists()) {
+            throw new FolderNotFound(name);
+        }
+        f.open(Folder.READ_WRITE);
+        open = f;
+        return f;
+    }
+
+    /** Thrown for a folder name the account does not have. */
+    public static final class FolderNotFound extends MessagingException {
+        public FolderNotFound(String name) {
+            super("no folder named '" + name + "'");
+        }
+    }
+
+    /**
+     * @param page       1-based page number, clamped to the available range
+     * @param newestFirst order by arrival date, newest first
+     * @param query      IMAP SEARCH in subject, from and body; {@code null} or blank lists everything
+     */
+    public MessagePage list(String folderName, int page, int pageSize, boolean newestFirst, String query)
+            throws MessagingException, IOException {
+        return withRetry(() -> {
+            Folder f = folder(folderName, Folder.READ_ONLY);
+            Message[] all;
+            int total;
+            boolean searching = query != null && !query.isBlank();
+            if (searching) {
+                String q = query.trim();
+                SearchTerm term = new OrTerm(new SearchTerm[] {new SubjectTerm(q), new FromStringTerm(q), new BodyTerm(q)});
+                all = f.search(term);
+                total = all.length;
+            } else {
+                all = null;
+                total = f.getMessageCount();
+            }
+            int pages = Math.max(1, (total + pageSize - 1) / pageSize);
+            int p = Math.min(Math.max(page, 1), pages);
+            // Sequence numbers follow arrival order, so date order is a slice of the sequence.
+            int from;
+            int to;
+            if (newestFirst) {
+                to = total - (p - 1) * pageSize;
+                from = Math.max(1, to - pageSize + 1);
+            } else {
+                from = (p - 1) * pageSize + 1;
+                to = Math.min(total, from + pageSize - 1);
+            }
+            Message[] slice = total == 0 ? new Message[0]
+                    : searching ? Arrays.copyOfRange(all, from - 1, to) : f.getMessages(from, to);
+            FetchProfile fp = new FetchProfile();
+            fp.add(FetchProfile.Item.ENVELOPE);
+            fp.add(FetchProfile.Item.FLAGS);
+            fp.add(FetchProfile.Item.CONTENT_INFO);
+            fp.add(UIDFolder.FetchProfileItem.UID);
+            f.fetch(slice, fp);
+            List<MessageSummary> rows = new ArrayList<>();
+            UIDFolder uf = (UIDFolder) f;
+            for (Message m : slice) {
+                rows.add(new MessageSummary(uf.getUID(m), fromText(m), m.getSubject(),
+                        m.getReceivedDate() != null ? m.getReceivedDate().toInstant()
+                                : m.getSentDate() != null ? m.getSentDate().toInstant() : null,
+                        m.isSet(Flags.Flag.SEEN), m.isMimeType("multipart/mixed")));
+            }
+            if (newestFirst) {
+                java.util.Collections.reverse(rows);
+            }
+            return new MessagePage(folderName, List.copyOf(rows), p, pages, total, newestFirst, searching ? query.trim() : null);
+        });
+    }
+
+    /**
+     * The message's raw RFC 822 bytes, exactly as stored (signatures are checked over these), marking it seen.
+     * @return {@code null} when there is no message with this UID
+     */
+    public byte[] raw(String folderName, long uid) throws MessagingException, IOException {
+        return withRetry(() -> {
+            Folder f = folder(folderName, Folder.READ_WRITE);
+            String key = folderName + '\u0000' + ((UIDFolder) f).getUIDValidity() + '\u0000' + uid;
+            byte[] cached = rawCache.get(key);
+            Message m = ((UIDFolder) f).getMessageByUID(uid);
+            if (m == null) {
+                return null;
+            }
+            if (cached != null) {
+                return cached;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            m.writeTo(out);
+            if (!m.isSet(Flags.Flag.SEEN)) {
+                m.setFlag(Flags.Flag.SEEN, true);
+            }
+            byte[] raw = out.toByteArray();
+            rawCache.put(key, raw);
+            return raw;
+        });
+    }
+
+    /** Appends a message to a folder (Drafts, Sent), creating the folder if needed. */
+    public void append(String folderName, MimeMessage message, boolean seen) throws MessagingException, IOException {
+        withRetry(() -> {
+            Folder f = store.getFolder(folderName);
+            if (!f.exists()) {
+                f.create(Folder.HOLDS_MESSAGES);
+            }
+            message.setFlag(Flags.Flag.SEEN, seen);
+            if (folderName.equalsIgnoreCase("Drafts")) {
+                message.setFlag(Flags.Flag.DRAFT, true);
+            }
+            f.appendMessages(new Message[] {message});
+            return null;
+        });
+    }
+
+    static String fromText(Message m) throws MessagingException {
+        Address[] from = m.getFrom();
+        if (from == null || from.length == 0) {
+            return "";
+        }
+        if (from[0] instanceof InternetAddress ia) {
+            String personal = ia.getPersonal();
+            return personal != null && !personal.isBlank() ? personal : ia.getAddress();
+        }
+        try {
+            return MimeUtility.decodeText(from[0].toString());
+        } catch (IOException e) {
+            return from[0].toString();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (open != null && open.isOpen()) {
+                open.close(false);
+            }
+        } catch (MessagingException | RuntimeException e) {
+            // already gone
+        }
+        try {
+            store.close();
+        } catch (MessagingException | RuntimeException e) {
+            // already gone
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly();
+    }
+}

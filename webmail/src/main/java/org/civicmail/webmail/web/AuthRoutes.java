@@ -1,0 +1,116 @@
+package org.civicmail.webmail.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Store;
+import org.civicmail.webmail.i18n.Lang;
+import org.civicmail.webmail.i18n.UiText;
+import org.civicmail.webmail.imap.ImapConnector;
+import org.civicmail.webmail.imap.MailboxAccess;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Password login, logout and the language switch. */
+public final class AuthRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
+
+    private final Http http;
+    private final SessionStore sessions;
+    private final LoginThrottle throttle;
+    private final ImapConnector imap;
+
+    public AuthRoutes(Http http, SessionStore sessions, LoginThrottle throttle, ImapConnector imap) {
+        this.http = http;
+        this.sessions = sessions;
+        this.throttle = throttle;
+        this.imap = imap;
+    }
+
+    public void register(Javalin app) {
+        app.get("/", ctx -> ctx.redirect(Http.session(ctx).signedIn() ? "/mail" : "/login", HttpStatus.SEE_OTHER));
+        app.get("/login", ctx -> {
+            if (Http.session(ctx).signedIn()) {
+                ctx.redirect("/mail", HttpStatus.SEE_OTHER);
+                return;
+            }
+            http.render(ctx, "login.jte", "user", "", "error", null);
+        });
+        app.post("/login", this::login);
+        app.post("/logout", ctx -> {
+            if (!http.checkCsrf(ctx)) {
+                return;
+            }
+            WebSession old = Http.session(ctx);
+            sessions.remove(old);
+            http.setSessionCookie(ctx, sessions.anonymous(old.lang()));
+            ctx.redirect("/login", HttpStatus.SEE_OTHER);
+        });
+        app.get("/lang/{code}", ctx -> {
+            Lang lang = Lang.fromCode(ctx.pathParam("code"), Http.session(ctx).lang());
+            Http.session(ctx).lang(lang);
+            http.setLangCookie(ctx, lang.code());
+            ctx.redirect(localPath(ctx.queryParam("back")), HttpStatus.SEE_OTHER);
+        });
+    }
+
+    /** Only same-site absolute paths: no scheme, no "//host", no backslash tricks. */
+    static String localPath(String back) {
+        if (back == null || !back.startsWith("/") || back.startsWith("//") || back.contains("\\")
+                || back.chars().anyMatch(c -> c < 0x20)) {
+            return "/";
+        }
+        return back;
+    }
+
+    private void login(Context ctx) {
+        if (!http.checkCsrf(ctx)) {
+            return;
+        }
+        WebSession anon = Http.session(ctx);
+        UiText t = UiText.of(anon.lang());
+        String user = ctx.formParam("user") == null ? "" : ctx.formParam("user").trim();
+        String password = ctx.formParam("password") == null ? "" : ctx.formParam("password");
+        String ip = ctx.ip();
+        if (!throttle.allowed(user, ip)) {
+            ctx.status(HttpStatus.TOO_MANY_REQUESTS);
+            http.render(ctx, "login.jte", "user", user, "error", t.get("login.throttled"));
+            return;
+        }
+        if (user.isEmpty() || password.isEmpty()) {
+            ctx.status(HttpStatus.UNAUTHORIZED);
+            http.render(ctx, "login.jte", "user", user, "error", t.get("login.failed"));
+            return;
+        }
+        Store store;
+        try {
+            store = imap.connect(user, password);
+        } catch (AuthenticationFailedException e) {
+            throttle.failed(user, ip);
+            LOG.info("login failed for {} from {}", user, ip);
+            ctx.status(HttpStatus.UNAUTHORIZED);
+            http.render(ctx, "login.jte", "user", user, "error", t.get("login.failed"));
+            return;
+        } catch (MessagingException e) {
+            LOG.warn("IMAP server unavailable during login of {}: {}", user, e.toString());
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE);
+            http.render(ctx, "login.jte", "user", user, "error", t.get("error.title") + ": IMAP " + e.getMessage());
+            return;
+        }
+        throttle.succeeded(user);
+        MailboxAccess mailbox = new MailboxAccess(store, () -> imap.connect(user, password));
+        signIn(ctx, user, password, mailbox);
+    }
+
+    /** Replaces the anonymous session with a fresh signed-in one (no session fixation). */
+    void signIn(Context ctx, String user, String password, MailboxAccess mailbox) {
+        WebSession anon = Http.session(ctx);
+        sessions.remove(anon);
+        WebSession s = sessions.signedIn(user, password, mailbox, anon.lang());
+        http.setSessionCookie(ctx, s);
+        ctx.redirect("/mail", HttpStatus.SEE_OTHER);
+    }
+}

@@ -1,0 +1,136 @@
+package org.civicmail.webmail.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.civicmail.webmail.certlogin.CertificateLoginRoutes;
+import org.civicmail.webmail.certlogin.ClientCertificateCheck;
+import org.civicmail.webmail.compose.ComposeRoutes;
+import org.civicmail.webmail.compose.MailSender;
+import org.civicmail.webmail.config.WebmailConfig;
+import org.civicmail.webmail.i18n.Lang;
+import org.civicmail.webmail.i18n.SignaturePanelText;
+import org.civicmail.webmail.i18n.UiText;
+import org.civicmail.webmail.imap.ImapConnector;
+import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.webmail.signature.SignatureVerifier;
+import org.civicmail.webmail.tls.HttpsConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP(S) front: Javalin with security headers on every response, session and sign-in filters, and the
+ * route classes. Lifecycle: construct, {@link #start()} once, {@link #stop()} once.
+ */
+public final class WebmailServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebmailServer.class);
+
+    private final WebmailConfig config;
+    private final SessionStore sessions;
+    private final Javalin app;
+    private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "webmail-session-reaper");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * @param anchors    our root CA certificates (may be empty: then every signature is "unknown issuer")
+     * @param revocation OCSP/CRL checker shared by signature verification and certificate login
+     */
+    public WebmailServer(WebmailConfig config, List<X509Certificate> anchors, RevocationChecker revocation,
+                         ImapConnector imap, MailSender sender, Clock clock) {
+        this.config = config;
+        this.sessions = new SessionStore(clock);
+        Http http = new Http(new Templates(), config.secureCookies(), config.zone(), config.certificateLogin());
+        SignatureVerifier verifier = new SignatureVerifier(anchors, revocation, clock);
+        LoginThrottle throttle = LoginThrottle.standard(clock);
+
+        this.app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.http.maxRequestSize = 30_000_000L;
+            c.staticFiles.add(sf -> {
+                sf.hostedPath = "/static";
+                sf.directory = "/static";
+                sf.location = Location.CLASSPATH;
+            });
+            if (config.https()) {
+                c.jetty.addConnector((server, httpConfig) -> {
+                    try {
+                        return HttpsConnector.create(server, httpConfig, config.httpHost(), config.httpPort(),
+                                config.httpsKeystore(), config.httpsKeystorePassword(), config.clientCertRequested(),
+                                anchors);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(WebmailConfig.HTTPS_KEYSTORE + "=" + config.httpsKeystore()
+                                + ": cannot set up HTTPS: " + e.getMessage(), e);
+                    }
+                });
+            }
+        });
+
+        app.before(ctx -> {
+            ctx.header("Content-Security-Policy", Http.CSP);
+            ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header("X-Frame-Options", "DENY");
+            ctx.header("Referrer-Policy", "no-referrer");
+            ctx.header("Cross-Origin-Opener-Policy", "same-origin");
+            if (config.https()) {
+                ctx.header("Strict-Transport-Security", "max-age=31536000");
+            }
+            if (ctx.path().startsWith("/static/")) {
+                return;
+            }
+            ctx.header("Cache-Control", "no-store");
+            WebSession s = sessions.get(ctx.cookie(Http.SESSION_COOKIE));
+            if (s == null) {
+                s = sessions.anonymous(Lang.fromCode(ctx.cookie(Http.LANG_COOKIE), config.defaultLang()));
+                http.setSessionCookie(ctx, s);
+            }
+            ctx.attribute(Http.SESSION_ATTR, s);
+            String path = ctx.path();
+            if ((path.startsWith("/mail") || path.startsWith("/compose")) && !s.signedIn()) {
+                ctx.redirect("/login", HttpStatus.SEE_OTHER);
+                ctx.skipRemainingHandlers();
+            }
+        });
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            WebSession s = Http.session(ctx);
+            UiText t = UiText.of(s == null ? config.defaultLang() : s.lang());
+            if (s == null) {
+                ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).result(t.get("error.title"));
+                return;
+            }
+            http.error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, t.get("error.title"), t.get("error.title")
+                    + " (" + e.getClass().getSimpleName() + ")");
+        });
+
+        new AuthRoutes(http, sessions, throttle, imap).register(app);
+        new ReadRoutes(http, verifier, new SignaturePanelText(config.zone()), config.pageSize(),
+                config.officialDomain()).register(app);
+        new ComposeRoutes(http, sender).register(app);
+        new CertificateLoginRoutes(http, sessions,
+                new ClientCertificateCheck(anchors, revocation, clock, config.revocationCheck()), imap,
+                config.certificateLogin(), config.zone()).register(app);
+    }
+
+    /** Starts listening; @return the bound port (useful with port 0) */
+    public int start() {
+        app.start(config.httpHost(), config.httpPort());
+        reaper.scheduleAtFixedRate(sessions::expireIdle, 1, 1, TimeUnit.MINUTES);
+        return app.port();
+    }
+
+    public void stop() {
+        reaper.shutdownNow();
+        app.stop();
+        sessions.closeAll();
+    }
+}
