@@ -31,7 +31,6 @@ public final class TestCa implements AutoCloseable {
     }
 
     public TestCa(Path dir, KeyAlgorithm algorithm, DataSource dataSource) {
-        System.setProperty("derby.stream.error.file", "target/derby.log");
         this.home = dir.resolve("ca");
         this.dataSource = dataSource;
         this.http = CaHttpServer.bind(new InetSocketAddress("127.0.0.1", 0));

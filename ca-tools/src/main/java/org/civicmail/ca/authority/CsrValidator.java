@@ -20,7 +20,6 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -51,9 +50,10 @@ public final class CsrValidator {
         org.civicmail.ca.lint.KeyChecks.strength(csr.getSubjectPublicKeyInfo()).ifPresent(problem -> {
             throw new InvalidInputException("CSR key refused: " + problem);
         });
+        PublicKey key = publicKey(csr);
         boolean valid;
         try {
-            valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()));
+            valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key));
         } catch (Exception e) {
             valid = false;
         }
@@ -67,10 +67,17 @@ public final class CsrValidator {
                         + "; a CSR may only name the account it is for (the certificate's subject and SAN come from the account)");
             }
         }
+        return key;
+    }
+
+    private static PublicKey publicKey(PKCS10CertificationRequest csr) {
+        ASN1ObjectIdentifier alg = csr.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm();
+        String name = PKCSObjectIdentifiers.rsaEncryption.equals(alg) ? "RSA" : "EC";
         try {
-            return new JcaPEMKeyConverter().getPublicKey(csr.getSubjectPublicKeyInfo());
-        } catch (IOException e) {
-            throw new InvalidInputException("CSR public key cannot be decoded: " + e.getMessage());
+            return java.security.KeyFactory.getInstance(name)
+                    .generatePublic(new java.security.spec.X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded()));
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            throw new InvalidInputException("CSR public key cannot be decoded: " + e.getClass().getSimpleName());
         }
     }
 

@@ -1,0 +1,26 @@
+package org.civicmail.ca.cli;
+
+import org.civicmail.ca.CertificateAuthority;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ca init}: creates the root CA, issuing CA and OCSP signer if they do not exist yet. */
+@Command(name = "init", mixinStandardHelpOptions = true,
+        description = "Create the root CA, issuing CA and OCSP signer (does nothing if they exist).")
+final class InitCommand extends CaSubcommand {
+    @ParentCommand
+    CaCommand parent;
+
+    @Override
+    CaEnvironment env() {
+        return parent.environment();
+    }
+
+    @Override
+    int execute(CaEnvironment env) {
+        CertificateAuthority ca = ca(env);
+        env.out().println(ca.createdOnOpen() ? "created the certificate authority:" : "the certificate authority already exists:");
+        env.out().println(ca.describe());
+        return 0;
+    }
+}
