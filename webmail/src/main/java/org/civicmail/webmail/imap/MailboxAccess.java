@@ -139,7 +139,15 @@ public final class MailboxAccess implements AutoCloseable {
             if (searching) {
                 String q = query.trim();
                 SearchTerm term = new OrTerm(new SearchTerm[] {new SubjectTerm(q), new FromStringTerm(q), new BodyTerm(q)});
-                all = f.search(term);
+                try {
+                    all = f.search(term);
+                } catch (MessagingException e) {
+                    if (e instanceof FolderClosedException || e instanceof StoreClosedException) {
+                        throw e;
+                    }
+                    // Some servers (GreenMail) reject FROM with a phrase; search subject and body only.
+                    all = f.search(new OrTerm(new SubjectTerm(q), new BodyTerm(q)));
+                }
                 total = all.length;
             } else {
                 all = null;

@@ -1,0 +1,108 @@
+package org.civicmail.webmail.testkit;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Store;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.civicmail.webmail.WebmailMain;
+import org.civicmail.webmail.config.WebmailConfig;
+import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.webmail.web.WebmailServer;
+
+/** GreenMail (IMAP + SMTP on free ports) plus a webmail bound to a free port, wired to a test CA. */
+public final class WebmailFixture implements AutoCloseable {
+
+    public final TestPki pki;
+    public final GreenMail greenMail;
+    public final WebmailServer webmail;
+    public final WebmailConfig config;
+    public final int port;
+    public final Path dir;
+
+    public WebmailFixture(TestPki pki, RevocationChecker revocation, Map<String, String> extra) throws Exception {
+        this.pki = pki;
+        ServerSetup[] setups = ServerSetup.dynamicPort(ServerSetupTest.SMTP_IMAP);
+        greenMail = new GreenMail(setups);
+        greenMail.start();
+        dir = Files.createTempDirectory("webmail-it");
+        Path anchor = dir.resolve("root.pem");
+        pki.writeRootPem(anchor);
+        Properties p = new Properties();
+        p.setProperty(WebmailConfig.HTTP_HOST, "127.0.0.1");
+        p.setProperty(WebmailConfig.HTTP_PORT, "0");
+        p.setProperty(WebmailConfig.IMAP_HOST, "127.0.0.1");
+        p.setProperty(WebmailConfig.IMAP_PORT, String.valueOf(greenMail.getImap().getPort()));
+        p.setProperty(WebmailConfig.IMAP_TLS, "none");
+        p.setProperty(WebmailConfig.SUBMISSION_PORT, String.valueOf(greenMail.getSmtp().getPort()));
+        p.setProperty(WebmailConfig.SUBMISSION_STARTTLS, "false");
+        p.setProperty(WebmailConfig.TRUST_ANCHOR, anchor.toString());
+        p.setProperty(WebmailConfig.PAGE_SIZE, "10");
+        p.setProperty(WebmailConfig.OFFICIAL_DOMAIN, "gov.city.test");
+        Map<String, String> env = new HashMap<>();
+        for (var e : extra.entrySet()) {
+            if (e.getKey().startsWith("env:")) {
+                env.put(e.getKey().substring(4), e.getValue());
+            } else {
+                p.setProperty(e.getKey(), e.getValue());
+            }
+        }
+        config = WebmailConfig.from(p, env, dir);
+        webmail = WebmailMain.create(config, List.of(pki.root), revocation, null, Clock.systemUTC());
+        port = webmail.start();
+    }
+
+    public WebmailFixture(TestPki pki, RevocationChecker revocation) throws Exception {
+        this(pki, revocation, Map.of());
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    public void user(String email, String password) {
+        greenMail.setUser(email, email, password);
+    }
+
+    /** Appends messages over IMAP (raw bytes kept exactly), creating the folder if needed. */
+    public void append(String user, String password, String folder, boolean seen, MimeMessage... messages) throws Exception {
+        Store store = TestPki.session().getStore("imap");
+        store.connect("127.0.0.1", greenMail.getImap().getPort(), user, password);
+        try {
+            Folder f = store.getFolder(folder);
+            if (!f.exists()) {
+                f.create(Folder.HOLDS_MESSAGES);
+            }
+            for (MimeMessage m : messages) {
+                m.setFlag(Flags.Flag.SEEN, seen);
+            }
+            f.appendMessages(messages);
+        } finally {
+            store.close();
+        }
+    }
+
+    public Message[] folder(String user, String password, String folder) throws Exception {
+        Store store = TestPki.session().getStore("imap");
+        store.connect("127.0.0.1", greenMail.getImap().getPort(), user, password);
+        Folder f = store.getFolder(folder);
+        f.open(Folder.READ_ONLY);
+        return f.getMessages();
+    }
+
+    @Override
+    public void close() {
+        webmail.stop();
+        greenMail.stop();
+    }
+}
