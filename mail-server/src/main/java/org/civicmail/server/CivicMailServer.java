@@ -69,6 +69,7 @@ public final class CivicMailServer implements AutoCloseable {
                 protected void configure() {
                     bind(CivicMailConfig.class).toInstance(config);
                     bind(DataDirectory.class).toInstance(data);
+                    bind(CivicDatabase.class).toInstance(new CivicDatabase(data));
                     Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(ServicesProbe.class);
                 }
             };

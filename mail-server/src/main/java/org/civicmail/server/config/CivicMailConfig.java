@@ -14,12 +14,13 @@ import java.util.Properties;
 import java.util.Set;
 
 import org.civicmail.mailbox.AccountClass;
+import org.civicmail.mailbox.MailDomains;
 
 /**
  * {@code conf/civicmail.properties}, read once at start into typed, cross-checked values.
  * Keys are the constants below and are documented in README.md.
  */
-public final class CivicMailConfig {
+public final class CivicMailConfig implements MailDomains {
     public static final String FILE_NAME = "civicmail.properties";
 
     public static final String BIND_HOST = "civicmail.bind.host";
@@ -175,6 +176,16 @@ public final class CivicMailConfig {
     public Optional<AccountClass> classOfDomain(String domain) {
         String wanted = domain.toLowerCase(Locale.ROOT);
         return domains.entrySet().stream().filter(e -> e.getValue().equals(wanted)).map(Map.Entry::getKey).findFirst();
+    }
+
+    @Override
+    public String domainOf(AccountClass accountClass) {
+        return domain(accountClass);
+    }
+
+    @Override
+    public Optional<AccountClass> classOf(String domain) {
+        return classOfDomain(domain);
     }
 
     public long quotaBytes(AccountClass accountClass) {

@@ -1,0 +1,30 @@
+package org.civicmail.cli;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+import org.civicmail.server.ServerStartException;
+
+/**
+ * What a command needs from its surroundings. Commands never open storage themselves: the same command runs in
+ * the CLI process (server stopped) or inside the running server (sent over the admin API), and only the context
+ * differs.
+ */
+public interface CliContext {
+    PrintWriter out();
+
+    PrintWriter err();
+
+    InputStream in();
+
+    /** The directory relative paths in arguments are relative to: the caller's, also when run by the server. */
+    Path cwd();
+
+    default Path resolve(Path path) {
+        return cwd().resolve(path).normalize();
+    }
+
+    /** A service of the running (or, offline, a listener-less) server, e.g. {@code AccountService}. */
+    <T> T service(Class<T> type) throws ServerStartException;
+}

@@ -1,0 +1,86 @@
+package org.civicmail.cli;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.civicmail.server.CivicMailServer;
+import org.civicmail.server.DataDirectory;
+import org.civicmail.server.ServerStartException;
+import org.civicmail.server.config.CivicMailConfig;
+
+/**
+ * The CLI process's own context. When a command needs a service and no server runs, it starts CivicMail's
+ * storage and services in this process (no listeners) and stops them when the command ends.
+ */
+final class LocalContext implements CliContext, ServerLocation.LocationAware, AutoCloseable {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final InputStream in;
+    private Path dataDir;
+    private Path confDir;
+    private CivicMailServer offlineServer;
+
+    LocalContext(PrintWriter out, PrintWriter err, InputStream in, Path dataDir, Path confDir) {
+        this.out = out;
+        this.err = err;
+        this.in = in;
+        this.dataDir = dataDir;
+        this.confDir = confDir;
+    }
+
+    @Override
+    public void locate(Path data, Path conf) {
+        if (data != null) {
+            dataDir = data;
+        }
+        if (conf != null) {
+            confDir = conf;
+        }
+    }
+
+    DataDirectory data() {
+        return new DataDirectory(dataDir);
+    }
+
+    CivicMailConfig config(Map<String, String> overrides) {
+        return CivicMailConfig.load(confDir, overrides);
+    }
+
+    @Override
+    public PrintWriter out() {
+        return out;
+    }
+
+    @Override
+    public PrintWriter err() {
+        return err;
+    }
+
+    @Override
+    public Path cwd() {
+        return Path.of("").toAbsolutePath();
+    }
+
+    @Override
+    public InputStream in() {
+        return in;
+    }
+
+    @Override
+    public synchronized <T> T service(Class<T> type) throws ServerStartException {
+        if (offlineServer == null) {
+            offlineServer = CivicMailServer.start(config(Map.of()), data(), false);
+        }
+        return offlineServer.service(type);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (offlineServer != null) {
+            offlineServer.close();
+            offlineServer = null;
+        }
+    }
+}

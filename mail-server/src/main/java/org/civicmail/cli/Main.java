@@ -1,0 +1,66 @@
+package org.civicmail.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.civicmail.admin.AdminClient;
+
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Entry point of {@code ./civicmail}. Commands other than {@code start} go to the running server over its
+ * loopback admin API when one runs for the data directory (embedded Derby admits one process); otherwise they
+ * run here.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        Path home = Path.of(System.getProperty("civicmail.home", "."));
+        Path defaultData = Optional.ofNullable(System.getenv("CIVICMAIL_DATA")).map(Path::of).orElse(home.resolve("data"));
+        try (LocalContext context = new LocalContext(out, err, System.in, defaultData, home.resolve("conf"))) {
+            CommandLine cl = CivicMailCli.commandLine(context);
+            ParseResult parsed;
+            try {
+                parsed = cl.parseArgs(args);
+            } catch (CommandLine.ParameterException e) {
+                try {
+                    return cl.getParameterExceptionHandler().handleParseException(e, args);
+                } catch (Exception handlerFailure) {
+                    err.println("error: " + e.getMessage());
+                    return ExitCodes.BAD_INPUT;
+                }
+            } catch (Exception e) {
+                err.println("error: " + e.getMessage());
+                return ExitCodes.BAD_INPUT;
+            }
+            if (!runsLocally(parsed)) {
+                Optional<AdminClient> server = AdminClient.forRunningServer(context.data());
+                if (server.isPresent()) {
+                    return server.get().execute(args, Path.of("").toAbsolutePath(), out, err);
+                }
+            }
+            return cl.execute(args);
+        }
+    }
+
+    private static boolean runsLocally(ParseResult parsed) {
+        ParseResult leaf = parsed;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        Object command = leaf.commandSpec().userObject();
+        return command instanceof StartCommand || leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()
+            || !leaf.commandSpec().subcommands().isEmpty() || leaf == parsed;
+    }
+}

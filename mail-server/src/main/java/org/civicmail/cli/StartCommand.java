@@ -1,0 +1,88 @@
+package org.civicmail.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.civicmail.admin.AdminServer;
+import org.civicmail.admin.AdminToken;
+import org.civicmail.admin.RunFile;
+import org.civicmail.demo.DemoSetup;
+import org.civicmail.server.CivicMailServer;
+import org.civicmail.server.DataDirectory;
+import org.civicmail.server.ListenerAddress;
+import org.civicmail.server.config.CivicMailConfig;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ./civicmail start}: runs the whole system in the foreground until SIGTERM or Ctrl-C. */
+@Command(name = "start", mixinStandardHelpOptions = true,
+    description = "Start CivicMail in the foreground; prints 'CivicMail ready' then one 'NAME HOST:PORT' line per listener.")
+public class StartCommand implements Callable<Integer> {
+    private final CliContext cliContext;
+    private LocalContext context;
+
+    @Mixin
+    ServerLocation location;
+
+    @Option(names = "--demo", description = "Create demo accounts of each class (idempotent), print their passwords, leave sample mail.")
+    boolean demo;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Override a configuration key, e.g. -Dcivicmail.smtp.port=0.")
+    Map<String, String> overrides = Map.of();
+
+    StartCommand(CliContext context) {
+        this.cliContext = context;
+        this.location = new ServerLocation(context);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(cliContext instanceof LocalContext local)) {
+            throw new BadInputException("`start` runs a server; it cannot be sent to a server that already runs");
+        }
+        context = local;
+        long started = System.nanoTime();
+        CivicMailConfig config = context.config(overrides);
+        DataDirectory data = context.data();
+        CivicMailServer server = CivicMailServer.start(config, data, true);
+        AdminServer admin;
+        try {
+            String token = AdminToken.readOrCreate(data.adminToken());
+            admin = AdminServer.start(config.port(CivicMailConfig.Listener.ADMIN), token,
+                (args, cwd, stdin, out, err) -> CivicMailCli.commandLine(new ServerContext(server, out, err, stdin, cwd)).execute(args));
+            if (demo) {
+                new DemoSetup(server, data, context.out()).run();
+            }
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        List<ListenerAddress> listeners = new ArrayList<>(server.listeners());
+        listeners.add(new ListenerAddress("admin", "127.0.0.1", admin.port()));
+        new RunFile(listeners).write(data.runFile());
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                java.nio.file.Files.deleteIfExists(data.runFile());
+            } catch (java.io.IOException ignored) {
+                // A stale run file is detected by the CLI (nobody answers on its port).
+            }
+            admin.close();
+            server.close();
+            stopped.countDown();
+        }, "civicmail-shutdown"));
+
+        context.out().printf("CivicMail ready (%.1f s)%n", (System.nanoTime() - started) / 1e9);
+        listeners.forEach(l -> context.out().println(l));
+        context.out().flush();
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+}

@@ -1,0 +1,36 @@
+package org.civicmail.cli.account;
+
+import java.util.concurrent.Callable;
+
+import org.civicmail.cli.CliContext;
+import org.civicmail.cli.ExitCodes;
+import org.civicmail.cli.ServerLocation;
+import org.civicmail.mailbox.AccountService;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code account disable ADDR}: no more logins, no more incoming mail; stored mail stays. */
+@Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable a mailbox.")
+public class AccountDisableCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Mixin
+    ServerLocation location;
+
+    @Parameters(paramLabel = "ADDR")
+    String address;
+
+    AccountDisableCommand(CliContext context) {
+        this.context = context;
+        this.location = new ServerLocation(context);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        context.service(AccountService.class).disable(address);
+        context.out().println("disabled " + address);
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,49 @@
+package org.civicmail.cli.account;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import org.civicmail.cli.CliContext;
+import org.civicmail.cli.ExitCodes;
+import org.civicmail.cli.ServerLocation;
+import org.civicmail.mailbox.Account;
+import org.civicmail.mailbox.AccountClass;
+import org.civicmail.mailbox.AccountService;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code account list}: one line per mailbox (ID numbers masked). */
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List mailboxes.")
+public class AccountListCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Mixin
+    ServerLocation location;
+
+    @Option(names = "--class", paramLabel = "CLASS", description = "Only this class.")
+    String accountClass;
+
+    @Option(names = "--offset", defaultValue = "0")
+    int offset;
+
+    @Option(names = "--limit", defaultValue = "100")
+    int limit;
+
+    AccountListCommand(CliContext context) {
+        this.context = context;
+        this.location = new ServerLocation(context);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Optional<AccountClass> cls = Optional.ofNullable(accountClass).map(AccountClass::parse);
+        var accounts = context.service(AccountService.class).store().list(cls, Math.max(0, offset), Math.max(1, Math.min(limit, 10_000)));
+        for (Account a : accounts) {
+            context.out().println(AccountShowCommand.summary(a));
+        }
+        context.out().println(accounts.size() + " account(s)");
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,58 @@
+package org.civicmail.cli.account;
+
+import java.util.concurrent.Callable;
+
+import org.civicmail.cli.CliContext;
+import org.civicmail.cli.ExitCodes;
+import org.civicmail.cli.ServerLocation;
+import org.civicmail.mailbox.Account;
+import org.civicmail.mailbox.AccountService;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code account show ADDR}: one mailbox's class and identity (ID number masked). */
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Show one mailbox.")
+public class AccountShowCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Mixin
+    ServerLocation location;
+
+    @Parameters(paramLabel = "ADDR")
+    String address;
+
+    AccountShowCommand(CliContext context) {
+        this.context = context;
+        this.location = new ServerLocation(context);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Account a = context.service(AccountService.class).require(address);
+        var out = context.out();
+        out.println("address:       " + a.address());
+        out.println("class:         " + a.accountClass());
+        out.println("name:          " + a.name());
+        a.idNumber().ifPresent(id -> out.println("id-number:     " + id.masked()));
+        if (!a.tags().isEmpty()) {
+            out.println("tags:          " + String.join(",", a.tags()));
+        }
+        a.creditCode().ifPresent(c -> out.println("credit-code:   " + c.value()));
+        a.agency().ifPresent(ag -> out.println("agency:        " + ag));
+        a.employeeNo().ifPresent(e -> out.println("employee-no:   " + e));
+        out.println("may-broadcast: " + a.mayBroadcast());
+        out.println("status:        " + (a.disabled() ? "disabled" : "active"));
+        return ExitCodes.OK;
+    }
+
+    static String summary(Account a) {
+        String identity = switch (a.accountClass()) {
+            case CITIZEN -> a.idNumber().map(i -> i.masked()).orElse("") + (a.tags().isEmpty() ? "" : " [" + String.join(",", a.tags()) + "]");
+            case LEGAL_ENTITY -> a.creditCode().map(Object::toString).orElse("");
+            case OFFICIAL -> a.agency().orElse("") + (a.mayBroadcast() ? " (may broadcast)" : "");
+        };
+        return String.format("%-40s %-12s %s  %s%s", a.address(), a.accountClass(), a.name(), identity, a.disabled() ? "  DISABLED" : "");
+    }
+}

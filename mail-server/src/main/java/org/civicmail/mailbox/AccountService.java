@@ -1,0 +1,150 @@
+package org.civicmail.mailbox;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Base64;
+import java.util.Optional;
+
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+import org.apache.james.core.Username;
+import org.apache.james.core.quota.QuotaSizeLimit;
+import org.apache.james.mailbox.quota.MaxQuotaManager;
+import org.apache.james.mailbox.quota.UserQuotaRootResolver;
+import org.apache.james.user.api.UsersRepository;
+import org.apache.james.user.api.model.User;
+import org.civicmail.server.CivicDatabase;
+import org.civicmail.server.config.CivicMailConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and disables accounts. An account exists in two places, our identity table and James's users
+ * repository; creation writes both or neither.
+ */
+@Singleton
+public class AccountService {
+    private static final Logger LOG = LoggerFactory.getLogger(AccountService.class);
+    public static final int MIN_PASSWORD_LENGTH = 8;
+
+    private final AccountStore store;
+    private final CivicDatabase db;
+    private final UsersRepository users;
+    private final MaxQuotaManager quotas;
+    private final UserQuotaRootResolver quotaRoots;
+    private final CivicMailConfig config;
+
+    @Inject
+    public AccountService(AccountStore store, CivicDatabase db, UsersRepository users, MaxQuotaManager quotas,
+                          UserQuotaRootResolver quotaRoots, CivicMailConfig config) {
+        this.store = store;
+        this.db = db;
+        this.users = users;
+        this.quotas = quotas;
+        this.quotaRoots = quotaRoots;
+        this.config = config;
+    }
+
+    public MailDomains domains() {
+        return config;
+    }
+
+    public AccountStore store() {
+        return store;
+    }
+
+    /** Validates and creates; throws {@link InvalidAccountException} for bad or conflicting input. */
+    public Account create(AccountRequest request, char[] password) {
+        Account account = request.validate(config);
+        checkPassword(password);
+        checkUnique(account);
+        Username username = Username.of(account.address());
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                store.insert(c, account);
+                users.addUser(username, new String(password));
+                quotas.setMaxStorage(quotaRoots.forUser(username), QuotaSizeLimit.size(config.quotaBytes(account.accountClass())));
+                c.commit();
+            } catch (Exception e) {
+                c.rollback();
+                removeJamesUser(username);
+                if (e instanceof SQLException sql && sql.getSQLState().startsWith("23")) {
+                    throw new InvalidAccountException("address", account.address() + " already exists (or its ID number / credit code is taken)");
+                }
+                throw new IllegalStateException("could not create account " + account.address() + ": " + e.getMessage(), e);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database unavailable while creating " + account.address() + ": " + e.getMessage(), e);
+        }
+        LOG.info("Created {} account {}", account.accountClass(), account.address());
+        return account;
+    }
+
+    private void removeJamesUser(Username username) {
+        try {
+            if (users.contains(username)) {
+                users.removeUser(username);
+            }
+        } catch (Exception cleanup) {
+            LOG.warn("Could not undo James user {} after a failed creation: {}", username.asString(), cleanup.toString());
+        }
+    }
+
+    void checkUnique(Account account) {
+        if (store.find(account.address()).isPresent()) {
+            throw new InvalidAccountException("address", account.address() + " already exists");
+        }
+        account.idNumber().flatMap(id -> store.findByIdNumber(id.value())).ifPresent(other -> {
+            throw new InvalidAccountException("id-number", "already belongs to account " + other.address()
+                + "; a resident has one citizen mailbox");
+        });
+        account.creditCode().flatMap(code -> store.findByCreditCode(code.value())).ifPresent(other -> {
+            throw new InvalidAccountException("credit-code", "already belongs to account " + other.address());
+        });
+    }
+
+    public static void checkPassword(char[] password) {
+        if (password == null || password.length < MIN_PASSWORD_LENGTH) {
+            throw new InvalidAccountException("password", "must have at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        for (char ch : password) {
+            if (Character.isISOControl(ch)) {
+                throw new InvalidAccountException("password", "must not contain control characters");
+            }
+        }
+    }
+
+    /**
+     * Disables an account: it can no longer log in (its James password is replaced by a random one nobody knows)
+     * and mail to it is refused. Existing mail stays.
+     */
+    public Account disable(String address) {
+        Account account = require(address);
+        store.setDisabled(account.address(), true);
+        try {
+            User user = users.getUserByName(Username.of(account.address()));
+            if (user != null) {
+                byte[] random = new byte[32];
+                new SecureRandom().nextBytes(random);
+                user.setPassword(Base64.getEncoder().encodeToString(random));
+                users.updateUser(user);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not lock James user " + address + ": " + e.getMessage(), e);
+        }
+        LOG.info("Disabled account {}", account.address());
+        return account.withDisabled(true);
+    }
+
+    public Account require(String address) {
+        return find(address).orElseThrow(() -> new InvalidAccountException("address",
+            "no account " + address + "; see `./civicmail account list`"));
+    }
+
+    public Optional<Account> find(String address) {
+        return store.find(address.trim());
+    }
+}

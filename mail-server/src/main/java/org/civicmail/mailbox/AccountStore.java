@@ -1,0 +1,167 @@
+package org.civicmail.mailbox;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+import org.civicmail.server.CivicDatabase;
+
+/** Accounts and their identity in CivicMail's Derby database (table CM_ACCOUNT). */
+@Singleton
+public class AccountStore {
+    private static final String COLUMNS =
+        "ADDRESS, CLASS, NAME, ID_NUMBER, TAGS, CREDIT_CODE, AGENCY, EMPLOYEE_NO, MAY_BROADCAST, DISABLED";
+
+    private final CivicDatabase db;
+
+    @Inject
+    public AccountStore(CivicDatabase db) {
+        this.db = db;
+        try (Connection c = db.connection()) {
+            CivicDatabase.createIfMissing(c, "CREATE TABLE CM_ACCOUNT ("
+                + "ADDRESS VARCHAR(254) NOT NULL PRIMARY KEY, CLASS VARCHAR(16) NOT NULL, NAME VARCHAR(200) NOT NULL, "
+                + "ID_NUMBER CHAR(18) UNIQUE, TAGS VARCHAR(2000), CREDIT_CODE CHAR(18) UNIQUE, AGENCY VARCHAR(200), "
+                + "EMPLOYEE_NO VARCHAR(200), MAY_BROADCAST BOOLEAN NOT NULL, DISABLED BOOLEAN NOT NULL, "
+                + "CREATED_AT TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+            CivicDatabase.createIfMissing(c, "CREATE INDEX CM_ACCOUNT_CLASS ON CM_ACCOUNT(CLASS)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create table CM_ACCOUNT in " + db + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Inserts inside the caller's transaction, so the caller can undo it if James refuses the user. */
+    public void insert(Connection c, Account a) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO CM_ACCOUNT (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, a.address());
+            ps.setString(2, a.accountClass().cliName());
+            ps.setString(3, a.name());
+            setOptional(ps, 4, a.idNumber().map(ResidentIdNumber::value));
+            ps.setString(5, a.tags().isEmpty() ? null : ";" + String.join(";", a.tags()) + ";");
+            setOptional(ps, 6, a.creditCode().map(UnifiedSocialCreditCode::value));
+            setOptional(ps, 7, a.agency());
+            setOptional(ps, 8, a.employeeNo());
+            ps.setBoolean(9, a.mayBroadcast());
+            ps.setBoolean(10, a.disabled());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void setOptional(PreparedStatement ps, int index, Optional<String> value) throws SQLException {
+        if (value.isPresent()) {
+            ps.setString(index, value.get());
+        } else {
+            ps.setNull(index, Types.VARCHAR);
+        }
+    }
+
+    public Optional<Account> find(String address) {
+        List<Account> found = query("WHERE ADDRESS = ?", address.toLowerCase(java.util.Locale.ROOT));
+        return found.stream().findFirst();
+    }
+
+    public Optional<Account> findByIdNumber(String idNumber) {
+        return query("WHERE ID_NUMBER = ?", idNumber).stream().findFirst();
+    }
+
+    public Optional<Account> findByCreditCode(String code) {
+        return query("WHERE CREDIT_CODE = ?", code).stream().findFirst();
+    }
+
+    public List<Account> list(Optional<AccountClass> cls, int offset, int limit) {
+        String where = cls.map(c -> "WHERE CLASS = ?").orElse("");
+        String sql = where + " ORDER BY ADDRESS OFFSET " + offset + " ROWS FETCH NEXT " + limit + " ROWS ONLY";
+        return cls.map(c -> query(sql, c.cliName())).orElseGet(() -> query(sql));
+    }
+
+    /** Streams every account of a class carrying any of the tags (all of the class when tags is empty). */
+    public void forEach(AccountClass cls, List<String> anyOfTags, Consumer<Account> action) {
+        StringBuilder where = new StringBuilder("WHERE CLASS = ? AND DISABLED = FALSE");
+        List<String> params = new ArrayList<>(List.of(cls.cliName()));
+        if (!anyOfTags.isEmpty()) {
+            where.append(" AND (");
+            for (int i = 0; i < anyOfTags.size(); i++) {
+                where.append(i == 0 ? "" : " OR ").append("TAGS LIKE ?");
+                params.add("%;" + anyOfTags.get(i) + ";%");
+            }
+            where.append(")");
+        }
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM CM_ACCOUNT " + where + " ORDER BY ADDRESS")) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setString(i + 1, params.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    action.accept(read(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read accounts: " + e.getMessage(), e);
+        }
+    }
+
+    public void setDisabled(String address, boolean disabled) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("UPDATE CM_ACCOUNT SET DISABLED = ? WHERE ADDRESS = ?")) {
+            ps.setBoolean(1, disabled);
+            ps.setString(2, address);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot update account " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    public long count() {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM CM_ACCOUNT");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count accounts: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Account> query(String where, String... params) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM CM_ACCOUNT " + where)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            List<Account> result = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(read(rs));
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read accounts: " + e.getMessage(), e);
+        }
+    }
+
+    private static Account read(ResultSet rs) throws SQLException {
+        String tags = rs.getString("TAGS");
+        return new Account(
+            rs.getString("ADDRESS"),
+            AccountClass.parse(rs.getString("CLASS")),
+            rs.getString("NAME"),
+            Optional.ofNullable(rs.getString("ID_NUMBER")).map(ResidentIdNumber::parse),
+            tags == null ? List.of() : Arrays.stream(tags.split(";")).filter(t -> !t.isEmpty()).toList(),
+            Optional.ofNullable(rs.getString("CREDIT_CODE")).map(UnifiedSocialCreditCode::parse),
+            Optional.ofNullable(rs.getString("AGENCY")),
+            Optional.ofNullable(rs.getString("EMPLOYEE_NO")),
+            rs.getBoolean("MAY_BROADCAST"),
+            rs.getBoolean("DISABLED"));
+    }
+}
