@@ -317,6 +317,7 @@ public final class CertificateAuthority implements AutoCloseable {
     @Override
     public void close() {
         maintenance.shutdownNow();
+        audit.close();
     }
 
     /** Exposed for tests and the benchmark. */

@@ -30,6 +30,7 @@ public final class AuditLog {
     private final CertificateStore store;
     private final Clock clock;
     private final String actor;
+    private FileChannel channel;
     private long lastSeq;
     private String lastHash;
 
@@ -47,27 +48,59 @@ public final class AuditLog {
         return file;
     }
 
-    /** Appends an entry and returns its sequence number. {@code details} must not hold secrets. */
-    public synchronized long append(String action, String details) {
-        long seq = lastSeq + 1;
-        String body = seq + "|" + clock.instant() + "|" + escape(actor) + "|" + escape(action) + "|" + escape(details) + "|" + lastHash;
-        String hash = sha256(body);
-        byte[] line = (body + "|" + hash + "\n").getBytes(StandardCharsets.UTF_8);
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(line));
-                ch.force(false);
+    /**
+     * Appends an entry and returns its sequence number. {@code details} must not hold secrets.
+     * Returns once the entry is on disk (fsync) and recorded as the head in the database;
+     * concurrent appends share one fsync.
+     */
+    public long append(String action, String details) {
+        long seq;
+        String hash;
+        synchronized (this) {
+            seq = lastSeq + 1;
+            String body = seq + "|" + clock.instant() + "|" + escape(actor) + "|" + escape(action) + "|" + escape(details)
+                    + "|" + lastHash;
+            hash = sha256(body);
+            ByteBuffer line = ByteBuffer.wrap((body + "|" + hash + "\n").getBytes(StandardCharsets.UTF_8));
+            try {
+                FileChannel ch = channel();
+                while (line.hasRemaining()) {
+                    ch.write(line);
+                }
+            } catch (IOException e) {
+                throw new CaException("cannot append to the audit log " + file + ": " + e.getMessage()
+                        + "; check that the directory is writable", e);
             }
+            lastSeq = seq;
+            lastHash = hash;
+        }
+        try {
+            channel().force(false);
         } catch (IOException e) {
-            throw new CaException("cannot append to the audit log " + file + ": " + e.getMessage()
-                    + "; check that the directory is writable", e);
+            throw new CaException("cannot sync the audit log " + file + ": " + e.getMessage(), e);
         }
         store.saveAuditHead(new CertificateStore.AuditHead(seq, hash));
-        lastSeq = seq;
-        lastHash = hash;
         return seq;
+    }
+
+    private synchronized FileChannel channel() throws IOException {
+        if (channel == null || !channel.isOpen()) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        }
+        return channel;
+    }
+
+    /** Closes the file; a later append reopens it. */
+    public synchronized void close() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing was pending: every append forced its write
+            }
+            channel = null;
+        }
     }
 
     /** Re-reads the whole log and checks the chain and the recorded head. */

@@ -52,6 +52,11 @@ public final class CaHttpServer implements AutoCloseable {
     }
 
     public static CaHttpServer bind(InetSocketAddress address, int threads) {
+        // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
+        // delayed ACK and every OCSP exchange waits ~40 ms. Read once, when the first HttpServer starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         try {
             return new CaHttpServer(HttpServer.create(address, 256), threads);
         } catch (IOException e) {

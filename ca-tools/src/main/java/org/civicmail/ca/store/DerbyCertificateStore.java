@@ -236,8 +236,17 @@ public final class DerbyCertificateStore implements CertificateStore {
 
     @Override
     public void saveAuditHead(AuditHead head) {
-        if (update("UPDATE CA_AUDIT_HEAD SET SEQ = ?, HASH = ? WHERE ID = 1", head.sequence(), head.hash()) == 0) {
-            update("INSERT INTO CA_AUDIT_HEAD (ID, SEQ, HASH) VALUES (1, ?, ?)", head.sequence(), head.hash());
+        // only ever forward: concurrent appends may record their heads out of order
+        if (update("UPDATE CA_AUDIT_HEAD SET SEQ = ?, HASH = ? WHERE ID = 1 AND SEQ < ?", head.sequence(), head.hash(),
+                head.sequence()) == 0) {
+            try {
+                update("INSERT INTO CA_AUDIT_HEAD (ID, SEQ, HASH) SELECT 1, ?, ? FROM SYSIBM.SYSDUMMY1"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM CA_AUDIT_HEAD WHERE ID = 1)", head.sequence(), head.hash());
+            } catch (CaException e) {
+                if (!(e.getCause() instanceof SQLException sql && DUPLICATE_KEY.equals(sql.getSQLState()))) {
+                    throw e;
+                }
+            }
         }
     }
 
