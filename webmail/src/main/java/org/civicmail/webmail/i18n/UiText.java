@@ -63,7 +63,7 @@ public final class UiText {
             Map.entry("cert.noemail", "证书中没有邮箱地址。"),
             Map.entry("cert.unavailable", "本服务暂不支持证书登录，请使用密码。"),
             Map.entry("cert.unchecked", "暂时无法向证书机构核实您的证书状态，请稍后再试或使用密码。"),
-            Map.entry("cert.noaccount", "没有与证书邮箱对应的邮箱账户："),
+            Map.entry("cert.noaccount", "无法打开与证书邮箱对应的邮箱："),
             Map.entry("skip", "跳到正文"));
 
     private static final Map<String, String> EN = Map.ofEntries(
@@ -124,7 +124,7 @@ public final class UiText {
             Map.entry("cert.noemail", "Your certificate contains no e-mail address."),
             Map.entry("cert.unavailable", "Certificate sign-in is not available here; please use your password."),
             Map.entry("cert.unchecked", "Your certificate's status cannot be confirmed with the CA right now. Try again later or use your password."),
-            Map.entry("cert.noaccount", "There is no mailbox for the certificate's address:"),
+            Map.entry("cert.noaccount", "Cannot open the mailbox for the certificate's address:"),
             Map.entry("skip", "Skip to content"));
 
     private final Lang lang;

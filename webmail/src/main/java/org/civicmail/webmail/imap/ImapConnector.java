@@ -1,6 +1,7 @@
 package org.civicmail.webmail.imap;
 
 import jakarta.mail.MessagingException;
+import jakarta.mail.Provider;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import java.util.Properties;
@@ -11,7 +12,7 @@ import org.civicmail.webmail.config.WebmailConfig;
  * Opens IMAP connections to the mail server: with the user's own password, or (for certificate login) as the
  * configured master user acting for the user through the SASL PLAIN authorization id. Thread-safe.
  */
-public final class ImapConnector {
+public class ImapConnector {
 
     private final WebmailConfig config;
     private final SSLSocketFactory tls;
@@ -38,7 +39,12 @@ public final class ImapConnector {
         if (config.masterUser() == null) {
             throw new IllegalStateException("certificate login needs " + WebmailConfig.MASTER_USER);
         }
-        Store store = session(user).getStore(protocol());
+        Session session = session(user);
+        boolean ssl = config.imapTls() == WebmailConfig.TlsMode.TLS;
+        Provider guarded = new Provider(Provider.Type.STORE, protocol(), ssl
+                ? ImpersonatingImapStore.Ssl.class.getName() : ImpersonatingImapStore.class.getName(), "CivicMail", "1");
+        session.setProvider(guarded);
+        Store store = session.getStore(protocol());
         store.connect(config.imapHost(), config.imapPort(), config.masterUser(), new String(config.masterPassword()));
         return store;
     }
@@ -67,6 +73,7 @@ public final class ImapConnector {
         if (authorizationId != null) {
             // Angus sends "authzid \0 master \0 password" with AUTHENTICATE PLAIN.
             props.put(p + "sasl.authorizationid", authorizationId);
+            props.put(p + "auth.mechanisms", "PLAIN");
             props.put(p + "auth.login.disable", "true");
         }
         return Session.getInstance(props);

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.civicmail.webmail.WebmailMain;
+import org.civicmail.webmail.compose.MailSender;
+import org.civicmail.webmail.imap.ImapConnector;
 import org.civicmail.webmail.config.WebmailConfig;
 import org.civicmail.webmail.signature.RevocationChecker;
 import org.civicmail.webmail.web.WebmailServer;
@@ -31,6 +33,12 @@ public final class WebmailFixture implements AutoCloseable {
     public final Path dir;
 
     public WebmailFixture(TestPki pki, RevocationChecker revocation, Map<String, String> extra) throws Exception {
+        this(pki, revocation, extra, null);
+    }
+
+    /** @param connector builds the IMAP connector from the final config; {@code null} for the real one */
+    public WebmailFixture(TestPki pki, RevocationChecker revocation, Map<String, String> extra,
+                          java.util.function.Function<WebmailConfig, ImapConnector> connector) throws Exception {
         this.pki = pki;
         ServerSetup[] setups = ServerSetup.dynamicPort(ServerSetupTest.SMTP_IMAP);
         greenMail = new GreenMail(setups);
@@ -58,7 +66,10 @@ public final class WebmailFixture implements AutoCloseable {
             }
         }
         config = WebmailConfig.from(p, env, dir);
-        webmail = WebmailMain.create(config, List.of(pki.root), revocation, null, Clock.systemUTC());
+        webmail = connector == null
+                ? WebmailMain.create(config, List.of(pki.root), revocation, null, Clock.systemUTC())
+                : new WebmailServer(config, List.of(pki.root), revocation, connector.apply(config),
+                        new MailSender(config, null), Clock.systemUTC());
         port = webmail.start();
     }
 
