@@ -90,8 +90,9 @@ public final class AdminServer implements AutoCloseable {
                 out.writeInt(code);
                 out.flush();
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Admin API request failed: {}", e.toString());
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // The client reports the broken stream; the cause belongs in the server's log.
+            LOG.warn("Admin API request failed", e);
         }
     }
 

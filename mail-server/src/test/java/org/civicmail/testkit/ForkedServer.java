@@ -1,0 +1,207 @@
+package org.civicmail.testkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real CivicMail server in its own JVM ({@code civicmail start}), on free ports, in a temporary data
+ * directory, so tests can SIGTERM it, {@code kill -9} it and restart it on the same data.
+ */
+public final class ForkedServer implements AutoCloseable {
+    public static final Path CONF = Path.of(System.getProperty("civicmail.conf", "../conf")).toAbsolutePath().normalize();
+    private static final Path LOG_DIR = createLogDir();
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Path data;
+    private final Map<String, String> overrides;
+    private final List<String> output = new ArrayList<>();
+    private Process process;
+    private Map<String, Integer> ports = Map.of();
+
+    private ForkedServer(Path data, Map<String, String> overrides) {
+        this.data = data;
+        this.overrides = overrides;
+    }
+
+    public static ForkedServer start(Path data, Map<String, String> overrides) throws Exception {
+        ForkedServer server = new ForkedServer(data, overrides);
+        server.launch();
+        return server;
+    }
+
+    public static ForkedServer start(Path data) throws Exception {
+        return start(data, Map.of());
+    }
+
+    private void launch() throws Exception {
+        List<String> command = javaCommand();
+        command.add("start");
+        command.add("--data");
+        command.add(data.toString());
+        command.add("--conf");
+        command.add(CONF.toString());
+        Map<String, String> settings = new HashMap<>();
+        for (String key : List.of("smtp", "submission", "imap", "imaps", "webadmin", "admin")) {
+            settings.put("civicmail." + key + ".port", "0");
+        }
+        settings.putAll(overrides);
+        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        process = pb.start();
+        CompletableFuture<Map<String, Integer>> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> readOutput(ready), "forked-server-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            ports = ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("server did not start; output:\n" + String.join("\n", output()), e);
+        }
+    }
+
+    private void readOutput(CompletableFuture<Map<String, Integer>> ready) {
+        Map<String, Integer> found = new HashMap<>();
+        boolean sawReady = false;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                synchronized (output) {
+                    output.add(line);
+                }
+                // Kept under target/ so a failed run can be diagnosed after JUnit deleted the temp dir.
+                Files.writeString(LOG_DIR.resolve("server-" + Integer.toHexString(data.hashCode()) + ".log"), line + "\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                if (line.startsWith("CivicMail ready")) {
+                    sawReady = true;
+                } else if (sawReady && line.matches("[a-z-]+ [0-9.]+:\\d+")) {
+                    found.put(line.substring(0, line.indexOf(' ')), Integer.parseInt(line.substring(line.lastIndexOf(':') + 1)));
+                    if (found.containsKey("admin")) {
+                        ready.complete(Map.copyOf(found));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            ready.completeExceptionally(e);
+        }
+        ready.completeExceptionally(new IllegalStateException("server exited"));
+    }
+
+    public List<String> output() {
+        synchronized (output) {
+            return List.copyOf(output);
+        }
+    }
+
+    static List<String> javaCommand() {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("org.civicmail.cli.Main");
+        return command;
+    }
+
+    public int port(String listener) {
+        Integer port = ports.get(listener);
+        if (port == null) {
+            throw new IllegalArgumentException("no listener " + listener + " in " + ports);
+        }
+        return port;
+    }
+
+    public Path data() {
+        return data;
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait for a clean stop. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("server did not stop within 60 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    public ForkedServer restart() throws Exception {
+        if (process.isAlive()) {
+            stop();
+        }
+        return start(data, overrides);
+    }
+
+    /** Runs {@code civicmail ARGS} as a separate process, as a person would, against this server's data dir. */
+    public CliResult cli(String stdin, String... args) throws Exception {
+        return runCli(data, stdin, args);
+    }
+
+    public static CliResult runCli(Path data, String stdin, String... args) throws Exception {
+        List<String> command = javaCommand();
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("CIVICMAIL_DATA", data.toString());
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        Process p = pb.start();
+        if (stdin != null) {
+            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        String out = readAll(p.getInputStream());
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("civicmail " + String.join(" ", args) + " did not finish");
+        }
+        return new CliResult(p.exitValue(), out, err.get());
+    }
+
+    private static String readAll(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "<" + e + ">";
+        }
+    }
+
+    public record CliResult(int exitCode, String out, String err) {
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+
+    private static Path createLogDir() {
+        try {
+            return Files.createDirectories(Path.of("target", "it-server-logs"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Path tempData(Path tmp) throws IOException {
+        return Files.createDirectories(tmp.resolve("data"));
+    }
+}
