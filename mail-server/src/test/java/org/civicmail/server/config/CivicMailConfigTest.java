@@ -1,0 +1,47 @@
+package org.civicmail.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.civicmail.mailbox.AccountClass;
+import org.junit.jupiter.api.Test;
+
+class CivicMailConfigTest {
+    static final Path CONF = Path.of("../conf");
+
+    @Test
+    void theShippedDefaultsLoad() {
+        CivicMailConfig config = CivicMailConfig.load(CONF, Map.of());
+        assertThat(config.bindHost()).isEqualTo("127.0.0.1");
+        assertThat(config.domain(AccountClass.CITIZEN)).isEqualTo("citizen.hangzhou.example");
+        assertThat(config.classOfDomain("GOV.hangzhou.example")).contains(AccountClass.OFFICIAL);
+        assertThat(config.mayWriteOutside(AccountClass.OFFICIAL)).isTrue();
+        assertThat(config.mayWriteOutside(AccountClass.CITIZEN)).isFalse();
+        assertThat(config.quotaBytes(AccountClass.CITIZEN)).isEqualTo(512L * 1024 * 1024);
+    }
+
+    @Test
+    void badValuesNameTheKeyAndTheFix() {
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.smtp.port", "25x")))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("civicmail.smtp.port = '25x' in ").hasMessageEndingWith("is not a whole number >= 0");
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.imap.port", "70000")))
+            .hasMessageEndingWith("is not a TCP port; use 0 (any free port) to 65535");
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.domain.citizen", "gov.hangzhou.example")))
+            .hasMessageEndingWith("each class needs its own domain");
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.outbound.allowed-classes", "official,mayor")))
+            .hasMessageContaining("'mayor' is not an account class");
+        assertThatThrownBy(() -> CivicMailConfig.load(Path.of("/nonexistent"), Map.of()))
+            .hasMessageContaining("pass --conf DIR pointing at a directory holding civicmail.properties");
+    }
+
+    @Test
+    void templatesRefuseUnknownPlaceholders() {
+        assertThat(JamesConfigRenderer.substitute(Path.of("t.xml"), "<a>${x}</a>", Map.of("x", "1"))).isEqualTo("<a>1</a>");
+        assertThatThrownBy(() -> JamesConfigRenderer.substitute(Path.of("t.xml"), "<a>${y}</a>", Map.of("x", "1")))
+            .hasMessage("t.xml uses ${y}, which CivicMail does not define; remove it or use one of [x]");
+    }
+}
