@@ -67,7 +67,7 @@ public final class CertificateAuthority implements AutoCloseable {
         this.audit = new AuditLog(config.home().resolve("audit.log"), store, config.clock(),
                 System.getProperty("user.name", "unknown"));
         this.hierarchy = new Hierarchy(config.home(), config.passphrase(), config.keyAlgorithm(), issuer, store);
-        config.passphrase().passphrase(); // fail early, with the variable to set, if there is none
+        Arrays.fill(config.passphrase().passphrase(), '\0'); // fail early, naming the variable to set, if there is none
         synchronized (CertificateAuthority.class) {
             this.createdNow = !hierarchy.exists();
             this.issuing = createdNow ? hierarchy.create(profiles) : hierarchy.loadIssuing();

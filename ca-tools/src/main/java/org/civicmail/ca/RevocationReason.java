@@ -1,7 +1,6 @@
 package org.civicmail.ca;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** RFC 5280 CRLReason codes, spelled as in the RFC. */
@@ -52,9 +51,5 @@ public enum RevocationReason {
     @Override
     public String toString() {
         return name();
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }
