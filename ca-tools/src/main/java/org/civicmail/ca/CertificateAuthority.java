@@ -75,7 +75,8 @@ public final class CertificateAuthority implements AutoCloseable {
         this.ocspSigner = hierarchy.ocspSigner(issuing, profiles, config.clock().instant());
         if (createdNow) {
             audit.append("init", "root=" + SerialNumbers.toHex(trustAnchor().getSerialNumber())
-                    + " issuing=" + SerialNumbers.toHex(issuing.certificate().getSerialNumber()));
+                    + " issuing=" + SerialNumbers.toHex(issuing.certificate().getSerialNumber())
+                    + " ocsp-signer=" + SerialNumbers.toHex(ocspSigner.certificate().getSerialNumber()));
         }
         this.crl = new CrlPublisher(store, () -> issuing, config.clock());
         this.ocsp = new OcspResponder(() -> ocspSigner, issuing.certificate(), store::status, config.clock());
