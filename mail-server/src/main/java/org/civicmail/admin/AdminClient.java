@@ -20,6 +20,9 @@ import org.civicmail.server.DataDirectory;
 
 /** The CLI's side of the admin API: forwards one command line to the running server. */
 public final class AdminClient {
+    /** Environment variables a command may read from the caller's shell (passwords for files it writes). */
+    static final java.util.Set<String> FORWARDED_ENV = java.util.Set.of("CIVICMAIL_P12_PASSWORD");
+
     private final int port;
     private final String token;
 
@@ -63,6 +66,17 @@ public final class AdminClient {
                 req.writeUTF(cwd.toString());
                 req.writeInt(stdin.length);
                 req.write(stdin);
+                java.util.Map<String, String> env = new java.util.TreeMap<>();
+                FORWARDED_ENV.forEach(name -> {
+                    if (System.getenv(name) != null) {
+                        env.put(name, System.getenv(name));
+                    }
+                });
+                req.writeInt(env.size());
+                for (var e : env.entrySet()) {
+                    req.writeUTF(e.getKey());
+                    req.writeUTF(e.getValue());
+                }
             }
             if (c.getResponseCode() != 200) {
                 err.println("error: the running server refused the command (HTTP " + c.getResponseCode()

@@ -5,11 +5,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 
 import org.slf4j.Logger;
@@ -30,7 +30,7 @@ public final class AdminServer implements AutoCloseable {
 
     /** Runs one command line; returns the exit code. */
     public interface CommandRunner {
-        int run(String[] args, Path cwd, InputStream stdin, PrintWriter out, PrintWriter err);
+        int run(String[] args, Path cwd, InputStream stdin, Map<String, String> env, OutputStream out, OutputStream err);
     }
 
     private AdminServer(HttpServer http) {
@@ -77,13 +77,22 @@ public final class AdminServer implements AutoCloseable {
                 return;
             }
             byte[] stdin = in.readNBytes(stdinLength);
+            Map<String, String> env = new HashMap<>();
+            int envCount = in.readInt();
+            for (int i = 0; i < envCount && i < AdminClient.FORWARDED_ENV.size(); i++) {
+                String name = in.readUTF();
+                String value = in.readUTF();
+                if (AdminClient.FORWARDED_ENV.contains(name)) {
+                    env.put(name, value);
+                }
+            }
             exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
             exchange.sendResponseHeaders(200, 0);
             DataOutputStream out = new DataOutputStream(exchange.getResponseBody());
             int code;
-            try (PrintWriter stdout = framed(out, Frames.OUT); PrintWriter stderr = framed(out, Frames.ERR)) {
-                code = runner.run(args, cwd, new java.io.ByteArrayInputStream(stdin), stdout, stderr);
-            }
+            OutputStream stdout = framed(out, Frames.OUT);
+            OutputStream stderr = framed(out, Frames.ERR);
+            code = runner.run(args, cwd, new java.io.ByteArrayInputStream(stdin), env, stdout, stderr);
             synchronized (out) {
                 out.writeByte(Frames.EXIT);
                 out.writeInt(4);
@@ -96,8 +105,8 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private static PrintWriter framed(DataOutputStream out, byte type) {
-        OutputStream frameStream = new OutputStream() {
+    private static OutputStream framed(DataOutputStream out, byte type) {
+        return new OutputStream() {
             @Override
             public void write(int b) throws IOException {
                 write(new byte[] {(byte) b}, 0, 1);
@@ -109,21 +118,8 @@ public final class AdminServer implements AutoCloseable {
                     out.writeByte(type);
                     out.writeInt(len);
                     out.write(b, off, len);
-                }
-            }
-
-            @Override
-            public void flush() throws IOException {
-                synchronized (out) {
                     out.flush();
                 }
-            }
-        };
-        return new PrintWriter(new java.io.OutputStreamWriter(new java.io.BufferedOutputStream(frameStream, 8192),
-            StandardCharsets.UTF_8), true) {
-            @Override
-            public void close() {
-                flush();
             }
         };
     }

@@ -1,5 +1,7 @@
 package org.civicmail.cli;
 
+import org.civicmail.ca.CaException;
+import org.civicmail.ca.cli.CaCommand;
 import org.civicmail.cli.account.AccountCommand;
 import org.civicmail.mailbox.InvalidAccountException;
 import org.civicmail.server.config.ConfigException;
@@ -25,6 +27,7 @@ public class CivicMailCli implements Runnable {
     /** The command line for a context, with CivicMail's exit-code conventions. */
     public static CommandLine commandLine(CliContext context) {
         CommandLine cl = new CommandLine(CivicMailCli.class, new ContextFactory(context));
+        cl.addSubcommand("ca", new CaCommand(new HostCaEnvironment(context)));
         cl.setOut(context.out());
         cl.setErr(context.err());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -49,6 +52,7 @@ public class CivicMailCli implements Runnable {
     }
 
     static boolean isBadInput(Throwable e) {
-        return e instanceof InvalidAccountException || e instanceof BadInputException || e instanceof ConfigException;
+        return e instanceof InvalidAccountException || e instanceof BadInputException || e instanceof ConfigException
+            || (e instanceof CaException ca && ca.exitCode() == ExitCodes.BAD_INPUT);
     }
 }

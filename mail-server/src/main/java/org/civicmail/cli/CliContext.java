@@ -1,6 +1,7 @@
 package org.civicmail.cli;
 
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -16,6 +17,11 @@ public interface CliContext {
 
     PrintWriter err();
 
+    /** The same output as {@link #out()}, for APIs that take a stream (the CA commands). */
+    PrintStream outStream();
+
+    PrintStream errStream();
+
     InputStream in();
 
     /** The directory relative paths in arguments are relative to: the caller's, also when run by the server. */
@@ -23,6 +29,11 @@ public interface CliContext {
 
     default Path resolve(Path path) {
         return cwd().resolve(path).normalize();
+    }
+
+    /** An environment variable of the person's shell (forwarded to the server for the few commands that read one). */
+    default String getenv(String name) {
+        return System.getenv(name);
     }
 
     /** A service of the running (or, offline, a listener-less) server, e.g. {@code AccountService}. */

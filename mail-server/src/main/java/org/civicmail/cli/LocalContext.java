@@ -1,13 +1,17 @@
 package org.civicmail.cli;
 
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.ServerStartException;
+import org.civicmail.server.StartOptions;
 import org.civicmail.server.config.CivicMailConfig;
 
 /**
@@ -22,9 +26,14 @@ final class LocalContext implements CliContext, ServerLocation.LocationAware, Au
     private Path confDir;
     private CivicMailServer offlineServer;
 
-    LocalContext(PrintWriter out, PrintWriter err, InputStream in, Path dataDir, Path confDir) {
-        this.out = out;
-        this.err = err;
+    private final PrintStream outStream;
+    private final PrintStream errStream;
+
+    LocalContext(PrintStream out, PrintStream err, InputStream in, Path dataDir, Path confDir) {
+        this.outStream = out;
+        this.errStream = err;
+        this.out = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        this.err = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         this.in = in;
         this.dataDir = dataDir;
         this.confDir = confDir;
@@ -59,6 +68,18 @@ final class LocalContext implements CliContext, ServerLocation.LocationAware, Au
     }
 
     @Override
+    public PrintStream outStream() {
+        out.flush();
+        return outStream;
+    }
+
+    @Override
+    public PrintStream errStream() {
+        err.flush();
+        return errStream;
+    }
+
+    @Override
     public Path cwd() {
         return Path.of("").toAbsolutePath();
     }
@@ -71,7 +92,7 @@ final class LocalContext implements CliContext, ServerLocation.LocationAware, Au
     @Override
     public synchronized <T> T service(Class<T> type) throws ServerStartException {
         if (offlineServer == null) {
-            offlineServer = CivicMailServer.start(config(Map.of()), data(), false);
+            offlineServer = CivicMailServer.start(config(Map.of()), data(), StartOptions.OFFLINE);
         }
         return offlineServer.service(type);
     }

@@ -28,7 +28,7 @@ public final class Main {
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         Path home = Path.of(System.getProperty("civicmail.home", "."));
         Path defaultData = Optional.ofNullable(System.getenv("CIVICMAIL_DATA")).map(Path::of).orElse(home.resolve("data"));
-        try (LocalContext context = new LocalContext(out, err, System.in, defaultData, home.resolve("conf"))) {
+        try (LocalContext context = new LocalContext(System.out, System.err, System.in, defaultData, home.resolve("conf"))) {
             CommandLine cl = CivicMailCli.commandLine(context);
             ParseResult parsed;
             try {

@@ -13,6 +13,7 @@ import org.civicmail.demo.DemoSetup;
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.ListenerAddress;
+import org.civicmail.server.StartOptions;
 import org.civicmail.server.config.CivicMailConfig;
 
 import picocli.CommandLine.Command;
@@ -49,12 +50,17 @@ public class StartCommand implements Callable<Integer> {
         long started = System.nanoTime();
         CivicMailConfig config = context.config(overrides);
         DataDirectory data = context.data();
-        CivicMailServer server = CivicMailServer.start(config, data, true);
+        CivicMailServer server = CivicMailServer.start(config, data, new StartOptions(true, demo));
         AdminServer admin;
         try {
             String token = AdminToken.readOrCreate(data.adminToken());
             admin = AdminServer.start(config.port(CivicMailConfig.Listener.ADMIN), token,
-                (args, cwd, stdin, out, err) -> CivicMailCli.commandLine(new ServerContext(server, out, err, stdin, cwd)).execute(args));
+                (args, cwd, stdin, env, out, err) -> {
+                    ServerContext serverContext = new ServerContext(server, out, err, stdin, cwd, env);
+                    int code = CivicMailCli.commandLine(serverContext).execute(args);
+                    serverContext.flush();
+                    return code;
+                });
             if (demo) {
                 new DemoSetup(server, data, context.out()).run();
             }

@@ -19,7 +19,13 @@ import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.server.config.CivicMailConfig.Listener;
 import org.civicmail.server.config.JamesConfigRenderer;
 import org.civicmail.server.james.ServicesProbe;
-import org.civicmail.server.tls.SelfSignedTlsCertificate;
+import org.civicmail.ca.CaConfig;
+import org.civicmail.ca.CertificateAuthority;
+import org.civicmail.ca.http.CaHttpServer;
+import org.civicmail.mailbox.AccountStore;
+import org.civicmail.server.authority.AccountSubjectDirectory;
+import org.civicmail.server.authority.CaPassphrase;
+import org.civicmail.server.tls.TlsCertificateProvisioner;
 import org.civicmail.server.tls.TlsKeyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,37 +45,51 @@ public final class CivicMailServer implements AutoCloseable {
     public static final String ADMIN_USER_LOCAL_PART = "civicmail-admin";
 
     private final GuiceJamesServer james;
+    private final CaHttpServer caHttp;
+    private final CertificateAuthority ca;
     private final List<ListenerAddress> listeners;
 
-    private CivicMailServer(GuiceJamesServer james, List<ListenerAddress> listeners) {
+    private CivicMailServer(GuiceJamesServer james, CaHttpServer caHttp, CertificateAuthority ca, List<ListenerAddress> listeners) {
         this.james = james;
+        this.caHttp = caHttp;
+        this.ca = ca;
         this.listeners = listeners;
     }
 
-    /**
-     * @param withListeners false starts storage and services only (no SMTP/IMAP/WebAdmin sockets), for
-     *                      administrative commands run while no server is up
-     */
-    public static CivicMailServer start(CivicMailConfig config, DataDirectory data, boolean withListeners, Module... extra)
+    public static CivicMailServer start(CivicMailConfig config, DataDirectory data, StartOptions options, Module... extra)
             throws ServerStartException {
         GuiceJamesServer james = null;
+        CaHttpServer caHttp = null;
+        CertificateAuthority ca = null;
         try {
             data.create();
-            TlsKeyStore tls = new TlsKeyStore(data.keys());
-            if (!tls.exists()) {
-                SelfSignedTlsCertificate.writeTo(tls, config.hostname());
+            CivicDatabase database = new CivicDatabase(data);
+            AccountStore accounts = new AccountStore(database);
+            if (options.withListeners()) {
+                caHttp = CaHttpServer.bind(new InetSocketAddress(config.bindHost(), config.port(Listener.CA_HTTP)));
             }
-            JamesConfigRenderer.render(config.confDir().resolve("james"), data.jamesConf(), templateValues(config, data, tls, withListeners));
+            String caBaseUrl = config.caBaseUrl().orElse(caHttp != null ? caHttp.baseUrl()
+                : "http://" + config.bindHost() + ":" + config.port(Listener.CA_HTTP));
+            CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl)
+                .withPassphrase(CaPassphrase.resolve(data.ca(), options.demo()));
+            ca = CertificateAuthority.open(caConfig, new AccountSubjectDirectory(accounts));
+            TlsKeyStore tls = new TlsKeyStore(data.keys());
+            TlsCertificateProvisioner.ensure(tls, ca, tlsNames(config));
+            JamesConfigRenderer.render(config.confDir().resolve("james"), data.jamesConf(),
+                templateValues(config, data, tls, options.withListeners()));
             Configuration configuration = Configuration.builder()
                 .workingDirectory(data.james().toFile())
                 .configurationPath(new Configuration.ConfigurationPath(FileSystem.FILE_PROTOCOL_AND_CONF))
                 .build();
+            CertificateAuthority authority = ca;
             Module civic = new AbstractModule() {
                 @Override
                 protected void configure() {
                     bind(CivicMailConfig.class).toInstance(config);
                     bind(DataDirectory.class).toInstance(data);
-                    bind(CivicDatabase.class).toInstance(new CivicDatabase(data));
+                    bind(CivicDatabase.class).toInstance(database);
+                    bind(AccountStore.class).toInstance(accounts);
+                    bind(CertificateAuthority.class).toInstance(authority);
                     Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(ServicesProbe.class);
                 }
             };
@@ -78,8 +98,13 @@ public final class CivicMailServer implements AutoCloseable {
                 .combineWith(Modules.combine(extra))
                 .combineWith(civic);
             james.start();
-            List<ListenerAddress> bound = withListeners ? boundListeners(james, config) : List.of();
-            return new CivicMailServer(james, bound);
+            List<ListenerAddress> bound = new ArrayList<>();
+            if (options.withListeners()) {
+                bound.addAll(boundListeners(james));
+                caHttp.serve(ca);
+                bound.add(new ListenerAddress("ca-http", config.bindHost(), caHttp.port()));
+            }
+            return new CivicMailServer(james, caHttp, ca, bound);
         } catch (Throwable e) {
             if (james != null) {
                 try {
@@ -88,8 +113,23 @@ public final class CivicMailServer implements AutoCloseable {
                     e.addSuppressed(stopFailure);
                 }
             }
+            if (caHttp != null) {
+                caHttp.close();
+            }
+            if (ca != null) {
+                ca.close();
+            }
             throw new ServerStartException("CivicMail could not start: " + rootMessage(e), e);
         }
+    }
+
+    /** Names the TLS certificate covers: the configured host name, loopback, and the bind address. */
+    static List<String> tlsNames(CivicMailConfig config) {
+        List<String> names = new ArrayList<>(List.of(config.hostname(), "localhost", "127.0.0.1"));
+        if (!names.contains(config.bindHost()) && !config.bindHost().equals("0.0.0.0")) {
+            names.add(config.bindHost());
+        }
+        return names;
     }
 
     private static String rootMessage(Throwable e) {
@@ -125,7 +165,7 @@ public final class CivicMailServer implements AutoCloseable {
         return v;
     }
 
-    private static List<ListenerAddress> boundListeners(GuiceJamesServer james, CivicMailConfig config) {
+    private static List<ListenerAddress> boundListeners(GuiceJamesServer james) {
         ServicesProbe services = james.getProbe(ServicesProbe.class);
         List<ListenerAddress> result = new ArrayList<>();
         // Servers come back in the order of the configuration files: inbound SMTP then submission; IMAP then IMAPS.
@@ -161,6 +201,10 @@ public final class CivicMailServer implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("Stopping CivicMail");
+        if (caHttp != null) {
+            caHttp.close();
+        }
         james.stop();
+        ca.close();
     }
 }

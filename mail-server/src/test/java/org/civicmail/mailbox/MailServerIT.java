@@ -21,6 +21,7 @@ import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.MailClient;
 import org.civicmail.testkit.SmtpDialog;
+import org.civicmail.testkit.TestIds;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class MailServerIT {
         add("official", OFFICIAL, "刘洋", "--agency", "杭州市民政局", "--employee-no", "MZ-0042");
         add("citizen", CITIZEN_A, "赵敏", "--id-number", id("11010519491231002"), "--tags", "西湖区");
         add("citizen", CITIZEN_B, "孙丽", "--id-number", id("33010219900307123"));
-        add("legal-entity", COMPANY, "杭州西湖茶业有限公司", "--credit-code", "91330106MA2B0TEA0" + UnifiedSocialCreditCode.checkCharacter("91330106MA2B0TEA0"));
+        add("legal-entity", COMPANY, "杭州西湖茶业有限公司", "--credit-code", TestIds.creditCode("91330106MA2B0TEA0"));
     }
 
     @AfterAll
@@ -274,6 +275,6 @@ class MailServerIT {
     }
 
     static String id(String first17) {
-        return first17 + ResidentIdNumber.checkCharacter(first17);
+        return TestIds.residentId(first17);
     }
 }

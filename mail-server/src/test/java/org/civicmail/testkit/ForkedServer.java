@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ForkedServer implements AutoCloseable {
     public static final Path CONF = Path.of(System.getProperty("civicmail.conf", "../conf")).toAbsolutePath().normalize();
+    /** Test-only CA key passphrase; real installations take theirs from the environment of the operator. */
+    public static final String CA_PASSPHRASE = "integration-test-ca-passphrase";
     private static final Path LOG_DIR = createLogDir();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
@@ -52,13 +54,14 @@ public final class ForkedServer implements AutoCloseable {
         command.add("--conf");
         command.add(CONF.toString());
         Map<String, String> settings = new HashMap<>();
-        for (String key : List.of("smtp", "submission", "imap", "imaps", "webadmin", "admin")) {
+        for (String key : List.of("smtp", "submission", "imap", "imaps", "webadmin", "admin", "ca")) {
             settings.put("civicmail." + key + ".port", "0");
         }
         settings.putAll(overrides);
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().put("CIVICMAIL_CA_PASSPHRASE", CA_PASSPHRASE);
         process = pb.start();
         CompletableFuture<Map<String, Integer>> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> readOutput(ready), "forked-server-output");
@@ -88,7 +91,7 @@ public final class ForkedServer implements AutoCloseable {
                     sawReady = true;
                 } else if (sawReady && line.matches("[a-z-]+ [0-9.]+:\\d+")) {
                     found.put(line.substring(0, line.indexOf(' ')), Integer.parseInt(line.substring(line.lastIndexOf(':') + 1)));
-                    if (found.containsKey("admin")) {
+                    if (found.containsKey("admin") && found.containsKey("ca-http")) {
                         ready.complete(Map.copyOf(found));
                     }
                 }
@@ -161,6 +164,7 @@ public final class ForkedServer implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("CIVICMAIL_DATA", data.toString());
         pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().put("CIVICMAIL_CA_PASSPHRASE", CA_PASSPHRASE);
         Process p = pb.start();
         if (stdin != null) {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

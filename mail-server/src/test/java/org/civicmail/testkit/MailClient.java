@@ -30,11 +30,12 @@ public final class MailClient {
         this.tls = trusting(server.data());
     }
 
-    /** Trusts exactly the server's own TLS certificate. */
+    /** Trusts only the server's CA root (the last certificate of the chain the listeners present). */
     public static SSLSocketFactory trusting(Path data) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("server", new TlsKeyStore(data.resolve("keys")).certificate());
+        java.security.cert.X509Certificate[] chain = new TlsKeyStore(data.resolve("keys")).chain();
+        trust.setCertificateEntry("civicmail-root", chain[chain.length - 1]);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");

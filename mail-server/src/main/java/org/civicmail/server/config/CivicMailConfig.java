@@ -31,6 +31,9 @@ public final class CivicMailConfig implements MailDomains {
     public static final String IMAPS_PORT = "civicmail.imaps.port";
     public static final String WEBADMIN_PORT = "civicmail.webadmin.port";
     public static final String ADMIN_PORT = "civicmail.admin.port";
+    public static final String CA_PORT = "civicmail.ca.port";
+    /** Public base URL of the CA's HTTP endpoints, written into certificates (CRL, OCSP, CA issuers). */
+    public static final String CA_BASE_URL = "civicmail.ca.base-url";
     public static final String DOMAIN_PREFIX = "civicmail.domain.";
     public static final String QUOTA_PREFIX = "civicmail.quota.";
     public static final String OUTBOUND_ALLOWED = "civicmail.outbound.allowed-classes";
@@ -47,11 +50,12 @@ public final class CivicMailConfig implements MailDomains {
     private final Set<AccountClass> outboundAllowed;
     private final int maxMessageKib;
     private final Optional<String> relayGateway;
+    private final Optional<String> caBaseUrl;
 
     /** The listeners whose ports come from configuration. */
     public enum Listener {
         SMTP(SMTP_PORT), SUBMISSION(SUBMISSION_PORT), IMAP(IMAP_PORT), IMAPS(IMAPS_PORT),
-        WEBADMIN(WEBADMIN_PORT), ADMIN(ADMIN_PORT);
+        WEBADMIN(WEBADMIN_PORT), ADMIN(ADMIN_PORT), CA_HTTP(CA_PORT);
 
         final String key;
 
@@ -60,7 +64,7 @@ public final class CivicMailConfig implements MailDomains {
         }
 
         public String displayName() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -95,6 +99,13 @@ public final class CivicMailConfig implements MailDomains {
         }
         this.maxMessageKib = (int) nonNegativeLong(p, MAX_MESSAGE_KIB);
         this.relayGateway = Optional.ofNullable(p.getProperty(RELAY_GATEWAY)).map(String::trim).filter(s -> !s.isEmpty());
+        this.caBaseUrl = Optional.ofNullable(p.getProperty(CA_BASE_URL)).map(String::trim).filter(s -> !s.isEmpty());
+        caBaseUrl.ifPresent(url -> {
+            if (!url.matches("http://[^/\\s]+(:\\d+)?")) {
+                throw new ConfigException(CA_BASE_URL + " = " + url + " in " + file()
+                    + " must be an http:// URL without a path, e.g. http://ca.hangzhou.example:8088 (relying parties fetch CRLs and OCSP over plain HTTP)");
+            }
+        });
     }
 
     /** Reads {@code confDir/civicmail.properties}, then applies {@code overrides} (used by tests and the CLI). */
@@ -198,6 +209,10 @@ public final class CivicMailConfig implements MailDomains {
 
     public int maxMessageKib() {
         return maxMessageKib;
+    }
+
+    public Optional<String> caBaseUrl() {
+        return caBaseUrl;
     }
 
     public Optional<String> relayGateway() {

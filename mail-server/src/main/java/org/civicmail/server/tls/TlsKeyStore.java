@@ -46,6 +46,12 @@ public final class TlsKeyStore {
         return (X509Certificate) load().getCertificate(ALIAS);
     }
 
+    /** Leaf first, our root CA last. */
+    public X509Certificate[] chain() throws IOException, GeneralSecurityException {
+        java.security.cert.Certificate[] chain = load().getCertificateChain(ALIAS);
+        return java.util.Arrays.copyOf(chain, chain.length, X509Certificate[].class);
+    }
+
     public KeyStore load() throws IOException, GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(keyStoreFile)) {
