@@ -43,10 +43,19 @@ public final class WebmailMain {
         WebmailServer server = create(config, anchors, Clock.systemUTC());
         int port = server.start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop();
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable shutdown = () -> {
+            if (once.compareAndSet(false, true)) {
+                server.stop();
+            }
             stopped.countDown();
-        }, "webmail-shutdown"));
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "webmail-shutdown"));
+        // SIGTERM from the parent (./civicmail stop) is a normal stop: close sessions, exit 0 rather than 143.
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> {
+            shutdown.run();
+            System.exit(0);
+        });
         System.out.println("webmail " + config.httpHost() + ":" + port);
         System.out.flush();
         stopped.await();

@@ -23,9 +23,12 @@ public class ImapConnector {
         this.tls = tls;
     }
 
-    /** Plain session for parsing raw messages; no connection. */
+    /** Creating a Session scans the class path for provider files, so the parsing session is made once. */
+    private static final Session PARSING = Session.getInstance(new Properties());
+
+    /** Plain session for parsing raw messages; no connection. Thread-safe. */
     public static Session parsingSession() {
-        return Session.getInstance(new Properties());
+        return PARSING;
     }
 
     public Store connect(String user, String password) throws MessagingException {

@@ -26,6 +26,12 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.protocol.BODY;
+import org.eclipse.angus.mail.imap.protocol.FLAGS;
+import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.Status;
 import org.civicmail.webmail.i18n.FolderNames;
 import org.civicmail.webmail.i18n.Lang;
 
@@ -42,6 +48,10 @@ public final class MailboxAccess implements AutoCloseable {
     }
 
     private static final int RAW_CACHE = 16;
+    static final long FOLDER_CACHE_MILLIS = 30_000;
+
+    private Map<String, Integer> folderCache;
+    private long folderCacheAt;
 
     private final Reconnect reconnect;
     private Store store;
@@ -74,20 +84,35 @@ public final class MailboxAccess implements AutoCloseable {
         }
     }
 
+    /**
+     * Folders with unread counts. The list is cached for {@link #FOLDER_CACHE_MILLIS}; reading a message here
+     * adjusts the cached count, appending drops the cache, so the sidebar stays right without a LIST and a
+     * STATUS per folder on every page.
+     */
     public List<FolderView> folders(Lang lang) throws MessagingException, IOException {
         return withRetry(() -> {
-            List<FolderView> out = new ArrayList<>();
-            for (Folder f : store.getDefaultFolder().list("*")) {
-                if ((f.getType() & Folder.HOLDS_MESSAGES) == 0) {
-                    continue;
+            long now = System.currentTimeMillis();
+            if (folderCache == null || now - folderCacheAt > FOLDER_CACHE_MILLIS) {
+                Map<String, Integer> fresh = new LinkedHashMap<>();
+                for (Folder f : store.getDefaultFolder().list("*")) {
+                    if ((f.getType() & Folder.HOLDS_MESSAGES) != 0) {
+                        fresh.put(f.getFullName(), unseen((IMAPFolder) f));
+                    }
                 }
-                String name = f.getFullName();
-                out.add(new FolderView(name, FolderNames.display(name, lang), f.getUnreadMessageCount(),
-                        f.getMessageCount()));
+                folderCache = fresh;
+                folderCacheAt = now;
             }
+            List<FolderView> out = new ArrayList<>();
+            folderCache.forEach((name, unread) -> out.add(new FolderView(name, FolderNames.display(name, lang), unread, -1)));
             out.sort(Comparator.comparingInt((FolderView v) -> rank(v.name())).thenComparing(FolderView::name));
             return out;
         });
+    }
+
+    /** One STATUS (UNSEEN) per folder, also for the selected one (where Angus would SEARCH UNSEEN instead). */
+    private static int unseen(IMAPFolder f) throws MessagingException {
+        Object r = f.doCommand(p -> p.status(f.getFullName(), new String[] {"UNSEEN"}));
+        return r instanceof Status s ? Math.max(s.unseen, 0) : 0;
     }
 
     private static int rank(String name) {
@@ -170,7 +195,6 @@ public final class MailboxAccess implements AutoCloseable {
             FetchProfile fp = new FetchProfile();
             fp.add(FetchProfile.Item.ENVELOPE);
             fp.add(FetchProfile.Item.FLAGS);
-            fp.add(FetchProfile.Item.CONTENT_INFO);
             fp.add(UIDFolder.FetchProfileItem.UID);
             f.fetch(slice, fp);
             List<MessageSummary> rows = new ArrayList<>();
@@ -179,7 +203,7 @@ public final class MailboxAccess implements AutoCloseable {
                 rows.add(new MessageSummary(uf.getUID(m), fromText(m), m.getSubject(),
                         m.getReceivedDate() != null ? m.getReceivedDate().toInstant()
                                 : m.getSentDate() != null ? m.getSentDate().toInstant() : null,
-                        m.isSet(Flags.Flag.SEEN), m.isMimeType("multipart/mixed")));
+                        m.isSet(Flags.Flag.SEEN)));
             }
             if (newestFirst) {
                 java.util.Collections.reverse(rows);
@@ -197,18 +221,34 @@ public final class MailboxAccess implements AutoCloseable {
             Folder f = folder(folderName, Folder.READ_WRITE);
             String key = folderName + '\u0000' + ((UIDFolder) f).getUIDValidity() + '\u0000' + uid;
             byte[] cached = rawCache.get(key);
-            Message m = ((UIDFolder) f).getMessageByUID(uid);
-            if (m == null) {
-                return null;
-            }
             if (cached != null) {
                 return cached;
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            m.writeTo(out);
-            if (!m.isSet(Flags.Flag.SEEN)) {
-                m.setFlag(Flags.Flag.SEEN, true);
+            // One round trip: UID FETCH (FLAGS BODY[]); BODY[] (not PEEK) marks the message seen on the server.
+            Object[] got = (Object[]) ((IMAPFolder) f).doCommand(p -> {
+                Response[] rs = p.command("UID FETCH " + uid + " (FLAGS BODY[])", null);
+                Response result = rs[rs.length - 1];
+                byte[] body = null;
+                Flags flags = null;
+                for (Response r : rs) {
+                    if (r instanceof FetchResponse fr && fr.getItem(BODY.class) != null) {
+                        body = fr.getItem(BODY.class).getByteArray().getNewBytes();
+                        flags = fr.getItem(FLAGS.class);
+                    }
+                }
+                p.notifyResponseHandlers(rs);
+                p.handleResult(result);
+                return new Object[] {body, flags};
+            });
+            if (got[0] == null) {
+                return null;
             }
+            boolean wasSeen = got[1] != null && ((Flags) got[1]).contains(Flags.Flag.SEEN);
+            if (!wasSeen && folderCache != null) {
+                folderCache.computeIfPresent(folderName, (k, n) -> Math.max(0, n - 1));
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.writeBytes((byte[]) got[0]);
             byte[] raw = out.toByteArray();
             rawCache.put(key, raw);
             return raw;
@@ -227,6 +267,7 @@ public final class MailboxAccess implements AutoCloseable {
                 message.setFlag(Flags.Flag.DRAFT, true);
             }
             f.appendMessages(new Message[] {message});
+            folderCache = null;
             return null;
         });
     }
