@@ -16,6 +16,7 @@ import org.apache.james.mailbox.quota.UserQuotaRootResolver;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.model.User;
 import org.civicmail.server.CivicDatabase;
+import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.server.config.CivicMailConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +36,12 @@ public class AccountService {
     private final MaxQuotaManager quotas;
     private final UserQuotaRootResolver quotaRoots;
     private final CivicMailConfig config;
+    private final AccountKeyStore keys;
 
     @Inject
     public AccountService(AccountStore store, CivicDatabase db, UsersRepository users, MaxQuotaManager quotas,
-                          UserQuotaRootResolver quotaRoots, CivicMailConfig config) {
+                          UserQuotaRootResolver quotaRoots, CivicMailConfig config, AccountKeyStore keys) {
+        this.keys = keys;
         this.store = store;
         this.db = db;
         this.users = users;
@@ -79,8 +82,26 @@ public class AccountService {
         } catch (SQLException e) {
             throw new IllegalStateException("database unavailable while creating " + account.address() + ": " + e.getMessage(), e);
         }
+        if (account.accountClass() != AccountClass.CITIZEN) {
+            issueSigningCertificate(account, username);
+        }
         LOG.info("Created {} account {}", account.accountClass(), account.address());
         return account;
+    }
+
+    /**
+     * Officials and legal entities sign everything they send, so their account exists only with a certificate:
+     * if the CA refuses, the account is removed again.
+     */
+    private void issueSigningCertificate(Account account, Username username) {
+        try {
+            keys.issue(account.address());
+        } catch (RuntimeException e) {
+            store.delete(account.address());
+            removeJamesUser(username);
+            throw new IllegalStateException("account " + account.address() + " was not created: its signing certificate "
+                + "could not be issued (" + e.getMessage() + ")", e);
+        }
     }
 
     private void removeJamesUser(Username username) {

@@ -121,6 +121,16 @@ public class AccountStore {
         }
     }
 
+    public void delete(String address) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM CM_ACCOUNT WHERE ADDRESS = ?")) {
+            ps.setString(1, address);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot delete account " + address + ": " + e.getMessage(), e);
+        }
+    }
+
     public long count() {
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM CM_ACCOUNT");

@@ -20,6 +20,10 @@ import org.civicmail.server.config.CivicMailConfig.Listener;
 import org.civicmail.server.config.JamesConfigRenderer;
 import org.civicmail.server.james.ServicesProbe;
 import org.civicmail.ca.CaConfig;
+import org.civicmail.ca.PassphraseSource;
+import org.civicmail.smime.AccountKeyStore;
+import org.civicmail.smime.SmimeSigner;
+import org.civicmail.smime.SmimeVerifier;
 import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.ca.http.CaHttpServer;
 import org.civicmail.mailbox.AccountStore;
@@ -70,9 +74,11 @@ public final class CivicMailServer implements AutoCloseable {
             }
             String caBaseUrl = config.caBaseUrl().orElse(caHttp != null ? caHttp.baseUrl()
                 : "http://" + config.bindHost() + ":" + config.port(Listener.CA_HTTP));
-            CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl)
-                .withPassphrase(CaPassphrase.resolve(data.ca(), options.demo()));
+            PassphraseSource passphrase = CaPassphrase.resolve(data.ca(), options.demo());
+            CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl).withPassphrase(passphrase);
             ca = CertificateAuthority.open(caConfig, new AccountSubjectDirectory(accounts));
+            AccountKeyStore accountKeys = new AccountKeyStore(data.keys().resolve("accounts"), passphrase.passphrase(), ca, accounts);
+            SmimeVerifier verifier = new SmimeVerifier(List.of(ca.trustAnchor()), ca::status);
             TlsKeyStore tls = new TlsKeyStore(data.keys());
             TlsCertificateProvisioner.ensure(tls, ca, tlsNames(config));
             JamesConfigRenderer.render(config.confDir().resolve("james"), data.jamesConf(),
@@ -90,6 +96,9 @@ public final class CivicMailServer implements AutoCloseable {
                     bind(CivicDatabase.class).toInstance(database);
                     bind(AccountStore.class).toInstance(accounts);
                     bind(CertificateAuthority.class).toInstance(authority);
+                    bind(AccountKeyStore.class).toInstance(accountKeys);
+                    bind(SmimeSigner.class).toInstance(new SmimeSigner());
+                    bind(SmimeVerifier.class).toInstance(verifier);
                     Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(ServicesProbe.class);
                 }
             };

@@ -142,14 +142,7 @@ class MailServerIT {
             assertThat(smtp.send("MAIL FROM:<tax-bureau@" + GOV + ">")).isEqualTo("553 5.7.1 Sender <tax-bureau@" + GOV
                 + "> is a city mailbox: authenticate on the submission port to send as it");
         }
-        try (SmtpDialog smtp = new SmtpDialog(server.port("smtp"))) {
-            smtp.send("EHLO forger.example");
-            smtp.send("MAIL FROM:<forger@evil.example>");
-            smtp.send("RCPT TO:<" + CITIZEN_A + ">");
-            assertThat(smtp.data("From: " + OFFICIAL + "\nTo: " + CITIZEN_A + "\nSubject: pay now\n\nsend money"))
-                .isEqualTo("550 5.7.1 From: <" + OFFICIAL + "> is a city mailbox but the message was not submitted by it; "
-                    + "forged city senders are refused");
-        }
+        // A city address in the From header of mail from outside is delivered but flagged: see SmimeIT.
     }
 
     @Test

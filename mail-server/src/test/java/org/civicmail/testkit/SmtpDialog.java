@@ -38,7 +38,9 @@ public final class SmtpDialog implements AutoCloseable {
         if (!go.startsWith("354")) {
             return go;
         }
-        return send(message.replace("\n", "\r\n").replace("\r\r\n", "\r\n") + "\r\n.");
+        String crlf = message.replace("\r\n", "\n").replace("\n", "\r\n");
+        String stuffed = (crlf.startsWith(".") ? "." : "") + crlf.replace("\r\n.", "\r\n..");
+        return send(stuffed + (stuffed.endsWith("\r\n") ? "" : "\r\n") + ".");
     }
 
     private String readReply() throws IOException {

@@ -10,18 +10,16 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
-import org.civicmail.server.config.CivicMailConfig;
 
 /**
  * The From header is what a reader sees, so it gets the envelope's rule: an authenticated account's From (and
- * Sender) must be its own address; unauthenticated mail may not carry a city address in From.
+ * Sender) must be its own address. Mail from outside that shows a city address in From is accepted (a
+ * validly signed official message may come back through a forwarder) and judged by its signature on
+ * delivery: {@code VerifySignature} warns the reader when it is not validly signed.
  */
 public class FromHeaderIdentityHook implements JamesMessageHook {
-    private final CivicMailConfig config;
-
     @Inject
-    public FromHeaderIdentityHook(CivicMailConfig config) {
-        this.config = config;
+    public FromHeaderIdentityHook() {
     }
 
     @Override
@@ -38,11 +36,6 @@ public class FromHeaderIdentityHook implements JamesMessageHook {
                 if (user != null && !user.equalsIgnoreCase(address)) {
                     return SmtpRefusal.deny("550", "5.7.1 From: <" + address + "> is not your mailbox; "
                         + "you are authenticated as " + user);
-                }
-                if (user == null && address != null && address.contains("@")
-                        && config.isLocal(address.substring(address.lastIndexOf('@') + 1))) {
-                    return SmtpRefusal.deny("550", "5.7.1 From: <" + address + "> is a city mailbox but the message "
-                        + "was not submitted by it; forged city senders are refused");
                 }
             }
             String[] senderHeader = message.getHeader("Sender");

@@ -1,0 +1,28 @@
+package org.civicmail.smime;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+
+/**
+ * Removes any {@code X-CivicMail-Signature} / {@code X-CivicMail-Warning} a message brings with it, so only the
+ * server's own verification can set them. Runs first, on every message. Stateless and thread-safe.
+ */
+public class StripSignatureHeaders extends GenericMailet {
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(java.util.Set.of());
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        MimeMessage message = mail.getMessage();
+        if (message.getHeader(SignatureVerdict.HEADER) != null || message.getHeader(SignatureVerdict.WARNING_HEADER) != null) {
+            message.removeHeader(SignatureVerdict.HEADER);
+            message.removeHeader(SignatureVerdict.WARNING_HEADER);
+            message.saveChanges();
+        }
+    }
+}

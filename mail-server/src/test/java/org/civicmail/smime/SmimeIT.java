@@ -1,0 +1,253 @@
+package org.civicmail.smime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.mail.Folder;
+import javax.mail.Message;
+import javax.mail.Store;
+import javax.mail.internet.MimeMessage;
+
+import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.ForkedServer.CliResult;
+import org.civicmail.testkit.MailClient;
+import org.civicmail.testkit.Openssl;
+import org.civicmail.testkit.SmtpDialog;
+import org.civicmail.testkit.TestIds;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * S/MIME end to end: officials' mail is signed with their own certificate, every delivered message carries the
+ * server's verdict, and openssl, reading the same bytes over IMAP, agrees with it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SmimeIT {
+    static final String TAX = "tax-office@gov.hangzhou.example";
+    static final String WATER = "water-office@gov.hangzhou.example";
+    static final String CITIZEN = "ma.lan@citizen.hangzhou.example";
+    static final String PASSWORD = "smime-test-pw";
+
+    @TempDir
+    static Path tmp;
+    ForkedServer server;
+    MailClient client;
+    Path rootPem;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = ForkedServer.start(tmp.resolve("data"));
+        client = new MailClient(server);
+        official(TAX, "杭州市税务局");
+        official(WATER, "杭州市水务集团");
+        CliResult c = server.cli(PASSWORD, "account", "add", "--class", "citizen", "--address", CITIZEN, "--name", "马兰",
+            "--id-number", TestIds.residentId("33010619880808008"), "--password-stdin");
+        assertThat(c.exitCode()).as(c.err()).isZero();
+        rootPem = Files.writeString(tmp.resolve("root.pem"), httpGet("/ca/root.pem"));
+    }
+
+    private void official(String address, String agency) throws Exception {
+        CliResult r = server.cli(PASSWORD, "account", "add", "--class", "official", "--address", address, "--name", agency,
+            "--agency", agency, "--employee-no", "A-" + address.length(), "--may-broadcast", "--password-stdin");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.close();
+    }
+
+    private String httpGet(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("ca-http") + path)).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Raw bytes of the citizen's message with this subject, as any IMAP client would download them. */
+    private byte[] fetchRaw(String subject) throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.inboxSubjects(CITIZEN, PASSWORD).contains(subject));
+        try (Store store = client.imap(CITIZEN, PASSWORD)) {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            for (Message m : inbox.getMessages()) {
+                if (subject.equals(m.getSubject())) {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    m.writeTo(out);
+                    return out.toByteArray();
+                }
+            }
+        }
+        throw new AssertionError("no message " + subject);
+    }
+
+    private static String header(byte[] raw, String name) throws Exception {
+        MimeMessage m = new MimeMessage(null, new java.io.ByteArrayInputStream(raw));
+        String[] values = m.getHeader(name);
+        assertThat(values == null ? 0 : values.length).as("number of " + name + " headers").isLessThanOrEqualTo(1);
+        return values == null ? null : values[0];
+    }
+
+    private Openssl.Result opensslVerify(byte[] raw, String name, String... extra) throws Exception {
+        Path file = Files.write(tmp.resolve(name + ".eml"), raw);
+        String[] base = {"smime", "-verify", "-CAfile", rootPem.toString(), "-in", file.toString(), "-out", tmp.resolve(name + ".out").toString(),
+            "-signer", tmp.resolve(name + ".signer.pem").toString()};
+        String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return Openssl.run(args);
+    }
+
+    /** Mail from outside, straight to the inbound SMTP listener, as a foreign server (or a forger) would send it. */
+    private void injectFromOutside(byte[] raw) throws Exception {
+        try (SmtpDialog smtp = new SmtpDialog(server.port("smtp"))) {
+            smtp.send("EHLO outside.example");
+            assertThat(smtp.send("MAIL FROM:<relay@outside.example>")).startsWith("250");
+            assertThat(smtp.send("RCPT TO:<" + CITIZEN + ">")).startsWith("250");
+            assertThat(smtp.data(new String(raw, StandardCharsets.ISO_8859_1))).startsWith("250");
+        }
+    }
+
+    private static byte[] withSubject(byte[] raw, String oldSubject, String newSubject) {
+        return new String(raw, StandardCharsets.ISO_8859_1).replace("Subject: " + oldSubject, "Subject: " + newSubject)
+            .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void anOfficialsMailIsSignedWithTheirOwnCertificateAndOpensslAgrees() throws Exception {
+        client.send(TAX, PASSWORD, client.message(TAX, CITIZEN, "2026 individual income tax notice", "请于12月31日前完成个税汇算。"));
+        byte[] raw = fetchRaw("2026 individual income tax notice");
+        String verdict = header(raw, "X-CivicMail-Signature");
+        assertThat(verdict).matches("valid; signer=\"" + Pattern.quote(TAX) + "\"; serial=[0-9a-f]+; signed-at=\\S+Z");
+        assertThat(header(raw, "X-CivicMail-Warning")).isNull();
+        assertThat(new String(raw, StandardCharsets.ISO_8859_1)).contains("multipart/signed").contains("micalg=sha-256");
+
+        Openssl.Result openssl = opensslVerify(raw, "signed");
+        assertThat(openssl.exitCode()).as(openssl.output()).isZero();
+        assertThat(openssl.output()).contains("Verification successful");
+        Openssl.Result signer = Openssl.run("x509", "-in", tmp.resolve("signed.signer.pem").toString(), "-noout", "-serial", "-ext", "subjectAltName");
+        assertThat(signer.output()).contains("email:" + TAX);
+        Matcher serial = Pattern.compile("serial=([0-9a-f]+)").matcher(verdict);
+        assertThat(serial.find()).isTrue();
+        assertThat(signer.output().toLowerCase()).contains("serial=" + (serial.group(1).length() % 2 == 1 ? "0" : "") + serial.group(1));
+        assertThat(Files.readString(tmp.resolve("signed.out"), StandardCharsets.UTF_8)).contains("Content-Type: text/plain");
+
+        // signingTime equals the Date header (Thunderbird compares them).
+        MimeMessage parsed = new MimeMessage(null, new java.io.ByteArrayInputStream(raw));
+        Matcher signedAt = Pattern.compile("signed-at=(\\S+)").matcher(verdict);
+        assertThat(signedAt.find()).isTrue();
+        assertThat(java.time.Instant.parse(signedAt.group(1))).isEqualTo(parsed.getSentDate().toInstant());
+    }
+
+    @Test
+    void changingOneByteMakesOpensslFailAndOurHeaderSayTampered() throws Exception {
+        client.send(TAX, PASSWORD, client.message(TAX, CITIZEN, "tamper target", "Amount due: 100 yuan"));
+        byte[] raw = fetchRaw("tamper target");
+        String text = new String(raw, StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("Amount due: 100 yuan");
+        byte[] tampered = withSubject(text.replace("Amount due: 100 yuan", "Amount due: 900 yuan").getBytes(StandardCharsets.ISO_8859_1),
+            "tamper target", "tampered copy");
+
+        Openssl.Result openssl = opensslVerify(tampered, "tampered");
+        assertThat(openssl.exitCode()).as(openssl.output()).isNotZero();
+        assertThat(openssl.output()).containsIgnoringCase("digest failure");
+
+        injectFromOutside(tampered);
+        byte[] delivered = fetchRaw("tampered copy");
+        assertThat(header(delivered, "X-CivicMail-Signature"))
+            .startsWith("invalid; reason=tampered; signer=\"" + TAX + "\"")
+            .endsWith("detail=\"the message was altered after it was signed\"");
+        assertThat(header(delivered, "X-CivicMail-Warning")).isEqualTo("unsigned-official-sender");
+    }
+
+    @Test
+    void aForgedStatusHeaderFromOutsideIsReplacedByTheServersVerdict() throws Exception {
+        String forged = "From: friend@outside.example\r\nTo: " + CITIZEN + "\r\nSubject: forged status\r\n"
+            + "X-CivicMail-Signature: valid; signer=\"" + TAX + "\"; serial=1\r\nX-CivicMail-Warning: none\r\n\r\ntrust me\r\n";
+        injectFromOutside(forged.getBytes(StandardCharsets.US_ASCII));
+        byte[] delivered = fetchRaw("forged status");
+        assertThat(header(delivered, "X-CivicMail-Signature")).isEqualTo("none");
+        assertThat(header(delivered, "X-CivicMail-Warning")).isNull();
+        assertThat(new String(delivered, StandardCharsets.ISO_8859_1)).doesNotContain("serial=1");
+    }
+
+    @Test
+    void unsignedMailClaimingAnOfficialSenderIsFlagged() throws Exception {
+        String claim = "From: " + TAX + "\r\nTo: " + CITIZEN + "\r\nSubject: refund available\r\n\r\nclick here\r\n";
+        injectFromOutside(claim.getBytes(StandardCharsets.US_ASCII));
+        byte[] delivered = fetchRaw("refund available");
+        assertThat(header(delivered, "X-CivicMail-Signature")).isEqualTo("none");
+        assertThat(header(delivered, "X-CivicMail-Warning")).isEqualTo("unsigned-official-sender");
+        assertThat(opensslVerify(delivered, "unsigned").exitCode()).isNotZero();
+    }
+
+    @Test
+    void aFromThatIsNotTheCertificatesAddressIsReported() throws Exception {
+        client.send(TAX, PASSWORD, client.message(TAX, CITIZEN, "from swap source", "official text"));
+        String raw = new String(fetchRaw("from swap source"), StandardCharsets.ISO_8859_1);
+        byte[] swapped = withSubject(raw.replace("From: " + TAX, "From: " + WATER).getBytes(StandardCharsets.ISO_8859_1),
+            "from swap source", "from swapped");
+        injectFromOutside(swapped);
+        byte[] delivered = fetchRaw("from swapped");
+        assertThat(header(delivered, "X-CivicMail-Signature")).startsWith("invalid; reason=from-mismatch; signer=\"" + TAX + "\"")
+            .contains("detail=\"the message says it is from " + WATER + " but was signed by " + TAX + "\"");
+        // openssl checks the signature, not RFC 8550's From rule: it still verifies, and finds TAX as signer.
+        assertThat(opensslVerify(delivered, "swapped").exitCode()).isZero();
+        assertThat(Openssl.run("x509", "-in", tmp.resolve("swapped.signer.pem").toString(), "-noout", "-ext", "subjectAltName").output())
+            .contains("email:" + TAX);
+    }
+
+    @Test
+    void afterRevocationEarlierSignedMailIsReportedRevokedAndNewMailIsNoLongerSigned() throws Exception {
+        client.send(WATER, PASSWORD, client.message(WATER, CITIZEN, "water bill before revocation", "水费 35.20 元"));
+        byte[] before = fetchRaw("water bill before revocation");
+        String verdict = header(before, "X-CivicMail-Signature");
+        assertThat(verdict).startsWith("valid; signer=\"" + WATER + "\"");
+        Matcher serial = Pattern.compile("serial=([0-9a-f]+)").matcher(verdict);
+        assertThat(serial.find()).isTrue();
+
+        CliResult revoke = server.cli(null, "ca", "revoke", "--serial", "0x" + serial.group(1), "--reason", "keyCompromise");
+        assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+
+        injectFromOutside(withSubject(before, "water bill before revocation", "water bill redelivered"));
+        byte[] redelivered = fetchRaw("water bill redelivered");
+        assertThat(header(redelivered, "X-CivicMail-Signature"))
+            .startsWith("invalid; reason=revoked; signer=\"" + WATER + "\"; serial=" + serial.group(1))
+            .containsPattern("revoked-at=\\d{4}-\\d\\d-\\d\\dT")
+            .contains("detail=\"the certificate was revoked on ");
+        assertThat(header(redelivered, "X-CivicMail-Warning")).isEqualTo("unsigned-official-sender");
+
+        // openssl agrees once it is given our CRL.
+        byte[] crlDer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("ca-http")
+            + "/crl/issuing.crl")).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        Path crlFile = Files.write(tmp.resolve("issuing.crl"), crlDer);
+        Path crlPem = tmp.resolve("issuing.crl.pem");
+        assertThat(Openssl.run("crl", "-inform", "DER", "-in", crlFile.toString(), "-out", crlPem.toString()).exitCode()).isZero();
+        // openssl smime takes CRLs from the CAfile: root and CRL in one trust file.
+        Path rootAndCrl = Files.writeString(tmp.resolve("root+crl.pem"), Files.readString(rootPem) + Files.readString(crlPem));
+        Path file = Files.write(tmp.resolve("revoked.eml"), redelivered);
+        Openssl.Result withCrl = Openssl.run("smime", "-verify", "-CAfile", rootAndCrl.toString(), "-crl_check", "-in", file.toString(),
+            "-out", tmp.resolve("revoked.out").toString());
+        assertThat(withCrl.exitCode()).isNotZero();
+        assertThat(withCrl.output()).contains("certificate revoked");
+
+        client.send(WATER, PASSWORD, client.message(WATER, CITIZEN, "water bill after revocation", "水费 12.00 元"));
+        byte[] after = fetchRaw("water bill after revocation");
+        assertThat(header(after, "X-CivicMail-Signature")).isEqualTo("none");
+        assertThat(header(after, "X-CivicMail-Warning")).isEqualTo("unsigned-official-sender");
+        assertThat(new String(after, StandardCharsets.ISO_8859_1)).doesNotContain("multipart/signed");
+    }
+
+}
