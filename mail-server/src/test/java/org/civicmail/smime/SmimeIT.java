@@ -250,4 +250,25 @@ class SmimeIT {
         assertThat(new String(after, StandardCharsets.ISO_8859_1)).doesNotContain("multipart/signed");
     }
 
+
+    @Test
+    void aCitizenGetsACertificateForTheirOwnMailClient() throws Exception {
+        Path password = Files.writeString(tmp.resolve("citizen-p12.pw"), "citizen-p12-pw");
+        Path p12 = tmp.resolve("ma.lan.p12");
+        CliResult issued = server.cli(null, "account", "certificate", CITIZEN, "--p12", p12.toString(),
+            "--p12-password-file", password.toString());
+        assertThat(issued.exitCode()).as(issued.err()).isZero();
+        assertThat(issued.out()).startsWith("issued certificate serial ");
+        Openssl.Result cert = Openssl.run("pkcs12", "-in", p12.toString(), "-nokeys", "-clcerts", "-passin", "file:" + password,
+            "-out", tmp.resolve("ma.lan.pem").toString());
+        assertThat(cert.exitCode()).as(cert.output()).isZero();
+        Path chain = Files.writeString(tmp.resolve("chain.pem"), httpGet("/ca/chain.pem"));
+        assertThat(Openssl.run("verify", "-purpose", "smimesign", "-CAfile", chain.toString(), tmp.resolve("ma.lan.pem").toString()).output())
+            .contains(": OK");
+
+        CliResult again = server.cli(null, "account", "certificate", CITIZEN, "--p12", p12.toString(),
+            "--p12-password-file", password.toString());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err().trim()).isEqualTo("error: --p12 " + p12 + " already exists; choose a new file name (nothing was issued)");
+    }
 }

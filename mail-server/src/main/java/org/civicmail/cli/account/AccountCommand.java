@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 /** {@code ./civicmail account ...}: the city's mailboxes and their identity. */
 @Command(name = "account", mixinStandardHelpOptions = true, description = "Create, import, list, show and disable mailboxes.",
     subcommands = {AccountAddCommand.class, AccountImportCommand.class, AccountListCommand.class,
-        AccountShowCommand.class, AccountDisableCommand.class})
+        AccountShowCommand.class, AccountDisableCommand.class, AccountCertificateCommand.class})
 public class AccountCommand implements Runnable {
     @Spec
     CommandSpec spec;
