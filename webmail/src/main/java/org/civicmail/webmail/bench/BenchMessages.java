@@ -65,6 +65,28 @@ final class BenchMessages {
         signer = new JcaX509CertificateConverter().getCertificate(sb.build(new JcaContentSignerBuilder("SHA256withRSA").build(rootKey.getPrivate())));
     }
 
+    /** One signed notice from the benchmark official (CN 市民政局, notice@gov.bench.test). */
+    MimeMessage signedNotice(String to, String subject, String body) throws Exception {
+        Session session = Session.getInstance(new Properties());
+        MimeBodyPart content = new MimeBodyPart();
+        content.setText(body, "UTF-8");
+        SMIMESignedGenerator gen = new SMIMESignedGenerator();
+        gen.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder().setProvider("BC")
+                .build("SHA256withRSA", signerKey.getPrivate(), signer));
+        gen.addCertificates(new JcaCertStore(List.of(signer)));
+        MimeMultipart mm = gen.generate(content);
+        MimeMessage m = new MimeMessage(session);
+        m.setFrom(new InternetAddress("notice@gov.bench.test"));
+        m.setRecipients(MimeMessage.RecipientType.TO, to);
+        m.setSubject(subject, "UTF-8");
+        m.setSentDate(new Date());
+        m.setContent(mm, mm.getContentType());
+        m.saveChanges();
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        m.writeTo(raw);
+        return new MimeMessage(session, new ByteArrayInputStream(raw.toByteArray()));
+    }
+
     List<MimeMessage> mailbox(int count) throws Exception {
         Session session = Session.getInstance(new Properties());
         List<MimeMessage> out = new ArrayList<>(count);

@@ -117,6 +117,33 @@ public final class TestPki {
         return new Entity(key, cert, List.of(cert, issuing));
     }
 
+    /** A person certificate naming an OCSP responder (AIA) and/or a CRL distribution point; either may be null. */
+    public Entity personWithRevocationUrls(String email, String cn, String ocspUrl, String crlUrl) throws Exception {
+        KeyPair key = rsa();
+        Instant now = Instant.now();
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                X500Name.getInstance(issuing.getSubjectX500Principal().getEncoded()), BigInteger.valueOf(SERIAL.incrementAndGet()),
+                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(30))),
+                new X500Name("CN=" + cn), key.getPublic());
+        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection));
+        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.rfc822Name, email)));
+        if (ocspUrl != null) {
+            b.addExtension(Extension.authorityInfoAccess, false, new org.bouncycastle.asn1.x509.AuthorityInformationAccess(
+                    org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp,
+                    new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
+        }
+        if (crlUrl != null) {
+            var dpName = new org.bouncycastle.asn1.x509.DistributionPointName(
+                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl)));
+            b.addExtension(Extension.cRLDistributionPoints, false, new org.bouncycastle.asn1.x509.CRLDistPoint(
+                    new org.bouncycastle.asn1.x509.DistributionPoint[] {
+                            new org.bouncycastle.asn1.x509.DistributionPoint(dpName, null, null)}));
+        }
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuingKey.getPrivate())));
+        return new Entity(key, cert, List.of(cert, issuing));
+    }
+
     public Entity person(String email, String cn, String org) throws Exception {
         Instant now = Instant.now();
         return person(email, cn, org, now.minus(Duration.ofDays(30)), now.plus(Duration.ofDays(365)), true);
