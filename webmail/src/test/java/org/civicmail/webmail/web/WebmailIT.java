@@ -236,6 +236,10 @@ class WebmailIT {
         assertEquals(200, draft.statusCode(), draft.body());
         assertTrue(draft.body().contains("草稿已保存。"));
         assertEquals(1, fx.folder(USER, PW, "Drafts").length);
+        long draftUid = uidOf(c, "Drafts", "草稿主题");
+        assertTrue(c.get("/mail/msg?f=Drafts&uid=" + draftUid).body().contains("id=\"edit-draft\""));
+        String reopened = c.get("/compose?mode=draft&f=Drafts&uid=" + draftUid).body();
+        assertTrue(reopened.contains("value=\"草稿主题\"") && reopened.contains(">draft body</textarea>"), reopened);
         HttpResponse<String> sent = c.post("/compose", Map.of("csrf", token, "to", "mayor12345@gov.city.test",
                 "subject", "关于供水的意见", "body", "您好，建议……", "action", "send"));
         assertEquals(303, sent.statusCode(), sent.body());
