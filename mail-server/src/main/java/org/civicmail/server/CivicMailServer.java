@@ -67,6 +67,10 @@ public final class CivicMailServer implements AutoCloseable {
         CertificateAuthority ca = null;
         try {
             data.create();
+            // Derby writes derby.log into the working directory unless told otherwise.
+            if (System.getProperty("derby.stream.error.file") == null) {
+                System.setProperty("derby.stream.error.file", data.logs().resolve("derby.log").toString());
+            }
             CivicDatabase database = new CivicDatabase(data);
             AccountStore accounts = new AccountStore(database);
             if (options.withListeners()) {

@@ -1,0 +1,27 @@
+package org.civicmail.broadcast.store;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One recipient of a broadcast (table BC_RECIPIENT). State: {@code P} pending, {@code S} being sent (claimed; after
+ * a crash its mailbox is checked before sending again), {@code D} delivered, {@code F} failed.
+ */
+public record RecipientRow(int seq, String address, int rowNumber, Map<String, String> fields, Optional<String> attachment,
+                           char state, Optional<String> reason, Optional<Instant> deliveredAt) {
+    public static final char PENDING = 'P';
+    public static final char SENDING = 'S';
+    public static final char DELIVERED = 'D';
+    public static final char FAILED = 'F';
+
+    public static String stateName(char state) {
+        return switch (state) {
+            case PENDING -> "pending";
+            case SENDING -> "sending";
+            case DELIVERED -> "delivered";
+            case FAILED -> "failed";
+            default -> String.valueOf(state);
+        };
+    }
+}
