@@ -26,7 +26,7 @@ public record SignatureVerdict(Kind kind, Reason reason, String detail, String s
     /** Why a signature is not valid; {@link #token()} is the reason word used in X-CivicMail-Signature. */
     public enum Reason {
         TAMPERED("tampered"), REVOKED("revoked"), EXPIRED("expired"), UNKNOWN_CA("unknown-ca"),
-        FROM_MISMATCH("from-mismatch"), NOT_FOR_EMAIL("not-for-email"), MALFORMED("malformed");
+        FROM_MISMATCH("from-mismatch"), NOT_FOR_EMAIL("bad-key-usage"), MALFORMED("malformed");
 
         private final String token;
 

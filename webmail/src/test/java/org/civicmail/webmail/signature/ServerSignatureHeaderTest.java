@@ -31,6 +31,14 @@ class ServerSignatureHeaderTest {
     }
 
     @Test
+    void reasonTokensMatchTheMailServers() {
+        for (String token : new String[] {"tampered", "revoked", "expired", "unknown-ca", "from-mismatch", "bad-key-usage", "malformed"}) {
+            assertEquals(token, ServerSignatureHeader.parse("invalid; reason=" + token).reason().token());
+        }
+        assertEquals(Reason.NOT_FOR_EMAIL, ServerSignatureHeader.parse("invalid; reason=bad-key-usage").reason());
+    }
+
+    @Test
     void parsesNoneAndRejectsNonsense() {
         assertEquals(Kind.UNSIGNED, ServerSignatureHeader.parse("none").kind());
         assertNull(ServerSignatureHeader.parse("maybe; x=y"));
