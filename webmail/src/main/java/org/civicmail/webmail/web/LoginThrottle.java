@@ -49,6 +49,16 @@ public final class LoginThrottle {
         return account == null ? "" : account.trim().toLowerCase(Locale.ROOT);
     }
 
+    /** Forgets keys whose failures have all aged out, so guessed user names do not pile up in memory. */
+    public void purge() {
+        failures.entrySet().removeIf(e -> {
+            synchronized (e.getValue()) {
+                prune(e.getValue());
+                return e.getValue().isEmpty();
+            }
+        });
+    }
+
     private int count(String key) {
         Deque<Instant> d = failures.get(key);
         if (d == null) {

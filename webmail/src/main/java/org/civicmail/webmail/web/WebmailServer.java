@@ -34,6 +34,7 @@ public final class WebmailServer {
 
     private final WebmailConfig config;
     private final SessionStore sessions;
+    private final LoginThrottle throttle;
     private final Javalin app;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "webmail-session-reaper");
@@ -51,7 +52,7 @@ public final class WebmailServer {
         this.sessions = new SessionStore(clock);
         Http http = new Http(new Templates(), config.secureCookies(), config.zone(), config.certificateLogin());
         SignatureVerifier verifier = new SignatureVerifier(anchors, revocation, clock);
-        LoginThrottle throttle = LoginThrottle.standard(clock);
+        this.throttle = LoginThrottle.standard(clock);
 
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
@@ -124,7 +125,10 @@ public final class WebmailServer {
     /** Starts listening; @return the bound port (useful with port 0) */
     public int start() {
         app.start(config.httpHost(), config.httpPort());
-        reaper.scheduleAtFixedRate(sessions::expireIdle, 1, 1, TimeUnit.MINUTES);
+        reaper.scheduleAtFixedRate(() -> {
+            sessions.expireIdle();
+            throttle.purge();
+        }, 1, 1, TimeUnit.MINUTES);
         return app.port();
     }
 

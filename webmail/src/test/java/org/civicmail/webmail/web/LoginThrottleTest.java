@@ -34,6 +34,16 @@ class LoginThrottleTest {
     }
 
     @Test
+    void purgeForgetsOldFailures() {
+        MutableClock clock = new MutableClock();
+        LoginThrottle t = new LoginThrottle(1, 20, Duration.ofMinutes(15), clock);
+        t.failed("a@city.test", "10.0.0.1");
+        clock.now = clock.now.plus(Duration.ofMinutes(16));
+        t.purge();
+        assertTrue(t.allowed("a@city.test", "10.0.0.1"));
+    }
+
+    @Test
     void oneAddressGuessingManyAccountsIsStopped() {
         LoginThrottle t = new LoginThrottle(5, 20, Duration.ofMinutes(15), new MutableClock());
         for (int i = 0; i < 20; i++) {
