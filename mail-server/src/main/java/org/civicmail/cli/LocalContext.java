@@ -49,6 +49,10 @@ final class LocalContext implements CliContext, ServerLocation.LocationAware, Au
         }
     }
 
+    Path confDir() {
+        return confDir;
+    }
+
     DataDirectory data() {
         return new DataDirectory(dataDir);
     }

@@ -6,6 +6,7 @@ import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertStore;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXCertPathBuilderResult;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
@@ -17,6 +18,8 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.Set;
 
@@ -57,6 +60,8 @@ public final class SmimeVerifier {
         CertificateStatus status(X509Certificate certificate);
     }
 
+    private static final int MAX_REMEMBERED_CHAINS = 10_000;
+    private final Map<X509Certificate, Instant[]> validChains = new ConcurrentHashMap<>();
     private final Set<TrustAnchor> anchors;
     private final RevocationSource revocation;
 
@@ -149,6 +154,10 @@ public final class SmimeVerifier {
     }
 
     private Optional<String> chainProblem(X509Certificate certificate, List<X509Certificate> intermediates, Instant signedAt) {
+        Instant[] window = validChains.get(certificate);
+        if (window != null && !signedAt.isBefore(window[0]) && !signedAt.isAfter(window[1])) {
+            return Optional.empty();
+        }
         try {
             X509CertSelector target = new X509CertSelector();
             target.setCertificate(certificate);
@@ -156,7 +165,8 @@ public final class SmimeVerifier {
             params.setRevocationEnabled(false);
             params.setDate(Date.from(signedAt));
             params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(intermediates)));
-            CertPathBuilder.getInstance("PKIX").build(params);
+            PKIXCertPathBuilderResult result = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
+            remember(certificate, result);
             return Optional.empty();
         } catch (CertPathBuilderException e) {
             return Optional.of("the certificate does not chain to a trusted authority (issuer: "
@@ -164,6 +174,24 @@ public final class SmimeVerifier {
         } catch (java.security.GeneralSecurityException e) {
             return Optional.of("the certificate chain cannot be checked: " + e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * Building a path costs milliseconds and a city's signers are few: a built path is remembered with the
+     * period in which all its certificates are valid, so later messages of the same signer skip the build.
+     */
+    private void remember(X509Certificate certificate, PKIXCertPathBuilderResult result) {
+        Instant notBefore = result.getTrustAnchor().getTrustedCert().getNotBefore().toInstant();
+        Instant notAfter = result.getTrustAnchor().getTrustedCert().getNotAfter().toInstant();
+        for (java.security.cert.Certificate c : result.getCertPath().getCertificates()) {
+            X509Certificate x = (X509Certificate) c;
+            notBefore = notBefore.isAfter(x.getNotBefore().toInstant()) ? notBefore : x.getNotBefore().toInstant();
+            notAfter = notAfter.isBefore(x.getNotAfter().toInstant()) ? notAfter : x.getNotAfter().toInstant();
+        }
+        if (validChains.size() > MAX_REMEMBERED_CHAINS) {
+            validChains.clear();
+        }
+        validChains.put(certificate, new Instant[] {notBefore, notAfter});
     }
 
     private static Optional<String> usageProblem(X509Certificate certificate) {
