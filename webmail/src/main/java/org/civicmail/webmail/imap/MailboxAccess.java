@@ -125,9 +125,9 @@ public final class MailboxAccess implements AutoCloseable {
         };
     }
 
-    private Folder folder(String name, int mode) throws MessagingException {
-        if (open != null && open.isOpen() && open.getFullName().equals(name)
-                && (mode == Folder.READ_ONLY || open.getMode() == Folder.READ_WRITE)) {
+    /** The folder, opened read-write (reading sets \Seen); the last one stays open between requests. */
+    private Folder folder(String name) throws MessagingException {
+        if (open != null && open.isOpen() && open.getFullName().equals(name)) {
             return open;
         }
         if (open != null && open.isOpen()) {
@@ -157,7 +157,7 @@ public final class MailboxAccess implements AutoCloseable {
     public MessagePage list(String folderName, int page, int pageSize, boolean newestFirst, String query)
             throws MessagingException, IOException {
         return withRetry(() -> {
-            Folder f = folder(folderName, Folder.READ_ONLY);
+            Folder f = folder(folderName);
             Message[] all;
             int total;
             boolean searching = query != null && !query.isBlank();
@@ -218,7 +218,7 @@ public final class MailboxAccess implements AutoCloseable {
      */
     public byte[] raw(String folderName, long uid) throws MessagingException, IOException {
         return withRetry(() -> {
-            Folder f = folder(folderName, Folder.READ_WRITE);
+            Folder f = folder(folderName);
             String key = folderName + '\u0000' + ((UIDFolder) f).getUIDValidity() + '\u0000' + uid;
             byte[] cached = rawCache.get(key);
             if (cached != null) {
