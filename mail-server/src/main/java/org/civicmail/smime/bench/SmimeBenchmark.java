@@ -181,7 +181,7 @@ public final class SmimeBenchmark {
 
     /** A valid resident ID (GB 11643 check digit) per bench recipient. */
     private static String idNumber(int r) {
-        String first17 = String.format("3301061990010%04d", r);
+        String first17 = String.format("33010619900101%03d", r);
         int[] weights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
         int sum = 0;
         for (int k = 0; k < 17; k++) {
