@@ -22,6 +22,8 @@ import org.civicmail.server.james.ServicesProbe;
 import org.civicmail.ca.CaConfig;
 import org.civicmail.ca.PassphraseSource;
 import org.civicmail.smime.AccountKeyStore;
+import org.civicmail.broadcast.BroadcastService;
+import org.civicmail.broadcast.api.BroadcastApiServer;
 import org.civicmail.smime.SmimeSigner;
 import org.civicmail.smime.SmimeVerifier;
 import org.civicmail.ca.CertificateAuthority;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
+import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.util.Modules;
 
@@ -52,6 +55,7 @@ public final class CivicMailServer implements AutoCloseable {
     private final CaHttpServer caHttp;
     private final CertificateAuthority ca;
     private final List<ListenerAddress> listeners;
+    private BroadcastApiServer broadcastApi;
 
     private CivicMailServer(GuiceJamesServer james, CaHttpServer caHttp, CertificateAuthority ca, List<ListenerAddress> listeners) {
         this.james = james;
@@ -64,6 +68,7 @@ public final class CivicMailServer implements AutoCloseable {
             throws ServerStartException {
         GuiceJamesServer james = null;
         CaHttpServer caHttp = null;
+        BroadcastApiServer broadcastApi = null;
         CertificateAuthority ca = null;
         try {
             data.create();
@@ -103,6 +108,7 @@ public final class CivicMailServer implements AutoCloseable {
                     bind(AccountKeyStore.class).toInstance(accountKeys);
                     bind(SmimeSigner.class).toInstance(new SmimeSigner());
                     bind(SmimeVerifier.class).toInstance(verifier);
+                    bind(BroadcastService.class).in(Scopes.SINGLETON);
                     Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(ServicesProbe.class);
                 }
             };
@@ -116,8 +122,15 @@ public final class CivicMailServer implements AutoCloseable {
                 bound.addAll(boundListeners(james));
                 caHttp.serve(ca);
                 bound.add(new ListenerAddress("ca-http", config.bindHost(), caHttp.port()));
+                BroadcastService broadcasts = james.getProbe(ServicesProbe.class).get(BroadcastService.class);
+                broadcastApi = BroadcastApiServer.start(new InetSocketAddress(config.bindHost(), config.port(Listener.BROADCAST_API)),
+                    tls, ca, accounts, broadcasts);
+                bound.add(new ListenerAddress(Listener.BROADCAST_API.displayName(), config.bindHost(), broadcastApi.port()));
+                broadcasts.resumeUnfinished();
             }
-            return new CivicMailServer(james, caHttp, ca, bound);
+            CivicMailServer server = new CivicMailServer(james, caHttp, ca, bound);
+            server.broadcastApi = broadcastApi;
+            return server;
         } catch (Throwable e) {
             if (james != null) {
                 try {
@@ -128,6 +141,9 @@ public final class CivicMailServer implements AutoCloseable {
             }
             if (caHttp != null) {
                 caHttp.close();
+            }
+            if (broadcastApi != null) {
+                broadcastApi.close();
             }
             if (ca != null) {
                 ca.close();
@@ -217,6 +233,10 @@ public final class CivicMailServer implements AutoCloseable {
         if (caHttp != null) {
             caHttp.close();
         }
+        if (broadcastApi != null) {
+            broadcastApi.close();
+        }
+        service(BroadcastService.class).close();
         james.stop();
         ca.close();
     }

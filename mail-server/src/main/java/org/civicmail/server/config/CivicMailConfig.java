@@ -32,6 +32,8 @@ public final class CivicMailConfig implements MailDomains {
     public static final String WEBADMIN_PORT = "civicmail.webadmin.port";
     public static final String ADMIN_PORT = "civicmail.admin.port";
     public static final String CA_PORT = "civicmail.ca.port";
+    /** HTTPS port of the broadcast REST API for agency systems (client-certificate authentication). */
+    public static final String BROADCAST_PORT = "civicmail.broadcast.port";
     /** Public base URL of the CA's HTTP endpoints, written into certificates (CRL, OCSP, CA issuers). */
     public static final String CA_BASE_URL = "civicmail.ca.base-url";
     public static final String DOMAIN_PREFIX = "civicmail.domain.";
@@ -55,7 +57,7 @@ public final class CivicMailConfig implements MailDomains {
     /** The listeners whose ports come from configuration. */
     public enum Listener {
         SMTP(SMTP_PORT), SUBMISSION(SUBMISSION_PORT), IMAP(IMAP_PORT), IMAPS(IMAPS_PORT),
-        WEBADMIN(WEBADMIN_PORT), ADMIN(ADMIN_PORT), CA_HTTP(CA_PORT);
+        WEBADMIN(WEBADMIN_PORT), ADMIN(ADMIN_PORT), CA_HTTP(CA_PORT), BROADCAST_API(BROADCAST_PORT);
 
         final String key;
 

@@ -1,0 +1,241 @@
+package org.civicmail.broadcast.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.function.LongSupplier;
+
+import org.apache.james.core.Username;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.exception.MailboxNotFoundException;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.user.api.UsersRepository;
+import org.civicmail.broadcast.BroadcastKind;
+import org.civicmail.broadcast.BroadcastService;
+import org.civicmail.broadcast.BroadcastStatus;
+import org.civicmail.broadcast.delivery.MessageComposer;
+import org.civicmail.broadcast.input.BroadcastPlan;
+import org.civicmail.broadcast.input.BroadcastRequest;
+import org.civicmail.mailbox.Account;
+import org.civicmail.mailbox.AccountClass;
+import org.civicmail.mailbox.AccountRequest;
+import org.civicmail.mailbox.AccountService;
+import org.civicmail.server.CivicDatabase;
+import org.civicmail.smime.AccountKeyStore;
+import org.civicmail.smime.SigningCredential;
+
+/**
+ * {@code bench broadcast}: N bench citizens (tagged, created straight in our account table; their mailboxes exist
+ * in James's store only, they cannot log in), then a signed notice to all N, personalised signed statements to a
+ * share of them, and the stock path (the same signed notice submitted over SMTP to James's inbound listener, one
+ * transaction per recipient, through its normal mailet pipeline into INBOX) for comparison. Heap is printed after
+ * a full GC before and after.
+ */
+public final class BroadcastBenchmark {
+    public record Settings(int recipients, int personalised, int stock, Optional<InetSocketAddress> smtp) {
+    }
+
+    private final AccountService accounts;
+    private final AccountKeyStore keys;
+    private final BroadcastService broadcasts;
+    private final CivicDatabase db;
+    private final MailboxManager mailboxes;
+    private final UsersRepository users;
+    private final PrintWriter out;
+
+    public BroadcastBenchmark(AccountService accounts, AccountKeyStore keys, BroadcastService broadcasts, CivicDatabase db,
+                              MailboxManager mailboxes, UsersRepository users, PrintWriter out) {
+        this.accounts = accounts;
+        this.keys = keys;
+        this.broadcasts = broadcasts;
+        this.db = db;
+        this.mailboxes = mailboxes;
+        this.users = users;
+        this.out = out;
+    }
+
+    public void run(Settings s) throws Exception {
+        String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+        String tag = "bench-" + run;
+        String agency = agency();
+        SigningCredential credential = keys.usable(agency).orElseThrow();
+        out.printf("bench broadcast: run %s, %d recipient(s), agency %s (%s key), %d CPU(s), max heap %d MiB%n", run, s.recipients(), agency,
+            credential.privateKey().getAlgorithm(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        List<String> addresses = citizens(run, tag, s.recipients());
+        out.printf("heap before: %d MiB%n", heapMiB());
+
+        String template = "Subject: 2026年度西湖区供水价格调整通知 (bench " + run + ")\n\n尊敬的市民：\n根据杭州市物价局批复，自2026年1月1日起居民生活用水价格调整为每立方米2.9元。\n特此通知。\n";
+        long t0 = System.nanoTime();
+        BroadcastPlan notice = broadcasts.plan(new BroadcastRequest(agency, BroadcastKind.POLICY_NOTICE, "notice.txt",
+            template.getBytes(StandardCharsets.UTF_8), null, null, null, null, Optional.empty(), Optional.of("tag:" + tag), Optional.empty(), "bench"));
+        String noticeId = broadcasts.submit(notice);
+        long tStored = System.nanoTime();
+        wait(noticeId);
+        long t1 = System.nanoTime();
+        report("notice (sign once, store directly)", noticeId, s.recipients(), t0, t1, tStored);
+        out.printf("heap after notice: %d MiB%n", heapMiB());
+
+        int m = Math.min(s.personalised(), addresses.size());
+        if (m > 0) {
+            StringBuilder csv = new StringBuilder("address,name,amount,period\n");
+            for (int i = 0; i < m; i++) {
+                csv.append(addresses.get(i)).append(",市民").append(i).append(',').append(String.format("%d.%02d", 20 + i % 300, i % 100))
+                    .append(",2026-11\n");
+            }
+            String bill = "Subject: {{period}} 水费账单\n\n{{name}}，您好：\n您{{period}}的水费为 {{amount}} 元，请于月底前缴纳。\n";
+            t0 = System.nanoTime();
+            BroadcastPlan plan = broadcasts.plan(new BroadcastRequest(agency, BroadcastKind.UTILITY_BILL, "bill.txt",
+                bill.getBytes(StandardCharsets.UTF_8), null, null, "bills.csv", csv.toString().getBytes(StandardCharsets.UTF_8),
+                Optional.empty(), Optional.empty(), Optional.empty(), "bench"));
+            String billId = broadcasts.submit(plan);
+            tStored = System.nanoTime();
+            wait(billId);
+            t1 = System.nanoTime();
+            report("personalised bills (signed one by one)", billId, m, t0, t1, tStored);
+            out.printf("heap after personalised: %d MiB%n", heapMiB());
+        }
+
+        int k = Math.min(s.stock(), addresses.size());
+        if (k > 0 && s.smtp().isPresent()) {
+            stock(s.smtp().get(), credential, agency, addresses.subList(0, k), run);
+        } else if (k > 0) {
+            out.println("stock path: skipped (needs a running server: start it, then run the bench again)");
+        }
+        out.printf("heap at end: %d MiB%n", heapMiB());
+    }
+
+    private void report(String what, String id, int n, long t0, long t1, long tStored) {
+        BroadcastStatus status = broadcasts.requireStatus(id);
+        double seconds = (t1 - t0) / 1e9;
+        out.printf("%s: %,d delivered, %d failed in %.1f s = %,.0f messages/s (validate+store job %.1f s) [%s]%n", what,
+            status.counts().delivered(), status.counts().failed(), seconds, n / seconds, (tStored - t0) / 1e9, id);
+        out.flush();
+    }
+
+    private void wait(String id) throws Exception {
+        Future<?> f = broadcasts.running(id).orElseThrow();
+        f.get();
+    }
+
+    private String agency() {
+        String address = "bench-agency@" + accounts.domains().domainOf(AccountClass.OFFICIAL);
+        if (accounts.store().find(address).isEmpty()) {
+            AccountRequest r = AccountRequest.of("official", address, "基准测试局");
+            r.agency = "基准测试局";
+            r.employeeNo = "BENCH-1";
+            r.mayBroadcast = true;
+            char[] password = new char[16];
+            java.util.Arrays.fill(password, 'b');
+            accounts.create(r, password);
+        }
+        return address;
+    }
+
+    /** Bench citizens in our account table (batched commits); no James user, so the stock path adds its own. */
+    private List<String> citizens(String run, String tag, int n) throws Exception {
+        long t0 = System.nanoTime();
+        List<String> addresses = new ArrayList<>(n);
+        String domain = accounts.domains().domainOf(AccountClass.CITIZEN);
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < n; i++) {
+                String address = "bench-" + run + "-" + i + "@" + domain;
+                accounts.store().insert(c, new Account(address, AccountClass.CITIZEN, "Bench " + i, Optional.empty(), List.of(tag),
+                    Optional.empty(), Optional.empty(), Optional.empty(), false, false));
+                addresses.add(address);
+                if (i % 5000 == 4999) {
+                    c.commit();
+                }
+            }
+            c.commit();
+        }
+        out.printf("created %,d bench citizens tagged %s in %.1f s%n", n, tag, (System.nanoTime() - t0) / 1e9);
+        return addresses;
+    }
+
+    private void stock(InetSocketAddress smtp, SigningCredential credential, String agency, List<String> recipients, String run) throws Exception {
+        for (String r : recipients) {
+            if (!users.contains(Username.of(r))) {
+                users.addUser(Username.of(r), "bench-password-" + run);
+            }
+        }
+        MessageComposer composer = broadcasts.composer();
+        byte[] signed = composer.signNotice("stock-" + run, BroadcastKind.POLICY_NOTICE, new MessageComposer.Content(agency, "基准测试局",
+            "stock path " + run, "同一份通知，经 SMTP 投递。\n", null, null, null), credential, new Date());
+        long t0 = System.nanoTime();
+        try (Socket socket = new Socket(smtp.getAddress(), smtp.getPort())) {
+            socket.setTcpNoDelay(true);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            OutputStream o = socket.getOutputStream();
+            reply(in);
+            command(o, in, "EHLO bench.example");
+            for (String r : recipients) {
+                command(o, in, "MAIL FROM:<bench@outside.example>");
+                command(o, in, "RCPT TO:<" + r + ">");
+                command(o, in, "DATA");
+                byte[] message = MessageComposer.addressed(signed, r, composer.messageId("stock-" + run, r));
+                String text = new String(message, StandardCharsets.ISO_8859_1).replace("\r\n.", "\r\n..");
+                o.write(text.getBytes(StandardCharsets.ISO_8859_1));
+                command(o, in, "\r\n.");
+            }
+            command(o, in, "QUIT");
+        }
+        long accepted = System.nanoTime();
+        LongSupplier delivered = () -> recipients.stream().filter(this::hasInboxMessage).count();
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        while (delivered.getAsLong() < recipients.size() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        long t1 = System.nanoTime();
+        out.printf("stock path (SMTP + James mailet pipeline): %,d messages accepted in %.1f s, all in INBOX after %.1f s = %,.0f messages/s%n",
+            recipients.size(), (accepted - t0) / 1e9, (t1 - t0) / 1e9, recipients.size() / ((t1 - t0) / 1e9));
+    }
+
+    private boolean hasInboxMessage(String address) {
+        try {
+            MailboxSession session = mailboxes.createSystemSession(Username.of(address));
+            return mailboxes.getMailbox(MailboxPath.inbox(session), session).getMessageCount(session) > 0;
+        } catch (MailboxNotFoundException e) {
+            return false;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void command(OutputStream o, BufferedReader in, String line) throws Exception {
+        o.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        o.flush();
+        String reply = reply(in);
+        if (!reply.startsWith("2") && !reply.startsWith("3")) {
+            throw new IllegalStateException("SMTP " + line.trim() + " refused: " + reply);
+        }
+    }
+
+    private static String reply(BufferedReader in) throws Exception {
+        String line;
+        do {
+            line = in.readLine();
+            if (line == null) {
+                throw new IllegalStateException("SMTP connection closed");
+            }
+        } while (line.length() > 3 && line.charAt(3) == '-');
+        return line;
+    }
+
+    private static long heapMiB() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return (rt.totalMemory() - rt.freeMemory()) >> 20;
+    }
+}

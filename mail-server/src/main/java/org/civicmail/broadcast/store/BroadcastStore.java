@@ -1,0 +1,315 @@
+package org.civicmail.broadcast.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import org.civicmail.broadcast.BroadcastKind;
+import org.civicmail.broadcast.input.BroadcastPlan;
+import org.civicmail.server.CivicDatabase;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Broadcasts and per-recipient status in CivicMail's Derby database (tables BC_JOB, BC_RECIPIENT). A job and all
+ * its recipients are written in one transaction, so a refused or interrupted creation leaves nothing behind.
+ * Status changes are committed per batch. Thread-safe (every call uses its own connection).
+ */
+public final class BroadcastStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int INSERT_BATCH = 2_000;
+    private static final String JOB_COLUMNS = "ID, AGENCY, KIND, AUDIENCE, SUBJECT, TEMPLATE, HTML, TEMPLATE_SHA256, DATA_SHA256, "
+        + "DATA_CHARSET, ORIGIN, SIGNED_NOTICE, STATE, TOTAL, CREATED_AT, FINISHED_AT";
+
+    private final CivicDatabase db;
+
+    public BroadcastStore(CivicDatabase db) {
+        this.db = db;
+        try (Connection c = db.connection()) {
+            CivicDatabase.createIfMissing(c, "CREATE TABLE BC_JOB (ID VARCHAR(40) NOT NULL PRIMARY KEY, AGENCY VARCHAR(254) NOT NULL, "
+                + "KIND VARCHAR(40) NOT NULL, AUDIENCE VARCHAR(1000) NOT NULL, SUBJECT VARCHAR(2000) NOT NULL, TEMPLATE CLOB NOT NULL, "
+                + "HTML CLOB, TEMPLATE_SHA256 CHAR(64) NOT NULL, DATA_SHA256 CHAR(64) NOT NULL, DATA_CHARSET VARCHAR(40), "
+                + "ORIGIN VARCHAR(40) NOT NULL, SIGNED_NOTICE BLOB, STATE VARCHAR(16) NOT NULL, TOTAL INT NOT NULL, "
+                + "CREATED_AT TIMESTAMP NOT NULL, FINISHED_AT TIMESTAMP, EVIDENCE BLOB)");
+            CivicDatabase.createIfMissing(c, "CREATE TABLE BC_RECIPIENT (BC_ID VARCHAR(40) NOT NULL, SEQ INT NOT NULL, "
+                + "ADDRESS VARCHAR(254) NOT NULL, ROW_NO INT NOT NULL, FIELDS LONG VARCHAR, ATTACHMENT VARCHAR(1000), "
+                + "STATE CHAR(1) NOT NULL, REASON VARCHAR(1000), DELIVERED_AT TIMESTAMP, PRIMARY KEY (BC_ID, SEQ))");
+            CivicDatabase.createIfMissing(c, "CREATE INDEX BC_RECIPIENT_STATE ON BC_RECIPIENT(BC_ID, STATE, SEQ)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the broadcast tables BC_JOB/BC_RECIPIENT: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stores the job and every recipient as pending, all or nothing. */
+    public void create(String id, BroadcastPlan plan, String subject, byte[] signedNotice, Instant createdAt) {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO BC_JOB (" + JOB_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    ps.setString(1, id);
+                    ps.setString(2, plan.agency().address());
+                    ps.setString(3, plan.kind().cliName());
+                    ps.setString(4, truncate(plan.audience(), 1000));
+                    ps.setString(5, truncate(subject, 2000));
+                    ps.setString(6, plan.templateText());
+                    if (plan.htmlText() == null) {
+                        ps.setNull(7, Types.CLOB);
+                    } else {
+                        ps.setString(7, plan.htmlText());
+                    }
+                    ps.setString(8, plan.templateSha256());
+                    ps.setString(9, plan.dataSha256());
+                    ps.setString(10, plan.dataCharset());
+                    ps.setString(11, plan.origin());
+                    if (signedNotice == null) {
+                        ps.setNull(12, Types.BLOB);
+                    } else {
+                        ps.setBytes(12, signedNotice);
+                    }
+                    ps.setString(13, BroadcastJob.State.RUNNING.dbName());
+                    ps.setInt(14, plan.recipients().size());
+                    ps.setTimestamp(15, Timestamp.from(createdAt));
+                    ps.setNull(16, Types.TIMESTAMP);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO BC_RECIPIENT (BC_ID, SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE) "
+                    + "VALUES (?,?,?,?,?,?,'P')")) {
+                    int seq = 0;
+                    for (BroadcastPlan.Recipient r : plan.recipients()) {
+                        ps.setString(1, id);
+                        ps.setInt(2, ++seq);
+                        ps.setString(3, r.address());
+                        ps.setInt(4, r.rowNumber());
+                        if (r.fields().isEmpty()) {
+                            ps.setNull(5, Types.LONGVARCHAR);
+                        } else {
+                            ps.setString(5, JSON.writeValueAsString(r.fields()));
+                        }
+                        ps.setString(6, r.attachment().map(Object::toString).orElse(null));
+                        ps.addBatch();
+                        if (seq % INSERT_BATCH == 0) {
+                            ps.executeBatch();
+                        }
+                    }
+                    ps.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException | JsonProcessingException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException | JsonProcessingException e) {
+            throw new IllegalStateException("cannot store broadcast " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    }
+
+    public Optional<BroadcastJob> job(String id) {
+        List<BroadcastJob> jobs = jobs("WHERE ID = ?", id);
+        return jobs.stream().findFirst();
+    }
+
+    /** Newest first. */
+    public List<BroadcastJob> list(Optional<String> agency, int limit) {
+        String order = " ORDER BY CREATED_AT DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY";
+        return agency.map(a -> jobs("WHERE AGENCY = ?" + order, a)).orElseGet(() -> jobs(order));
+    }
+
+    public List<String> unfinished() {
+        return jobs("WHERE STATE = ? ORDER BY CREATED_AT", BroadcastJob.State.RUNNING.dbName()).stream().map(BroadcastJob::id).toList();
+    }
+
+    private List<BroadcastJob> jobs(String where, String... params) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + JOB_COLUMNS + " FROM BC_JOB " + where)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            List<BroadcastJob> result = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp finished = rs.getTimestamp("FINISHED_AT");
+                    result.add(new BroadcastJob(rs.getString("ID"), rs.getString("AGENCY"), BroadcastKind.parse(rs.getString("KIND")),
+                        rs.getString("AUDIENCE"), rs.getString("SUBJECT"), rs.getString("TEMPLATE"), rs.getString("HTML"),
+                        rs.getString("TEMPLATE_SHA256"), rs.getString("DATA_SHA256"), rs.getString("DATA_CHARSET"), rs.getString("ORIGIN"),
+                        rs.getBytes("SIGNED_NOTICE"), BroadcastJob.State.of(rs.getString("STATE")), rs.getInt("TOTAL"),
+                        rs.getTimestamp("CREATED_AT").toInstant(), Optional.ofNullable(finished).map(Timestamp::toInstant)));
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read broadcasts: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Marks the next {@code limit} pending recipients as being sent and returns them; committed before any of them
+     * is sent, so after a crash exactly these may already be in a mailbox. One runner per job calls this.
+     */
+    public List<RecipientRow> claim(String id, int limit) {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            List<RecipientRow> rows = rows(c, "WHERE BC_ID = ? AND STATE = 'P' ORDER BY SEQ FETCH FIRST " + limit + " ROWS ONLY", id);
+            if (!rows.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = 'S' WHERE BC_ID = ? AND SEQ BETWEEN ? AND ? AND STATE = 'P'")) {
+                    ps.setString(1, id);
+                    ps.setInt(2, rows.get(0).seq());
+                    ps.setInt(3, rows.get(rows.size() - 1).seq());
+                    ps.executeUpdate();
+                }
+            }
+            c.commit();
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot claim recipients of broadcast " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Recipients claimed by a run that did not record their outcome (the server died): each may or may not have a copy. */
+    public List<RecipientRow> inDoubt(String id, int limit) {
+        try (Connection c = db.connection()) {
+            return rows(c, "WHERE BC_ID = ? AND STATE = 'S' ORDER BY SEQ FETCH FIRST " + limit + " ROWS ONLY", id);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read broadcast " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records a batch of outcomes in one commit. */
+    public void record(String id, List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = ?, REASON = ?, DELIVERED_AT = ? WHERE BC_ID = ? AND SEQ = ?")) {
+                for (Outcome o : outcomes) {
+                    ps.setString(1, o.delivered() ? "D" : "F");
+                    ps.setString(2, o.reason() == null ? null : truncate(o.reason(), 1000));
+                    if (o.delivered()) {
+                        ps.setTimestamp(3, Timestamp.from(o.at()));
+                    } else {
+                        ps.setNull(3, Types.TIMESTAMP);
+                    }
+                    ps.setString(4, id);
+                    ps.setInt(5, o.seq());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record outcomes of broadcast " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Counts counts(String id) {
+        long p = 0, s = 0, d = 0, f = 0;
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT STATE, COUNT(*) FROM BC_RECIPIENT WHERE BC_ID = ? GROUP BY STATE")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long n = rs.getLong(2);
+                    switch (rs.getString(1).charAt(0)) {
+                        case 'P' -> p = n;
+                        case 'S' -> s = n;
+                        case 'D' -> d = n;
+                        default -> f = n;
+                    }
+                }
+            }
+            return new Counts(p, s, d, f);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count broadcast " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every recipient in order, streamed. */
+    public void forEachRecipient(String id, Consumer<RecipientRow> action) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE, REASON, DELIVERED_AT "
+                 + "FROM BC_RECIPIENT WHERE BC_ID = ? ORDER BY SEQ")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    action.accept(read(rs, false));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read broadcast " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void finish(String id, Instant at, byte[] evidence) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("UPDATE BC_JOB SET STATE = ?, FINISHED_AT = ?, EVIDENCE = ? WHERE ID = ?")) {
+            ps.setString(1, BroadcastJob.State.FINISHED.dbName());
+            ps.setTimestamp(2, Timestamp.from(at));
+            ps.setBytes(3, evidence);
+            ps.setString(4, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot finish broadcast " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<byte[]> evidence(String id) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT EVIDENCE FROM BC_JOB WHERE ID = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getBytes(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the evidence of broadcast " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<RecipientRow> rows(Connection c, String where, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE, REASON, DELIVERED_AT "
+            + "FROM BC_RECIPIENT " + where)) {
+            ps.setString(1, id);
+            List<RecipientRow> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(read(rs, true));
+                }
+            }
+            return rows;
+        }
+    }
+
+    private static RecipientRow read(ResultSet rs, boolean withFields) throws SQLException {
+        String fields = withFields ? rs.getString("FIELDS") : null;
+        Map<String, String> values = Map.of();
+        if (fields != null) {
+            try {
+                values = JSON.readValue(fields, new TypeReference<TreeMap<String, String>>() { });
+            } catch (JsonProcessingException e) {
+                throw new SQLException("unreadable FIELDS of recipient " + rs.getInt("SEQ") + ": " + e.getMessage(), e);
+            }
+        }
+        Timestamp at = rs.getTimestamp("DELIVERED_AT");
+        return new RecipientRow(rs.getInt("SEQ"), rs.getString("ADDRESS"), rs.getInt("ROW_NO"), values,
+            Optional.ofNullable(rs.getString("ATTACHMENT")), rs.getString("STATE").charAt(0),
+            Optional.ofNullable(rs.getString("REASON")), Optional.ofNullable(at).map(Timestamp::toInstant));
+    }
+}
