@@ -2,7 +2,9 @@ package org.civicmail.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -14,6 +16,7 @@ import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.ListenerAddress;
 import org.civicmail.server.StartOptions;
+import org.civicmail.server.webmail.WebmailProcess;
 import org.civicmail.server.config.CivicMailConfig;
 
 import picocli.CommandLine.Command;
@@ -70,6 +73,18 @@ public class StartCommand implements Callable<Integer> {
         }
         List<ListenerAddress> listeners = new ArrayList<>(server.listeners());
         listeners.add(new ListenerAddress("admin", "127.0.0.1", admin.port()));
+        Optional<WebmailProcess> webmail = Optional.empty();
+        if (config.webmailEnabled()) {
+            try {
+                webmail = WebmailProcess.start(Path.of(System.getProperty("civicmail.home", ".")), config, data, server);
+            } catch (Exception e) {
+                admin.close();
+                server.close();
+                throw e;
+            }
+            webmail.ifPresent(w -> listeners.add(w.address()));
+        }
+        Optional<WebmailProcess> webmailChild = webmail;
         new RunFile(listeners).write(data.runFile());
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -79,6 +94,7 @@ public class StartCommand implements Callable<Integer> {
             } catch (java.io.IOException ignored) {
                 // A stale run file is detected by the CLI (nobody answers on its port).
             }
+            webmailChild.ifPresent(WebmailProcess::close);
             admin.close();
             server.close();
             stopped.countDown();

@@ -18,7 +18,17 @@ import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.model.MailboxPath;
+import javax.mail.Message;
+import javax.mail.Session;
+import javax.mail.internet.InternetAddress;
+import javax.mail.internet.MimeMessage;
+
 import org.civicmail.mailbox.AccountClass;
+import org.civicmail.smime.AccountKeyStore;
+import org.civicmail.smime.SignatureVerdict;
+import org.civicmail.smime.SigningCredential;
+import org.civicmail.smime.SmimeSigner;
+import org.civicmail.smime.SmimeVerifier;
 import org.civicmail.mailbox.AccountRequest;
 import org.civicmail.mailbox.AccountService;
 import org.civicmail.server.CivicMailServer;
@@ -53,6 +63,7 @@ public final class DemoSetup {
                 passwords.load(reader);
             }
         }
+        boolean created = false;
         for (DemoAccount demo : demoAccounts(config)) {
             String address = demo.request().address;
             if (accounts.find(address).isEmpty()) {
@@ -61,7 +72,11 @@ public final class DemoSetup {
                 passwords.setProperty(address, password);
                 store(passwordsFile, passwords);
                 deliverWelcome(address, demo.welcome());
+                created = true;
             }
+        }
+        if (created) {
+            deliverSampleNotices(config);
         }
         out.println("Demo accounts (passwords also in " + passwordsFile + "):");
         for (DemoAccount demo : demoAccounts(config)) {
@@ -95,6 +110,59 @@ public final class DemoSetup {
             new DemoAccount(water, "欢迎使用 CivicMail 法人邮箱。"),
             new DemoAccount(li, "欢迎使用 CivicMail 市民邮箱。政府部门发给您的通知和账单都带有数字签名。"),
             new DemoAccount(wang, "欢迎使用 CivicMail 市民邮箱。政府部门发给您的通知和账单都带有数字签名。"));
+    }
+
+    /**
+     * What a citizen meets first: a notice signed by the tax bureau (valid), and a forged "official" message
+     * from outside (unsigned, warned). Both are stored as the server's delivery would have stored them.
+     */
+    private void deliverSampleNotices(CivicMailConfig config) throws Exception {
+        String tax = "tax-bureau@" + config.domain(AccountClass.OFFICIAL);
+        String citizen = "li.na@" + config.domain(AccountClass.CITIZEN);
+        Session session = Session.getInstance(new Properties());
+        MimeMessage notice = new MimeMessage(session);
+        notice.setFrom(new InternetAddress(tax, "杭州市税务局", "UTF-8"));
+        notice.setRecipient(Message.RecipientType.TO, new InternetAddress(citizen, "李娜", "UTF-8"));
+        notice.setSubject("关于2026年度个人所得税综合所得汇算清缴的通知", "UTF-8");
+        notice.setSentDate(new java.util.Date());
+        notice.setText("李娜 您好：\n\n2026年度个人所得税综合所得汇算清缴将于2027年3月1日开始，6月30日结束。"
+            + "请通过个人所得税App或办税服务厅办理。\n\n本邮件由杭州市税务局数字签名，您可以在邮件上方看到签名人。\n\n"
+            + "杭州市税务局\n", "UTF-8");
+        notice.saveChanges();
+        SigningCredential credential = server.service(AccountKeyStore.class).usable(tax).orElseThrow();
+        deliverAsServer(citizen, server.service(SmimeSigner.class).sign(notice, credential));
+
+        MimeMessage forged = new MimeMessage(session);
+        forged.setFrom(new InternetAddress(tax, "杭州市税务局", "UTF-8"));
+        forged.setRecipient(Message.RecipientType.TO, new InternetAddress(citizen));
+        forged.setSubject("【紧急】您有一笔退税待领取", "UTF-8");
+        forged.setSentDate(new java.util.Date());
+        forged.setText("请点击链接填写银行卡信息领取退税。（这是演示用的伪造邮件：没有签名，CivicMail 会提醒您。）\n", "UTF-8");
+        forged.saveChanges();
+        deliverAsServer(citizen, forged);
+    }
+
+    /** Verifies like the delivery mailet does, records the verdict headers, stores into the INBOX. */
+    private void deliverAsServer(String address, MimeMessage message) throws Exception {
+        SignatureVerdict verdict = server.service(SmimeVerifier.class).verify(message);
+        message.setHeader(SignatureVerdict.HEADER, verdict.headerValue());
+        if (!verdict.isValid()) {
+            message.setHeader(SignatureVerdict.WARNING_HEADER, SignatureVerdict.UNSIGNED_OFFICIAL_WARNING);
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        message.writeTo(bytes);
+        append(address, bytes.toByteArray());
+    }
+
+    private void append(String address, byte[] message) throws Exception {
+        MailboxManager mailboxes = server.service(MailboxManager.class);
+        MailboxSession session = mailboxes.createSystemSession(Username.of(address));
+        MailboxPath inbox = MailboxPath.inbox(session);
+        if (!reactor.core.publisher.Mono.from(mailboxes.mailboxExists(inbox, session)).block()) {
+            mailboxes.createMailbox(inbox, session);
+        }
+        mailboxes.getMailbox(inbox, session).appendMessage(MessageManager.AppendCommand.builder().build(message), session);
+        mailboxes.endProcessingRequest(session);
     }
 
     private void deliverWelcome(String address, String text) throws Exception {

@@ -54,6 +54,9 @@ public final class ForkedServer implements AutoCloseable {
         command.add("--conf");
         command.add(CONF.toString());
         Map<String, String> settings = new HashMap<>();
+        // The webmail is a separate module built after this one; its own tests start it.
+        settings.put("civicmail.webmail.enabled", "false");
+        settings.put("civicmail.webmail.port", "0");
         for (String key : List.of("smtp", "submission", "imap", "imaps", "webadmin", "admin", "ca")) {
             settings.put("civicmail." + key + ".port", "0");
         }

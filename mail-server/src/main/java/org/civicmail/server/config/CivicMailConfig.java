@@ -34,6 +34,9 @@ public final class CivicMailConfig implements MailDomains {
     public static final String CA_PORT = "civicmail.ca.port";
     /** HTTPS port of the broadcast REST API for agency systems (client-certificate authentication). */
     public static final String BROADCAST_PORT = "civicmail.broadcast.port";
+    public static final String WEBMAIL_PORT = "civicmail.webmail.port";
+    /** Whether {@code start} also runs the webmail (a child JVM); needs the webmail module built. */
+    public static final String WEBMAIL_ENABLED = "civicmail.webmail.enabled";
     /** Public base URL of the CA's HTTP endpoints, written into certificates (CRL, OCSP, CA issuers). */
     public static final String CA_BASE_URL = "civicmail.ca.base-url";
     public static final String DOMAIN_PREFIX = "civicmail.domain.";
@@ -53,11 +56,13 @@ public final class CivicMailConfig implements MailDomains {
     private final int maxMessageKib;
     private final Optional<String> relayGateway;
     private final Optional<String> caBaseUrl;
+    private final boolean webmailEnabled;
 
     /** The listeners whose ports come from configuration. */
     public enum Listener {
         SMTP(SMTP_PORT), SUBMISSION(SUBMISSION_PORT), IMAP(IMAP_PORT), IMAPS(IMAPS_PORT),
-        WEBADMIN(WEBADMIN_PORT), ADMIN(ADMIN_PORT), CA_HTTP(CA_PORT), BROADCAST_API(BROADCAST_PORT);
+        WEBADMIN(WEBADMIN_PORT), ADMIN(ADMIN_PORT), CA_HTTP(CA_PORT), BROADCAST_API(BROADCAST_PORT),
+        WEBMAIL(WEBMAIL_PORT);
 
         final String key;
 
@@ -101,6 +106,7 @@ public final class CivicMailConfig implements MailDomains {
         }
         this.maxMessageKib = (int) nonNegativeLong(p, MAX_MESSAGE_KIB);
         this.relayGateway = Optional.ofNullable(p.getProperty(RELAY_GATEWAY)).map(String::trim).filter(s -> !s.isEmpty());
+        this.webmailEnabled = Boolean.parseBoolean(p.getProperty(WEBMAIL_ENABLED, "true").trim());
         this.caBaseUrl = Optional.ofNullable(p.getProperty(CA_BASE_URL)).map(String::trim).filter(s -> !s.isEmpty());
         caBaseUrl.ifPresent(url -> {
             if (!url.matches("http://[^/\\s]+(:\\d+)?")) {
@@ -211,6 +217,10 @@ public final class CivicMailConfig implements MailDomains {
 
     public int maxMessageKib() {
         return maxMessageKib;
+    }
+
+    public boolean webmailEnabled() {
+        return webmailEnabled;
     }
 
     public Optional<String> caBaseUrl() {

@@ -1,0 +1,170 @@
+package org.civicmail.server.webmail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.james.core.Username;
+import org.apache.james.user.api.UsersRepository;
+import org.civicmail.ca.CertificateAuthority;
+import org.civicmail.ca.Pem;
+import org.civicmail.mailbox.AccountClass;
+import org.civicmail.server.CivicMailServer;
+import org.civicmail.server.DataDirectory;
+import org.civicmail.server.ListenerAddress;
+import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.server.tls.TlsKeyStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The webmail as a child JVM: Jakarta Mail cannot share a JVM with James's javax.mail. It is an ordinary
+ * IMAP/submission client of this server, over STARTTLS, trusting our root, serving HTTPS with the server's TLS
+ * certificate; its stderr goes to {@code DATA/logs/webmail.log}. Secrets reach it through its environment only.
+ */
+public final class WebmailProcess implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebmailProcess.class);
+    private static final long START_TIMEOUT_SECONDS = 90;
+
+    private final Process process;
+    private final ListenerAddress address;
+
+    private WebmailProcess(Process process, ListenerAddress address) {
+        this.process = process;
+        this.address = address;
+    }
+
+    public ListenerAddress address() {
+        return address;
+    }
+
+    /** Starts the webmail built under {@code home/webmail}; empty (with a log line saying why) if it is not built. */
+    public static Optional<WebmailProcess> start(Path home, CivicMailConfig config, DataDirectory data, CivicMailServer server)
+            throws Exception {
+        Path classes = home.resolve("webmail/target/classes");
+        Path lib = home.resolve("webmail/target/lib");
+        if (!Files.isDirectory(classes.resolve("org/civicmail/webmail")) || !Files.isDirectory(lib)) {
+            LOG.warn("Webmail not started: {} is not built; run `mvn -B install -DskipTests` in {}", classes, home);
+            return Optional.empty();
+        }
+        Path dir = Files.createDirectories(data.root().resolve("webmail"));
+        Path rootPem = dir.resolve("root-ca.pem");
+        Files.writeString(rootPem, Pem.certificates(server.service(CertificateAuthority.class).trustAnchor()), StandardCharsets.US_ASCII);
+        String masterUser = CivicMailServer.ADMIN_USER_LOCAL_PART + "@" + config.domain(AccountClass.OFFICIAL);
+        String masterPassword = masterPassword(data, server.service(UsersRepository.class), masterUser);
+        TlsKeyStore tls = new TlsKeyStore(data.keys());
+
+        Properties p = new Properties();
+        p.setProperty("webmail.http.host", config.bindHost());
+        p.setProperty("webmail.http.port", String.valueOf(config.port(CivicMailConfig.Listener.WEBMAIL)));
+        p.setProperty("webmail.https.keystore", tls.file().toString());
+        p.setProperty("webmail.https.keystore.password-env", "WEBMAIL_KEYSTORE_PASSWORD");
+        p.setProperty("webmail.https.client-auth", "true");
+        p.setProperty("webmail.cookie.secure", "true");
+        p.setProperty("webmail.imap.host", "127.0.0.1");
+        p.setProperty("webmail.imap.port", String.valueOf(server.listener("imap").port()));
+        p.setProperty("webmail.imap.tls", "starttls");
+        p.setProperty("webmail.submission.host", "127.0.0.1");
+        p.setProperty("webmail.submission.port", String.valueOf(server.listener("submission").port()));
+        p.setProperty("webmail.submission.starttls", "true");
+        p.setProperty("webmail.trust-anchor", rootPem.toString());
+        p.setProperty("webmail.revocation.check", "true");
+        p.setProperty("webmail.imap.master-user", masterUser);
+        p.setProperty("webmail.imap.master-password-env", "WEBMAIL_MASTER_PASSWORD");
+        p.setProperty("webmail.official-domain", config.domain(AccountClass.OFFICIAL));
+        p.setProperty("webmail.lang.default", "zh");
+        Path propertiesFile = dir.resolve("webmail.properties");
+        try (Writer w = Files.newBufferedWriter(propertiesFile, StandardCharsets.UTF_8)) {
+            p.store(w, "Written by civicmail start at every start; edit conf/civicmail.properties instead");
+        }
+
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-cp");
+        command.add(classes + java.io.File.pathSeparator + lib + "/*");
+        command.add("org.civicmail.webmail.WebmailMain");
+        command.add(propertiesFile.toString());
+        ProcessBuilder pb = new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.appendTo(data.logs().resolve("webmail.log").toFile()));
+        pb.environment().put("WEBMAIL_KEYSTORE_PASSWORD", new String(tls.secret()));
+        pb.environment().put("WEBMAIL_MASTER_PASSWORD", masterPassword);
+        Process process = pb.start();
+        CompletableFuture<ListenerAddress> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> readStdout(process, ready), "webmail-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return Optional.of(new WebmailProcess(process, ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the webmail did not start within " + START_TIMEOUT_SECONDS + " s; see "
+                + data.logs().resolve("webmail.log") + " (or set civicmail.webmail.enabled=false)", e);
+        }
+    }
+
+    private static void readStdout(Process process, CompletableFuture<ListenerAddress> ready) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (!ready.isDone() && line.matches("webmail \\S+:\\d+")) {
+                    String hostPort = line.substring("webmail ".length());
+                    int colon = hostPort.lastIndexOf(':');
+                    ready.complete(new ListenerAddress("webmail", hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))));
+                }
+            }
+        } catch (IOException e) {
+            ready.completeExceptionally(e);
+        }
+        ready.completeExceptionally(new IllegalStateException("the webmail exited with code " + process.exitValue()));
+    }
+
+    /**
+     * James's administrator may log in as another user (SASL PLAIN authorization id): the webmail uses it for
+     * certificate login. Its random password lives in {@code DATA/keys/webmail-master.secret} (mode 600).
+     */
+    private static String masterPassword(DataDirectory data, UsersRepository users, String masterUser) throws Exception {
+        Path secretFile = data.keys().resolve("webmail-master.secret");
+        Username username = Username.of(masterUser);
+        if (!Files.exists(secretFile) || !users.contains(username)) {
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            Files.writeString(secretFile, password, StandardCharsets.US_ASCII);
+            Files.setPosixFilePermissions(secretFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            if (users.contains(username)) {
+                var user = users.getUserByName(username);
+                user.setPassword(password);
+                users.updateUser(user);
+            } else {
+                users.addUser(username, password);
+            }
+        }
+        return Files.readString(secretFile, StandardCharsets.US_ASCII).trim();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
