@@ -1,0 +1,85 @@
+package org.civicmail.broadcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.civicmail.broadcast.BroadcastFixture.CITIZENS;
+import static org.civicmail.broadcast.BroadcastFixture.OFFICIALS;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.ForkedServer.CliResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 of the server process in the middle of a broadcast, then a restart: the broadcast resumes by itself and
+ * every recipient ends with exactly one copy (counted over IMAP by Message-ID).
+ */
+class BroadcastCrashIT {
+    static final String AGENCY = "water@" + OFFICIALS;
+    static final int RECIPIENTS = 300;
+    static final Pattern COUNTS = Pattern.compile("recipients:\\s+(\\d+) \\(delivered (\\d+), failed (\\d+), pending (\\d+)\\)");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aBroadcastKilledMidwayResumesAtStartAndEveryRecipientHasExactlyOneCopy() throws Exception {
+        ForkedServer server = ForkedServer.start(tmp.resolve("data"), Map.of("civicmail.broadcast.port", "0"));
+        try {
+            BroadcastFixture f = new BroadcastFixture(server, tmp);
+            f.official(AGENCY, "杭州市水务集团", true);
+            List<String[]> citizens = new ArrayList<>();
+            for (int i = 0; i < RECIPIENTS; i++) {
+                citizens.add(new String[] {"c" + i, "拱墅区"});
+            }
+            f.citizens("many.csv", citizens.subList(0, 90), "330105199001010");
+            f.citizens("many2.csv", citizens.subList(90, 180), "330105199002010");
+            f.citizens("many3.csv", citizens.subList(180, 270), "330105199003010");
+            f.citizens("many4.csv", citizens.subList(270, 300), "330105199004010");
+            Path template = Files.writeString(tmp.resolve("t.txt"), "Subject: 拱墅区供水通知\n\n明日检修。\n", StandardCharsets.UTF_8);
+            CliResult sent = server.cli(null, "broadcast", "send", "--from", AGENCY, "--kind", "policy-notice", "--template",
+                template.toString(), "--to", "tag:拱墅区", "--no-wait");
+            assertThat(sent.exitCode()).as(sent.err()).isZero();
+            String id = BroadcastFixture.broadcastId(sent);
+
+            // Killed right after the job was stored and started: the send is under way (the restart's log proves it
+            // was unfinished) and the process dies without any shutdown hook.
+            server.kill9();
+
+            server = server.restart();
+            ForkedServer restarted = server;
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> restarted.cli(null, "broadcast", "status", id).out().contains("state:       finished"));
+            assertThat(server.output()).anyMatch(line -> line.contains("Resuming broadcast " + id));
+            long[] c = counts(server, id);
+            assertThat(c).containsExactly(RECIPIENTS, RECIPIENTS, 0, 0);
+
+            BroadcastFixture after = new BroadcastFixture(server, tmp);
+            for (int i = 0; i < RECIPIENTS; i++) {
+                String user = "c" + i + "@" + CITIZENS;
+                List<byte[]> copies = after.folder(user, "通知");
+                assertThat(copies).as("copies in " + user + "'s 通知").hasSize(1);
+                assertThat(BroadcastFixture.header(copies.get(0), "Message-ID")).startsWith("<bc." + id + ".");
+            }
+        } finally {
+            server.close();
+        }
+    }
+
+    private static long[] counts(ForkedServer server, String id) throws Exception {
+        CliResult r = server.cli(null, "broadcast", "status", id);
+        Matcher m = COUNTS.matcher(r.out());
+        assertThat(m.find()).as(r.out() + r.err()).isTrue();
+        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), Long.parseLong(m.group(4))};
+    }
+}
