@@ -1,10 +1,7 @@
 package org.civicmail.cli;
 
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -18,23 +15,13 @@ import org.civicmail.server.config.CivicMailConfig;
  * The CLI process's own context. When a command needs a service and no server runs, it starts CivicMail's
  * storage and services in this process (no listeners) and stops them when the command ends.
  */
-final class LocalContext implements CliContext, ServerLocation.LocationAware, AutoCloseable {
-    private final PrintWriter out;
-    private final PrintWriter err;
-    private final InputStream in;
+final class LocalContext extends StreamContext implements ServerLocation.LocationAware, AutoCloseable {
     private Path dataDir;
     private Path confDir;
     private CivicMailServer offlineServer;
 
-    private final PrintStream outStream;
-    private final PrintStream errStream;
-
     LocalContext(PrintStream out, PrintStream err, InputStream in, Path dataDir, Path confDir) {
-        this.outStream = out;
-        this.errStream = err;
-        this.out = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
-        this.err = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-        this.in = in;
+        super(out, err, in);
         this.dataDir = dataDir;
         this.confDir = confDir;
     }
@@ -62,35 +49,8 @@ final class LocalContext implements CliContext, ServerLocation.LocationAware, Au
     }
 
     @Override
-    public PrintWriter out() {
-        return out;
-    }
-
-    @Override
-    public PrintWriter err() {
-        return err;
-    }
-
-    @Override
-    public PrintStream outStream() {
-        out.flush();
-        return outStream;
-    }
-
-    @Override
-    public PrintStream errStream() {
-        err.flush();
-        return errStream;
-    }
-
-    @Override
     public Path cwd() {
         return Path.of("").toAbsolutePath();
-    }
-
-    @Override
-    public InputStream in() {
-        return in;
     }
 
     @Override

@@ -5,8 +5,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -33,6 +31,7 @@ import org.civicmail.mailbox.AccountRequest;
 import org.civicmail.mailbox.AccountService;
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
+import org.civicmail.server.SecretFiles;
 import org.civicmail.server.config.CivicMailConfig;
 
 /**
@@ -166,21 +165,13 @@ public final class DemoSetup {
     }
 
     private void deliverWelcome(String address, String text) throws Exception {
-        MailboxManager mailboxes = server.service(MailboxManager.class);
-        MailboxSession session = mailboxes.createSystemSession(Username.of(address));
-        MailboxPath inbox = MailboxPath.inbox(session);
-        if (!reactor.core.publisher.Mono.from(mailboxes.mailboxExists(inbox, session)).block()) {
-            mailboxes.createMailbox(inbox, session);
-        }
         String message = "From: postmaster@" + address.substring(address.indexOf('@') + 1) + "\r\n"
             + "To: " + address + "\r\n"
             + "Subject: =?UTF-8?B?" + java.util.Base64.getEncoder().encodeToString("欢迎 / Welcome".getBytes(StandardCharsets.UTF_8)) + "?=\r\n"
             + "Date: " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME) + "\r\n"
             + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
             + text + "\r\nWelcome to CivicMail.\r\n";
-        mailboxes.getMailbox(inbox, session).appendMessage(
-            MessageManager.AppendCommand.builder().build(message.getBytes(StandardCharsets.UTF_8)), session);
-        mailboxes.endProcessingRequest(session);
+        append(address, message.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String randomPassword() {
@@ -194,15 +185,8 @@ public final class DemoSetup {
     }
 
     private static void store(Path file, Properties passwords) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (var writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            passwords.store(writer, "CivicMail demo accounts: DEMO ONLY");
-        }
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // Non-POSIX file system.
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.io.StringWriter text = new java.io.StringWriter();
+        passwords.store(text, "CivicMail demo accounts: DEMO ONLY");
+        SecretFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

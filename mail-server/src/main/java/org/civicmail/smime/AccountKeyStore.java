@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -28,6 +26,7 @@ import javax.crypto.spec.PBEKeySpec;
 import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.ca.IssuedCredential;
 import org.civicmail.mailbox.AccountStore;
+import org.civicmail.server.SecretFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,17 +112,9 @@ public final class AccountKeyStore {
         ks.load(null, null);
         char[] password = passwordFor(credential.address());
         ks.setKeyEntry(ALIAS, credential.privateKey(), password, credential.chain().toArray(Certificate[]::new));
-        Path target = file(credential.address());
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (var out = Files.newOutputStream(tmp)) {
-            ks.store(out, password);
-        }
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // Non-POSIX file system.
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ks.store(out, password);
+        SecretFiles.write(file(credential.address()), out.toByteArray());
     }
 
     private Path file(String address) {

@@ -1,15 +1,11 @@
 package org.civicmail.server.authority;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 
 import org.civicmail.ca.PassphraseSource;
+import org.civicmail.server.SecretFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,21 +28,9 @@ public final class CaPassphrase {
         if (configured || (!demo && !Files.exists(demoFile))) {
             return PassphraseSource.fromEnvironment();
         }
-        if (!Files.exists(demoFile)) {
-            byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            Files.createDirectories(caHome);
-            Path tmp = demoFile.resolveSibling("demo-passphrase.tmp");
-            Files.writeString(tmp, Base64.getUrlEncoder().withoutPadding().encodeToString(random), StandardCharsets.US_ASCII);
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // Non-POSIX file system.
-            }
-            Files.move(tmp, demoFile, StandardCopyOption.ATOMIC_MOVE);
-        }
+        String passphrase = SecretFiles.readOrCreateRandom(demoFile, 24);
         LOG.warn("DEMO: the CA key passphrase is kept in {}; for real use set {} or {} and delete that file",
             demoFile, PassphraseSource.ENV_PASSPHRASE, PassphraseSource.ENV_PASSPHRASE_FILE);
-        return PassphraseSource.of(Files.readString(demoFile, StandardCharsets.US_ASCII).trim().toCharArray());
+        return PassphraseSource.of(passphrase.toCharArray());
     }
 }

@@ -1,18 +1,15 @@
 package org.civicmail.server.tls;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
+
+import org.civicmail.server.SecretFiles;
 
 /**
  * The PKCS#12 key store the SMTP, IMAP and HTTPS listeners present, under {@code DATA/keys/}. It is encrypted
@@ -63,34 +60,12 @@ public final class TlsKeyStore {
     /** Replaces the key store atomically, so a listener never reads half a file. */
     public void write(PrivateKey key, X509Certificate[] chain) throws IOException, GeneralSecurityException {
         Files.createDirectories(keyStoreFile.getParent());
-        if (!Files.exists(secretFile)) {
-            byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            writeOwnerOnly(secretFile, Base64.getUrlEncoder().withoutPadding().encodeToString(random).getBytes(StandardCharsets.US_ASCII));
-        }
+        char[] secret = SecretFiles.readOrCreateRandom(secretFile, 24).toCharArray();
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry(ALIAS, key, secret(), chain);
-        Path tmp = keyStoreFile.resolveSibling("tls.p12.tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            ks.store(out, secret());
-        }
-        restrict(tmp);
-        Files.move(tmp, keyStoreFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    static void writeOwnerOnly(Path file, byte[] content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, content);
-        restrict(tmp);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void restrict(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // Non-POSIX file systems: the data directory's own permissions must protect it.
-        }
+        ks.setKeyEntry(ALIAS, key, secret, chain);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ks.store(out, secret);
+        SecretFiles.write(keyStoreFile, out.toByteArray());
     }
 }

@@ -7,9 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -24,6 +22,7 @@ import org.civicmail.mailbox.AccountClass;
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.ListenerAddress;
+import org.civicmail.server.SecretFiles;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.server.tls.TlsKeyStore;
 import org.slf4j.Logger;
@@ -138,12 +137,9 @@ public final class WebmailProcess implements AutoCloseable {
     private static String masterPassword(DataDirectory data, UsersRepository users, String masterUser) throws Exception {
         Path secretFile = data.keys().resolve("webmail-master.secret");
         Username username = Username.of(masterUser);
-        if (!Files.exists(secretFile) || !users.contains(username)) {
-            byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Files.writeString(secretFile, password, StandardCharsets.US_ASCII);
-            Files.setPosixFilePermissions(secretFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        boolean fresh = !Files.exists(secretFile);
+        String password = SecretFiles.readOrCreateRandom(secretFile, 24);
+        if (fresh || !users.contains(username)) {
             if (users.contains(username)) {
                 var user = users.getUserByName(username);
                 user.setPassword(password);
@@ -152,7 +148,7 @@ public final class WebmailProcess implements AutoCloseable {
                 users.addUser(username, password);
             }
         }
-        return Files.readString(secretFile, StandardCharsets.US_ASCII).trim();
+        return password;
     }
 
     @Override
