@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code ./civicmail}: the one command line of CivicMail. */
 @Command(name = "civicmail", mixinStandardHelpOptions = true, version = "CivicMail 0.1.0",
     description = "CivicMail: the city's CA-authenticated secure mail system.",
-    subcommands = {StartCommand.class, AccountCommand.class,
+    subcommands = {StartCommand.class, AccountCommand.class, SmimeBenchCommand.class,
         org.civicmail.cli.broadcast.BroadcastCommand.class, org.civicmail.cli.bench.BenchCommand.class})
 public class CivicMailCli implements Runnable {
     @Spec

@@ -60,7 +60,7 @@ public final class Main {
             leaf = leaf.subcommand();
         }
         Object command = leaf.commandSpec().userObject();
-        return command instanceof StartCommand || leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()
+        return command instanceof StartCommand || command instanceof SmimeBenchCommand || leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()
             || !leaf.commandSpec().subcommands().isEmpty() || leaf == parsed;
     }
 }
