@@ -33,6 +33,7 @@ import org.civicmail.server.authority.AccountSubjectDirectory;
 import org.civicmail.server.authority.CaPassphrase;
 import org.civicmail.server.tls.TlsCertificateProvisioner;
 import org.civicmail.server.tls.TlsKeyStore;
+import org.civicmail.server.tls.TlsRenewal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,7 @@ public final class CivicMailServer implements AutoCloseable {
     private final CaHttpServer caHttp;
     private final CertificateAuthority ca;
     private final List<ListenerAddress> listeners;
+    private TlsRenewal tlsRenewal;
     private BroadcastApiServer broadcastApi;
 
     private CivicMailServer(GuiceJamesServer james, CaHttpServer caHttp, CertificateAuthority ca, List<ListenerAddress> listeners) {
@@ -130,6 +132,12 @@ public final class CivicMailServer implements AutoCloseable {
             }
             CivicMailServer server = new CivicMailServer(james, caHttp, ca, bound);
             server.broadcastApi = broadcastApi;
+            if (options.withListeners()) {
+                ServicesProbe services = james.getProbe(ServicesProbe.class);
+                List<AbstractConfigurableAsyncServer> tlsListeners = new ArrayList<>(services.get(SMTPServerFactory.class).getServers());
+                tlsListeners.addAll(services.get(IMAPServerFactory.class).getServers());
+                server.tlsRenewal = new TlsRenewal(tls, ca, tlsNames(config), tlsListeners);
+            }
             return server;
         } catch (Throwable e) {
             if (james != null) {
@@ -230,6 +238,9 @@ public final class CivicMailServer implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("Stopping CivicMail");
+        if (tlsRenewal != null) {
+            tlsRenewal.close();
+        }
         if (caHttp != null) {
             caHttp.close();
         }
