@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.civicmail.webmail.testkit.WebClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,5 +147,63 @@ class WholeSystemBrowserIT {
         String page = driver.findElement(By.tagName("body")).getText();
         assertTrue(page.contains("此邮件自称来自政府机关，但没有有效签名"), page);
         screenshot("system-forged-official.png");
+    }
+
+    /** Runs `civicmail ARGS` against the running system (it goes over the admin API), as an administrator would. */
+    static String cli(String... args) throws Exception {
+        String classpath = ROOT.resolve("mail-server/target/classes") + java.io.File.pathSeparator
+            + Files.readString(ROOT.resolve("mail-server/target/civicmail.classpath")).trim();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", classpath, "org.civicmail.cli.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("CIVICMAIL_DATA", tmp.resolve("data").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    static java.net.http.HttpClient clientWith(Path p12, char[] password) throws Exception {
+        java.security.KeyStore identity = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(p12)) {
+            identity.load(in, password);
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(identity, password);
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = Files.newInputStream(tmp.resolve("data/webmail/root-ca.pem"))) {
+            trust.setCertificateEntry("city-root", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return java.net.http.HttpClient.newBuilder().sslContext(tls).followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+    }
+
+    @Test
+    void certificateLoginThroughTheRealServerOpensTheCertificatesMailboxAndARevokedOneIsRefused() throws Exception {
+        Path password = Files.writeString(tmp.resolve("p12.pw"), "client-cert-pw-1");
+        Path good = tmp.resolve("li.na.p12");
+        cli("account", "certificate", CITIZEN, "--p12", good.toString(), "--p12-password-file", password.toString());
+        WebClient client = new WebClient(base(), clientWith(good, "client-cert-pw-1".toCharArray()));
+        var login = client.get("/login/cert");
+        assertEquals(303, login.statusCode(), login.body());
+        var inbox = client.follow(login);
+        assertEquals(200, inbox.statusCode(), login.headers().map() + "\n" + inbox.body());
+        assertTrue(inbox.body().contains(CITIZEN), "the certificate's address picked the mailbox");
+        assertTrue(inbox.body().contains("关于2026年度个人所得税综合所得汇算清缴的通知"), inbox.body());
+
+        Path revoked = tmp.resolve("li.na-revoked.p12");
+        String issued = cli("account", "certificate", CITIZEN, "--p12", revoked.toString(), "--p12-password-file", password.toString());
+        java.util.regex.Matcher serial = java.util.regex.Pattern.compile("serial ([0-9a-f]+)").matcher(issued);
+        assertTrue(serial.find(), issued);
+        cli("ca", "revoke", "--serial", "0x" + serial.group(1), "--reason", "keyCompromise");
+        var refused = new WebClient(base(), clientWith(revoked, "client-cert-pw-1".toCharArray())).get("/login/cert");
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("您的证书已被吊销，不能用于登录。"), refused.body());
     }
 }
