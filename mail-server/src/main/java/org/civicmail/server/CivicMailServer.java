@@ -1,6 +1,7 @@
 package org.civicmail.server;
 
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.civicmail.server.james.ServicesProbe;
 import org.civicmail.ca.CaConfig;
 import org.civicmail.ca.PassphraseSource;
 import org.civicmail.smime.AccountKeyStore;
+import org.civicmail.smime.CrlRevocationSource;
 import org.civicmail.broadcast.BroadcastService;
 import org.civicmail.broadcast.api.BroadcastApiServer;
 import org.civicmail.smime.SmimeSigner;
@@ -89,7 +91,7 @@ public final class CivicMailServer implements AutoCloseable {
             CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl).withPassphrase(passphrase);
             ca = CertificateAuthority.open(caConfig, new AccountSubjectDirectory(accounts));
             AccountKeyStore accountKeys = new AccountKeyStore(data.keys().resolve("accounts"), passphrase.passphrase(), ca, accounts);
-            SmimeVerifier verifier = new SmimeVerifier(List.of(ca.trustAnchor()), ca::status);
+            SmimeVerifier verifier = verifier(config, ca);
             TlsKeyStore tls = new TlsKeyStore(data.keys());
             TlsCertificateProvisioner.ensure(tls, ca, tlsNames(config));
             JamesConfigRenderer.render(config.confDir().resolve("james"), data.jamesConf(),
@@ -158,6 +160,17 @@ public final class CivicMailServer implements AutoCloseable {
             }
             throw new ServerStartException("CivicMail could not start: " + rootMessage(e), e);
         }
+    }
+
+    /** Our root plus configured foreign roots; our CA answers for its own certificates, CRLs for the others. */
+    private static SmimeVerifier verifier(CivicMailConfig config, CertificateAuthority ca) {
+        List<X509Certificate> anchors = new ArrayList<>(List.of(ca.trustAnchor()));
+        anchors.addAll(config.extraTrustAnchors());
+        X509Certificate issuing = ca.chain().get(0);
+        CrlRevocationSource foreign = new CrlRevocationSource(config.crlMaxAge());
+        // "Ours" by key, not by name: another CA may well use the same distinguished name.
+        return new SmimeVerifier(anchors, (certificate, issuer) ->
+            issuer.getPublicKey().equals(issuing.getPublicKey()) ? ca.status(certificate) : foreign.status(certificate, issuer));
     }
 
     /** Names the TLS certificate covers: the configured host name, loopback, and the bind address. */

@@ -12,7 +12,7 @@ import java.util.Optional;
  * or {@code none}. The webmail and scripts parse this header; keep the format stable.
  */
 public record SignatureVerdict(Kind kind, Optional<Reason> reason, Optional<String> signer, Optional<BigInteger> serial,
-                               Optional<Instant> signedAt, Optional<Instant> revokedAt, String detail) {
+                               Optional<Instant> signedAt, Optional<Instant> revokedAt, String detail, boolean revocationUnchecked) {
 
     public static final String HEADER = "X-CivicMail-Signature";
     public static final String WARNING_HEADER = "X-CivicMail-Warning";
@@ -38,26 +38,31 @@ public record SignatureVerdict(Kind kind, Optional<Reason> reason, Optional<Stri
 
     public static SignatureVerdict none() {
         return new SignatureVerdict(Kind.NONE, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), "the message is not signed");
+            Optional.empty(), "the message is not signed", false);
     }
 
     public static SignatureVerdict valid(String signer, BigInteger serial, Instant signedAt) {
         return new SignatureVerdict(Kind.VALID, Optional.empty(), Optional.of(signer), Optional.of(serial),
-            Optional.of(signedAt), Optional.empty(), "");
+            Optional.of(signedAt), Optional.empty(), "", false);
     }
 
     public static SignatureVerdict invalid(Reason reason, String detail) {
         return new SignatureVerdict(Kind.INVALID, Optional.of(reason), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), detail);
+            Optional.empty(), detail, false);
     }
 
     public SignatureVerdict withSigner(String address, BigInteger serialNumber, Instant signed) {
         return new SignatureVerdict(kind, reason, Optional.ofNullable(address), Optional.ofNullable(serialNumber),
-            Optional.ofNullable(signed), revokedAt, detail);
+            Optional.ofNullable(signed), revokedAt, detail, revocationUnchecked);
     }
 
     public SignatureVerdict withRevokedAt(Instant at) {
-        return new SignatureVerdict(kind, reason, signer, serial, signedAt, Optional.of(at), detail);
+        return new SignatureVerdict(kind, reason, signer, serial, signedAt, Optional.of(at), detail, revocationUnchecked);
+    }
+
+    /** The signer's CA could not be asked (CRL unreachable): valid as far as could be checked, and the header says so. */
+    public SignatureVerdict withRevocationUnchecked() {
+        return new SignatureVerdict(kind, reason, signer, serial, signedAt, revokedAt, detail, true);
     }
 
     public boolean isValid() {
@@ -75,6 +80,9 @@ public record SignatureVerdict(Kind kind, Optional<Reason> reason, Optional<Stri
         serial.ifPresent(s -> h.append("; serial=").append(s.toString(16)));
         signedAt.ifPresent(t -> h.append("; signed-at=").append(iso(t)));
         revokedAt.ifPresent(t -> h.append("; revoked-at=").append(iso(t)));
+        if (revocationUnchecked) {
+            h.append("; revocation=unchecked");
+        }
         if (kind == Kind.INVALID && !detail.isEmpty()) {
             h.append("; detail=\"").append(quote(detail)).append('"');
         }

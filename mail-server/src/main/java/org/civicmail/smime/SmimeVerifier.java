@@ -57,7 +57,8 @@ public final class SmimeVerifier {
 
     /** Revocation status of a certificate; our CA answers from memory, foreign ones may be UNKNOWN. */
     public interface RevocationSource {
-        CertificateStatus status(X509Certificate certificate);
+        /** @param issuer the certificate that issued {@code certificate}, from the verified path */
+        CertificateStatus status(X509Certificate certificate, X509Certificate issuer);
     }
 
     private static final int MAX_REMEMBERED_CHAINS = 10_000;
@@ -131,7 +132,7 @@ public final class SmimeVerifier {
             return SignatureVerdict.invalid(SignatureVerdict.Reason.EXPIRED, "the certificate was not valid when the message was signed (valid "
                 + day(certificate.getNotBefore()) + " to " + day(certificate.getNotAfter()) + ")").withSigner(signerAddress, serial, signedAt);
         }
-        CertificateStatus status = revocation.status(certificate);
+        CertificateStatus status = revocation.status(certificate, issuerOf(certificate, all));
         if (status.isRevoked()) {
             Instant revokedAt = status.revokedAt().orElse(signedAt);
             return SignatureVerdict.invalid(SignatureVerdict.Reason.REVOKED, "the certificate was revoked on " + day(Date.from(revokedAt))
@@ -150,7 +151,25 @@ public final class SmimeVerifier {
                     + " but was signed by " + signerAddress).withSigner(signerAddress, serial, signedAt);
             }
         }
-        return SignatureVerdict.valid(signerAddress, serial, signedAt);
+        SignatureVerdict valid = SignatureVerdict.valid(signerAddress, serial, signedAt);
+        return status.state() == CertificateStatus.State.UNKNOWN ? valid.withRevocationUnchecked() : valid;
+    }
+
+    /** The issuer among the message's certificates and our trust anchors (the path was verified already). */
+    private X509Certificate issuerOf(X509Certificate certificate, List<X509Certificate> fromMessage) {
+        List<X509Certificate> candidates = new ArrayList<>(fromMessage);
+        anchors.forEach(a -> candidates.add(a.getTrustedCert()));
+        for (X509Certificate candidate : candidates) {
+            if (candidate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+                try {
+                    certificate.verify(candidate.getPublicKey());
+                    return candidate;
+                } catch (java.security.GeneralSecurityException e) {
+                    // Same name, other key: keep looking.
+                }
+            }
+        }
+        return certificate;
     }
 
     private Optional<String> chainProblem(X509Certificate certificate, List<X509Certificate> intermediates, Instant signedAt) {

@@ -31,13 +31,21 @@ public final class ForkedServer implements AutoCloseable {
     private Process process;
     private Map<String, Integer> ports = Map.of();
 
-    private ForkedServer(Path data, Map<String, String> overrides) {
+    private final Path conf;
+
+    private ForkedServer(Path data, Map<String, String> overrides, Path conf) {
         this.data = data;
         this.overrides = overrides;
+        this.conf = conf;
     }
 
     public static ForkedServer start(Path data, Map<String, String> overrides) throws Exception {
-        ForkedServer server = new ForkedServer(data, overrides);
+        return start(data, overrides, CONF);
+    }
+
+    /** With another configuration directory (a copy of conf/ with test files beside it). */
+    public static ForkedServer start(Path data, Map<String, String> overrides, Path conf) throws Exception {
+        ForkedServer server = new ForkedServer(data, overrides, conf);
         server.launch();
         return server;
     }
@@ -52,7 +60,7 @@ public final class ForkedServer implements AutoCloseable {
         command.add("--data");
         command.add(data.toString());
         command.add("--conf");
-        command.add(CONF.toString());
+        command.add(conf.toString());
         Map<String, String> settings = new HashMap<>();
         // The webmail is a separate module built after this one; its own tests start it.
         settings.put("civicmail.webmail.enabled", "false");
@@ -153,7 +161,7 @@ public final class ForkedServer implements AutoCloseable {
         if (process.isAlive()) {
             stop();
         }
-        return start(data, overrides);
+        return start(data, overrides, conf);
     }
 
     /** Runs {@code civicmail ARGS} as a separate process, as a person would, against this server's data dir. */

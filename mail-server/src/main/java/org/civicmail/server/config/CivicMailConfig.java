@@ -5,8 +5,12 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +39,10 @@ public final class CivicMailConfig implements MailDomains {
     /** HTTPS port of the broadcast REST API for agency systems (client-certificate authentication). */
     public static final String BROADCAST_PORT = "civicmail.broadcast.port";
     public static final String WEBMAIL_PORT = "civicmail.webmail.port";
+    /** PEM file (relative to the conf directory) of other CAs' roots whose S/MIME signatures are trusted too. */
+    public static final String SMIME_TRUST_ANCHORS = "civicmail.smime.trust-anchors";
+    /** Longest time a foreign CA's CRL is reused (seconds), so a revocation shows within it. */
+    public static final String CRL_MAX_AGE = "civicmail.smime.crl-max-age-seconds";
     /** Whether {@code start} also runs the webmail (a child JVM); needs the webmail module built. */
     public static final String WEBMAIL_ENABLED = "civicmail.webmail.enabled";
     /** Public base URL of the CA's HTTP endpoints, written into certificates (CRL, OCSP, CA issuers). */
@@ -57,6 +65,8 @@ public final class CivicMailConfig implements MailDomains {
     private final Optional<String> relayGateway;
     private final Optional<String> caBaseUrl;
     private final boolean webmailEnabled;
+    private final List<X509Certificate> extraTrustAnchors;
+    private final java.time.Duration crlMaxAge;
 
     /** The listeners whose ports come from configuration. */
     public enum Listener {
@@ -107,6 +117,8 @@ public final class CivicMailConfig implements MailDomains {
         this.maxMessageKib = (int) nonNegativeLong(p, MAX_MESSAGE_KIB);
         this.relayGateway = Optional.ofNullable(p.getProperty(RELAY_GATEWAY)).map(String::trim).filter(s -> !s.isEmpty());
         this.webmailEnabled = Boolean.parseBoolean(p.getProperty(WEBMAIL_ENABLED, "true").trim());
+        this.extraTrustAnchors = trustAnchors(p.getProperty(SMIME_TRUST_ANCHORS, "").trim());
+        this.crlMaxAge = java.time.Duration.ofSeconds(p.containsKey(CRL_MAX_AGE) ? nonNegativeLong(p, CRL_MAX_AGE) : 300);
         this.caBaseUrl = Optional.ofNullable(p.getProperty(CA_BASE_URL)).map(String::trim).filter(s -> !s.isEmpty());
         caBaseUrl.ifPresent(url -> {
             if (!url.matches("http://[^/\\s]+(:\\d+)?")) {
@@ -217,6 +229,35 @@ public final class CivicMailConfig implements MailDomains {
 
     public int maxMessageKib() {
         return maxMessageKib;
+    }
+
+    private List<X509Certificate> trustAnchors(String file) {
+        if (file.isEmpty()) {
+            return List.of();
+        }
+        Path path = confDir.resolve(file);
+        try (var in = Files.newInputStream(path)) {
+            List<X509Certificate> roots = new ArrayList<>();
+            for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                roots.add((X509Certificate) c);
+            }
+            if (roots.isEmpty()) {
+                throw new ConfigException(SMIME_TRUST_ANCHORS + " = " + file + " in " + file() + ": " + path + " holds no PEM certificate");
+            }
+            return List.copyOf(roots);
+        } catch (IOException | java.security.cert.CertificateException e) {
+            throw new ConfigException(SMIME_TRUST_ANCHORS + " = " + file + " in " + file() + ": cannot read certificates from "
+                + path + " (" + e.getMessage() + "); give a PEM file of root CA certificates", e);
+        }
+    }
+
+    public java.time.Duration crlMaxAge() {
+        return crlMaxAge;
+    }
+
+    /** Other CAs' roots trusted for S/MIME besides our own. */
+    public List<X509Certificate> extraTrustAnchors() {
+        return extraTrustAnchors;
     }
 
     public boolean webmailEnabled() {
