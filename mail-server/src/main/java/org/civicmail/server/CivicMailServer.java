@@ -19,6 +19,7 @@ import org.civicmail.mailbox.AccountClass;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.server.config.CivicMailConfig.Listener;
 import org.civicmail.server.config.JamesConfigRenderer;
+import org.civicmail.server.james.JamesDatabaseIndexes;
 import org.civicmail.server.james.ServicesProbe;
 import org.civicmail.ca.CaConfig;
 import org.civicmail.ca.PassphraseSource;
@@ -121,6 +122,7 @@ public final class CivicMailServer implements AutoCloseable {
                 .combineWith(Modules.combine(extra))
                 .combineWith(civic);
             james.start();
+            JamesDatabaseIndexes.ensure(data.jamesDerby());
             List<ListenerAddress> bound = new ArrayList<>();
             if (options.withListeners()) {
                 bound.addAll(boundListeners(james));
