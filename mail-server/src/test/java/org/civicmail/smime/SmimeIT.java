@@ -271,4 +271,33 @@ class SmimeIT {
         assertThat(again.exitCode()).isEqualTo(2);
         assertThat(again.err().trim()).isEqualTo("error: --p12 " + p12 + " already exists; choose a new file name (nothing was issued)");
     }
+
+    @Test
+    void aMessageTheOfficialAlreadySignedInTheirOwnClientIsLeftAlone() throws Exception {
+        // The official has a second certificate for their desktop client and signs there.
+        Path password = Files.writeString(tmp.resolve("tax-client.pw"), "tax-client-pw-1");
+        Path p12 = tmp.resolve("tax-client.p12");
+        CliResult issued = server.cli(null, "account", "certificate", TAX, "--p12", p12.toString(), "--p12-password-file", password.toString());
+        assertThat(issued.exitCode()).as(issued.err()).isZero();
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(p12)) {
+            ks.load(in, "tax-client-pw-1".toCharArray());
+        }
+        String alias = ks.aliases().nextElement();
+        java.security.cert.Certificate[] chain = ks.getCertificateChain(alias);
+        SigningCredential desktop = new SigningCredential(TAX, (java.security.PrivateKey) ks.getKey(alias, "tax-client-pw-1".toCharArray()),
+            java.util.Arrays.stream(chain).map(java.security.cert.X509Certificate.class::cast).toList());
+        MimeMessage signedByClient = new SmimeSigner().sign(client.message(TAX, CITIZEN, "signed in the desktop client", "自己签名"), desktop);
+        client.send(TAX, PASSWORD, signedByClient);
+
+        byte[] raw = fetchRaw("signed in the desktop client");
+        String serial = desktop.certificate().getSerialNumber().toString(16);
+        assertThat(header(raw, "X-CivicMail-Signature")).startsWith("valid; signer=\"" + TAX + "\"; serial=" + serial + ";");
+        // Not wrapped in a second signature by the server: one multipart/signed (its protocol parameter and its
+        // signature part name application/pkcs7-signature once each).
+        String text = new String(raw, StandardCharsets.ISO_8859_1);
+        assertThat(text.split("multipart/signed", -1)).hasSize(2);
+        assertThat(text.split("application/pkcs7-signature", -1)).hasSize(3);
+        assertThat(opensslVerify(raw, "client-signed").exitCode()).isZero();
+    }
 }
