@@ -63,7 +63,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 @Singleton
 public class BroadcastService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BroadcastService.class);
-    private static final int BATCH_SIZE = 500;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter ID_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -90,7 +89,7 @@ public class BroadcastService implements AutoCloseable {
         this.jobs = Executors.newCachedThreadPool(daemon("broadcast-job"));
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         this.workers = Executors.newFixedThreadPool(threads, daemon("broadcast-worker"));
-        this.runner = new BroadcastRunner(store, new MailboxWriter(mailboxes, subscriptions), composer, db, workers, BATCH_SIZE);
+        this.runner = new BroadcastRunner(store, new MailboxWriter(mailboxes, subscriptions), composer, db, workers, config.broadcastBatchSize());
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

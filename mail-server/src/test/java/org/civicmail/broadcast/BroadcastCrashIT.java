@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BroadcastCrashIT {
     static final String AGENCY = "water@" + OFFICIALS;
-    static final int RECIPIENTS = 300;
+    static final int RECIPIENTS = 600;
     static final Pattern COUNTS = Pattern.compile("recipients:\\s+(\\d+) \\(delivered (\\d+), failed (\\d+), pending (\\d+)\\)");
 
     @TempDir
@@ -34,7 +34,8 @@ class BroadcastCrashIT {
 
     @Test
     void aBroadcastKilledMidwayResumesAtStartAndEveryRecipientHasExactlyOneCopy() throws Exception {
-        ForkedServer server = ForkedServer.start(tmp.resolve("data"), Map.of("civicmail.broadcast.port", "0"));
+        ForkedServer server = ForkedServer.start(tmp.resolve("data"), Map.of("civicmail.broadcast.port", "0",
+            "civicmail.broadcast.batch-size", "20"));
         try {
             BroadcastFixture f = new BroadcastFixture(server, tmp);
             f.official(AGENCY, "杭州市水务集团", true);
@@ -45,16 +46,24 @@ class BroadcastCrashIT {
             f.citizens("many.csv", citizens.subList(0, 90), "330105199001010");
             f.citizens("many2.csv", citizens.subList(90, 180), "330105199002010");
             f.citizens("many3.csv", citizens.subList(180, 270), "330105199003010");
-            f.citizens("many4.csv", citizens.subList(270, 300), "330105199004010");
+            f.citizens("many4.csv", citizens.subList(270, 360), "330105199004010");
+            f.citizens("many5.csv", citizens.subList(360, 450), "330105199005010");
+            f.citizens("many6.csv", citizens.subList(450, 540), "330105199006010");
+            f.citizens("many7.csv", citizens.subList(540, 600), "330105199007010");
             Path template = Files.writeString(tmp.resolve("t.txt"), "Subject: 拱墅区供水通知\n\n明日检修。\n", StandardCharsets.UTF_8);
             CliResult sent = server.cli(null, "broadcast", "send", "--from", AGENCY, "--kind", "policy-notice", "--template",
                 template.toString(), "--to", "tag:拱墅区", "--no-wait");
             assertThat(sent.exitCode()).as(sent.err()).isZero();
             String id = BroadcastFixture.broadcastId(sent);
 
-            // Killed right after the job was stored and started: the send is under way (the restart's log proves it
-            // was unfinished) and the process dies without any shutdown hook.
+            // Killed in the middle: shortly after the second batch of 20 was recorded, while the third is being stored
+            // into mailboxes (claimed, not yet recorded); the process dies without any shutdown hook.
+            java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+            server.awaitOutput(line -> line.contains("Broadcast " + id + ": batch of") && batches.incrementAndGet() == 2,
+                Duration.ofSeconds(120));
+            Thread.sleep(150);
             server.kill9();
+            assertThat(server.output()).noneMatch(line -> line.contains("Broadcast " + id + " finished"));
 
             server = server.restart();
             ForkedServer restarted = server;

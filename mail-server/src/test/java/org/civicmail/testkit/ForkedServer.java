@@ -113,6 +113,22 @@ public final class ForkedServer implements AutoCloseable {
         ready.completeExceptionally(new IllegalStateException("server exited"));
     }
 
+    /** Waits until the server prints a matching line (checked as lines arrive, so a test can act at that moment). */
+    public void awaitOutput(java.util.function.Predicate<String> line, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = 0;
+        while (System.nanoTime() < deadline) {
+            List<String> now = output();
+            for (; seen < now.size(); seen++) {
+                if (line.test(now.get(seen))) {
+                    return;
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("the server printed no such line within " + timeout);
+    }
+
     public List<String> output() {
         synchronized (output) {
             return List.copyOf(output);

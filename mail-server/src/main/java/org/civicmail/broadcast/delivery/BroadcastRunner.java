@@ -99,6 +99,7 @@ public final class BroadcastRunner {
         }
         store.record(job.id(), outcomes);
         progress.accept(outcomes.size());
+        LOG.info("Broadcast {}: batch of {} recorded", job.id(), outcomes.size());
     }
 
     private Outcome deliver(BroadcastJob job, Sender sender, Template template, RecipientRow row, boolean recovering,

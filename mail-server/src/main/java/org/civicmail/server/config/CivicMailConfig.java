@@ -39,6 +39,8 @@ public final class CivicMailConfig implements MailDomains {
     /** HTTPS port of the broadcast REST API for agency systems (client-certificate authentication). */
     public static final String BROADCAST_PORT = "civicmail.broadcast.port";
     public static final String WEBMAIL_PORT = "civicmail.webmail.port";
+    /** Recipients a broadcast claims, delivers and records per Derby commit. */
+    public static final String BROADCAST_BATCH = "civicmail.broadcast.batch-size";
     /** PEM file (relative to the conf directory) of other CAs' roots whose S/MIME signatures are trusted too. */
     public static final String SMIME_TRUST_ANCHORS = "civicmail.smime.trust-anchors";
     /** Longest time a foreign CA's CRL is reused (seconds), so a revocation shows within it. */
@@ -65,6 +67,7 @@ public final class CivicMailConfig implements MailDomains {
     private final Optional<String> relayGateway;
     private final Optional<String> caBaseUrl;
     private final boolean webmailEnabled;
+    private final int broadcastBatchSize;
     private final List<X509Certificate> extraTrustAnchors;
     private final java.time.Duration crlMaxAge;
 
@@ -117,6 +120,7 @@ public final class CivicMailConfig implements MailDomains {
         this.maxMessageKib = (int) nonNegativeLong(p, MAX_MESSAGE_KIB);
         this.relayGateway = Optional.ofNullable(p.getProperty(RELAY_GATEWAY)).map(String::trim).filter(s -> !s.isEmpty());
         this.webmailEnabled = Boolean.parseBoolean(p.getProperty(WEBMAIL_ENABLED, "true").trim());
+        this.broadcastBatchSize = p.containsKey(BROADCAST_BATCH) ? (int) Math.min(positiveLong(p, BROADCAST_BATCH), 100_000) : 500;
         this.extraTrustAnchors = trustAnchors(p.getProperty(SMIME_TRUST_ANCHORS, "").trim());
         this.crlMaxAge = java.time.Duration.ofSeconds(p.containsKey(CRL_MAX_AGE) ? nonNegativeLong(p, CRL_MAX_AGE) : 300);
         this.caBaseUrl = Optional.ofNullable(p.getProperty(CA_BASE_URL)).map(String::trim).filter(s -> !s.isEmpty());
@@ -258,6 +262,10 @@ public final class CivicMailConfig implements MailDomains {
     /** Other CAs' roots trusted for S/MIME besides our own. */
     public List<X509Certificate> extraTrustAnchors() {
         return extraTrustAnchors;
+    }
+
+    public int broadcastBatchSize() {
+        return broadcastBatchSize;
     }
 
     public boolean webmailEnabled() {
