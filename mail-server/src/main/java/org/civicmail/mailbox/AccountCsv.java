@@ -2,12 +2,8 @@ package org.civicmail.mailbox;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PushbackInputStream;
-import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.Charset;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +16,7 @@ import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.civicmail.csv.SpreadsheetText;
 
 /**
  * Reads and validates an account registry CSV as a whole before anything is created. Rows are numbered as a
@@ -52,7 +49,7 @@ public final class AccountCsv {
         Map<String, Integer> seenAddress = new HashMap<>();
         Map<String, Integer> seenIdentity = new HashMap<>();
         try (CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
-                .setIgnoreEmptyLines(true).build().parse(reader(input, charset))) {
+                .setIgnoreEmptyLines(true).build().parse(new StringReader(SpreadsheetText.decode(input.readAllBytes(), charset)))) {
             List<String> header = parser.getHeaderNames().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
             Set<String> unknown = new LinkedHashSet<>(header);
             unknown.removeAll(COLUMNS);
@@ -148,19 +145,5 @@ public final class AccountCsv {
             case "false", "no", "0", "n", "否" -> false;
             default -> throw new InvalidAccountException("may-broadcast", "'" + raw + "' is not yes/no (true/false, 1/0)");
         };
-    }
-
-    /** Strict decoding (a wrong encoding is an error, not mojibake); a UTF-8 byte order mark is skipped. */
-    static Reader reader(InputStream input, Charset charset) throws IOException {
-        PushbackInputStream in = new PushbackInputStream(input, 3);
-        byte[] bom = in.readNBytes(3);
-        boolean hasBom = bom.length == 3 && (bom[0] & 0xFF) == 0xEF && (bom[1] & 0xFF) == 0xBB && (bom[2] & 0xFF) == 0xBF;
-        if (!hasBom && bom.length > 0) {
-            in.unread(bom);
-        }
-        CharsetDecoder decoder = charset.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-        return new InputStreamReader(in, decoder);
     }
 }

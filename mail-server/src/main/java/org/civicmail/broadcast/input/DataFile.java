@@ -3,10 +3,8 @@ package org.civicmail.broadcast.input;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
@@ -23,6 +21,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.civicmail.broadcast.BroadcastRefusedException;
 import org.civicmail.broadcast.BroadcastRefusedException.Reason;
+import org.civicmail.csv.SpreadsheetText;
 
 /**
  * The data of a personalised broadcast: a CSV file with a header row, one row per recipient. Accepts UTF-8 (with
@@ -40,27 +39,20 @@ public record DataFile(String name, Charset charset, List<String> columns, List<
         String text;
         if (charset == null) {
             try {
-                text = strictDecode(bytes, StandardCharsets.UTF_8);
-                charset = StandardCharsets.UTF_8;
-            } catch (CharacterCodingException notUtf8) {
-                charset = Charset.forName("GB18030");
-                try {
-                    text = strictDecode(bytes, charset);
-                } catch (CharacterCodingException e) {
-                    throw new BroadcastRefusedException(Reason.BAD_INPUT, name + " is neither UTF-8 nor GBK/GB18030 text; "
-                        + "save it as 'CSV UTF-8' or pass --encoding");
-                }
+                SpreadsheetText.Decoded decoded = SpreadsheetText.detect(bytes);
+                text = decoded.text();
+                charset = decoded.charset();
+            } catch (CharacterCodingException e) {
+                throw new BroadcastRefusedException(Reason.BAD_INPUT, name + " is neither UTF-8 nor GBK/GB18030 text; "
+                    + "save it as 'CSV UTF-8' or pass --encoding");
             }
         } else {
             try {
-                text = strictDecode(bytes, charset);
+                text = SpreadsheetText.decode(bytes, charset);
             } catch (CharacterCodingException e) {
                 throw new BroadcastRefusedException(Reason.BAD_INPUT, name + " is not valid " + charset.name() + " text"
                     + (charset.equals(StandardCharsets.UTF_8) ? "; if Chinese Excel saved it, try --encoding GBK" : "; check --encoding"));
             }
-        }
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
         }
         return parseText(name, charset, text);
     }
@@ -111,10 +103,5 @@ public record DataFile(String name, Charset charset, List<String> columns, List<
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
             throw new BroadcastRefusedException(Reason.BAD_INPUT, "encoding '" + name + "' is not a known character set; use UTF-8, GBK or GB18030");
         }
-    }
-
-    private static String strictDecode(byte[] bytes, Charset charset) throws CharacterCodingException {
-        return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(bytes)).toString();
     }
 }

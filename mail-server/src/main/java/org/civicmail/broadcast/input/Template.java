@@ -1,9 +1,7 @@
 package org.civicmail.broadcast.input;
 
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +13,7 @@ import java.util.regex.Pattern;
 
 import org.civicmail.broadcast.BroadcastRefusedException;
 import org.civicmail.broadcast.BroadcastRefusedException.Reason;
+import org.civicmail.csv.SpreadsheetText;
 
 /**
  * A message template: UTF-8 text whose first line is {@code Subject: ...}, then a blank line, then the body, with
@@ -70,9 +69,7 @@ public final class Template {
 
     private static String utf8(String name, byte[] bytes) {
         try {
-            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-            return s.startsWith("\uFEFF") ? s.substring(1) : s;
+            return SpreadsheetText.decode(bytes, StandardCharsets.UTF_8);
         } catch (CharacterCodingException e) {
             throw bad(name + " is not UTF-8 text; save the template as UTF-8");
         }
