@@ -77,6 +77,12 @@ public final class ResidentIdNumber {
         return value.substring(0, 6) + "********" + value.substring(14);
     }
 
+    /** Any text shaped like an ID number (valid or not) masked the same way; other text unchanged. For messages. */
+    public static String maskIfIdNumber(String text) {
+        String t = text == null ? "" : text.trim();
+        return t.matches("\\d{17}[\\dXx]") ? t.substring(0, 6) + "********" + t.substring(14) : text;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ResidentIdNumber other && other.value.equals(value);

@@ -38,4 +38,10 @@ class ResidentIdNumberTest {
         assertThat(id.toString()).isEqualTo("110105********002X");
         assertThat(id.masked()).doesNotContain("19491231");
     }
+
+    @Test
+    void textShapedLikeAnIdNumberIsMaskedInMessages() {
+        assertThat(ResidentIdNumber.maskIfIdNumber("110105194912310021")).isEqualTo("110105********0021");
+        assertThat(ResidentIdNumber.maskIfIdNumber("li.na@citizen.test")).isEqualTo("li.na@citizen.test");
+    }
 }

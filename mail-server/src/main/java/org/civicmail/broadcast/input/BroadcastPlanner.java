@@ -25,6 +25,7 @@ import org.civicmail.broadcast.input.BroadcastPlan.Recipient;
 import org.civicmail.mailbox.Account;
 import org.civicmail.mailbox.AccountClass;
 import org.civicmail.mailbox.AccountStore;
+import org.civicmail.mailbox.ResidentIdNumber;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.smime.SigningCredential;
 
@@ -123,7 +124,7 @@ public final class BroadcastPlanner {
             if (given.isEmpty()) {
                 problems.add(where + "the address is empty");
             } else if (account.isEmpty()) {
-                problems.add(where + "no account '" + given + "' (unknown recipient)");
+                problems.add(where + "no account '" + ResidentIdNumber.maskIfIdNumber(given) + "' (unknown recipient)");
             } else {
                 Integer first = firstRowOf.putIfAbsent(account.get().address(), row.rowNumber());
                 if (first != null) {
@@ -199,7 +200,7 @@ public final class BroadcastPlanner {
                 for (String member : audience.members()) {
                     Optional<Account> account = lookup(member, null);
                     if (account.isEmpty()) {
-                        problems.add("--to: no account '" + member + "' (unknown recipient)");
+                        problems.add("--to: no account '" + ResidentIdNumber.maskIfIdNumber(member) + "' (unknown recipient)");
                     } else {
                         unique.putIfAbsent(account.get().address(), new Recipient(account.get().address(), 0, Map.of(), Optional.empty()));
                     }
