@@ -143,7 +143,7 @@ public final class CivicMailServer implements AutoCloseable {
                 server.tlsRenewal = new TlsRenewal(tls, ca, tlsNames(config), tlsListeners);
             }
             return server;
-        } catch (Throwable e) {
+        } catch (Exception | LinkageError e) {
             if (james != null) {
                 try {
                     james.stop();
