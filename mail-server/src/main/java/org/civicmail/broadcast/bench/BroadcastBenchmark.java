@@ -203,13 +203,15 @@ public final class BroadcastBenchmark {
     }
 
     private boolean hasInboxMessage(String address) {
+        MailboxSession session = mailboxes.createSystemSession(Username.of(address));
         try {
-            MailboxSession session = mailboxes.createSystemSession(Username.of(address));
             return mailboxes.getMailbox(MailboxPath.inbox(session), session).getMessageCount(session) > 0;
         } catch (MailboxNotFoundException e) {
             return false;
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        } finally {
+            mailboxes.endProcessingRequest(session);
         }
     }
 

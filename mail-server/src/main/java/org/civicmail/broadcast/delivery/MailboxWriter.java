@@ -38,14 +38,34 @@ public final class MailboxWriter {
     /** Appends as a new (unseen, recent) message; throws OverQuotaException when the mailbox is full. */
     public void append(String address, String folder, byte[] message, Date internalDate) throws MailboxException {
         MailboxSession session = mailboxes.createSystemSession(Username.of(address));
-        MessageManager box = folder(session, folder);
-        box.appendMessage(MessageManager.AppendCommand.builder().withFlags(new Flags()).withInternalDate(internalDate)
-            .recent().build(message), session);
+        try {
+            MessageManager box = folder(session, folder);
+            box.appendMessage(MessageManager.AppendCommand.builder().withFlags(new Flags()).withInternalDate(internalDate)
+                .recent().build(message), session);
+        } finally {
+            end(session);
+        }
+    }
+
+    /**
+     * Closes the session's JPA entity managers: OpenJPA keeps every open one (and the entities it loaded) reachable
+     * from the factory, so a session per recipient that is never ended grows the heap with the audience.
+     */
+    private void end(MailboxSession session) {
+        mailboxes.endProcessingRequest(session);
     }
 
     /** Whether the user's folder holds a message with this Message-ID (read from stored headers, not a search index). */
     public boolean contains(String address, String folder, String messageId) throws MailboxException {
         MailboxSession session = mailboxes.createSystemSession(Username.of(address));
+        try {
+            return contains(session, folder, messageId);
+        } finally {
+            end(session);
+        }
+    }
+
+    private boolean contains(MailboxSession session, String folder, String messageId) throws MailboxException {
         MessageManager box;
         try {
             box = mailboxes.getMailbox(MailboxPath.forUser(session.getUser(), folder), session);
