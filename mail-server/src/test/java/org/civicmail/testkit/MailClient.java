@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import javax.mail.FetchProfile;
 import javax.mail.Folder;
 import javax.mail.Message;
 import javax.mail.MessagingException;
@@ -120,17 +121,30 @@ public final class MailClient {
         return store;
     }
 
-    /** Subjects in the INBOX, oldest first. */
+    /**
+     * Subjects in the INBOX, oldest first. Envelopes come in one FETCH; a FETCH that races a delivery arriving at
+     * the same moment (James then answers "Invalid messageset") is simply asked again on a new connection.
+     */
     public List<String> inboxSubjects(String user, String password) throws MessagingException {
-        try (Store store = imap(user, password)) {
-            Folder inbox = store.getFolder("INBOX");
-            inbox.open(Folder.READ_ONLY);
-            List<String> subjects = new ArrayList<>();
-            for (Message m : inbox.getMessages()) {
-                subjects.add(m.getSubject());
+        for (int attempt = 1; ; attempt++) {
+            try (Store store = imap(user, password)) {
+                Folder inbox = store.getFolder("INBOX");
+                inbox.open(Folder.READ_ONLY);
+                Message[] messages = inbox.getMessages();
+                FetchProfile envelope = new FetchProfile();
+                envelope.add(FetchProfile.Item.ENVELOPE);
+                inbox.fetch(messages, envelope);
+                List<String> subjects = new ArrayList<>();
+                for (Message m : messages) {
+                    subjects.add(m.getSubject());
+                }
+                inbox.close(false);
+                return subjects;
+            } catch (MessagingException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Invalid messageset")) {
+                    throw e;
+                }
             }
-            inbox.close(false);
-            return subjects;
         }
     }
 }
