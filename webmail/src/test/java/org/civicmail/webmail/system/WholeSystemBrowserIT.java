@@ -97,6 +97,8 @@ class WholeSystemBrowserIT {
         ChromeDriverService service = new ChromeDriverService.Builder()
             .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
+        // Elements of the next page may appear only after a click's navigation has finished.
+        driver.manage().timeouts().implicitlyWait(java.time.Duration.ofSeconds(10));
     }
 
     @AfterAll
@@ -130,7 +132,9 @@ class WholeSystemBrowserIT {
         driver.findElement(By.id("user")).sendKeys(CITIZEN);
         driver.findElement(By.id("password")).sendKeys(demoPasswords.get(CITIZEN));
         driver.findElement(By.id("login-submit")).click();
-        assertTrue(driver.getCurrentUrl().endsWith("/mail"), driver.getCurrentUrl());
+        // The click returns when the form is submitted, not when the redirect to the inbox has loaded.
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(20))
+            .until(org.openqa.selenium.support.ui.ExpectedConditions.urlMatches("/mail$"));
         screenshot("system-inbox.png");
 
         driver.findElement(By.linkText("关于2026年度个人所得税综合所得汇算清缴的通知")).click();

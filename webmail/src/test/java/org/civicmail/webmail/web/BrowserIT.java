@@ -84,6 +84,8 @@ class BrowserIT {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
+        // Elements of the next page may appear only after a click's navigation has finished.
+        driver.manage().timeouts().implicitlyWait(java.time.Duration.ofSeconds(10));
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         login();
     }
@@ -103,7 +105,9 @@ class BrowserIT {
         driver.findElement(By.id("user")).sendKeys(USER);
         driver.findElement(By.id("password")).sendKeys(PW);
         driver.findElement(By.id("login-submit")).click();
-        assertTrue(driver.getCurrentUrl().endsWith("/mail"), driver.getCurrentUrl());
+        // The click returns when the form is submitted, not when the redirect to the inbox has loaded.
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(20))
+            .until(org.openqa.selenium.support.ui.ExpectedConditions.urlMatches("/mail$"));
     }
 
     static void open(String subject) {
