@@ -8,10 +8,10 @@ import org.civicmail.ca.cli.CaEnvironment;
 import org.civicmail.server.ServerStartException;
 
 /** Hands the {@code ca} commands the server's CA, opened only when a command needs it ({@code ca --help} does not). */
-final class HostCaEnvironment implements CaEnvironment {
+public final class HostCaEnvironment implements CaEnvironment {
     private final CliContext context;
 
-    HostCaEnvironment(CliContext context) {
+    public HostCaEnvironment(CliContext context) {
         this.context = context;
     }
 

@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import org.civicmail.ca.InvalidInputException;
 
 /** The password protecting an exported PKCS#12: from a file or the environment, never from the command line. */
-final class Passwords {
-    static final String ENV = "CIVICMAIL_P12_PASSWORD";
+public final class Passwords {
+    public static final String ENV = "CIVICMAIL_P12_PASSWORD";
 
     private Passwords() {
     }
 
-    static char[] p12Password(CaEnvironment env, Path file) {
+    public static char[] p12Password(CaEnvironment env, Path file) {
         String value;
         if (file != null) {
             try {

@@ -1,17 +1,16 @@
 package org.civicmail.cli.account;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.ca.IssuedCredential;
+import org.civicmail.ca.cli.Passwords;
 import org.civicmail.cli.BadInputException;
 import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
+import org.civicmail.cli.HostCaEnvironment;
 import org.civicmail.cli.ServerLocation;
 import org.civicmail.mailbox.Account;
 import org.civicmail.mailbox.AccountService;
@@ -28,7 +27,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "certificate", mixinStandardHelpOptions = true,
     description = "Issue an S/MIME certificate for a mailbox as a PKCS#12 file for the person's own mail client.")
 public class AccountCertificateCommand implements Callable<Integer> {
-    static final String PASSWORD_ENV = "CIVICMAIL_P12_PASSWORD";
     private final CliContext context;
 
     @Mixin
@@ -41,7 +39,7 @@ public class AccountCertificateCommand implements Callable<Integer> {
     Path p12;
 
     @Option(names = "--p12-password-file", paramLabel = "FILE",
-        description = "File holding the PKCS#12 password (default: environment variable " + PASSWORD_ENV + ").")
+        description = "File holding the PKCS#12 password (default: environment variable " + Passwords.ENV + ").")
     Path passwordFile;
 
     AccountCertificateCommand(CliContext context) {
@@ -62,29 +60,11 @@ public class AccountCertificateCommand implements Callable<Integer> {
         if (target.getParent() != null && !Files.isDirectory(target.getParent())) {
             throw new BadInputException("--p12 " + target + ": directory " + target.getParent() + " does not exist");
         }
-        char[] password = password();
+        char[] password = Passwords.p12Password(new HostCaEnvironment(context), passwordFile);
         IssuedCredential credential = context.service(CertificateAuthority.class).issueForAccount(account.address());
         credential.writePkcs12(account.address(), password, target);
         context.out().println("issued certificate serial " + credential.serial().toString(16) + " for " + account.address()
             + " -> " + target);
         return ExitCodes.OK;
-    }
-
-    private char[] password() throws IOException {
-        String value;
-        if (passwordFile != null) {
-            try {
-                value = Files.readString(context.resolve(passwordFile), StandardCharsets.UTF_8).strip();
-            } catch (NoSuchFileException e) {
-                throw new BadInputException("--p12-password-file " + passwordFile + " does not exist");
-            }
-        } else {
-            value = context.getenv(PASSWORD_ENV);
-        }
-        if (value == null || value.length() < 8) {
-            throw new BadInputException("the PKCS#12 needs a password of at least 8 characters: pass --p12-password-file FILE or set "
-                + PASSWORD_ENV);
-        }
-        return value.toCharArray();
     }
 }
