@@ -29,10 +29,14 @@ import javax.inject.Singleton;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.james.mailbox.MailboxManager;
-import org.apache.james.mailbox.SubscriptionManager;
+import org.apache.james.mailbox.lucene.search.LuceneMessageSearchIndex;
+import org.apache.james.mailbox.quota.MaxQuotaManager;
+import org.apache.james.mailbox.quota.UserQuotaRootResolver;
+import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.civicmail.broadcast.BroadcastRefusedException.Reason;
 import org.civicmail.broadcast.delivery.BroadcastRunner;
-import org.civicmail.broadcast.delivery.MailboxWriter;
+import org.civicmail.broadcast.delivery.MailboxBatchWriter;
+import org.civicmail.broadcast.delivery.SearchIndexCatchUp;
 import org.civicmail.broadcast.delivery.MessageComposer;
 import org.civicmail.broadcast.evidence.EvidenceSigner;
 import org.civicmail.broadcast.input.BroadcastPlan;
@@ -45,6 +49,7 @@ import org.civicmail.broadcast.store.RecipientRow;
 import org.civicmail.mailbox.Account;
 import org.civicmail.mailbox.AccountStore;
 import org.civicmail.server.CivicDatabase;
+import org.civicmail.server.DataDirectory;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.smime.SigningCredential;
@@ -73,6 +78,7 @@ public class BroadcastService implements AutoCloseable {
     private final AccountStore accounts;
     private final AccountKeyStore keys;
     private final BroadcastRunner runner;
+    private final SearchIndexCatchUp searchIndex;
     private final ExecutorService jobs;
     private final ExecutorService workers;
     private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
@@ -80,7 +86,9 @@ public class BroadcastService implements AutoCloseable {
 
     @Inject
     public BroadcastService(CivicDatabase db, AccountStore accounts, AccountKeyStore keys, MailboxManager mailboxes,
-                            SubscriptionManager subscriptions, SmimeSigner signer, CivicMailConfig config) {
+                            MailboxSessionMapperFactory mappers, LuceneMessageSearchIndex searchIndex,
+                            UserQuotaRootResolver quotaRoots, MaxQuotaManager maxQuotas, DataDirectory data,
+                            SmimeSigner signer, CivicMailConfig config) {
         this.store = new BroadcastStore(db);
         this.accounts = accounts;
         this.keys = keys;
@@ -89,7 +97,10 @@ public class BroadcastService implements AutoCloseable {
         this.jobs = Executors.newCachedThreadPool(daemon("broadcast-job"));
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         this.workers = Executors.newFixedThreadPool(threads, daemon("broadcast-worker"));
-        this.runner = new BroadcastRunner(store, new MailboxWriter(mailboxes, subscriptions), composer, db, workers, config.broadcastBatchSize());
+        this.searchIndex = new SearchIndexCatchUp(data.jamesDerby(), mailboxes, mappers, searchIndex);
+        this.runner = new BroadcastRunner(store, new MailboxBatchWriter(data.jamesDerby(), quotaRoots, maxQuotas), this.searchIndex,
+            composer, db, workers, config.broadcastBatchSize());
+        this.searchIndex.start();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -297,6 +308,7 @@ public class BroadcastService implements AutoCloseable {
 
     @Override
     public void close() {
+        searchIndex.close();
         jobs.shutdownNow();
         workers.shutdownNow();
         try {

@@ -34,6 +34,8 @@ public class AccountStore {
                 + "EMPLOYEE_NO VARCHAR(200), MAY_BROADCAST BOOLEAN NOT NULL, DISABLED BOOLEAN NOT NULL, "
                 + "CREATED_AT TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)");
             CivicDatabase.createIfMissing(c, "CREATE INDEX CM_ACCOUNT_CLASS ON CM_ACCOUNT(CLASS)");
+            // Every broadcast batch asks which accounts are disabled: without an index that scans all citizens.
+            CivicDatabase.createIfMissing(c, "CREATE INDEX CM_ACCOUNT_DISABLED ON CM_ACCOUNT(DISABLED)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create table CM_ACCOUNT in " + db + ": " + e.getMessage(), e);
         }

@@ -81,6 +81,15 @@ public final class CivicMailServer implements AutoCloseable {
             if (System.getProperty("derby.stream.error.file") == null) {
                 System.setProperty("derby.stream.error.file", data.logs().resolve("derby.log").toString());
             }
+            // Derby opens its log in synchronous-write mode, so every full log buffer is one synchronous write: with
+            // the default 32 KiB, a broadcast batch (several MiB of messages) waits on a hundred of them. A 1 MiB
+            // buffer keeps commits exactly as durable. The bigger page cache keeps the mailbox and quota indexes in
+            // memory with a few hundred thousand citizens (a bounded cache: the heap does not grow with them).
+            setIfAbsent("derby.storage.logBufferSize", "1048576");
+            setIfAbsent("derby.storage.pageCacheSize", "4000");
+            // A checkpoint (every dirty page written and synced) every 10 MiB of log by default, i.e. every few
+            // broadcast batches; at 100 MiB crash recovery replays at most that much log (seconds).
+            setIfAbsent("derby.storage.checkpointInterval", "104857600");
             CivicDatabase database = new CivicDatabase(data);
             AccountStore accounts = new AccountStore(database);
             if (options.withListeners()) {
@@ -173,6 +182,12 @@ public final class CivicMailServer implements AutoCloseable {
         // "Ours" by key, not by name: another CA may well use the same distinguished name.
         return new SmimeVerifier(anchors, (certificate, issuer) ->
             issuer.getPublicKey().equals(issuing.getPublicKey()) ? ca.status(certificate) : foreign.status(certificate, issuer));
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     /** Names the TLS certificate covers: the configured host name, loopback, and the bind address. */

@@ -13,15 +13,16 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 
-import org.apache.james.mailbox.exception.OverQuotaException;
 import org.civicmail.broadcast.input.Template;
 import org.civicmail.broadcast.store.BroadcastJob;
 import org.civicmail.broadcast.store.BroadcastStore;
@@ -34,26 +35,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends one broadcast to the end, exactly once per recipient. Recipients are claimed in batches (state S,
- * committed), sent in parallel, and their outcomes recorded in one commit per batch. Recipients left in state S by
- * a crash are first looked up in their folder by Message-ID: found means delivered, so no second copy is made.
- * A recipient whose mailbox is over quota or whose account is disabled fails at once; other errors are retried
- * a few times, then the recipient fails with the error as reason.
+ * committed); their messages are composed (signed) in parallel, stored by {@link MailboxBatchWriter} in one
+ * transaction together with a journal row each, and the outcomes recorded in one commit per batch. Recipients left
+ * in state S by a crash are looked up in the journal: journaled means stored, so no second copy is made.
+ * A recipient whose mailbox is over quota or whose account is disabled fails at once; a batch whose transaction
+ * fails is retried, then its recipients one by one, and a recipient that still fails gets the error as reason.
  */
 public final class BroadcastRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BroadcastRunner.class);
     private static final int ATTEMPTS = 3;
+    /** Batches in flight per broadcast; two keep both cores of the target machine busy (measured, BROADCAST.md). */
+    private static final int LANES = 2;
 
     private final BroadcastStore store;
-    private final MailboxWriter writer;
+    private final MailboxBatchWriter writer;
+    private final SearchIndexCatchUp index;
     private final MessageComposer composer;
     private final CivicDatabase db;
     private final ExecutorService workers;
     private final int batchSize;
 
-    public BroadcastRunner(BroadcastStore store, MailboxWriter writer, MessageComposer composer, CivicDatabase db,
-                           ExecutorService workers, int batchSize) {
+    public BroadcastRunner(BroadcastStore store, MailboxBatchWriter writer, SearchIndexCatchUp index, MessageComposer composer,
+                           CivicDatabase db, ExecutorService workers, int batchSize) {
         this.store = store;
         this.writer = writer;
+        this.index = index;
         this.composer = composer;
         this.db = db;
         this.workers = workers;
@@ -64,32 +70,98 @@ public final class BroadcastRunner {
     public record Sender(String address, String name, Optional<SigningCredential> credential) {
     }
 
-    /** Runs until every recipient is delivered or failed; {@code progress} receives counts of finished recipients. */
+    /**
+     * Runs until every recipient is delivered or failed; {@code progress} receives counts of finished recipients.
+     * Recipients in doubt after a crash are settled first; then {@link #LANES} lanes claim and store batches side by
+     * side, so that one lane's transaction commits while the other composes (claims are serialised: a batch is
+     * claimed by one lane only). The search index waits until the broadcast is done.
+     */
     public void run(BroadcastJob job, Sender sender, LongConsumer progress) throws InterruptedException {
         Template template = job.kind().personalised() ? Template.parse("template", job.template().getBytes(StandardCharsets.UTF_8),
             "html", job.html() == null ? null : job.html().getBytes(StandardCharsets.UTF_8)) : null;
-        List<RecipientRow> rows;
-        while (!(rows = store.inDoubt(job.id(), batchSize)).isEmpty()) {
-            LOG.info("Broadcast {}: checking {} recipient(s) interrupted mid-send", job.id(), rows.size());
-            send(job, sender, template, rows, true, progress);
-        }
-        while (!(rows = store.claim(job.id(), batchSize)).isEmpty()) {
-            send(job, sender, template, rows, false, progress);
+        index.deferWhile(true);
+        ExecutorService lanes = Executors.newFixedThreadPool(LANES, r -> {
+            Thread t = new Thread(r, Thread.currentThread().getName() + "-lane");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<RecipientRow> rows;
+            while (!(rows = store.inDoubt(job.id(), batchSize)).isEmpty()) {
+                LOG.info("Broadcast {}: checking {} recipient(s) interrupted mid-send", job.id(), rows.size());
+                send(job, sender, template, rows, true, progress);
+            }
+            Object claimLock = new Object();
+            List<Future<Void>> running = new ArrayList<>();
+            for (int i = 0; i < LANES; i++) {
+                running.add(lanes.submit(() -> {
+                    List<RecipientRow> claimed;
+                    while (true) {
+                        synchronized (claimLock) {
+                            claimed = store.claim(job.id(), batchSize);
+                        }
+                        if (claimed.isEmpty()) {
+                            return null;
+                        }
+                        send(job, sender, template, claimed, false, progress);
+                    }
+                }));
+            }
+            try {
+                for (Future<Void> lane : running) {
+                    lane.get();
+                }
+            } catch (ExecutionException e) {
+                running.forEach(f -> f.cancel(true));
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("broadcast " + job.id() + " failed: " + cause, cause);
+            } catch (InterruptedException e) {
+                running.forEach(f -> f.cancel(true));
+                throw e;
+            }
+        } finally {
+            lanes.shutdownNow();
+            index.deferWhile(false);
         }
     }
 
     private void send(BroadcastJob job, Sender sender, Template template, List<RecipientRow> rows, boolean recovering,
                       LongConsumer progress) throws InterruptedException {
+        List<Outcome> outcomes = new ArrayList<>(rows.size());
+        List<RecipientRow> toSend = rows;
+        if (recovering) {
+            Map<Integer, Instant> stored = journaled(job, rows);
+            LOG.info("Broadcast {}: {} of {} interrupted recipient(s) already have their copy (journal); sending the rest",
+                job.id(), stored.size(), rows.size());
+            toSend = new ArrayList<>();
+            for (RecipientRow row : rows) {
+                Instant at = stored.get(row.seq());
+                if (at != null) {
+                    outcomes.add(Outcome.delivered(row.seq(), at));
+                } else {
+                    toSend.add(row);
+                }
+            }
+        }
+        long t0 = System.nanoTime();
         Set<String> disabled = disabledAccounts();
-        List<Future<Outcome>> futures = new ArrayList<>(rows.size());
-        for (RecipientRow row : rows) {
-            Callable<Outcome> task = () -> deliver(job, sender, template, row, recovering, disabled);
+        List<Future<Composed>> futures = new ArrayList<>(toSend.size());
+        for (RecipientRow row : toSend) {
+            Callable<Composed> task = () -> compose(job, sender, template, row, disabled);
             futures.add(workers.submit(task));
         }
-        List<Outcome> outcomes = new ArrayList<>(rows.size());
+        List<MailboxBatchWriter.Delivery> deliveries = new ArrayList<>(toSend.size());
         try {
-            for (Future<Outcome> f : futures) {
-                outcomes.add(f.get());
+            for (Future<Composed> f : futures) {
+                Composed composed = f.get();
+                if (composed.failure() != null) {
+                    outcomes.add(composed.failure());
+                } else {
+                    deliveries.add(composed.delivery());
+                }
             }
         } catch (ExecutionException e) {
             throw new IllegalStateException("broadcast " + job.id() + " worker failed: " + e.getCause(), e.getCause());
@@ -97,62 +169,90 @@ public final class BroadcastRunner {
             futures.forEach(f -> f.cancel(true));
             throw e;
         }
+        long t1 = System.nanoTime();
+        outcomes.addAll(store(job, deliveries));
+        long t2 = System.nanoTime();
         store.record(job.id(), outcomes);
+        long t3 = System.nanoTime();
+        index.poke();
         progress.accept(outcomes.size());
-        LOG.info("Broadcast {}: batch of {} recorded", job.id(), outcomes.size());
+        LOG.info("Broadcast {}: batch of {} recorded (compose {} ms, store {} ms, record {} ms)", job.id(), outcomes.size(),
+            (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
     }
 
-    private Outcome deliver(BroadcastJob job, Sender sender, Template template, RecipientRow row, boolean recovering,
-                            Set<String> disabled) {
-        String messageId = composer.messageId(job.id(), row.address());
+    private Map<Integer, Instant> journaled(BroadcastJob job, List<RecipientRow> rows) {
+        try {
+            return writer.journaled(job.id(), rows.stream().map(RecipientRow::seq).toList());
+        } catch (SQLException e) {
+            throw new IllegalStateException("broadcast " + job.id() + ": cannot read the delivery journal: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stores the batch in one transaction; a failed transaction stored nothing, so it is simply tried again. When
+     * the whole batch keeps failing, each message is tried on its own so that one bad recipient fails alone.
+     */
+    private List<Outcome> store(BroadcastJob job, List<MailboxBatchWriter.Delivery> deliveries) throws InterruptedException {
         String folder = job.kind().folder();
         Exception last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                if (recovering && writer.contains(row.address(), folder, messageId)) {
-                    return Outcome.delivered(row.seq(), Instant.now());
-                }
-                if (disabled.contains(row.address())) {
-                    return Outcome.failed(row.seq(), "account disabled", Instant.now());
-                }
-                Date date = new Date();
-                byte[] message;
-                if (job.kind().personalised()) {
-                    if (sender.credential().isEmpty()) {
-                        return Outcome.failed(row.seq(), "the signing certificate of " + sender.address()
-                            + " is no longer usable (revoked, expired or agency disabled)", Instant.now());
-                    }
-                    Path attachment = row.attachment().map(Path::of).orElse(null);
-                    byte[] attachmentBytes = null;
-                    if (attachment != null) {
-                        try {
-                            attachmentBytes = Files.readAllBytes(attachment);
-                        } catch (IOException e) {
-                            return Outcome.failed(row.seq(), "attachment " + attachment + " cannot be read: " + e.getMessage(), Instant.now());
-                        }
-                    }
-                    MessageComposer.Content content = new MessageComposer.Content(sender.address(), sender.name(),
-                        template.subject(row.fields()), template.body(row.fields()), template.html(row.fields()), attachment, attachmentBytes);
-                    message = composer.signPersonal(job.id(), job.kind(), content, sender.credential().get(), date, row.address(), messageId);
-                } else {
-                    message = MessageComposer.addressed(job.signedNotice(), row.address(), messageId);
-                }
-                writer.append(row.address(), folder, message, date);
-                return Outcome.delivered(row.seq(), Instant.now());
-            } catch (OverQuotaException e) {
-                return Outcome.failed(row.seq(), "mailbox over quota", Instant.now());
-            } catch (Exception e) {
+                return writer.store(job.id(), folder, deliveries);
+            } catch (SQLException | RuntimeException e) {
                 last = e;
-                if (Thread.currentThread().isInterrupted()) {
-                    // Stopping: leave the recipient in state S; the next run checks its folder.
-                    throw new java.util.concurrent.CancellationException("stopped while sending to " + row.address());
-                }
-                // After a failed append the message may or may not be stored: look before retrying.
-                recovering = true;
+                LOG.warn("Broadcast {}: storing a batch of {} failed (attempt {}): {}", job.id(), deliveries.size(), attempt, e.toString());
+                Thread.sleep(100L * attempt);
             }
         }
-        LOG.warn("Broadcast {}: {} failed after {} attempt(s)", job.id(), row.address(), ATTEMPTS, last);
-        return Outcome.failed(row.seq(), "delivery error: " + last, Instant.now());
+        if (deliveries.size() == 1) {
+            MailboxBatchWriter.Delivery d = deliveries.get(0);
+            LOG.warn("Broadcast {}: {} failed after {} attempt(s)", job.id(), d.address(), ATTEMPTS, last);
+            return List.of(Outcome.failed(d.seq(), "delivery error: " + last, Instant.now()));
+        }
+        List<Outcome> outcomes = new ArrayList<>(deliveries.size());
+        for (MailboxBatchWriter.Delivery d : deliveries) {
+            outcomes.addAll(store(job, List.of(d)));
+        }
+        return outcomes;
+    }
+
+    /** A recipient's signed message, or why there is none. */
+    private record Composed(MailboxBatchWriter.Delivery delivery, Outcome failure) {
+        static Composed failed(int seq, String reason) {
+            return new Composed(null, Outcome.failed(seq, reason, Instant.now()));
+        }
+    }
+
+    private Composed compose(BroadcastJob job, Sender sender, Template template, RecipientRow row, Set<String> disabled)
+            throws Exception {
+        if (disabled.contains(row.address())) {
+            return Composed.failed(row.seq(), "account disabled");
+        }
+        String messageId = composer.messageId(job.id(), row.address());
+        Instant now = Instant.now();
+        Date date = Date.from(now);
+        byte[] message;
+        if (job.kind().personalised()) {
+            if (sender.credential().isEmpty()) {
+                return Composed.failed(row.seq(), "the signing certificate of " + sender.address()
+                    + " is no longer usable (revoked, expired or agency disabled)");
+            }
+            Path attachment = row.attachment().map(Path::of).orElse(null);
+            byte[] attachmentBytes = null;
+            if (attachment != null) {
+                try {
+                    attachmentBytes = Files.readAllBytes(attachment);
+                } catch (IOException e) {
+                    return Composed.failed(row.seq(), "attachment " + attachment + " cannot be read: " + e.getMessage());
+                }
+            }
+            MessageComposer.Content content = new MessageComposer.Content(sender.address(), sender.name(),
+                template.subject(row.fields()), template.body(row.fields()), template.html(row.fields()), attachment, attachmentBytes);
+            message = composer.signPersonal(job.id(), job.kind(), content, sender.credential().get(), date, row.address(), messageId);
+        } else {
+            message = MessageComposer.addressed(job.signedNotice(), row.address(), messageId);
+        }
+        return new Composed(new MailboxBatchWriter.Delivery(row.seq(), row.address(), message, now), null);
     }
 
     private Set<String> disabledAccounts() {

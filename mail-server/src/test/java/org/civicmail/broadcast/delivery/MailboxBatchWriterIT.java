@@ -1,0 +1,263 @@
+package org.civicmail.broadcast.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import javax.mail.Flags;
+
+import org.apache.james.core.Username;
+import org.apache.james.core.quota.QuotaSizeLimit;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.MessageManager;
+import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.SubscriptionManager;
+import org.apache.james.mailbox.lucene.search.LuceneMessageSearchIndex;
+import org.apache.james.mailbox.model.FetchGroup;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.mailbox.model.MessageResult;
+import org.apache.james.mailbox.model.MessageResultIterator;
+import org.apache.james.mailbox.model.SearchQuery;
+import org.apache.james.mailbox.quota.MaxQuotaManager;
+import org.apache.james.mailbox.quota.QuotaManager;
+import org.apache.james.mailbox.quota.UserQuotaRootResolver;
+import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
+import org.civicmail.broadcast.store.Outcome;
+import org.civicmail.server.CivicMailServer;
+import org.civicmail.server.DataDirectory;
+import org.civicmail.server.StartOptions;
+import org.civicmail.server.config.CivicMailConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The batch writer against the real embedded James on Derby files: a message it stores must read back through
+ * James exactly like the same message appended by James itself (same stored columns and MIME properties, same
+ * content, flags, quota), UIDs must stay unique when James appends to the same folder, and quotas must hold.
+ */
+class MailboxBatchWriterIT {
+    private static final String FOLDER = "通知";
+    private static final String MULTIPART = "From: 杭州市税务局 <tax@gov.hangzhou.example>\r\n"
+        + "Subject: =?UTF-8?B?5pS/562W6YCa55+l?=\r\n"
+        + "Date: Sun, 29 Nov 2026 10:00:00 +0800\r\n"
+        + "MIME-Version: 1.0\r\n"
+        + "Content-Type: multipart/alternative; boundary=\"b1\"\r\n"
+        + "\r\n"
+        + "--b1\r\n"
+        + "Content-Type: text/plain; charset=UTF-8\r\n"
+        + "Content-Transfer-Encoding: 8bit\r\n"
+        + "\r\n"
+        + "尊敬的市民：水价调整 waterprice2026\r\n"
+        + "--b1\r\n"
+        + "Content-Type: text/html; charset=UTF-8\r\n"
+        + "\r\n"
+        + "<p>水价调整</p>\r\n"
+        + "--b1--\r\n";
+    private static final String PLAIN = "From: water@gov.hangzhou.example\r\n"
+        + "Subject: bill\r\n"
+        + "Content-Type: text/plain; charset=UTF-8\r\n"
+        + "Content-Language: zh-CN\r\n"
+        + "\r\n"
+        + "line one\r\nline two\r\nline three\r\n";
+
+    @TempDir
+    static Path dir;
+    private static CivicMailServer server;
+    private static DataDirectory data;
+    private static MailboxManager mailboxes;
+    private static MailboxBatchWriter writer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        data = new DataDirectory(dir.resolve("data"));
+        CivicMailConfig config = CivicMailConfig.load(Path.of("..", "conf"), Map.of());
+        server = CivicMailServer.start(config, data, new StartOptions(false, true));
+        mailboxes = server.service(MailboxManager.class);
+        writer = new MailboxBatchWriter(data.jamesDerby(), server.service(UserQuotaRootResolver.class), server.service(MaxQuotaManager.class));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void storedMessageReadsBackLikeOneJamesAppended() throws Exception {
+        for (String message : List.of(MULTIPART, PLAIN)) {
+            String byJames = unique("james");
+            String byBatch = unique("batch");
+            byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+            Instant date = Instant.parse("2026-11-29T02:00:00Z");
+            long jamesUid = jamesAppend(byJames, bytes, date);
+            List<Outcome> outcomes = writer.store("bc-1-" + byBatch, FOLDER, List.of(new MailboxBatchWriter.Delivery(1, byBatch, bytes, date)));
+            assertTrue(outcomes.get(0).delivered(), outcomes.toString());
+
+            assertEquals(storedRow(byJames, jamesUid), storedRow(byBatch, 1), "JAMES_MAIL columns and properties");
+            MessageResult expected = onlyMessage(byJames);
+            MessageResult actual = onlyMessage(byBatch);
+            assertEquals(new String(content(expected), StandardCharsets.UTF_8), new String(content(actual), StandardCharsets.UTF_8));
+            assertEquals(expected.getSize(), actual.getSize());
+            assertEquals(expected.getFlags(), actual.getFlags());
+            assertTrue(actual.getFlags().contains(Flags.Flag.RECENT));
+            assertFalse(actual.getFlags().contains(Flags.Flag.SEEN));
+            assertEquals(date, actual.getInternalDate().toInstant());
+
+            MailboxSession session = mailboxes.createSystemSession(Username.of(byBatch));
+            assertTrue(server.service(SubscriptionManager.class).subscriptions(session).contains(MailboxPath.forUser(Username.of(byBatch), FOLDER)),
+                "a folder created by the writer is subscribed");
+            QuotaManager quotas = server.service(QuotaManager.class);
+            var root = server.service(UserQuotaRootResolver.class).forUser(Username.of(byBatch));
+            assertEquals(bytes.length, quotas.getStorageQuota(root).getUsed().asLong());
+            assertEquals(1, quotas.getMessageQuota(root).getUsed().asLong());
+        }
+    }
+
+    @Test
+    void uidsStayUniqueWhenJamesAppendsToTheSameFolder() throws Exception {
+        String user = unique("mixed");
+        byte[] bytes = PLAIN.getBytes(StandardCharsets.UTF_8);
+        long first = jamesAppend(user, bytes, Instant.now());
+        writer.store("bc-2", FOLDER, List.of(new MailboxBatchWriter.Delivery(1, user, bytes, Instant.now())));
+        long third = jamesAppend(user, bytes, Instant.now());
+        writer.store("bc-3", FOLDER, List.of(new MailboxBatchWriter.Delivery(1, user, bytes, Instant.now())));
+
+        List<Long> uids = new ArrayList<>();
+        MailboxSession session = mailboxes.createSystemSession(Username.of(user));
+        MessageResultIterator it = mailboxes.getMailbox(MailboxPath.forUser(Username.of(user), FOLDER), session)
+            .getMessages(MessageRange.all(), FetchGroup.MINIMAL, session);
+        while (it.hasNext()) {
+            uids.add(it.next().getUid().asLong());
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L), uids);
+        assertEquals(1, first);
+        assertEquals(3, third);
+    }
+
+    @Test
+    void overQuotaRecipientFailsAloneAndGetsNothing() throws Exception {
+        String full = unique("full");
+        String fine = unique("fine");
+        server.service(MaxQuotaManager.class).setMaxStorage(server.service(UserQuotaRootResolver.class).forUser(Username.of(full)),
+            QuotaSizeLimit.size(100));
+        byte[] bytes = MULTIPART.getBytes(StandardCharsets.UTF_8);
+        List<Outcome> outcomes = writer.store("bc-4", FOLDER, List.of(
+            new MailboxBatchWriter.Delivery(1, full, bytes, Instant.now()),
+            new MailboxBatchWriter.Delivery(2, fine, bytes, Instant.now())));
+
+        assertFalse(outcomes.get(0).delivered());
+        assertTrue(outcomes.get(0).reason().contains("over quota"), outcomes.get(0).reason());
+        assertTrue(outcomes.get(1).delivered());
+        assertEquals(Map.of(2, outcomes.get(1).at()).keySet(), writer.journaled("bc-4", List.of(1, 2)).keySet());
+        MailboxSession session = mailboxes.createSystemSession(Username.of(full));
+        assertFalse(Mono.from(mailboxes.mailboxExists(MailboxPath.forUser(Username.of(full), FOLDER), session)).block());
+    }
+
+    @Test
+    void searchFindsTheMessageOnceTheIndexHasCaughtUp() throws Exception {
+        String user = unique("search");
+        writer.store("bc-5", FOLDER, List.of(new MailboxBatchWriter.Delivery(1, user, MULTIPART.getBytes(StandardCharsets.UTF_8), Instant.now())));
+        SearchIndexCatchUp index = new SearchIndexCatchUp(data.jamesDerby(), mailboxes, server.service(MailboxSessionMapperFactory.class),
+            server.service(LuceneMessageSearchIndex.class));
+        while (index.indexSome() > 0) {
+            // drains the journal
+        }
+        assertEquals(0, index.backlog());
+        MailboxSession session = mailboxes.createSystemSession(Username.of(user));
+        MessageManager box = mailboxes.getMailbox(MailboxPath.forUser(Username.of(user), FOLDER), session);
+        List<MessageUid> found = Flux.from(box.search(SearchQuery.of(SearchQuery.bodyContains("waterprice2026")), session)).collectList().block();
+        assertEquals(List.of(MessageUid.of(1)), found);
+    }
+
+    private static int counter;
+
+    private static synchronized String unique(String prefix) {
+        return prefix + (++counter) + "-" + System.nanoTime() + "@citizen.hangzhou.example";
+    }
+
+    private static long jamesAppend(String user, byte[] bytes, Instant date) throws Exception {
+        MailboxSession session = mailboxes.createSystemSession(Username.of(user));
+        MailboxPath path = MailboxPath.forUser(Username.of(user), FOLDER);
+        if (!Mono.from(mailboxes.mailboxExists(path, session)).block()) {
+            mailboxes.createMailbox(path, session);
+        }
+        return mailboxes.getMailbox(path, session).appendMessage(MessageManager.AppendCommand.builder()
+            .withFlags(new Flags()).withInternalDate(Date.from(date)).recent().build(bytes), session).getId().getUid().asLong();
+    }
+
+    private static MessageResult onlyMessage(String user) throws Exception {
+        MailboxSession session = mailboxes.createSystemSession(Username.of(user));
+        MessageResultIterator it = mailboxes.getMailbox(MailboxPath.forUser(Username.of(user), FOLDER), session)
+            .getMessages(MessageRange.all(), FetchGroup.FULL_CONTENT, session);
+        MessageResult m = it.next();
+        assertFalse(it.hasNext(), "exactly one message in " + user);
+        return m;
+    }
+
+    private static byte[] content(MessageResult m) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        m.getFullContent().getInputStream().transferTo(out);
+        return out.toByteArray();
+    }
+
+    /** Everything James stored about the message except where and when: to compare the two write paths. */
+    private static String storedRow(String user, long uid) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:derby:" + data.jamesDerby().toAbsolutePath(), "app", "app");
+             PreparedStatement box = c.prepareStatement("SELECT MAILBOX_ID FROM JAMES_MAILBOX WHERE USER_NAME = ? AND MAILBOX_NAME = ?");
+             PreparedStatement mail = c.prepareStatement("SELECT MAIL_IS_ANSWERED, MAIL_BODY_START_OCTET, MAIL_CONTENT_OCTETS_COUNT, "
+                 + "MAIL_IS_DELETED, MAIL_IS_DRAFT, MAIL_IS_FLAGGED, MAIL_MIME_TYPE, MAIL_IS_RECENT, MAIL_IS_SEEN, MAIL_MIME_SUBTYPE, "
+                 + "MAIL_TEXTUAL_LINE_COUNT, LENGTH(MAIL_BYTES), LENGTH(HEADER_BYTES) FROM JAMES_MAIL WHERE MAILBOX_ID = ? AND MAIL_UID = ?");
+             PreparedStatement props = c.prepareStatement("SELECT PROPERTY_LINE_NUMBER, PROPERTY_NAME_SPACE, PROPERTY_LOCAL_NAME, "
+                 + "PROPERTY_VALUE FROM JAMES_MAIL_PROPERTY WHERE MAILBOX_ID = ? AND MAIL_UID = ? ORDER BY PROPERTY_LINE_NUMBER")) {
+            box.setString(1, user);
+            box.setString(2, FOLDER);
+            long id;
+            try (ResultSet rs = box.executeQuery()) {
+                assertTrue(rs.next(), "folder of " + user);
+                id = rs.getLong(1);
+                assertFalse(rs.next(), "one folder " + FOLDER + " for " + user);
+            }
+            StringBuilder s = new StringBuilder();
+            mail.setLong(1, id);
+            mail.setLong(2, uid);
+            try (ResultSet rs = mail.executeQuery()) {
+                assertTrue(rs.next(), "message " + uid + " of " + user);
+                for (int i = 1; i <= 13; i++) {
+                    s.append(rs.getString(i)).append('|');
+                }
+            }
+            props.setLong(1, id);
+            props.setLong(2, uid);
+            try (ResultSet rs = props.executeQuery()) {
+                while (rs.next()) {
+                    s.append('\n').append(rs.getInt(1)).append(' ').append(rs.getString(2)).append(' ').append(rs.getString(3))
+                        .append('=').append(rs.getString(4));
+                }
+            }
+            assertTrue(s.toString().contains("\n"), "properties were stored: " + s);
+            return s.toString();
+        }
+    }
+}
