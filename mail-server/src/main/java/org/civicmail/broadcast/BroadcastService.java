@@ -302,6 +302,15 @@ public class BroadcastService implements AutoCloseable {
         return out.toString();
     }
 
+    /** Broadcast messages stored but not yet in the search index (they are indexed after the broadcasts finish). */
+    public long searchIndexBacklog() {
+        try {
+            return searchIndex.backlog();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the broadcast delivery journal: " + e.getMessage(), e);
+        }
+    }
+
     public MessageComposer composer() {
         return composer;
     }

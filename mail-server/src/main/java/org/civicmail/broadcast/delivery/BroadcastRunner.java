@@ -124,6 +124,7 @@ public final class BroadcastRunner {
             }
         } finally {
             lanes.shutdownNow();
+            notices.remove(job.id());
             index.deferWhile(false);
         }
     }
@@ -216,6 +217,13 @@ public final class BroadcastRunner {
         return outcomes;
     }
 
+    private final java.util.Map<String, StoredMessageLayout> notices = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The notice's signed message, parsed once per run of the broadcast. */
+    private StoredMessageLayout notice(BroadcastJob job) {
+        return notices.computeIfAbsent(job.id(), id -> StoredMessageLayout.of(job.signedNotice()));
+    }
+
     /** A recipient's signed message, or why there is none. */
     private record Composed(MailboxBatchWriter.Delivery delivery, Outcome failure) {
         static Composed failed(int seq, String reason) {
@@ -231,7 +239,7 @@ public final class BroadcastRunner {
         String messageId = composer.messageId(job.id(), row.address());
         Instant now = Instant.now();
         Date date = Date.from(now);
-        byte[] message;
+        StoredMessageLayout message;
         if (job.kind().personalised()) {
             if (sender.credential().isEmpty()) {
                 return Composed.failed(row.seq(), "the signing certificate of " + sender.address()
@@ -248,9 +256,10 @@ public final class BroadcastRunner {
             }
             MessageComposer.Content content = new MessageComposer.Content(sender.address(), sender.name(),
                 template.subject(row.fields()), template.body(row.fields()), template.html(row.fields()), attachment, attachmentBytes);
-            message = composer.signPersonal(job.id(), job.kind(), content, sender.credential().get(), date, row.address(), messageId);
+            message = StoredMessageLayout.of(composer.signPersonal(job.id(), job.kind(), content, sender.credential().get(), date,
+                row.address(), messageId));
         } else {
-            message = MessageComposer.addressed(job.signedNotice(), row.address(), messageId);
+            message = notice(job).withHeaderPrefix(MessageComposer.addressHeaders(row.address(), messageId));
         }
         return new Composed(new MailboxBatchWriter.Delivery(row.seq(), row.address(), message, now), null);
     }

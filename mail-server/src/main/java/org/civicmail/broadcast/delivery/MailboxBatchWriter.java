@@ -62,7 +62,10 @@ public final class MailboxBatchWriter {
     }
 
     /** One message for one recipient; {@code seq} is the recipient's number in its broadcast. */
-    public record Delivery(int seq, String address, byte[] message, Instant internalDate) {
+    public record Delivery(int seq, String address, StoredMessageLayout layout, Instant internalDate) {
+        public static Delivery of(int seq, String address, byte[] message, Instant internalDate) {
+            return new Delivery(seq, address, StoredMessageLayout.of(message), internalDate);
+        }
     }
 
     /** Where a stored message is: enough for the search index to find it. */
@@ -78,10 +81,7 @@ public final class MailboxBatchWriter {
         if (deliveries.isEmpty()) {
             return outcomes;
         }
-        List<StoredMessageLayout> layouts = new ArrayList<>(deliveries.size());
-        for (Delivery d : deliveries) {
-            layouts.add(StoredMessageLayout.of(d.message()));
-        }
+        List<StoredMessageLayout> layouts = deliveries.stream().map(Delivery::layout).toList();
         try (Connection c = DriverManager.getConnection(url, "app", "app")) {
             c.setAutoCommit(false);
             try (Statements s = new Statements(c)) {

@@ -64,11 +64,16 @@ public final class MessageComposer {
 
     /** A recipient's copy of a signed notice: To and Message-ID prepended, the signed bytes untouched. */
     public static byte[] addressed(byte[] signedNotice, String to, String messageId) {
-        byte[] head = ("Message-ID: " + messageId + "\r\nTo: " + to + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] head = addressHeaders(to, messageId);
         byte[] out = new byte[head.length + signedNotice.length];
         System.arraycopy(head, 0, out, 0, head.length);
         System.arraycopy(signedNotice, 0, out, head.length, signedNotice.length);
         return out;
+    }
+
+    /** The header fields that make one recipient's copy of a signed notice (outside the signature). */
+    public static byte[] addressHeaders(String to, String messageId) {
+        return ("Message-ID: " + messageId + "\r\nTo: " + to + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     public byte[] signPersonal(String broadcastId, BroadcastKind kind, Content content, SigningCredential credential, Date date,

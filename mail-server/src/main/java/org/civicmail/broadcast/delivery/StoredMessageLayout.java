@@ -26,12 +26,24 @@ import org.apache.james.util.io.BodyOffsetInputStream;
  * Derived exactly as James 3.8.1's {@code StoreMessageManager} derives them on append, so that a message written by
  * {@link MailboxBatchWriter} reads back through IMAP like one James appended (MailboxBatchWriterIT compares both).
  */
-record StoredMessageLayout(byte[] header, byte[] body, String mediaType, String subType, Long textualLineCount,
+public record StoredMessageLayout(byte[] header, byte[] body, String mediaType, String subType, Long textualLineCount,
                            List<Property> properties) {
     private static final LenientFieldParser FIELD_PARSER = new LenientFieldParser();
 
     int size() {
         return header.length + body.length;
+    }
+
+    /**
+     * The same message with header fields put in front (a notice's To and Message-ID, which lie outside the
+     * signature): the body, the MIME properties and the line count do not depend on them, so a notice is parsed
+     * once and each copy shares its body bytes.
+     */
+    StoredMessageLayout withHeaderPrefix(byte[] prefix) {
+        byte[] h = new byte[prefix.length + header.length];
+        System.arraycopy(prefix, 0, h, 0, prefix.length);
+        System.arraycopy(header, 0, h, prefix.length, header.length);
+        return new StoredMessageLayout(h, body, mediaType, subType, textualLineCount, properties);
     }
 
     static StoredMessageLayout of(byte[] message) {

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * <li>CM_MAILBOX_PATH, a unique index on a mailbox's owner, namespace and name. The entity mappings declare none:
  * every SELECT, STATUS and delivery scanned the whole mailbox table, and nothing stopped two writers (James's
  * IMAP CREATE and the broadcast writer) from creating the same folder twice.</li>
+ * <li>OpenJPA's sequence row, if OpenJPA has not made it yet.</li>
  * <li>CM_BC_DELIVERY, the broadcast delivery journal: one row per stored broadcast message, written in the same
  * transaction as the message (see {@code MailboxBatchWriter}); INDEXED tells the search index catch-up what is
  * left to index.</li>
@@ -40,13 +41,19 @@ public final class JamesDatabaseIndexes {
                 + "MAIL_UID BIGINT NOT NULL, DELIVERED_AT TIMESTAMP NOT NULL, INDEXED SMALLINT NOT NULL DEFAULT 0, "
                 + "PRIMARY KEY (BC_ID, SEQ))", "table CM_BC_DELIVERY");
             create(s, "CREATE INDEX CM_BC_DELIVERY_TO_INDEX ON CM_BC_DELIVERY (INDEXED)", "index CM_BC_DELIVERY_TO_INDEX");
+            // OpenJPA adds its sequence row (next id 1) on its first id; adding it here spares the broadcast writer's
+            // two lanes a race on a new database.
+            create(s, "INSERT INTO OPENJPA_SEQUENCE_TABLE (ID, SEQUENCE_VALUE) SELECT 0, 1 FROM SYSIBM.SYSDUMMY1 "
+                + "WHERE NOT EXISTS (SELECT 1 FROM OPENJPA_SEQUENCE_TABLE WHERE ID = 0)", "OpenJPA's sequence row");
         }
     }
 
     private static void create(Statement s, String ddl, String what) throws SQLException {
         try {
-            s.execute(ddl);
-            LOG.info("Created {}", what);
+            int rows = s.executeUpdate(ddl);
+            if (ddl.startsWith("CREATE") || rows > 0) {
+                LOG.info("Created {}", what);
+            }
         } catch (SQLException e) {
             if (!ALREADY_OR_NOT_YET.contains(e.getSQLState())) {
                 throw e;

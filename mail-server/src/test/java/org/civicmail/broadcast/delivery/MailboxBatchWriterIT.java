@@ -112,7 +112,7 @@ class MailboxBatchWriterIT {
             byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
             Instant date = Instant.parse("2026-11-29T02:00:00Z");
             long jamesUid = jamesAppend(byJames, bytes, date);
-            List<Outcome> outcomes = writer.store("bc-1-" + byBatch, FOLDER, List.of(new MailboxBatchWriter.Delivery(1, byBatch, bytes, date)));
+            List<Outcome> outcomes = writer.store("bc-1-" + byBatch, FOLDER, List.of(MailboxBatchWriter.Delivery.of(1, byBatch, bytes, date)));
             assertTrue(outcomes.get(0).delivered(), outcomes.toString());
 
             assertEquals(storedRow(byJames, jamesUid), storedRow(byBatch, 1), "JAMES_MAIL columns and properties");
@@ -140,9 +140,9 @@ class MailboxBatchWriterIT {
         String user = unique("mixed");
         byte[] bytes = PLAIN.getBytes(StandardCharsets.UTF_8);
         long first = jamesAppend(user, bytes, Instant.now());
-        writer.store("bc-2", FOLDER, List.of(new MailboxBatchWriter.Delivery(1, user, bytes, Instant.now())));
+        writer.store("bc-2", FOLDER, List.of(MailboxBatchWriter.Delivery.of(1, user, bytes, Instant.now())));
         long third = jamesAppend(user, bytes, Instant.now());
-        writer.store("bc-3", FOLDER, List.of(new MailboxBatchWriter.Delivery(1, user, bytes, Instant.now())));
+        writer.store("bc-3", FOLDER, List.of(MailboxBatchWriter.Delivery.of(1, user, bytes, Instant.now())));
 
         List<Long> uids = new ArrayList<>();
         MailboxSession session = mailboxes.createSystemSession(Username.of(user));
@@ -164,8 +164,8 @@ class MailboxBatchWriterIT {
             QuotaSizeLimit.size(100));
         byte[] bytes = MULTIPART.getBytes(StandardCharsets.UTF_8);
         List<Outcome> outcomes = writer.store("bc-4", FOLDER, List.of(
-            new MailboxBatchWriter.Delivery(1, full, bytes, Instant.now()),
-            new MailboxBatchWriter.Delivery(2, fine, bytes, Instant.now())));
+            MailboxBatchWriter.Delivery.of(1, full, bytes, Instant.now()),
+            MailboxBatchWriter.Delivery.of(2, fine, bytes, Instant.now())));
 
         assertFalse(outcomes.get(0).delivered());
         assertTrue(outcomes.get(0).reason().contains("over quota"), outcomes.get(0).reason());
@@ -178,7 +178,7 @@ class MailboxBatchWriterIT {
     @Test
     void searchFindsTheMessageOnceTheIndexHasCaughtUp() throws Exception {
         String user = unique("search");
-        writer.store("bc-5", FOLDER, List.of(new MailboxBatchWriter.Delivery(1, user, MULTIPART.getBytes(StandardCharsets.UTF_8), Instant.now())));
+        writer.store("bc-5", FOLDER, List.of(MailboxBatchWriter.Delivery.of(1, user, MULTIPART.getBytes(StandardCharsets.UTF_8), Instant.now())));
         SearchIndexCatchUp index = new SearchIndexCatchUp(data.jamesDerby(), mailboxes, server.service(MailboxSessionMapperFactory.class),
             server.service(LuceneMessageSearchIndex.class));
         while (index.indexSome() > 0) {
