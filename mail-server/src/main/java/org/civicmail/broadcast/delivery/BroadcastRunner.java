@@ -111,6 +111,7 @@ public final class BroadcastRunner {
                 for (Future<Void> lane : running) {
                     lane.get();
                 }
+                forgetJournal(job);
             } catch (ExecutionException e) {
                 running.forEach(f -> f.cancel(true));
                 Throwable cause = e.getCause();
@@ -179,6 +180,16 @@ public final class BroadcastRunner {
         progress.accept(outcomes.size());
         LOG.info("Broadcast {}: batch of {} recorded (compose {} ms, store {} ms, record {} ms)", job.id(), outcomes.size(),
             (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+    }
+
+    /** Every recipient has its outcome recorded: the journal is not needed for recovery any more. */
+    private void forgetJournal(BroadcastJob job) {
+        try {
+            writer.finished(job.id());
+        } catch (SQLException e) {
+            // Harmless: the rows only take space; the next finished broadcast does not clean them up, though.
+            LOG.warn("Broadcast {}: cannot clear its delivery journal: {}", job.id(), e.toString());
+        }
     }
 
     private Map<Integer, Instant> journaled(BroadcastJob job, List<RecipientRow> rows) {

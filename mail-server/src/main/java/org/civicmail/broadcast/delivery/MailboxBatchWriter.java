@@ -160,6 +160,24 @@ public final class MailboxBatchWriter {
     }
 
     /** A recipient's folder as read at the start of the batch, and the UID/modseq the batch has used up to now. */
+    /**
+     * Called when every recipient of the broadcast has its outcome recorded: its journal rows are no longer needed
+     * for recovery. Indexed rows are deleted now; the others are marked so that the search index catch-up deletes
+     * them once indexed (INDEXED: 0 to index, 1 indexed, 2 to index then forget).
+     */
+    public void finished(String broadcastId) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, "app", "app");
+             PreparedStatement delete = c.prepareStatement("DELETE FROM CM_BC_DELIVERY WHERE BC_ID = ? AND INDEXED = 1");
+             PreparedStatement mark = c.prepareStatement("UPDATE CM_BC_DELIVERY SET INDEXED = 2 WHERE BC_ID = ? AND INDEXED = 0")) {
+            c.setAutoCommit(false);
+            delete.setString(1, broadcastId);
+            delete.executeUpdate();
+            mark.setString(1, broadcastId);
+            mark.executeUpdate();
+            c.commit();
+        }
+    }
+
     private static final class Folder {
         final long id;
         final String owner;

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Adds broadcast messages to James's search index after {@link MailboxBatchWriter} stored them (that path sends no
- * mailbox events, so James's index listener never hears of them). Works from the journal CM_BC_DELIVERY rows with
- * INDEXED = 0, oldest first, so nothing is forgotten across a crash: a message is marked indexed only after the
- * Lucene index has committed it. Runs on one daemon thread, woken after every stored batch and once a minute.
+ * mailbox events, so James's index listener never hears of them). Works from the journal CM_BC_DELIVERY rows not yet
+ * indexed (INDEXED 0, or 2 when their broadcast has finished), so nothing is forgotten across a crash: a row is
+ * marked indexed (or, for a finished broadcast, deleted) only after the Lucene index has committed the message. Runs on one daemon thread, woken after every stored batch and once a minute.
  */
 public final class SearchIndexCatchUp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SearchIndexCatchUp.class);
@@ -83,7 +83,7 @@ public final class SearchIndexCatchUp implements AutoCloseable {
     /** How many journaled broadcast messages are not in the search index yet. */
     public long backlog() throws SQLException {
         try (Connection c = DriverManager.getConnection(url, "app", "app");
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM CM_BC_DELIVERY WHERE INDEXED = 0");
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM CM_BC_DELIVERY WHERE INDEXED IN (0, 2)");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -127,7 +127,7 @@ public final class SearchIndexCatchUp implements AutoCloseable {
         List<Entry> entries = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url, "app", "app");
              PreparedStatement ps = c.prepareStatement("SELECT BC_ID, SEQ, MAILBOX_ID, MAIL_UID FROM CM_BC_DELIVERY "
-                 + "WHERE INDEXED = 0 FETCH FIRST " + BATCH + " ROWS ONLY");
+                 + "WHERE INDEXED IN (0, 2) FETCH FIRST " + BATCH + " ROWS ONLY");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 entries.add(new Entry(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)));
@@ -154,15 +154,21 @@ public final class SearchIndexCatchUp implements AutoCloseable {
             mailboxes.endProcessingRequest(session);
         }
         index.commit();
+        // A row of a finished broadcast (2) is forgotten once indexed; one still running keeps it (1) for recovery.
+        // The conditions keep a row that became 2 meanwhile from turning into 1 and staying forever.
         try (Connection c = DriverManager.getConnection(url, "app", "app");
-             PreparedStatement ps = c.prepareStatement("UPDATE CM_BC_DELIVERY SET INDEXED = 1 WHERE BC_ID = ? AND SEQ = ?")) {
+             PreparedStatement indexed = c.prepareStatement("UPDATE CM_BC_DELIVERY SET INDEXED = 1 WHERE BC_ID = ? AND SEQ = ? AND INDEXED = 0");
+             PreparedStatement forget = c.prepareStatement("DELETE FROM CM_BC_DELIVERY WHERE BC_ID = ? AND SEQ = ? AND INDEXED = 2")) {
             c.setAutoCommit(false);
             for (Entry e : entries) {
-                ps.setString(1, e.broadcastId());
-                ps.setInt(2, e.seq());
-                ps.addBatch();
+                for (PreparedStatement ps : new PreparedStatement[] {indexed, forget}) {
+                    ps.setString(1, e.broadcastId());
+                    ps.setInt(2, e.seq());
+                    ps.addBatch();
+                }
             }
-            ps.executeBatch();
+            indexed.executeBatch();
+            forget.executeBatch();
             c.commit();
         }
         return entries.size();

@@ -185,10 +185,32 @@ class MailboxBatchWriterIT {
             // drains the journal
         }
         assertEquals(0, index.backlog());
+        assertEquals(1, journalRows("bc-5"), "kept while the broadcast runs: recovery needs it");
+
+        writer.store("bc-6", FOLDER, List.of(MailboxBatchWriter.Delivery.of(1, user, PLAIN.getBytes(StandardCharsets.UTF_8), Instant.now())));
+        writer.finished("bc-5");
+        writer.finished("bc-6");
+        assertEquals(0, journalRows("bc-5"), "an indexed row of a finished broadcast is deleted at once");
+        assertEquals(1, journalRows("bc-6"), "an unindexed one stays until indexed");
+        while (index.indexSome() > 0) {
+            // drains the journal
+        }
+        assertEquals(0, journalRows("bc-6"));
         MailboxSession session = mailboxes.createSystemSession(Username.of(user));
         MessageManager box = mailboxes.getMailbox(MailboxPath.forUser(Username.of(user), FOLDER), session);
         List<MessageUid> found = Flux.from(box.search(SearchQuery.of(SearchQuery.bodyContains("waterprice2026")), session)).collectList().block();
         assertEquals(List.of(MessageUid.of(1)), found);
+    }
+
+    private static int journalRows(String broadcastId) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:derby:" + data.jamesDerby().toAbsolutePath(), "app", "app");
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM CM_BC_DELIVERY WHERE BC_ID = ?")) {
+            ps.setString(1, broadcastId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     private static int counter;
