@@ -70,8 +70,8 @@ class BroadcastCrashIT {
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> restarted.cli(null, "broadcast", "status", id).out().contains("state:       finished"));
             assertThat(server.output()).anyMatch(line -> line.contains("Resuming broadcast " + id));
-            // Two lanes always hold a claimed batch while a broadcast runs: the kill left recipients in doubt.
-            assertThat(server.output()).anyMatch(line -> line.contains("Broadcast " + id + ": ") && line.contains("interrupted recipient(s)"));
+            // At least two batches were stored before the kill: the restart settles from the delivery journal.
+            assertThat(server.output()).anyMatch(line -> line.contains("Broadcast " + id + ": journal holds"));
             long[] c = counts(server, id);
             assertThat(c).containsExactly(RECIPIENTS, RECIPIENTS, 0, 0);
 

@@ -86,24 +86,24 @@ public final class BroadcastRunner {
             return t;
         });
         try {
-            List<RecipientRow> rows;
-            while (!(rows = store.inDoubt(job.id(), batchSize)).isEmpty()) {
-                LOG.info("Broadcast {}: checking {} recipient(s) interrupted mid-send", job.id(), rows.size());
-                send(job, sender, template, rows, true, progress);
-            }
-            Object claimLock = new Object();
+            settleFromJournal(job, progress);
+            Object cursorLock = new Object();
+            int[] cursor = {0};
             List<Future<Void>> running = new ArrayList<>();
             for (int i = 0; i < LANES; i++) {
                 running.add(lanes.submit(() -> {
-                    List<RecipientRow> claimed;
+                    List<RecipientRow> batch;
                     while (true) {
-                        synchronized (claimLock) {
-                            claimed = store.claim(job.id(), batchSize);
+                        synchronized (cursorLock) {
+                            batch = store.pendingAfter(job.id(), cursor[0], batchSize);
+                            if (!batch.isEmpty()) {
+                                cursor[0] = batch.get(batch.size() - 1).seq();
+                            }
                         }
-                        if (claimed.isEmpty()) {
+                        if (batch.isEmpty()) {
                             return null;
                         }
-                        send(job, sender, template, claimed, false, progress);
+                        send(job, sender, template, batch, progress);
                     }
                 }));
             }
@@ -130,24 +130,10 @@ public final class BroadcastRunner {
         }
     }
 
-    private void send(BroadcastJob job, Sender sender, Template template, List<RecipientRow> rows, boolean recovering,
-                      LongConsumer progress) throws InterruptedException {
+    private void send(BroadcastJob job, Sender sender, Template template, List<RecipientRow> rows, LongConsumer progress)
+            throws InterruptedException {
         List<Outcome> outcomes = new ArrayList<>(rows.size());
         List<RecipientRow> toSend = rows;
-        if (recovering) {
-            Map<Integer, Instant> stored = journaled(job, rows);
-            LOG.info("Broadcast {}: {} of {} interrupted recipient(s) already have their copy (journal); sending the rest",
-                job.id(), stored.size(), rows.size());
-            toSend = new ArrayList<>();
-            for (RecipientRow row : rows) {
-                Instant at = stored.get(row.seq());
-                if (at != null) {
-                    outcomes.add(Outcome.delivered(row.seq(), at));
-                } else {
-                    toSend.add(row);
-                }
-            }
-        }
         long t0 = System.nanoTime();
         Set<String> disabled = disabledAccounts();
         List<Future<Composed>> futures = new ArrayList<>(toSend.size());
@@ -192,12 +178,35 @@ public final class BroadcastRunner {
         }
     }
 
-    private Map<Integer, Instant> journaled(BroadcastJob job, List<RecipientRow> rows) {
+    /**
+     * After a crash: recipients whose message was stored (journaled with it, in the same transaction) but whose
+     * outcome was not recorded yet are recorded as delivered, so the lanes send only to the others. On a broadcast
+     * that never stopped the journal holds nothing without an outcome.
+     */
+    private void settleFromJournal(BroadcastJob job, LongConsumer progress) {
+        Map<Integer, Instant> stored;
         try {
-            return writer.journaled(job.id(), rows.stream().map(RecipientRow::seq).toList());
+            stored = writer.journaled(job.id());
         } catch (SQLException e) {
             throw new IllegalStateException("broadcast " + job.id() + ": cannot read the delivery journal: " + e.getMessage(), e);
         }
+        Set<Integer> open = store.withoutOutcome(job.id());
+        if (stored.isEmpty()) {
+            return;
+        }
+        List<Outcome> settled = new ArrayList<>();
+        stored.forEach((seq, at) -> {
+            if (open.contains(seq)) {
+                settled.add(Outcome.delivered(seq, at));
+            }
+        });
+        for (int i = 0; i < settled.size(); i += batchSize) {
+            List<Outcome> part = settled.subList(i, Math.min(settled.size(), i + batchSize));
+            store.record(job.id(), part);
+            progress.accept(part.size());
+        }
+        LOG.info("Broadcast {}: journal holds {} stored message(s); {} of them had no recorded outcome and are now delivered",
+            job.id(), stored.size(), settled.size());
     }
 
     /**

@@ -141,25 +141,21 @@ public final class MailboxBatchWriter {
         }
     }
 
-    /** Which of these recipients of the broadcast already have their message, with the time it was stored. */
-    public Map<Integer, Instant> journaled(String broadcastId, Collection<Integer> seqs) throws SQLException {
+    /** The recipients of the broadcast whose message is stored (kept until the broadcast finishes), with the time. */
+    public Map<Integer, Instant> journaled(String broadcastId) throws SQLException {
         Map<Integer, Instant> found = new HashMap<>();
         try (Connection c = DriverManager.getConnection(url, "app", "app");
-             PreparedStatement ps = c.prepareStatement("SELECT DELIVERED_AT FROM CM_BC_DELIVERY WHERE BC_ID = ? AND SEQ = ?")) {
-            for (int seq : seqs) {
-                ps.setString(1, broadcastId);
-                ps.setInt(2, seq);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        found.put(seq, rs.getTimestamp(1).toInstant());
-                    }
+             PreparedStatement ps = c.prepareStatement("SELECT SEQ, DELIVERED_AT FROM CM_BC_DELIVERY WHERE BC_ID = ?")) {
+            ps.setString(1, broadcastId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getInt(1), rs.getTimestamp(2).toInstant());
                 }
             }
         }
         return found;
     }
 
-    /** A recipient's folder as read at the start of the batch, and the UID/modseq the batch has used up to now. */
     /**
      * Called when every recipient of the broadcast has its outcome recorded: its journal rows are no longer needed
      * for recovery. Indexed rows are deleted now; the others are marked so that the search index catch-up deletes

@@ -158,34 +158,48 @@ public final class BroadcastStore {
     }
 
     /**
-     * Marks the next {@code limit} pending recipients as being sent and returns them; committed before any of them
-     * is sent, so after a crash exactly these may already be in a mailbox. One runner per job calls this.
+     * The next {@code limit} recipients after {@code afterSeq} without an outcome, in order. Nothing is marked: the
+     * delivery journal in the mailbox database tells, after a crash, which of them already have their message.
+     * (Served in SEQ order by the index on BC_ID, STATE, SEQ: no sort of the remaining recipients per batch.)
      */
-    public List<RecipientRow> claim(String id, int limit) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            List<RecipientRow> rows = rows(c, "WHERE BC_ID = ? AND STATE = 'P' ORDER BY SEQ FETCH FIRST " + limit + " ROWS ONLY", id);
-            if (!rows.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = 'S' WHERE BC_ID = ? AND SEQ BETWEEN ? AND ? AND STATE = 'P'")) {
-                    ps.setString(1, id);
-                    ps.setInt(2, rows.get(0).seq());
-                    ps.setInt(3, rows.get(rows.size() - 1).seq());
-                    ps.executeUpdate();
+    public List<RecipientRow> pendingAfter(String id, int afterSeq, int limit) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE, REASON, DELIVERED_AT "
+                 + "FROM BC_RECIPIENT WHERE BC_ID = ? AND STATE = 'P' AND SEQ > ? ORDER BY SEQ FETCH FIRST " + limit + " ROWS ONLY")) {
+            ps.setString(1, id);
+            ps.setInt(2, afterSeq);
+            List<RecipientRow> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(read(rs, true));
                 }
             }
-            c.commit();
             return rows;
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot claim recipients of broadcast " + id + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read recipients of broadcast " + id + ": " + e.getMessage(), e);
         }
     }
 
-    /** Recipients claimed by a run that did not record their outcome (the server died): each may or may not have a copy. */
-    public List<RecipientRow> inDoubt(String id, int limit) {
-        try (Connection c = db.connection()) {
-            return rows(c, "WHERE BC_ID = ? AND STATE = 'S' ORDER BY SEQ FETCH FIRST " + limit + " ROWS ONLY", id);
+    /**
+     * Numbers of the recipients that have no outcome yet. Recipients left in {@code S} (claimed for sending, a
+     * state earlier versions wrote) become pending again first: the journal decides about them like the others.
+     */
+    public java.util.Set<Integer> withoutOutcome(String id) {
+        java.util.Set<Integer> seqs = new java.util.HashSet<>();
+        try (Connection c = db.connection();
+             PreparedStatement reset = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = 'P' WHERE BC_ID = ? AND STATE = 'S'");
+             PreparedStatement ps = c.prepareStatement("SELECT SEQ FROM BC_RECIPIENT WHERE BC_ID = ? AND STATE = 'P'")) {
+            reset.setString(1, id);
+            reset.executeUpdate();
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    seqs.add(rs.getInt(1));
+                }
+            }
+            return seqs;
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read broadcast " + id + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read recipients of broadcast " + id + ": " + e.getMessage(), e);
         }
     }
 

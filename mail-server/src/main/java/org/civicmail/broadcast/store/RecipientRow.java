@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One recipient of a broadcast (table BC_RECIPIENT). State: {@code P} pending, {@code S} being sent (claimed; after
- * a crash its mailbox is checked before sending again), {@code D} delivered, {@code F} failed.
+ * One recipient of a broadcast (table BC_RECIPIENT). State: {@code P} pending, {@code D} delivered, {@code F} failed;
+ * {@code S} (claimed for sending) is written by earlier versions only and is treated like pending. Whether a pending
+ * recipient's message was stored before a crash is in the delivery journal, not here.
  */
 public record RecipientRow(int seq, String address, int rowNumber, Map<String, String> fields, Optional<String> attachment,
                            char state, Optional<String> reason, Optional<Instant> deliveredAt) {
