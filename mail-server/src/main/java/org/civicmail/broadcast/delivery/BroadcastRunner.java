@@ -34,10 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends one broadcast to the end, exactly once per recipient. Recipients are claimed in batches (state S,
- * committed); their messages are composed (signed) in parallel, stored by {@link MailboxBatchWriter} in one
- * transaction together with a journal row each, and the outcomes recorded in one commit per batch. Recipients left
- * in state S by a crash are looked up in the journal: journaled means stored, so no second copy is made.
+ * Sends one broadcast to the end, exactly once per recipient. Pending recipients are taken in batches; their
+ * messages are composed (signed) in parallel, stored by {@link MailboxBatchWriter} in one transaction together
+ * with a journal row each, and the outcomes recorded in one commit per batch. After a crash, a recipient that is
+ * journaled but has no outcome is recorded as delivered: journaled means stored, so no second copy is made.
  * A recipient whose mailbox is over quota or whose account is disabled fails at once; a batch whose transaction
  * fails is retried, then its recipients one by one, and a recipient that still fails gets the error as reason.
  */
@@ -72,9 +72,10 @@ public final class BroadcastRunner {
 
     /**
      * Runs until every recipient is delivered or failed; {@code progress} receives counts of finished recipients.
-     * Recipients in doubt after a crash are settled first; then {@link #LANES} lanes claim and store batches side by
-     * side, so that one lane's transaction commits while the other composes (claims are serialised: a batch is
-     * claimed by one lane only). The search index waits until the broadcast is done.
+     * Recipients whose message was stored before a crash are settled from the journal first; then {@link #LANES}
+     * lanes take batches of pending recipients (through one cursor, so each batch goes to one lane) and store them
+     * side by side, so that one lane's transaction commits while the other composes. The search index waits until
+     * the broadcast is done.
      */
     public void run(BroadcastJob job, Sender sender, LongConsumer progress) throws InterruptedException {
         Template template = job.kind().personalised() ? Template.parse("template", job.template().getBytes(StandardCharsets.UTF_8),
