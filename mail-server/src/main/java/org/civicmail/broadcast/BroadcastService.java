@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -49,8 +50,8 @@ import org.civicmail.broadcast.store.RecipientRow;
 import org.civicmail.mailbox.Account;
 import org.civicmail.mailbox.AccountStore;
 import org.civicmail.server.CivicDatabase;
-import org.civicmail.server.DataDirectory;
 import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.server.james.JamesDatabase;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.smime.SigningCredential;
 import org.civicmail.smime.SmimeSigner;
@@ -87,7 +88,7 @@ public class BroadcastService implements AutoCloseable {
     @Inject
     public BroadcastService(CivicDatabase db, AccountStore accounts, AccountKeyStore keys, MailboxManager mailboxes,
                             MailboxSessionMapperFactory mappers, LuceneMessageSearchIndex searchIndex,
-                            UserQuotaRootResolver quotaRoots, MaxQuotaManager maxQuotas, DataDirectory data,
+                            UserQuotaRootResolver quotaRoots, MaxQuotaManager maxQuotas, JamesDatabase james,
                             SmimeSigner signer, CivicMailConfig config) {
         this.store = new BroadcastStore(db);
         this.accounts = accounts;
@@ -97,8 +98,8 @@ public class BroadcastService implements AutoCloseable {
         this.jobs = Executors.newCachedThreadPool(daemon("broadcast-job"));
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         this.workers = Executors.newFixedThreadPool(threads, daemon("broadcast-worker"));
-        this.searchIndex = new SearchIndexCatchUp(data.jamesDerby(), mailboxes, mappers, searchIndex);
-        this.runner = new BroadcastRunner(store, new MailboxBatchWriter(data.jamesDerby(), quotaRoots, maxQuotas), this.searchIndex,
+        this.searchIndex = new SearchIndexCatchUp(james, mailboxes, mappers, searchIndex);
+        this.runner = new BroadcastRunner(store, new MailboxBatchWriter(james, quotaRoots, maxQuotas), this.searchIndex,
             composer, db, workers, config.broadcastBatchSize());
         this.searchIndex.start();
     }
@@ -306,7 +307,7 @@ public class BroadcastService implements AutoCloseable {
     public long searchIndexBacklog() {
         try {
             return searchIndex.backlog();
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("cannot read the broadcast delivery journal: " + e.getMessage(), e);
         }
     }

@@ -19,7 +19,8 @@ import org.civicmail.mailbox.AccountClass;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.server.config.CivicMailConfig.Listener;
 import org.civicmail.server.config.JamesConfigRenderer;
-import org.civicmail.server.james.JamesDatabaseIndexes;
+import org.civicmail.server.james.JamesDatabase;
+import org.civicmail.server.james.JamesSchemaAdditions;
 import org.civicmail.server.james.ServicesProbe;
 import org.civicmail.ca.CaConfig;
 import org.civicmail.ca.PassphraseSource;
@@ -91,6 +92,7 @@ public final class CivicMailServer implements AutoCloseable {
             // broadcast batches; at 100 MiB crash recovery replays at most that much log (seconds).
             setIfAbsent("derby.storage.checkpointInterval", "104857600");
             CivicDatabase database = new CivicDatabase(data);
+            JamesDatabase jamesDatabase = new JamesDatabase(data.jamesDerby());
             AccountStore accounts = new AccountStore(database);
             if (options.withListeners()) {
                 caHttp = CaHttpServer.bind(new InetSocketAddress(config.bindHost(), config.port(Listener.CA_HTTP)));
@@ -116,6 +118,7 @@ public final class CivicMailServer implements AutoCloseable {
                 protected void configure() {
                     bind(CivicMailConfig.class).toInstance(config);
                     bind(DataDirectory.class).toInstance(data);
+                    bind(JamesDatabase.class).toInstance(jamesDatabase);
                     bind(CivicDatabase.class).toInstance(database);
                     bind(AccountStore.class).toInstance(accounts);
                     bind(CertificateAuthority.class).toInstance(authority);
@@ -131,7 +134,7 @@ public final class CivicMailServer implements AutoCloseable {
                 .combineWith(Modules.combine(extra))
                 .combineWith(civic);
             james.start();
-            JamesDatabaseIndexes.ensure(data.jamesDerby());
+            JamesSchemaAdditions.ensure(jamesDatabase);
             List<ListenerAddress> bound = new ArrayList<>();
             if (options.withListeners()) {
                 bound.addAll(boundListeners(james));

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -191,10 +192,11 @@ public final class BroadcastRunner {
         } catch (SQLException e) {
             throw new IllegalStateException("broadcast " + job.id() + ": cannot read the delivery journal: " + e.getMessage(), e);
         }
-        Set<Integer> open = store.withoutOutcome(job.id());
+        store.releaseClaimed(job.id());
         if (stored.isEmpty()) {
             return;
         }
+        Set<Integer> open = store.withoutOutcome(job.id());
         List<Outcome> settled = new ArrayList<>();
         stored.forEach((seq, at) -> {
             if (open.contains(seq)) {
@@ -238,7 +240,7 @@ public final class BroadcastRunner {
         return outcomes;
     }
 
-    private final java.util.Map<String, StoredMessageLayout> notices = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, StoredMessageLayout> notices = new ConcurrentHashMap<>();
 
     /** The notice's signed message, parsed once per run of the broadcast. */
     private StoredMessageLayout notice(BroadcastJob job) {

@@ -1,8 +1,6 @@
 package org.civicmail.broadcast.delivery;
 
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,9 +15,8 @@ import java.util.Optional;
 
 import org.apache.james.core.Domain;
 import org.apache.james.core.Username;
-import org.apache.james.core.quota.QuotaCountLimit;
-import org.apache.james.core.quota.QuotaSizeLimit;
-import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.core.quota.QuotaLimitValue;
+import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.MailboxConstants;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.model.UidValidity;
@@ -27,6 +24,7 @@ import org.apache.james.mailbox.quota.MaxQuotaManager;
 import org.apache.james.mailbox.quota.UserQuotaRootResolver;
 import org.apache.james.mailbox.store.mail.model.Property;
 import org.civicmail.broadcast.store.Outcome;
+import org.civicmail.server.james.JamesDatabase;
 
 /**
  * Stores a whole batch of broadcast messages into recipients' folders in ONE transaction of James's mailbox
@@ -51,12 +49,12 @@ public final class MailboxBatchWriter {
     private static final String INSERT_SEQUENCE = "INSERT INTO OPENJPA_SEQUENCE_TABLE (ID, SEQUENCE_VALUE) VALUES (0, ?)";
     private static final String READ_SEQUENCE = "SELECT SEQUENCE_VALUE FROM OPENJPA_SEQUENCE_TABLE WHERE ID = 0";
 
-    private final String url;
+    private final JamesDatabase james;
     private final UserQuotaRootResolver quotaRoots;
     private final MaxQuotaManager maxQuotas;
 
-    public MailboxBatchWriter(Path jamesDerby, UserQuotaRootResolver quotaRoots, MaxQuotaManager maxQuotas) {
-        this.url = "jdbc:derby:" + jamesDerby.toAbsolutePath();
+    public MailboxBatchWriter(JamesDatabase james, UserQuotaRootResolver quotaRoots, MaxQuotaManager maxQuotas) {
+        this.james = james;
         this.quotaRoots = quotaRoots;
         this.maxQuotas = maxQuotas;
     }
@@ -82,7 +80,7 @@ public final class MailboxBatchWriter {
             return outcomes;
         }
         List<StoredMessageLayout> layouts = deliveries.stream().map(Delivery::layout).toList();
-        try (Connection c = DriverManager.getConnection(url, "app", "app")) {
+        try (Connection c = james.connection()) {
             c.setAutoCommit(false);
             try (Statements s = new Statements(c)) {
                 // Reads first (one lookup per recipient), then every write as a JDBC batch.
@@ -144,7 +142,7 @@ public final class MailboxBatchWriter {
     /** The recipients of the broadcast whose message is stored (kept until the broadcast finishes), with the time. */
     public Map<Integer, Instant> journaled(String broadcastId) throws SQLException {
         Map<Integer, Instant> found = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(url, "app", "app");
+        try (Connection c = james.connection();
              PreparedStatement ps = c.prepareStatement("SELECT SEQ, DELIVERED_AT FROM CM_BC_DELIVERY WHERE BC_ID = ?")) {
             ps.setString(1, broadcastId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -162,7 +160,7 @@ public final class MailboxBatchWriter {
      * them once indexed (INDEXED: 0 to index, 1 indexed, 2 to index then forget).
      */
     public void finished(String broadcastId) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, "app", "app");
+        try (Connection c = james.connection();
              PreparedStatement delete = c.prepareStatement("DELETE FROM CM_BC_DELIVERY WHERE BC_ID = ? AND INDEXED = 1");
              PreparedStatement mark = c.prepareStatement("UPDATE CM_BC_DELIVERY SET INDEXED = 2 WHERE BC_ID = ? AND INDEXED = 0")) {
             c.setAutoCommit(false);
@@ -359,43 +357,28 @@ public final class MailboxBatchWriter {
         }
 
         private Optional<Long> fallback(boolean storage, Domain domain) {
-            return fallback.computeIfAbsent((storage ? "s:" : "c:") + domain.asString(),
-                k -> storage ? fallbackStorage(domain) : fallbackCount(domain));
+            return fallback.computeIfAbsent((storage ? "storage" : "message") + " quota of domain " + domain.asString(), what -> storage
+                ? limit(what, () -> maxQuotas.getDomainMaxStorage(domain), maxQuotas::getGlobalMaxStorage)
+                : limit(what, () -> maxQuotas.getDomainMaxMessage(domain), maxQuotas::getGlobalMaxMessage));
         }
 
-        private Optional<Long> fallbackStorage(Domain domain) {
+        /** The domain's limit, else the global one; empty when none is set or it is unlimited. */
+        private <T extends QuotaLimitValue<T>> Optional<Long> limit(String what, LimitRead<T> domainLimit, LimitRead<T> globalLimit) {
             try {
-                Optional<QuotaSizeLimit> limit = maxQuotas.getDomainMaxStorage(domain).or(() -> globalStorage());
-                return limit.filter(l -> !l.isUnlimited()).map(QuotaSizeLimit::asLong);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot read the storage quota of domain " + domain.asString() + ": " + e.getMessage(), e);
+                Optional<T> limit = domainLimit.read();
+                if (limit.isEmpty()) {
+                    limit = globalLimit.read();
+                }
+                return limit.filter(l -> !l.isUnlimited()).map(QuotaLimitValue::asLong);
+            } catch (MailboxException e) {
+                throw new IllegalStateException("cannot read the " + what + ": " + e.getMessage(), e);
             }
         }
+    }
 
-        private Optional<Long> fallbackCount(Domain domain) {
-            try {
-                Optional<QuotaCountLimit> limit = maxQuotas.getDomainMaxMessage(domain).or(() -> globalCount());
-                return limit.filter(l -> !l.isUnlimited()).map(QuotaCountLimit::asLong);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot read the message quota of domain " + domain.asString() + ": " + e.getMessage(), e);
-            }
-        }
-
-        private Optional<QuotaSizeLimit> globalStorage() {
-            try {
-                return maxQuotas.getGlobalMaxStorage();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot read the global storage quota: " + e.getMessage(), e);
-            }
-        }
-
-        private Optional<QuotaCountLimit> globalCount() {
-            try {
-                return maxQuotas.getGlobalMaxMessage();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot read the global message quota: " + e.getMessage(), e);
-            }
-        }
+    @FunctionalInterface
+    private interface LimitRead<T> {
+        Optional<T> read() throws MailboxException;
     }
 
     /**
@@ -406,7 +389,7 @@ public final class MailboxBatchWriter {
         if (n == 0) {
             return new IdBlock(0, 0);
         }
-        try (Connection c = DriverManager.getConnection(url, "app", "app")) {
+        try (Connection c = james.connection()) {
             c.setAutoCommit(false);
             try (PreparedStatement bump = c.prepareStatement(ALLOCATE_IDS);
                  PreparedStatement read = c.prepareStatement(READ_SEQUENCE)) {

@@ -1,8 +1,6 @@
 package org.civicmail.broadcast.delivery;
 
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.james.core.Username;
 import org.apache.james.mailbox.MailboxManager;
@@ -23,6 +22,7 @@ import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.apache.james.mailbox.store.mail.MessageMapper;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import org.civicmail.server.james.JamesDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,18 +36,19 @@ public final class SearchIndexCatchUp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SearchIndexCatchUp.class);
     private static final int BATCH = 500;
 
-    private final String url;
+    private final JamesDatabase james;
     private final MailboxManager mailboxes;
     private final MailboxSessionMapperFactory mappers;
     private final LuceneMessageSearchIndex index;
     private final Object wakeUp = new Object();
     private final AtomicBoolean pending = new AtomicBoolean(true);
     private final Thread thread;
-    private final java.util.concurrent.atomic.AtomicInteger runningBroadcasts = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger runningBroadcasts = new AtomicInteger();
     private volatile boolean closed;
 
-    public SearchIndexCatchUp(Path jamesDerby, MailboxManager mailboxes, MailboxSessionMapperFactory mappers, LuceneMessageSearchIndex index) {
-        this.url = "jdbc:derby:" + jamesDerby.toAbsolutePath();
+    public SearchIndexCatchUp(JamesDatabase james, MailboxManager mailboxes, MailboxSessionMapperFactory mappers,
+                              LuceneMessageSearchIndex index) {
+        this.james = james;
         this.mailboxes = mailboxes;
         this.mappers = mappers;
         this.index = index;
@@ -82,7 +83,7 @@ public final class SearchIndexCatchUp implements AutoCloseable {
 
     /** How many journaled broadcast messages are not in the search index yet. */
     public long backlog() throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, "app", "app");
+        try (Connection c = james.connection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM CM_BC_DELIVERY WHERE INDEXED IN (0, 2)");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -125,7 +126,7 @@ public final class SearchIndexCatchUp implements AutoCloseable {
     /** Indexes up to one batch; returns how many journal rows it handled. */
     int indexSome() throws Exception {
         List<Entry> entries = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url, "app", "app");
+        try (Connection c = james.connection();
              PreparedStatement ps = c.prepareStatement("SELECT BC_ID, SEQ, MAILBOX_ID, MAIL_UID FROM CM_BC_DELIVERY "
                  + "WHERE INDEXED IN (0, 2) FETCH FIRST " + BATCH + " ROWS ONLY");
              ResultSet rs = ps.executeQuery()) {
@@ -156,7 +157,7 @@ public final class SearchIndexCatchUp implements AutoCloseable {
         index.commit();
         // A row of a finished broadcast (2) is forgotten once indexed; one still running keeps it (1) for recovery.
         // The conditions keep a row that became 2 meanwhile from turning into 1 and staying forever.
-        try (Connection c = DriverManager.getConnection(url, "app", "app");
+        try (Connection c = james.connection();
              PreparedStatement indexed = c.prepareStatement("UPDATE CM_BC_DELIVERY SET INDEXED = 1 WHERE BC_ID = ? AND SEQ = ? AND INDEXED = 0");
              PreparedStatement forget = c.prepareStatement("DELETE FROM CM_BC_DELIVERY WHERE BC_ID = ? AND SEQ = ? AND INDEXED = 2")) {
             c.setAutoCommit(false);

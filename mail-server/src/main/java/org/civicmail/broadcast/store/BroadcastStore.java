@@ -8,9 +8,11 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -181,16 +183,24 @@ public final class BroadcastStore {
     }
 
     /**
-     * Numbers of the recipients that have no outcome yet. Recipients left in {@code S} (claimed for sending, a
-     * state earlier versions wrote) become pending again first: the journal decides about them like the others.
+     * Recipients left in {@code S} (claimed for sending, a state earlier versions wrote) become pending again: the
+     * delivery journal decides about them like about the others.
      */
-    public java.util.Set<Integer> withoutOutcome(String id) {
-        java.util.Set<Integer> seqs = new java.util.HashSet<>();
+    public void releaseClaimed(String id) {
         try (Connection c = db.connection();
-             PreparedStatement reset = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = 'P' WHERE BC_ID = ? AND STATE = 'S'");
+             PreparedStatement ps = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = 'P' WHERE BC_ID = ? AND STATE = 'S'")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot update recipients of broadcast " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Numbers of the recipients that have no outcome yet. */
+    public Set<Integer> withoutOutcome(String id) {
+        Set<Integer> seqs = new HashSet<>();
+        try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT SEQ FROM BC_RECIPIENT WHERE BC_ID = ? AND STATE = 'P'")) {
-            reset.setString(1, id);
-            reset.executeUpdate();
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

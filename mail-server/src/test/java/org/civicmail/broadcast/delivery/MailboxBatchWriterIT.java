@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -51,6 +50,7 @@ import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.StartOptions;
 import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.server.james.JamesDatabase;
 import org.civicmail.smime.SmimeSigner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,17 +93,16 @@ class MailboxBatchWriterIT {
     @TempDir
     static Path dir;
     private static CivicMailServer server;
-    private static DataDirectory data;
     private static MailboxManager mailboxes;
     private static MailboxBatchWriter writer;
 
     @BeforeAll
     static void start() throws Exception {
-        data = new DataDirectory(dir.resolve("data"));
+        DataDirectory data = new DataDirectory(dir.resolve("data"));
         CivicMailConfig config = CivicMailConfig.load(Path.of("..", "conf"), Map.of());
         server = CivicMailServer.start(config, data, new StartOptions(false, true));
         mailboxes = server.service(MailboxManager.class);
-        writer = new MailboxBatchWriter(data.jamesDerby(), server.service(UserQuotaRootResolver.class), server.service(MaxQuotaManager.class));
+        writer = new MailboxBatchWriter(server.service(JamesDatabase.class), server.service(UserQuotaRootResolver.class), server.service(MaxQuotaManager.class));
     }
 
     @AfterAll
@@ -188,7 +187,7 @@ class MailboxBatchWriterIT {
     void searchFindsTheMessageOnceTheIndexHasCaughtUp() throws Exception {
         String user = unique("search");
         writer.store("bc-5", FOLDER, List.of(MailboxBatchWriter.Delivery.of(1, user, MULTIPART.getBytes(StandardCharsets.UTF_8), Instant.now())));
-        SearchIndexCatchUp index = new SearchIndexCatchUp(data.jamesDerby(), mailboxes, server.service(MailboxSessionMapperFactory.class),
+        SearchIndexCatchUp index = new SearchIndexCatchUp(server.service(JamesDatabase.class), mailboxes, server.service(MailboxSessionMapperFactory.class),
             server.service(LuceneMessageSearchIndex.class));
         while (index.indexSome() > 0) {
             // drains the journal
@@ -240,7 +239,7 @@ class MailboxBatchWriterIT {
         }
         store.record(id, List.of(Outcome.delivered(1, Instant.now())));
 
-        SearchIndexCatchUp index = new SearchIndexCatchUp(data.jamesDerby(), mailboxes, server.service(MailboxSessionMapperFactory.class),
+        SearchIndexCatchUp index = new SearchIndexCatchUp(server.service(JamesDatabase.class), mailboxes, server.service(MailboxSessionMapperFactory.class),
             server.service(LuceneMessageSearchIndex.class));
         java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
@@ -260,7 +259,7 @@ class MailboxBatchWriterIT {
     }
 
     private static int journalRows(String broadcastId) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:derby:" + data.jamesDerby().toAbsolutePath(), "app", "app");
+        try (Connection c = server.service(JamesDatabase.class).connection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM CM_BC_DELIVERY WHERE BC_ID = ?")) {
             ps.setString(1, broadcastId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -303,7 +302,7 @@ class MailboxBatchWriterIT {
 
     /** Everything James stored about the message except where and when: to compare the two write paths. */
     private static String storedRow(String user, long uid) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:derby:" + data.jamesDerby().toAbsolutePath(), "app", "app");
+        try (Connection c = server.service(JamesDatabase.class).connection();
              PreparedStatement box = c.prepareStatement("SELECT MAILBOX_ID FROM JAMES_MAILBOX WHERE USER_NAME = ? AND MAILBOX_NAME = ?");
              PreparedStatement mail = c.prepareStatement("SELECT MAIL_IS_ANSWERED, MAIL_BODY_START_OCTET, MAIL_CONTENT_OCTETS_COUNT, "
                  + "MAIL_IS_DELETED, MAIL_IS_DRAFT, MAIL_IS_FLAGGED, MAIL_MIME_TYPE, MAIL_IS_RECENT, MAIL_IS_SEEN, MAIL_MIME_SUBTYPE, "

@@ -1,8 +1,6 @@
 package org.civicmail.server.james;
 
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
@@ -22,17 +20,16 @@ import org.slf4j.LoggerFactory;
  * left to index.</li>
  * </ul>
  */
-public final class JamesDatabaseIndexes {
-    private static final Logger LOG = LoggerFactory.getLogger(JamesDatabaseIndexes.class);
+public final class JamesSchemaAdditions {
+    private static final Logger LOG = LoggerFactory.getLogger(JamesSchemaAdditions.class);
     /** X0Y32: exists already. 42Y55/42X05: OpenJPA has not created the table yet; the next start will. */
     private static final Set<String> ALREADY_OR_NOT_YET = Set.of("X0Y32", "42Y55", "42X05");
 
-    private JamesDatabaseIndexes() {
+    private JamesSchemaAdditions() {
     }
 
-    public static void ensure(Path jamesDerby) throws SQLException {
-        // Same JVM as OpenJPA's connections: embedded Derby shares the open database.
-        try (Connection c = DriverManager.getConnection("jdbc:derby:" + jamesDerby.toAbsolutePath(), "app", "app");
+    public static void ensure(JamesDatabase james) throws SQLException {
+        try (Connection c = james.connection();
              Statement s = c.createStatement()) {
             create(s, "CREATE UNIQUE INDEX CM_MAILBOX_PATH ON JAMES_MAILBOX (USER_NAME, MAILBOX_NAMESPACE, MAILBOX_NAME)",
                 "unique index CM_MAILBOX_PATH on JAMES_MAILBOX");
