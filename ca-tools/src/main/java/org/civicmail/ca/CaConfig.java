@@ -27,6 +27,11 @@ public record CaConfig(DataSource dataSource, Path home, CaUrls urls, KeyAlgorit
         country = country == null ? "CN" : country;
         organization = organization == null ? "CivicMail City" : organization;
         clock = clock == null ? Clock.systemUTC() : clock;
+        if (keyAlgorithm == KeyAlgorithm.RSA_2048) {
+            // The CA's own keys sign for the life of every certificate below them; 2048 bits is for account keys only.
+            throw new InvalidInputException("--key-algorithm rsa-2048 is for mailbox keys only (ca issue --key-algorithm rsa-2048); "
+                + "the CA's keys use ec-p256 or rsa-3072");
+        }
         if (!country.matches("[A-Z]{2}")) {
             throw new InvalidInputException("country '" + country + "' must be a two-letter ISO 3166 code such as CN");
         }

@@ -47,6 +47,8 @@ class CertificateAuthorityOpensslIT {
         assertVerifies(pem("legal.pem", t.ca.issueForAccount("contact@acme.example").certificate()), "smimesign");
         assertVerifies(pem("official.pem", t.ca.issueForAccount("li.wei@gov.city.example", KeyAlgorithm.RSA_3072).certificate()),
                 "smimeencrypt");
+        assertVerifies(pem("official-rsa2048.pem", t.ca.issueForAccount("li.wei@gov.city.example", KeyAlgorithm.RSA_2048).certificate()),
+                "smimesign");
         assertVerifies(pem("tls.pem", t.ca.issueTlsServer("mail.city.example", "127.0.0.1").certificate()), "sslserver");
         assertVerifies(pem("ocsp.pem", t.ca.ocspSignerCertificate()), "ocsphelper");
     }

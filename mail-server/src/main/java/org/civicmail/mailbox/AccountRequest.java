@@ -7,6 +7,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import org.civicmail.ca.InvalidInputException;
+import org.civicmail.ca.KeyAlgorithm;
+
 /**
  * Raw account fields as a clerk or a CSV file gives them. {@link #validate} checks every rule of the class and
  * returns an {@link Account}, or throws {@link InvalidAccountException} naming the field and the rule.
@@ -24,6 +27,8 @@ public final class AccountRequest {
     public String agency;
     public String employeeNo;
     public boolean mayBroadcast;
+    /** Official or legal entity: algorithm of the signing key the server keeps for it; blank = the CA's default. */
+    public String signingKey;
 
     public Account validate(MailDomains domains) {
         AccountClass cls = AccountClass.parse(require("class", accountClass));
@@ -37,6 +42,7 @@ public final class AccountRequest {
         switch (cls) {
             case CITIZEN -> {
                 id = Optional.of(ResidentIdNumber.parse(require("id-number", idNumber)));
+                refuse("signing-key", signingKey, cls);
                 tagList = parseTags(tags);
                 refuse("credit-code", creditCode, cls);
                 refuse("agency", agency, cls);
@@ -112,6 +118,18 @@ public final class AccountRequest {
             throw new InvalidAccountException(field, "must be at most " + MAX_TEXT + " characters without control characters");
         }
         return value;
+    }
+
+    /** The requested signing-key algorithm, if one was given. */
+    public Optional<KeyAlgorithm> signingKeyAlgorithm() {
+        if (signingKey == null || signingKey.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(KeyAlgorithm.parse("the value", signingKey));
+        } catch (InvalidInputException e) {
+            throw new InvalidAccountException("signing-key", e.getMessage());
+        }
     }
 
     private static void refuse(String field, String value, AccountClass cls) {

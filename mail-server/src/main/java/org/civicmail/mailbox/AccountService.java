@@ -15,6 +15,7 @@ import org.apache.james.mailbox.quota.MaxQuotaManager;
 import org.apache.james.mailbox.quota.UserQuotaRootResolver;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.model.User;
+import org.civicmail.ca.KeyAlgorithm;
 import org.civicmail.server.CivicDatabase;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.server.config.CivicMailConfig;
@@ -61,6 +62,7 @@ public class AccountService {
     /** Validates and creates; throws {@link InvalidAccountException} for bad or conflicting input. */
     public Account create(AccountRequest request, char[] password) {
         Account account = request.validate(config);
+        Optional<KeyAlgorithm> signingKey = request.signingKeyAlgorithm();
         checkPassword(password);
         checkUnique(account);
         Username username = Username.of(account.address());
@@ -83,7 +85,7 @@ public class AccountService {
             throw new IllegalStateException("database unavailable while creating " + account.address() + ": " + e.getMessage(), e);
         }
         if (account.accountClass() != AccountClass.CITIZEN) {
-            issueSigningCertificate(account, username);
+            issueSigningCertificate(account, username, signingKey);
         }
         LOG.info("Created {} account {}", account.accountClass(), account.address());
         return account;
@@ -93,9 +95,9 @@ public class AccountService {
      * Officials and legal entities sign everything they send, so their account exists only with a certificate:
      * if the CA refuses, the account is removed again.
      */
-    private void issueSigningCertificate(Account account, Username username) {
+    private void issueSigningCertificate(Account account, Username username, Optional<KeyAlgorithm> algorithm) {
         try {
-            keys.issue(account.address());
+            keys.issue(account.address(), algorithm);
         } catch (RuntimeException e) {
             store.delete(account.address());
             removeJamesUser(username);

@@ -25,6 +25,7 @@ import javax.crypto.spec.PBEKeySpec;
 
 import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.ca.IssuedCredential;
+import org.civicmail.ca.KeyAlgorithm;
 import org.civicmail.mailbox.AccountStore;
 import org.civicmail.server.SecretFiles;
 import org.slf4j.Logger;
@@ -55,8 +56,16 @@ public final class AccountKeyStore {
 
     /** Issues a new certificate with a key generated here and keeps it as the account's signing credential. */
     public SigningCredential issue(String address) {
+        return issue(address, Optional.empty());
+    }
+
+    /**
+     * As {@link #issue(String)}, with a key of the given algorithm instead of the CA's configured one (an agency
+     * whose correspondents' tools need RSA). The new credential replaces the account's previous one.
+     */
+    public SigningCredential issue(String address, Optional<KeyAlgorithm> algorithm) {
         String normalized = address.toLowerCase(Locale.ROOT);
-        IssuedCredential issued = ca.issueForAccount(normalized);
+        IssuedCredential issued = algorithm.map(a -> ca.issueForAccount(normalized, a)).orElseGet(() -> ca.issueForAccount(normalized));
         SigningCredential credential = new SigningCredential(normalized, issued.privateKey(), issued.fullChain());
         try {
             write(credential);

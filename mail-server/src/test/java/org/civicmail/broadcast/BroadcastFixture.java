@@ -40,10 +40,18 @@ final class BroadcastFixture {
     }
 
     void official(String address, String name, boolean mayBroadcast) throws Exception {
+        official(address, name, mayBroadcast, null);
+    }
+
+    /** {@code signingKey}: the algorithm of the signing key the server keeps for it (null: the CA's default). */
+    void official(String address, String name, boolean mayBroadcast, String signingKey) throws Exception {
         List<String> args = new ArrayList<>(List.of("account", "add", "--class", "official", "--address", address, "--name", name,
             "--agency", name, "--employee-no", "E-" + address.length(), "--password-stdin"));
         if (mayBroadcast) {
             args.add("--may-broadcast");
+        }
+        if (signingKey != null) {
+            args.addAll(List.of("--signing-key", signingKey));
         }
         CliResult r = server.cli(PASSWORD, args.toArray(String[]::new));
         assertThat(r.exitCode()).as(r.err()).isZero();
@@ -99,6 +107,16 @@ final class BroadcastFixture {
         assertThat(r.exitCode()).as("openssl smime -verify of " + name + ": " + r.output()).isZero();
         assertThat(r.output()).contains("Verification successful");
         return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    /** The signer's certificate as {@code openssl x509 -text} prints it (after openssl smime -verify accepted it). */
+    String opensslSigner(byte[] raw, String name) throws Exception {
+        Path in = Files.write(tmp.resolve(name + "-signed.eml"), raw);
+        Path signer = tmp.resolve(name + "-signer.pem");
+        Openssl.Result r = Openssl.run("smime", "-verify", "-CAfile", rootPem().toString(), "-in", in.toString(), "-signer",
+            signer.toString(), "-out", tmp.resolve(name + "-signed.out").toString());
+        assertThat(r.exitCode()).as("openssl smime -verify of " + name + ": " + r.output()).isZero();
+        return Openssl.run("x509", "-noout", "-text", "-in", signer.toString()).output();
     }
 
     static String header(byte[] raw, String name) throws Exception {

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BroadcastIT {
     static final String TAX = "tax-bureau@" + OFFICIALS;
     static final String CLERK = "clerk@" + OFFICIALS;
+    /** An agency whose signing key is RSA-2048 (the CA's default is P-256): bills must verify all the same. */
+    static final String WATER = "water-group@" + OFFICIALS;
 
     @TempDir
     static Path tmp;
@@ -37,6 +39,7 @@ class BroadcastIT {
         f = new BroadcastFixture(server, tmp);
         f.official(TAX, "杭州市税务局", true);
         f.official(CLERK, "办事员", false);
+        f.official(WATER, "杭州市水务集团", true, "rsa-2048");
         f.citizens("citizens.csv", List.of(new String[] {"xh1", "西湖区"}, new String[] {"xh2", "西湖区"}, new String[] {"sc1", "上城区"},
             new String[] {"bj1", "滨江区"}), "330106199001011");
     }
@@ -89,7 +92,7 @@ class BroadcastIT {
     }
 
     @Test
-    void personalisedBillsFromAGbkCsvCarryEachCitizensOwnFiguresOnly() throws Exception {
+    void personalisedBillsFromAGbkCsvSignedWithAnRsa2048KeyCarryEachCitizensOwnFiguresOnly() throws Exception {
         Path template = write("bill.txt", "Subject: {{月份}}水费账单\n\n{{姓名}}，您好：本月水费 {{金额}} 元，地址 {{地址}}。\n");
         String csv = "address,姓名,金额,月份,地址\n"
             + "xh1@" + CITIZENS + ",张三,123.45,十一月,西湖区文三路1号\n"
@@ -97,7 +100,7 @@ class BroadcastIT {
             + "bj1@" + CITIZENS + ",王五,42.00,十一月,滨江区江南大道3号\n";
         Path data = tmp.resolve("bills-gbk.csv");
         Files.write(data, csv.getBytes(Charset.forName("GBK")));
-        CliResult r = server.cli(null, "broadcast", "send", "--from", TAX, "--kind", "utility-bill", "--template", template.toString(),
+        CliResult r = server.cli(null, "broadcast", "send", "--from", WATER, "--kind", "utility-bill", "--template", template.toString(),
             "--data", data.toString(), "--encoding", "GBK");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("3 delivered, 0 failed");
@@ -109,6 +112,8 @@ class BroadcastIT {
             assertThat(bills).as(e.getKey()).hasSize(1);
             String verified = f.opensslVerify(bills.get(0), "bill-" + e.getKey());
             assertThat(verified).isNotEmpty();
+            assertThat(f.opensslSigner(bills.get(0), "bill-" + e.getKey())).contains("Public-Key: (2048 bit)")
+                .contains("rsaEncryption").contains("email:" + WATER);
             String text = BroadcastFixture.text(bills.get(0));
             assertThat(text).contains(e.getValue().toArray(String[]::new));
             assertThat(new javax.mail.internet.MimeMessage(null, new java.io.ByteArrayInputStream(bills.get(0))).getSubject())

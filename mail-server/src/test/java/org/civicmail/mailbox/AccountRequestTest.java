@@ -52,6 +52,25 @@ class AccountRequestTest {
     }
 
     @Test
+    void aSigningKeyAlgorithmIsForOfficialsAndLegalEntitiesAndMustBeKnown() {
+        AccountRequest official = AccountRequest.of("official", "a@gov.test", "A");
+        official.agency = "Water";
+        official.employeeNo = "W-1";
+        official.signingKey = "RSA-2048";
+        official.validate(DOMAINS);
+        assertThat(official.signingKeyAlgorithm()).contains(org.civicmail.ca.KeyAlgorithm.RSA_2048);
+        official.signingKey = "rsa-1024";
+        assertThatThrownBy(official::signingKeyAlgorithm).isInstanceOf(InvalidAccountException.class)
+            .hasMessage("signing-key: the value 'rsa-1024' is not a key algorithm: use ec-p256 (default), rsa-3072 or rsa-2048");
+        official.signingKey = " ";
+        assertThat(official.signingKeyAlgorithm()).isEmpty();
+        AccountRequest citizen = AccountRequest.of("citizen", "a@citizen.test", "A");
+        citizen.idNumber = "11010519491231002X";
+        citizen.signingKey = "ec-p256";
+        assertThatThrownBy(() -> citizen.validate(DOMAINS)).hasMessage("signing-key: does not apply to a citizen account; remove it");
+    }
+
+    @Test
     void onlyOfficialsMayBroadcastAndAddressesMustBeInTheClassDomain() {
         AccountRequest company = AccountRequest.of("legal-entity", "a@corp.test", "A");
         company.creditCode = "91350100M000100Y43";

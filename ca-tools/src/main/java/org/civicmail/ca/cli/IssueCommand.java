@@ -59,7 +59,7 @@ final class IssueCommand extends CaSubcommand {
             description = "File holding the PKCS#12 password (default: environment variable CIVICMAIL_P12_PASSWORD).")
     Path passwordFile;
 
-    @Option(names = "--key-algorithm", paramLabel = "ALG", description = "ec-p256 (default) or rsa-3072.")
+    @Option(names = "--key-algorithm", paramLabel = "ALG", description = "ec-p256 (default), rsa-3072 or rsa-2048.")
     String keyAlgorithm;
 
     @Option(names = "--threads", description = "Bulk: worker threads (default 8: more than the CPUs, so disk syncs overlap).")

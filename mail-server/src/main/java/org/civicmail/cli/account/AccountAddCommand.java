@@ -51,6 +51,10 @@ public class AccountAddCommand implements Callable<Integer> {
     @Option(names = "--may-broadcast", description = "Official: the agency's mailbox may broadcast.")
     boolean mayBroadcast;
 
+    @Option(names = "--signing-key", paramLabel = "ALG",
+        description = "Official or legal entity: algorithm of the signing key the server keeps: ec-p256 (default), rsa-3072 or rsa-2048.")
+    String signingKey;
+
     @Option(names = "--password-stdin", description = "Read the password from standard input (first line).")
     boolean passwordStdin;
 
@@ -69,6 +73,7 @@ public class AccountAddCommand implements Callable<Integer> {
         request.agency = agency;
         request.employeeNo = employeeNo;
         request.mayBroadcast = mayBroadcast;
+        request.signingKey = signingKey;
         Account account = context.service(AccountService.class).create(request, password);
         context.out().println("created " + account.accountClass() + " " + account.address());
         return ExitCodes.OK;

@@ -1,6 +1,8 @@
 package org.civicmail.cli.bench;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -9,6 +11,7 @@ import org.apache.james.smtpserver.netty.SMTPServerFactory;
 import org.apache.james.user.api.UsersRepository;
 import org.civicmail.broadcast.BroadcastService;
 import org.civicmail.broadcast.bench.BroadcastBenchmark;
+import org.civicmail.ca.KeyAlgorithm;
 import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
 import org.civicmail.cli.ServerLocation;
@@ -35,6 +38,10 @@ public class BenchBroadcastCommand implements Callable<Integer> {
     @Option(names = "--personalised", paramLabel = "M", description = "Personalised statements (default: min(N, 20000)).")
     Integer personalised;
 
+    @Option(names = "--signing-keys", split = ",", paramLabel = "ALG", defaultValue = "ec-p256,rsa-2048",
+        description = "One personalised run per key type of the sending agency (default ec-p256,rsa-2048; also rsa-3072).")
+    List<String> signingKeys;
+
     @Option(names = "--stock", paramLabel = "K", description = "Messages through the stock SMTP path (default: min(N, 1000)).")
     Integer stock;
 
@@ -45,6 +52,13 @@ public class BenchBroadcastCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        List<KeyAlgorithm> keys = new ArrayList<>();
+        for (String key : signingKeys) {
+            KeyAlgorithm algorithm = KeyAlgorithm.parse("--signing-keys", key);
+            if (!keys.contains(algorithm)) {
+                keys.add(algorithm);
+            }
+        }
         Optional<InetSocketAddress> smtp;
         try {
             smtp = context.service(SMTPServerFactory.class).getServers().stream().findFirst()
@@ -56,7 +70,7 @@ public class BenchBroadcastCommand implements Callable<Integer> {
             context.service(BroadcastService.class), context.service(CivicDatabase.class), context.service(MailboxManager.class),
             context.service(UsersRepository.class), context.out())
             .run(new BroadcastBenchmark.Settings(recipients, personalised == null ? Math.min(recipients, 20_000) : personalised,
-                stock == null ? Math.min(recipients, 1_000) : stock, smtp));
+                keys, stock == null ? Math.min(recipients, 1_000) : stock, smtp));
         return ExitCodes.OK;
     }
 }
