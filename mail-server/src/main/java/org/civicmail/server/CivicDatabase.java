@@ -39,4 +39,17 @@ public final class CivicDatabase {
             }
         }
     }
+
+    /** Drops the index if it exists (an index an earlier version created); true if it was there. */
+    public static boolean dropIndexIfPresent(Connection c, String index) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP INDEX " + index);
+            return true;
+        } catch (SQLException e) {
+            if (!"42X65".equals(e.getSQLState())) {
+                throw e;
+            }
+            return false;
+        }
+    }
 }

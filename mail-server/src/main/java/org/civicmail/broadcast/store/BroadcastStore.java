@@ -48,7 +48,9 @@ public final class BroadcastStore {
             CivicDatabase.createIfMissing(c, "CREATE TABLE BC_RECIPIENT (BC_ID VARCHAR(40) NOT NULL, SEQ INT NOT NULL, "
                 + "ADDRESS VARCHAR(254) NOT NULL, ROW_NO INT NOT NULL, FIELDS LONG VARCHAR, ATTACHMENT VARCHAR(1000), "
                 + "STATE CHAR(1) NOT NULL, REASON VARCHAR(1000), DELIVERED_AT TIMESTAMP, PRIMARY KEY (BC_ID, SEQ))");
-            CivicDatabase.createIfMissing(c, "CREATE INDEX BC_RECIPIENT_STATE ON BC_RECIPIENT(BC_ID, STATE, SEQ)");
+            // Earlier versions indexed (BC_ID, STATE, SEQ): every outcome moved the recipient's index entry. Pending
+            // recipients are read in SEQ order through the primary key with a cursor (pendingAfter), so it went.
+            CivicDatabase.dropIndexIfPresent(c, "BC_RECIPIENT_STATE");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the broadcast tables BC_JOB/BC_RECIPIENT: " + e.getMessage(), e);
         }
@@ -162,7 +164,8 @@ public final class BroadcastStore {
     /**
      * The next {@code limit} recipients after {@code afterSeq} without an outcome, in order. Nothing is marked: the
      * delivery journal in the mailbox database tells, after a crash, which of them already have their message.
-     * (Served in SEQ order by the index on BC_ID, STATE, SEQ: no sort of the remaining recipients per batch.)
+     * (Served in SEQ order by the primary key from {@code afterSeq} on: no sort of the remaining recipients per batch;
+     * recipients that already have an outcome are skipped once, as the cursor passes them.)
      */
     public List<RecipientRow> pendingAfter(String id, int afterSeq, int limit) {
         try (Connection c = db.connection();

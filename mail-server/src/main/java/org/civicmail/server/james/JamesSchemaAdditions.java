@@ -3,8 +3,10 @@ package org.civicmail.server.james;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Set;
 
+import org.civicmail.server.CivicDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +17,13 @@ import org.slf4j.LoggerFactory;
  * every SELECT, STATUS and delivery scanned the whole mailbox table, and nothing stopped two writers (James's
  * IMAP CREATE and the broadcast writer) from creating the same folder twice.</li>
  * <li>OpenJPA's sequence row, if OpenJPA has not made it yet.</li>
+ * <li>Four of the entity mappings' single-column indexes are dropped: the flags MAIL_IS_DELETED, MAIL_IS_RECENT,
+ * MAIL_IS_SEEN (two values each, over every mailbox) and PROPERTY_LINE_NUMBER (a handful of values). Every James
+ * query on a flag also names the mailbox, which the primary key (MAILBOX_ID, MAIL_UID) serves, and properties are
+ * read by message through their foreign-key index; the four indexes were only written, four index entries per
+ * stored message plus one per MIME property (about a fifth of a broadcast's storage work, BROADCAST.md).
+ * OpenJPA's schema synchronisation adds missing tables and columns, not indexes, so they stay dropped
+ * (MailboxBatchWriterIT checks it after James's own appends).</li>
  * <li>CM_BC_DELIVERY, the broadcast delivery journal: one row per stored broadcast message, written in the same
  * transaction as the message (see {@code MailboxBatchWriter}); INDEXED tells the search index catch-up what is
  * left to index.</li>
@@ -33,7 +42,11 @@ public final class JamesSchemaAdditions {
              Statement s = c.createStatement()) {
             create(s, "CREATE UNIQUE INDEX CM_MAILBOX_PATH ON JAMES_MAILBOX (USER_NAME, MAILBOX_NAMESPACE, MAILBOX_NAME)",
                 "unique index CM_MAILBOX_PATH on JAMES_MAILBOX");
-            dropOldIndex(s);
+            dropIndex(c, "CM_MAILBOX_BY_PATH", "replaced by CM_MAILBOX_PATH");
+            for (String unused : List.of("I_JMS_MIL_MAIL_IS_DELETED", "I_JMS_MIL_MAIL_IS_RECENT", "I_JMS_MIL_MAIL_IS_SEEN",
+                "INDEX_PROPERTY_LINE_NUMBER")) {
+                dropIndex(c, unused, "no query uses it without the mailbox, which the primary key serves");
+            }
             create(s, "CREATE TABLE CM_BC_DELIVERY (BC_ID VARCHAR(64) NOT NULL, SEQ INT NOT NULL, MAILBOX_ID BIGINT NOT NULL, "
                 + "MAIL_UID BIGINT NOT NULL, DELIVERED_AT TIMESTAMP NOT NULL, INDEXED SMALLINT NOT NULL DEFAULT 0, "
                 + "PRIMARY KEY (BC_ID, SEQ))", "table CM_BC_DELIVERY");
@@ -58,15 +71,9 @@ public final class JamesSchemaAdditions {
         }
     }
 
-    /** The non-unique index of earlier versions, superseded by CM_MAILBOX_PATH. */
-    private static void dropOldIndex(Statement s) throws SQLException {
-        try {
-            s.execute("DROP INDEX CM_MAILBOX_BY_PATH");
-            LOG.info("Dropped index CM_MAILBOX_BY_PATH (replaced by CM_MAILBOX_PATH)");
-        } catch (SQLException e) {
-            if (!"42X65".equals(e.getSQLState())) {
-                throw e;
-            }
+    private static void dropIndex(Connection c, String index, String why) throws SQLException {
+        if (CivicDatabase.dropIndexIfPresent(c, index)) {
+            LOG.info("Dropped index {} ({})", index, why);
         }
     }
 }

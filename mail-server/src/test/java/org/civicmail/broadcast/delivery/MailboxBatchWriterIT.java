@@ -165,6 +165,33 @@ class MailboxBatchWriterIT {
     }
 
     @Test
+    void theFlagAndLineNumberIndexesStayDroppedAndJamesFlagQueriesStillAnswer() throws Exception {
+        String user = unique("flags");
+        byte[] bytes = PLAIN.getBytes(StandardCharsets.UTF_8);
+        jamesAppend(user, bytes, Instant.now());
+        writer.store("bc-flags", FOLDER, List.of(MailboxBatchWriter.Delivery.of(1, user, bytes, Instant.now())));
+        MailboxSession session = mailboxes.createSystemSession(Username.of(user));
+        MessageManager folder = mailboxes.getMailbox(MailboxPath.forUser(Username.of(user), FOLDER), session);
+        assertEquals(2, folder.getMailboxCounters(session).getUnseen());
+        MessageManager.MailboxMetaData meta = folder.getMetaData(MessageManager.MailboxMetaData.RecentMode.RETRIEVE, session,
+            MessageManager.MailboxMetaData.FetchGroup.FIRST_UNSEEN);
+        assertEquals(2, meta.getRecent().size());
+        assertEquals(1, meta.getFirstUnseen().asLong());
+
+        try (Connection c = server.service(JamesDatabase.class).connection();
+             PreparedStatement ps = c.prepareStatement("SELECT CONGLOMERATENAME FROM SYS.SYSCONGLOMERATES WHERE CONGLOMERATENAME IN "
+                 + "('I_JMS_MIL_MAIL_IS_DELETED', 'I_JMS_MIL_MAIL_IS_RECENT', 'I_JMS_MIL_MAIL_IS_SEEN', 'INDEX_PROPERTY_LINE_NUMBER', "
+                 + "'CM_MAILBOX_PATH')");
+             ResultSet rs = ps.executeQuery()) {
+            List<String> present = new ArrayList<>();
+            while (rs.next()) {
+                present.add(rs.getString(1));
+            }
+            assertEquals(List.of("CM_MAILBOX_PATH"), present, "after James's own appends (OpenJPA does not add them back)");
+        }
+    }
+
+    @Test
     void overQuotaRecipientFailsAloneAndGetsNothing() throws Exception {
         String full = unique("full");
         String fine = unique("fine");
