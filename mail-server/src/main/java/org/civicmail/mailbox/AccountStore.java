@@ -85,8 +85,25 @@ public class AccountStore {
         return cls.map(c -> query(sql, c.cliName())).orElseGet(() -> query(sql));
     }
 
-    /** Streams every account of a class carrying any of the tags (all of the class when tags is empty). */
+    /** Streams every enabled account of a class carrying any of the tags (all of the class when tags is empty). */
     public void forEach(AccountClass cls, List<String> anyOfTags, Consumer<Account> action) {
+        select(COLUMNS, cls, anyOfTags, rs -> action.accept(read(rs)));
+    }
+
+    /**
+     * The addresses {@link #forEach} would stream, in the same order: an audience of 100,000 needs only these, and
+     * reading and sorting whole rows took most of the second it costs.
+     */
+    public void forEachAddress(AccountClass cls, List<String> anyOfTags, Consumer<String> action) {
+        select("ADDRESS", cls, anyOfTags, rs -> action.accept(rs.getString(1)));
+    }
+
+    @FunctionalInterface
+    private interface RowAction {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    private void select(String columns, AccountClass cls, List<String> anyOfTags, RowAction action) {
         StringBuilder where = new StringBuilder("WHERE CLASS = ? AND DISABLED = FALSE");
         List<String> params = new ArrayList<>(List.of(cls.cliName()));
         if (!anyOfTags.isEmpty()) {
@@ -98,13 +115,13 @@ public class AccountStore {
             where.append(")");
         }
         try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM CM_ACCOUNT " + where + " ORDER BY ADDRESS")) {
+             PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM CM_ACCOUNT " + where + " ORDER BY ADDRESS")) {
             for (int i = 0; i < params.size(); i++) {
                 ps.setString(i + 1, params.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    action.accept(read(rs));
+                    action.accept(rs);
                 }
             }
         } catch (SQLException e) {

@@ -193,8 +193,8 @@ public final class BroadcastPlanner {
     private List<Recipient> audience(Audience audience, List<String> problems) {
         List<Recipient> result = new ArrayList<>();
         switch (audience.type()) {
-            case ALL_CITIZENS, ALL_LEGAL_ENTITIES, TAGGED_CITIZENS -> accounts.forEach(audience.accountClass(), audience.tags(),
-                a -> result.add(new Recipient(a.address(), 0, Map.of(), Optional.empty())));
+            case ALL_CITIZENS, ALL_LEGAL_ENTITIES, TAGGED_CITIZENS -> accounts.forEachAddress(audience.accountClass(), audience.tags(),
+                address -> result.add(new Recipient(address, 0, Map.of(), Optional.empty())));
             case EXPLICIT -> {
                 Map<String, Recipient> unique = new LinkedHashMap<>();
                 for (String member : audience.members()) {
