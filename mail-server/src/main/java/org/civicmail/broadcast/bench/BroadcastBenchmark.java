@@ -86,6 +86,7 @@ public final class BroadcastBenchmark {
             template.getBytes(StandardCharsets.UTF_8), null, null, null, null, Optional.empty(), Optional.of("tag:" + tag), Optional.empty(), "bench"));
         long tPlanned = System.nanoTime();
         String noticeId = broadcasts.submit(notice);
+        notice = null; // its N recipients are the bench's, not the server's: keep them out of the heap figures
         long tStored = System.nanoTime();
         wait(noticeId);
         long t1 = System.nanoTime();
@@ -110,6 +111,7 @@ public final class BroadcastBenchmark {
                     Optional.empty(), Optional.empty(), Optional.empty(), "bench"));
                 tPlanned = System.nanoTime();
                 String billId = broadcasts.submit(plan);
+                plan = null;
                 tStored = System.nanoTime();
                 wait(billId);
                 t1 = System.nanoTime();
