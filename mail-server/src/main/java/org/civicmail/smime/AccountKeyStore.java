@@ -54,14 +54,10 @@ public final class AccountKeyStore {
         this.accounts = accounts;
     }
 
-    /** Issues a new certificate with a key generated here and keeps it as the account's signing credential. */
-    public SigningCredential issue(String address) {
-        return issue(address, Optional.empty());
-    }
-
     /**
-     * As {@link #issue(String)}, with a key of the given algorithm instead of the CA's configured one (an agency
-     * whose correspondents' tools need RSA). The new credential replaces the account's previous one.
+     * Issues a new certificate with a key generated here and keeps it as the account's signing credential,
+     * replacing any previous one. The key is of {@code algorithm} (an agency whose correspondents' tools need RSA),
+     * else of the CA's configured algorithm.
      */
     public SigningCredential issue(String address, Optional<KeyAlgorithm> algorithm) {
         String normalized = address.toLowerCase(Locale.ROOT);
