@@ -100,7 +100,7 @@ public class BroadcastService implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(threads, daemon("broadcast-worker"));
         this.searchIndex = new SearchIndexCatchUp(james, mailboxes, mappers, searchIndex);
         this.runner = new BroadcastRunner(store, new MailboxBatchWriter(james, quotaRoots, maxQuotas), this.searchIndex,
-            composer, db, workers, config.broadcastBatchSize());
+            composer, accounts, workers, config.broadcastBatchSize());
         this.searchIndex.start();
     }
 

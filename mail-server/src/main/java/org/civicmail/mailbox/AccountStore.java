@@ -7,8 +7,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import javax.inject.Inject;
@@ -127,6 +129,21 @@ public class AccountStore {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read accounts: " + e.getMessage(), e);
         }
+    }
+
+    /** Addresses of the disabled accounts (served by the CM_ACCOUNT_DISABLED index: few rows, whatever the city's size). */
+    public Set<String> disabledAddresses() {
+        Set<String> disabled = new HashSet<>();
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT ADDRESS FROM CM_ACCOUNT WHERE DISABLED = TRUE");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                disabled.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read disabled accounts: " + e.getMessage(), e);
+        }
+        return disabled;
     }
 
     public void setDisabled(String address, boolean disabled) {

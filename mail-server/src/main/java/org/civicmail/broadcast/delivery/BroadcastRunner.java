@@ -4,14 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +25,7 @@ import org.civicmail.broadcast.store.BroadcastJob;
 import org.civicmail.broadcast.store.BroadcastStore;
 import org.civicmail.broadcast.store.Outcome;
 import org.civicmail.broadcast.store.RecipientRow;
-import org.civicmail.server.CivicDatabase;
+import org.civicmail.mailbox.AccountStore;
 import org.civicmail.smime.SigningCredential;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,17 +48,19 @@ public final class BroadcastRunner {
     private final MailboxBatchWriter writer;
     private final SearchIndexCatchUp index;
     private final MessageComposer composer;
-    private final CivicDatabase db;
+    private final AccountStore accounts;
     private final ExecutorService workers;
     private final int batchSize;
+    /** Each running notice's signed message, parsed once per run. */
+    private final Map<String, StoredMessageLayout> notices = new ConcurrentHashMap<>();
 
     public BroadcastRunner(BroadcastStore store, MailboxBatchWriter writer, SearchIndexCatchUp index, MessageComposer composer,
-                           CivicDatabase db, ExecutorService workers, int batchSize) {
+                           AccountStore accounts, ExecutorService workers, int batchSize) {
         this.store = store;
         this.writer = writer;
         this.index = index;
         this.composer = composer;
-        this.db = db;
+        this.accounts = accounts;
         this.workers = workers;
         this.batchSize = batchSize;
     }
@@ -135,15 +133,14 @@ public final class BroadcastRunner {
     private void send(BroadcastJob job, Sender sender, Template template, List<RecipientRow> rows, LongConsumer progress)
             throws InterruptedException {
         List<Outcome> outcomes = new ArrayList<>(rows.size());
-        List<RecipientRow> toSend = rows;
         long t0 = System.nanoTime();
-        Set<String> disabled = disabledAccounts();
-        List<Future<Composed>> futures = new ArrayList<>(toSend.size());
-        for (RecipientRow row : toSend) {
+        Set<String> disabled = accounts.disabledAddresses();
+        List<Future<Composed>> futures = new ArrayList<>(rows.size());
+        for (RecipientRow row : rows) {
             Callable<Composed> task = () -> compose(job, sender, template, row, disabled);
             futures.add(workers.submit(task));
         }
-        List<MailboxBatchWriter.Delivery> deliveries = new ArrayList<>(toSend.size());
+        List<MailboxBatchWriter.Delivery> deliveries = new ArrayList<>(rows.size());
         try {
             for (Future<Composed> f : futures) {
                 Composed composed = f.get();
@@ -240,9 +237,6 @@ public final class BroadcastRunner {
         return outcomes;
     }
 
-    private final Map<String, StoredMessageLayout> notices = new ConcurrentHashMap<>();
-
-    /** The notice's signed message, parsed once per run of the broadcast. */
     private StoredMessageLayout notice(BroadcastJob job) {
         return notices.computeIfAbsent(job.id(), id -> StoredMessageLayout.of(job.signedNotice()));
     }
@@ -285,19 +279,5 @@ public final class BroadcastRunner {
             message = notice(job).withHeaderPrefix(MessageComposer.addressHeaders(row.address(), messageId));
         }
         return new Composed(new MailboxBatchWriter.Delivery(row.seq(), row.address(), message, now), null);
-    }
-
-    private Set<String> disabledAccounts() {
-        Set<String> disabled = new HashSet<>();
-        try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT ADDRESS FROM CM_ACCOUNT WHERE DISABLED = TRUE");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                disabled.add(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read disabled accounts: " + e.getMessage(), e);
-        }
-        return disabled;
     }
 }

@@ -20,6 +20,7 @@ import org.apache.james.mailbox.lucene.search.LuceneMessageSearchIndex;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
+import org.apache.james.mailbox.store.mail.MailboxMapper;
 import org.apache.james.mailbox.store.mail.MessageMapper;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 import org.civicmail.server.james.JamesDatabase;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Adds broadcast messages to James's search index after {@link MailboxBatchWriter} stored them (that path sends no
  * mailbox events, so James's index listener never hears of them). Works from the journal CM_BC_DELIVERY rows not yet
  * indexed (INDEXED 0, or 2 when their broadcast has finished), so nothing is forgotten across a crash: a row is
- * marked indexed (or, for a finished broadcast, deleted) only after the Lucene index has committed the message. Runs on one daemon thread, woken after every stored batch and once a minute.
+ * marked indexed (or, for a finished broadcast, deleted) only after the Lucene index has committed the message.
+ * Runs on one daemon thread, woken after every stored batch and once a minute.
  */
 public final class SearchIndexCatchUp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SearchIndexCatchUp.class);
@@ -140,8 +142,9 @@ public final class SearchIndexCatchUp implements AutoCloseable {
         MailboxSession session = mailboxes.createSystemSession(Username.of("civicmail-search-index"));
         try {
             MessageMapper messages = mappers.getMessageMapper(session);
+            MailboxMapper folders = mappers.getMailboxMapper(session);
             for (Entry e : entries) {
-                Mailbox mailbox = mappers.getMailboxMapper(session).findMailboxById(JPAId.of(e.mailboxId())).blockOptional().orElse(null);
+                Mailbox mailbox = folders.findMailboxById(JPAId.of(e.mailboxId())).blockOptional().orElse(null);
                 if (mailbox == null) {
                     continue; // folder deleted since: nothing to index
                 }

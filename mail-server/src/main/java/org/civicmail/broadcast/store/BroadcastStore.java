@@ -34,6 +34,7 @@ public final class BroadcastStore {
     private static final int INSERT_BATCH = 2_000;
     private static final String JOB_COLUMNS = "ID, AGENCY, KIND, AUDIENCE, SUBJECT, TEMPLATE, HTML, TEMPLATE_SHA256, DATA_SHA256, "
         + "DATA_CHARSET, ORIGIN, SIGNED_NOTICE, STATE, TOTAL, CREATED_AT, FINISHED_AT";
+    private static final String RECIPIENT_COLUMNS = "SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE, REASON, DELIVERED_AT";
 
     private final CivicDatabase db;
 
@@ -169,8 +170,8 @@ public final class BroadcastStore {
      */
     public List<RecipientRow> pendingAfter(String id, int afterSeq, int limit) {
         try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE, REASON, DELIVERED_AT "
-                 + "FROM BC_RECIPIENT WHERE BC_ID = ? AND STATE = 'P' AND SEQ > ? ORDER BY SEQ FETCH FIRST " + limit + " ROWS ONLY")) {
+             PreparedStatement ps = c.prepareStatement("SELECT " + RECIPIENT_COLUMNS + " FROM BC_RECIPIENT "
+                 + "WHERE BC_ID = ? AND STATE = 'P' AND SEQ > ? ORDER BY SEQ FETCH FIRST " + limit + " ROWS ONLY")) {
             ps.setString(1, id);
             ps.setInt(2, afterSeq);
             List<RecipientRow> rows = new ArrayList<>();
@@ -272,8 +273,8 @@ public final class BroadcastStore {
     /** Every recipient in order, streamed. */
     public void forEachRecipient(String id, Consumer<RecipientRow> action) {
         try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE, REASON, DELIVERED_AT "
-                 + "FROM BC_RECIPIENT WHERE BC_ID = ? ORDER BY SEQ")) {
+             PreparedStatement ps = c.prepareStatement("SELECT " + RECIPIENT_COLUMNS + " FROM BC_RECIPIENT "
+                 + "WHERE BC_ID = ? ORDER BY SEQ")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -307,20 +308,6 @@ public final class BroadcastStore {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the evidence of broadcast " + id + ": " + e.getMessage(), e);
-        }
-    }
-
-    private List<RecipientRow> rows(Connection c, String where, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE, REASON, DELIVERED_AT "
-            + "FROM BC_RECIPIENT " + where)) {
-            ps.setString(1, id);
-            List<RecipientRow> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(read(rs, true));
-                }
-            }
-            return rows;
         }
     }
 

@@ -45,6 +45,7 @@ import org.civicmail.broadcast.store.BroadcastStore;
 import org.civicmail.broadcast.store.Outcome;
 import org.civicmail.mailbox.Account;
 import org.civicmail.mailbox.AccountClass;
+import org.civicmail.mailbox.AccountStore;
 import org.civicmail.server.CivicDatabase;
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
@@ -270,7 +271,7 @@ class MailboxBatchWriterIT {
             server.service(LuceneMessageSearchIndex.class));
         java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            BroadcastRunner runner = new BroadcastRunner(store, writer, index, composer, db, workers, 500);
+            BroadcastRunner runner = new BroadcastRunner(store, writer, index, composer, server.service(AccountStore.class), workers, 500);
             java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong();
             runner.run(store.job(id).orElseThrow(), new BroadcastRunner.Sender(agency.address(), agency.name(), Optional.empty()),
                 progress::addAndGet);
