@@ -25,6 +25,7 @@ import org.civicmail.server.ListenerAddress;
 import org.civicmail.server.SecretFiles;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.server.tls.TlsKeyStore;
+import org.civicmail.server.tls.TlsPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +93,7 @@ public final class WebmailProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
+        command.addAll(TlsPolicy.jvmOptions());
         command.add("-cp");
         command.add(classes + java.io.File.pathSeparator + lib + "/*");
         command.add("org.civicmail.webmail.WebmailMain");
