@@ -55,6 +55,11 @@ public final class CivicMailConfig implements MailDomains {
     public static final String MAX_MESSAGE_KIB = "civicmail.smtp.max-message-kib";
     /** Optional host:port all outbound mail is handed to (a smarthost); without it, MX lookup. */
     public static final String RELAY_GATEWAY = "civicmail.relay.gateway";
+    /**
+     * Whether unauthenticated mail on the smtp port whose From or Sender is in a city domain (or a subdomain of one)
+     * is refused at DATA, as a domain publishing DMARC {@code p=reject} would have it refused ({@code true}/{@code false}).
+     */
+    public static final String REJECT_CITY_FROM = "civicmail.inbound.reject-city-from";
 
     private final Path confDir;
     private final String bindHost;
@@ -70,6 +75,7 @@ public final class CivicMailConfig implements MailDomains {
     private final int broadcastBatchSize;
     private final List<X509Certificate> extraTrustAnchors;
     private final java.time.Duration crlMaxAge;
+    private final boolean rejectCityFrom;
 
     /** The listeners whose ports come from configuration. */
     public enum Listener {
@@ -123,6 +129,7 @@ public final class CivicMailConfig implements MailDomains {
         this.broadcastBatchSize = p.containsKey(BROADCAST_BATCH) ? (int) Math.min(positiveLong(p, BROADCAST_BATCH), 100_000) : 500;
         this.extraTrustAnchors = trustAnchors(p.getProperty(SMIME_TRUST_ANCHORS, "").trim());
         this.crlMaxAge = java.time.Duration.ofSeconds(p.containsKey(CRL_MAX_AGE) ? nonNegativeLong(p, CRL_MAX_AGE) : 300);
+        this.rejectCityFrom = strictBoolean(p, REJECT_CITY_FROM, true);
         this.caBaseUrl = Optional.ofNullable(p.getProperty(CA_BASE_URL)).map(String::trim).filter(s -> !s.isEmpty());
         caBaseUrl.ifPresent(url -> {
             if (!url.matches("http://[^/\\s]+(:\\d+)?")) {
@@ -172,6 +179,19 @@ public final class CivicMailConfig implements MailDomains {
             throw new ConfigException(key + " in " + file() + " must be greater than 0");
         }
         return value;
+    }
+
+    /** Exactly {@code true} or {@code false}: a typo must not silently turn a protection off. */
+    private boolean strictBoolean(Properties p, String key, boolean defaultValue) {
+        String raw = p.getProperty(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        return switch (raw.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(key + " = '" + raw + "' in " + file() + " must be true or false");
+        };
     }
 
     private long nonNegativeLong(Properties p, String key) {
@@ -266,6 +286,11 @@ public final class CivicMailConfig implements MailDomains {
 
     public int broadcastBatchSize() {
         return broadcastBatchSize;
+    }
+
+    /** See {@link #REJECT_CITY_FROM}. */
+    public boolean rejectCityFrom() {
+        return rejectCityFrom;
     }
 
     public boolean webmailEnabled() {
