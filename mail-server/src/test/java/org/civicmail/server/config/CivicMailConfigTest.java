@@ -39,6 +39,18 @@ class CivicMailConfigTest {
     }
 
     @Test
+    void aMistypedBooleanStopsTheStartInsteadOfMeaningFalse() {
+        // A typo must not silently switch a feature (or a protection) off.
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.webmail.enabled", "ture")))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("civicmail.webmail.enabled = 'ture' in ").hasMessageEndingWith("must be true or false");
+        assertThat(CivicMailConfig.load(CONF, Map.of("civicmail.webmail.enabled", " FALSE ")).webmailEnabled()).isFalse();
+        assertThat(CivicMailConfig.load(CONF, Map.of()).webmailHeapMib()).isEqualTo(96);
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.webmail.heap-mib", "0")))
+            .hasMessageEndingWith("must be greater than 0");
+    }
+
+    @Test
     void theCityDomainRuleIsOnByDefaultAndReadStrictly() {
         assertThat(CivicMailConfig.load(CONF, Map.of()).rejectCityFrom()).isTrue();
         assertThat(CivicMailConfig.load(CONF, Map.of("civicmail.inbound.reject-city-from", "false")).rejectCityFrom()).isFalse();
