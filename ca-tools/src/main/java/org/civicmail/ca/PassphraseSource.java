@@ -57,14 +57,20 @@ public final class PassphraseSource {
 
     /** A source whose passphrase was already used and cleared; asking it again is a programming error. */
     public static PassphraseSource discarded() {
-        return new PassphraseSource(() -> {
-            throw new IllegalStateException("the CA passphrase was cleared from memory after the keys were unlocked");
-        }, () -> "a passphrase already cleared", false, () -> { });
+        return new PassphraseSource(PassphraseSource::cleared, () -> "a passphrase already cleared", false, () -> { });
+    }
+
+    private static char[] cleared() {
+        throw new IllegalStateException("the CA passphrase was cleared from memory after the keys were unlocked");
     }
 
     private static PassphraseSource fixed(char[] passphrase, String origin, boolean generated) {
         char[] copy = passphrase.clone();
-        return new PassphraseSource(() -> check(copy.clone(), origin), () -> origin, generated, () -> Arrays.fill(copy, '\0'));
+        java.util.concurrent.atomic.AtomicBoolean forgotten = new java.util.concurrent.atomic.AtomicBoolean();
+        return new PassphraseSource(() -> forgotten.get() ? cleared() : check(copy.clone(), origin), () -> origin, generated, () -> {
+            forgotten.set(true);
+            Arrays.fill(copy, '\0');
+        });
     }
 
     /** A copy of the passphrase; callers clear it after use. */
