@@ -15,6 +15,8 @@ import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.smtpserver.netty.SMTPServerFactory;
 import org.apache.james.utils.GuiceProbe;
 import org.apache.james.webadmin.WebAdminServer;
+import org.civicmail.login.FrontEndKey;
+import org.civicmail.login.LoginPolicy;
 import org.civicmail.mailbox.AccountClass;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.server.config.CivicMailConfig.Listener;
@@ -105,7 +107,16 @@ public final class CivicMailServer implements AutoCloseable {
             PassphraseSource passphrase = CaPassphrase.resolve(data.ca(), options.demo());
             CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl).withPassphrase(passphrase);
             ca = CertificateAuthority.open(caConfig, new AccountSubjectDirectory(accounts));
-            AccountKeyStore accountKeys = new AccountKeyStore(data.keys().resolve("accounts"), passphrase.passphrase(), ca, accounts);
+            AccountKeyStore accountKeys = new AccountKeyStore(data.keys().resolve("accounts"), ca, accounts);
+            if (accountKeys.hasLegacyFiles()) {
+                char[] pass = passphrase.passphrase(); // once more, only to re-encrypt key files of an older version
+                try {
+                    accountKeys.upgradeLegacyFiles(pass);
+                } finally {
+                    java.util.Arrays.fill(pass, '\0');
+                }
+            }
+            passphrase.forget(); // the CA keeps only keys derived from it (CertificateAuthority#open)
             SmimeVerifier verifier = verifier(config, ca);
             TlsKeyStore tls = new TlsKeyStore(data.keys());
             TlsCertificateProvisioner.ensure(tls, ca, tlsNames(config));
@@ -128,6 +139,8 @@ public final class CivicMailServer implements AutoCloseable {
                     bind(AccountKeyStore.class).toInstance(accountKeys);
                     bind(SmimeSigner.class).toInstance(new SmimeSigner());
                     bind(SmimeVerifier.class).toInstance(verifier);
+                    bind(LoginPolicy.class).toInstance(new LoginPolicy(config.login(), java.time.Clock.systemUTC()));
+                    bind(FrontEndKey.class).toInstance(FrontEndKey.random());
                     bind(BroadcastService.class).in(Scopes.SINGLETON);
                     Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(ServicesProbe.class);
                 }

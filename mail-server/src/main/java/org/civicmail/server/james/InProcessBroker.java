@@ -76,11 +76,6 @@ public final class InProcessBroker {
         return connectionFactory;
     }
 
-    /** The broker's transport connectors; empty (a test checks it against the process's sockets too). */
-    public int transportConnectorCount() {
-        return broker.getTransportConnectors().size();
-    }
-
     @PreDestroy
     public void stop() throws Exception {
         broker.stop();

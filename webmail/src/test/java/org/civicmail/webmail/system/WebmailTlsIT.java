@@ -35,7 +35,7 @@ class WebmailTlsIT {
             // @SECLEVEL=0: without it OpenSSL 3 itself would not offer TLS 1.1 and the test could not fail.
             assertThat(negotiated(port, "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0")).contains("Cipher is (NONE)");
             assertThat(negotiated(port, "-tls1_2", "-cipher",
-                "ECDHE-ECDSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA256")))
+                "ECDHE-ECDSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA256"))
                 .contains("Cipher is (NONE)");
             assertThat(negotiated(port, "-tls1_2"))
                 .containsPattern("TLSv1.2, Cipher is ECDHE-(ECDSA|RSA)-(AES(128|256)-GCM-SHA(256|384)|CHACHA20-POLY1305)");
