@@ -99,14 +99,15 @@ public final class CertificateAuthority implements AutoCloseable {
             audit.append("upgrade-key-files", "files=" + String.join(",", upgraded) + " pbkdf2-iterations=" + Pkcs12Files.ITERATIONS);
         }
         audit.sealIfUnsealed();
-        if (rootCrlNumber > 0) {
+        if (rootCrlNumber > 0 && !createdNow) {
             audit.append("issue-root-crl", "number=" + rootCrlNumber);
         }
         this.ocspSigner = hierarchy.ocspSigner(issuing, profiles, config.clock().instant(), masterKey);
         if (createdNow) {
             audit.append("init", "root=" + SerialNumbers.toHex(trustAnchor().getSerialNumber())
                     + " issuing=" + SerialNumbers.toHex(issuing.certificate().getSerialNumber())
-                    + " ocsp-signer=" + SerialNumbers.toHex(ocspSigner.certificate().getSerialNumber()));
+                    + " ocsp-signer=" + SerialNumbers.toHex(ocspSigner.certificate().getSerialNumber())
+                    + " root-crl=" + rootCrlNumber);
         }
         this.crl = new CrlPublisher(store, () -> issuing, config.clock());
         this.ocsp = new OcspResponder(() -> ocspSigner, issuing.certificate(), store::status, config.clock());
