@@ -120,9 +120,19 @@ class SmimeIT {
         }
     }
 
+    /**
+     * The message as re-sent with another outer Subject. Only the first occurrence is the outer header field: the
+     * protected copy inside the signed part (RFC 9788) stays as signed, as a re-sender cannot change it unnoticed.
+     */
     private static byte[] withSubject(byte[] raw, String oldSubject, String newSubject) {
-        return new String(raw, StandardCharsets.ISO_8859_1).replace("Subject: " + oldSubject, "Subject: " + newSubject)
+        return replaceFirst(new String(raw, StandardCharsets.ISO_8859_1), "Subject: " + oldSubject, "Subject: " + newSubject)
             .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String replaceFirst(String text, String target, String replacement) {
+        int at = text.indexOf(target);
+        assertThat(at).as("'" + target + "' in the message").isNotNegative();
+        return text.substring(0, at) + replacement + text.substring(at + target.length());
     }
 
     @Test
@@ -223,7 +233,8 @@ class SmimeIT {
     void aFromThatIsNotTheCertificatesAddressIsReported() throws Exception {
         client.send(TAX, PASSWORD, client.message(TAX, CITIZEN, "from swap source", "official text"));
         String raw = new String(fetchRaw("from swap source"), StandardCharsets.ISO_8859_1);
-        byte[] swapped = withSubject(raw.replace("From: " + TAX, "From: " + WATER).getBytes(StandardCharsets.ISO_8859_1),
+        // The outer From only: the protected copy inside is what the official signed.
+        byte[] swapped = withSubject(replaceFirst(raw, "From: " + TAX, "From: " + WATER).getBytes(StandardCharsets.ISO_8859_1),
             "from swap source", "from swapped");
         injectFromOutside(swapped);
         byte[] delivered = fetchRaw("from swapped");
