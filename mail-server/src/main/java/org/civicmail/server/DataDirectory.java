@@ -97,6 +97,20 @@ public final class DataDirectory {
         for (Path p : new Path[] {root, james(), keys(), ca(), logs(), root.resolve("derby")}) {
             createOwnerOnlyDirectory(p);
         }
+        processUmask().filter(umask -> (umask & 077) != 077).ifPresent(umask -> LOG.warn("This process runs with umask {}: "
+            + "files that James's libraries create (spool journal, search index) will be readable by group or others inside "
+            + "{} (which stays 700, so no other user can reach them). Start CivicMail through ./civicmail, which sets "
+            + "umask 077.", String.format("%04o", umask), root));
+    }
+
+    /** The process's umask as the kernel reports it (Linux: {@code Umask:} in /proc/self/status), if it does. */
+    static java.util.Optional<Integer> processUmask() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Umask:"))
+                .map(l -> Integer.parseInt(l.substring("Umask:".length()).trim(), 8)).findFirst();
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** A directory (and missing parents inside the data directory) with mode 700 whatever the process umask. */

@@ -47,6 +47,15 @@ class DataDirectoryTest {
         }
     }
 
+    @Test
+    void theProcessUmaskIsReadFromTheKernel() throws Exception {
+        // The judge: a shell started by this JVM inherits its umask and prints it.
+        Process sh = new ProcessBuilder("sh", "-c", "umask").start();
+        String printed = new String(sh.getInputStream().readAllBytes()).trim();
+        assertThat(sh.waitFor()).isZero();
+        assertThat(DataDirectory.processUmask()).contains(Integer.parseInt(printed, 8));
+    }
+
     // Attack: read the TLS key store secret from the rendered smtpserver.xml.
     @Test
     void renderedJamesConfigurationIsOwnerOnly() throws Exception {

@@ -46,6 +46,7 @@ class PrivateDataIT {
                 .contains(". was rwxr-xr-x").contains("logs was rwxr-xr-x").contains("logs/restored.log was rw-r--r--"));
             assertThat(Files.readAllLines(Path.of("/proc", Long.toString(server.pid()), "status")))
                 .as("the launcher's umask, not the shell's 022").contains("Umask:\t0077");
+            assertThat(server.output()).noneMatch(line -> line.contains("This process runs with umask"));
 
             assertThat(server.cli(PASSWORD, "account", "add", "--class", "official", "--address", SENDER, "--name", "钱力",
                 "--agency", "杭州市民政局", "--employee-no", "MZ-3", "--password-stdin").exitCode()).isZero();
