@@ -8,9 +8,6 @@ import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.queue.activemq.ActiveMQConfiguration;
 import org.apache.james.queue.activemq.ActiveMQHealthCheck;
 import org.apache.james.queue.activemq.ActiveMQMailQueueFactory;
-import org.apache.james.metrics.api.GaugeRegistry;
-import org.apache.james.metrics.api.MetricFactory;
-import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollector;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollectorNoop;
 import org.apache.james.queue.api.MailQueue;
@@ -37,6 +34,8 @@ public class PersistentQueueModule extends AbstractModule {
         bind(PersistenceAdapter.class).to(KahaDBPersistenceAdapter.class);
         bind(KahaDBPersistenceAdapter.class).in(Scopes.SINGLETON);
         bind(InProcessBroker.class).in(Scopes.SINGLETON);
+        bind(ActiveMQMailQueueFactory.class).to(SpoolQueueFactory.class);
+        bind(SpoolQueueFactory.class).in(Scopes.SINGLETON);
         bind(ActiveMQMetricCollector.class).to(ActiveMQMetricCollectorNoop.class);
         bind(ActiveMQConfiguration.class).toInstance(ActiveMQConfiguration.getDefault());
         Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(ActiveMQHealthCheck.class);
@@ -46,14 +45,6 @@ public class PersistentQueueModule extends AbstractModule {
     @Singleton
     ConnectionFactory connectionFactory(InProcessBroker broker) {
         return broker.connectionFactory();
-    }
-
-    /** Built here so that Guice never uses its {@code @Inject} constructor, which would start EmbeddedActiveMQ. */
-    @Provides
-    @Singleton
-    ActiveMQMailQueueFactory activeMqQueues(ConnectionFactory connectionFactory, MailQueueItemDecoratorFactory decorators,
-                                            MetricFactory metrics, GaugeRegistry gauges, ActiveMQMetricCollector collector) {
-        return new ActiveMQMailQueueFactory(connectionFactory, decorators, metrics, gauges, collector);
     }
 
     @Provides
