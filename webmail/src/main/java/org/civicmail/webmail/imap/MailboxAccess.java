@@ -265,6 +265,37 @@ public final class MailboxAccess implements AutoCloseable {
         });
     }
 
+    /**
+     * Appends a draft and returns its UID (UIDPLUS APPENDUID), or -1 when the server does not say.
+     */
+    public long appendDraft(String folderName, MimeMessage message) throws MessagingException, IOException {
+        return withRetry(() -> {
+            IMAPFolder f = (IMAPFolder) store.getFolder(folderName);
+            if (!f.exists()) {
+                f.create(Folder.HOLDS_MESSAGES);
+            }
+            message.setFlag(Flags.Flag.SEEN, true);
+            message.setFlag(Flags.Flag.DRAFT, true);
+            org.eclipse.angus.mail.imap.AppendUID[] got = f.appendUIDMessages(new Message[] {message});
+            folderCache = null;
+            return got != null && got.length == 1 && got[0] != null ? got[0].uid : -1L;
+        });
+    }
+
+    /** Removes messages for good (an autosaved draft that a newer one replaces). */
+    public void purge(String folderName, long[] uids) throws MessagingException, IOException {
+        withRetry(() -> {
+            IMAPFolder f = (IMAPFolder) folder(folderName);
+            Message[] msgs = present(f, uids);
+            if (msgs.length > 0) {
+                f.setFlags(msgs, new Flags(Flags.Flag.DELETED), true);
+                f.expunge(msgs);
+            }
+            folderCache = null;
+            return null;
+        });
+    }
+
     /** Appends a message to a folder (Drafts, Sent), creating the folder if needed. */
     public void append(String folderName, MimeMessage message, boolean seen) throws MessagingException, IOException {
         withRetry(() -> {
