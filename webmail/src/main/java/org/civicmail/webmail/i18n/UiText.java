@@ -90,7 +90,7 @@ public final class UiText {
             Map.entry("list.replyto", "回复将发往 %s"),
             Map.entry("list.select", "选择"),
             Map.entry("list.select-one", "选择此邮件：%s"),
-            Map.entry("list.selected", "对选中的邮件："),
+            Map.entry("list.selected", "对勾选的邮件…"),
             Map.entry("list.flagged", "已加星标"),
             Map.entry("list.trash.empty", "清空“已删除”"),
             Map.entry("msg.replyto", "回复地址"),
@@ -127,7 +127,7 @@ public final class UiText {
             Map.entry("timeout.stay", "继续使用"),
             Map.entry("timeout.expired", "您已超时，请重新登录。正在写的邮件已存为草稿。"),
             Map.entry("compose.autosaved", "草稿已自动保存"),
-            Map.entry("large.on", "大字模式"),
+            Map.entry("large.on", "大字"),
             Map.entry("large.off", "标准字号"),
             Map.entry("skip", "跳到正文"));
 
@@ -216,7 +216,7 @@ public final class UiText {
             Map.entry("list.replyto", "replies go to %s"),
             Map.entry("list.select", "Select"),
             Map.entry("list.select-one", "Select message: %s"),
-            Map.entry("list.selected", "Selected messages:"),
+            Map.entry("list.selected", "With the ticked messages…"),
             Map.entry("list.flagged", "flagged"),
             Map.entry("list.trash.empty", "Empty Trash"),
             Map.entry("msg.replyto", "Reply-To"),

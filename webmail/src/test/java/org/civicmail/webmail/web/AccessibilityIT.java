@@ -318,7 +318,7 @@ class AccessibilityIT {
     void readmeScreenshots() throws Exception {
         signOut();
         signIn();
-        size(1280, 900);
+        size(1280, 1060);
         driver.get(fx.baseUrl() + "/mail");
         screenshot("inbox.png");
         driver.get(href("退税到账提醒"));

@@ -155,7 +155,7 @@ class MailboxTrustIT {
         String html = c.get("/mail/msg?f=" + q(TRUST) + "&uid=" + uidOf(c, TRUST, "五月水费账单")).body();
         assertTrue(html.contains("id=\"verdict-line\" data-trust=\"verified\">✔ 已验证 · 市自来水公司</p>"), html);
         assertTrue(html.indexOf("id=\"verdict-line\"") < html.indexOf("id=\"subject\""), html);
-        assertTrue(html.contains("<details id=\"signature-details\">"), html);
+        assertTrue(html.contains("<details class=\"signature valid\" id=\"signature-panel\" data-state=\"valid\">"), html);
         assertTrue(html.contains("class=\"button\" href=\"/compose?mode=reply"), html);
     }
 
