@@ -21,7 +21,9 @@ import org.civicmail.ca.profile.CertificateTemplate;
 /** Rules every profile shares: validity, key strength, authority key identifier, basic constraints. */
 final class CommonRules {
     private static final Set<CertProfile> ALL = EnumSet.allOf(CertProfile.class);
-    private static final Set<CertProfile> LEAVES = EnumSet.complementOf(EnumSet.of(CertProfile.ROOT_CA, CertProfile.ISSUING_CA));
+    static final Set<CertProfile> CAS = EnumSet.of(CertProfile.ROOT_CA, CertProfile.ISSUING_CA, CertProfile.SMIME_ISSUING_CA,
+            CertProfile.TLS_ISSUING_CA);
+    private static final Set<CertProfile> LEAVES = EnumSet.complementOf(EnumSet.copyOf(CAS));
     private static final Set<ASN1ObjectIdentifier> CURVES = Set.of(SECObjectIdentifiers.secp256r1,
             SECObjectIdentifiers.secp384r1, SECObjectIdentifiers.secp521r1);
 
@@ -42,7 +44,7 @@ final class CommonRules {
                 LintRule.of("basic-constraints", "basicConstraints critical; cA true only for CA certificates (S/MIME BR §7.1.2.1-§7.1.2.3)", ALL,
                         CommonRules::basicConstraints),
                 LintRule.of("ski.ca", "CA certificates carry a subjectKeyIdentifier (S/MIME BR §7.1.2.1, §7.1.2.2; RFC 5280 §4.2.1.2)",
-                        EnumSet.of(CertProfile.ROOT_CA, CertProfile.ISSUING_CA), CommonRules::ski),
+                        CAS, CommonRules::ski),
                 LintRule.of("ski.leaf", "end-entity and OCSP signer certificates carry a subjectKeyIdentifier equal to"
                         + " the key's RFC 5280 method-1 id (S/MIME BR §7.1.2.3, §7.1.2.8)", LEAVES, CommonRules::ski),
                 LintRule.of("leaf.not-ca", "end-entity certificates have no keyCertSign or cRLSign (S/MIME BR §7.1.2.3)", LEAVES,

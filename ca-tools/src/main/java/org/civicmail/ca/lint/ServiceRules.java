@@ -38,13 +38,14 @@ final class ServiceRules {
                         t -> t.extensions().getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck) == null
                                 ? Optional.of("id-pkix-ocsp-nocheck is missing") : Optional.empty()),
                 LintRule.of("ca.key-usage", "CA keyUsage includes keyCertSign and cRLSign (S/MIME BR §7.1.2.1, §7.1.2.2)",
-                        EnumSet.of(CertProfile.ROOT_CA, CertProfile.ISSUING_CA), t -> {
+                        CommonRules.CAS, t -> {
                             KeyUsage ku = KeyUsage.fromExtensions(t.extensions());
                             return ku != null && ku.hasUsages(KeyUsage.keyCertSign | KeyUsage.cRLSign) ? Optional.empty()
                                     : Optional.of("keyUsage lacks keyCertSign or cRLSign");
                         }),
                 LintRule.of("ca.subject", "CA and service subjects carry a commonName (S/MIME BR §7.1.4.1)",
-                        EnumSet.of(CertProfile.ROOT_CA, CertProfile.ISSUING_CA, CertProfile.OCSP_SIGNER, CertProfile.TLS_SERVER),
+                        EnumSet.of(CertProfile.ROOT_CA, CertProfile.ISSUING_CA, CertProfile.SMIME_ISSUING_CA,
+                                CertProfile.TLS_ISSUING_CA, CertProfile.OCSP_SIGNER, CertProfile.TLS_SERVER),
                         t -> Ext.values(t.subject(), BCStyle.CN).size() == 1 ? Optional.empty()
                                 : Optional.of("subject " + t.subject() + " has no single commonName")));
     }
