@@ -94,10 +94,14 @@ public class StartCommand implements Callable<Integer> {
             } catch (java.io.IOException ignored) {
                 // A stale run file is detected by the CLI (nobody answers on its port).
             }
-            webmailChild.ifPresent(WebmailProcess::close);
-            admin.close();
-            server.close();
-            stopped.countDown();
+            // The webmail stops in parallel with the server: the whole stop fits in 5 s.
+            webmailChild.ifPresent(WebmailProcess::beginStop);
+            try {
+                org.civicmail.server.ParallelStop.run("start", List.of(admin::close, server::close));
+            } finally {
+                webmailChild.ifPresent(WebmailProcess::close);
+                stopped.countDown();
+            }
         }, "civicmail-shutdown"));
 
         context.out().printf("CivicMail ready (%.1f s)%n", (System.nanoTime() - started) / 1e9);

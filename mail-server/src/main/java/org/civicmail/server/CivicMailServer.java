@@ -15,6 +15,8 @@ import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.smtpserver.netty.SMTPServerFactory;
 import org.apache.james.utils.GuiceProbe;
 import org.apache.james.webadmin.WebAdminServer;
+import org.civicmail.login.FrontEndKey;
+import org.civicmail.login.LoginPolicy;
 import org.civicmail.mailbox.AccountClass;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.server.config.CivicMailConfig.Listener;
@@ -125,6 +127,8 @@ public final class CivicMailServer implements AutoCloseable {
                     bind(AccountKeyStore.class).toInstance(accountKeys);
                     bind(SmimeSigner.class).toInstance(new SmimeSigner());
                     bind(SmimeVerifier.class).toInstance(verifier);
+                    bind(LoginPolicy.class).toInstance(new LoginPolicy(config.login(), java.time.Clock.systemUTC()));
+                    bind(FrontEndKey.class).toInstance(FrontEndKey.random());
                     bind(BroadcastService.class).in(Scopes.SINGLETON);
                     Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(ServicesProbe.class);
                 }
@@ -271,17 +275,56 @@ public final class CivicMailServer implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("Stopping CivicMail");
+        long started = System.nanoTime();
+        // Reverse order of start. The listeners first, all at once (each only waits: see ParallelStop), so no new
+        // work arrives; then the broadcast worker, James (spool, mailboxes, database) and the CA, each isolated so
+        // that one failure does not leave the rest running.
+        List<Runnable> listeners = new ArrayList<>();
         if (tlsRenewal != null) {
-            tlsRenewal.close();
+            listeners.add(tlsRenewal::close);
         }
         if (caHttp != null) {
-            caHttp.close();
+            listeners.add(caHttp::close);
         }
         if (broadcastApi != null) {
-            broadcastApi.close();
+            listeners.add(broadcastApi::close);
         }
-        service(BroadcastService.class).close();
-        james.stop();
-        ca.close();
+        listeners.addAll(protocolListenerUnbinds());
+        List<Runnable> steps = List.of(
+            () -> ParallelStop.run("listeners", listeners),
+            () -> service(BroadcastService.class).close(),
+            james::stop,
+            ca::close);
+        RuntimeException failure = null;
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        LOG.info("CivicMail stopped ({} ms)", (System.nanoTime() - started) / 1_000_000);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * James unbinds its SMTP and IMAP servers one after another, and each waits out Netty's graceful quiet period
+     * (2 s). Unbinding them at once keeps each server's graceful close (a transaction in flight is finished or
+     * abandoned before its 250, so nothing accepted is lost) and pays the quiet period once; James's own stop then
+     * finds them unbound and skips them.
+     */
+    private List<Runnable> protocolListenerUnbinds() {
+        // Servers disabled in the configuration (CLI runs without listeners) were never bound: unbind() returns.
+        ServicesProbe services = james.getProbe(ServicesProbe.class);
+        List<Runnable> unbinds = new ArrayList<>();
+        services.get(SMTPServerFactory.class).getServers().forEach(s -> unbinds.add(s::unbind));
+        services.get(IMAPServerFactory.class).getServers().forEach(s -> unbinds.add(s::unbind));
+        return unbinds;
     }
 }

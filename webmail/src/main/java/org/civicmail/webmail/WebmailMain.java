@@ -56,9 +56,35 @@ public final class WebmailMain {
             shutdown.run();
             System.exit(0);
         });
+        exitWithParent(shutdown);
         System.out.println("webmail " + config.httpHost() + ":" + port);
         System.out.flush();
         stopped.await();
+    }
+
+    /**
+     * The parent (`civicmail start`) holds our stdin open for its whole life; end of input means it is gone, even
+     * after a kill -9 that ran no shutdown hook, so the webmail must not outlive it as an orphan holding its port.
+     * A webmail started by hand (stdin a terminal or /dev/null) is not watched: read() returns -1 at once only for
+     * /dev/null, so the watch is enabled by the parent with -Dwebmail.exit-with-parent=true.
+     */
+    private static void exitWithParent(Runnable shutdown) {
+        if (!Boolean.getBoolean("webmail.exit-with-parent")) {
+            return;
+        }
+        Thread watch = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // The parent never writes; anything it did write is ignored.
+                }
+            } catch (java.io.IOException e) {
+                // A broken pipe means the same as end of input: the parent is gone.
+            }
+            shutdown.run();
+            System.exit(0);
+        }, "webmail-parent-watch");
+        watch.setDaemon(true);
+        watch.start();
     }
 
     /** Wires the server from configuration; used by the main method, tests and the benchmark. */

@@ -47,6 +47,8 @@ public final class CivicMailConfig implements MailDomains {
     public static final String CRL_MAX_AGE = "civicmail.smime.crl-max-age-seconds";
     /** Whether {@code start} also runs the webmail (a child JVM); needs the webmail module built. */
     public static final String WEBMAIL_ENABLED = "civicmail.webmail.enabled";
+    /** Maximum heap of the webmail child JVM, in MiB (it holds sessions and one message at a time per request). */
+    public static final String WEBMAIL_HEAP_MIB = "civicmail.webmail.heap-mib";
     /** Public base URL of the CA's HTTP endpoints, written into certificates (CRL, OCSP, CA issuers). */
     public static final String CA_BASE_URL = "civicmail.ca.base-url";
     public static final String DOMAIN_PREFIX = "civicmail.domain.";
@@ -67,9 +69,11 @@ public final class CivicMailConfig implements MailDomains {
     private final Optional<String> relayGateway;
     private final Optional<String> caBaseUrl;
     private final boolean webmailEnabled;
+    private final int webmailHeapMib;
     private final int broadcastBatchSize;
     private final List<X509Certificate> extraTrustAnchors;
     private final java.time.Duration crlMaxAge;
+    private final org.civicmail.login.LoginPolicySettings login;
 
     /** The listeners whose ports come from configuration. */
     public enum Listener {
@@ -119,10 +123,12 @@ public final class CivicMailConfig implements MailDomains {
         }
         this.maxMessageKib = (int) nonNegativeLong(p, MAX_MESSAGE_KIB);
         this.relayGateway = Optional.ofNullable(p.getProperty(RELAY_GATEWAY)).map(String::trim).filter(s -> !s.isEmpty());
-        this.webmailEnabled = Boolean.parseBoolean(p.getProperty(WEBMAIL_ENABLED, "true").trim());
+        this.webmailEnabled = bool(p, WEBMAIL_ENABLED, true);
+        this.webmailHeapMib = p.containsKey(WEBMAIL_HEAP_MIB) ? (int) Math.min(positiveLong(p, WEBMAIL_HEAP_MIB), 65_536) : 96;
         this.broadcastBatchSize = p.containsKey(BROADCAST_BATCH) ? (int) Math.min(positiveLong(p, BROADCAST_BATCH), 100_000) : 500;
         this.extraTrustAnchors = trustAnchors(p.getProperty(SMIME_TRUST_ANCHORS, "").trim());
         this.crlMaxAge = java.time.Duration.ofSeconds(p.containsKey(CRL_MAX_AGE) ? nonNegativeLong(p, CRL_MAX_AGE) : 300);
+        this.login = org.civicmail.login.LoginPolicySettings.parse(p, file());
         this.caBaseUrl = Optional.ofNullable(p.getProperty(CA_BASE_URL)).map(String::trim).filter(s -> !s.isEmpty());
         caBaseUrl.ifPresent(url -> {
             if (!url.matches("http://[^/\\s]+(:\\d+)?")) {
@@ -172,6 +178,22 @@ public final class CivicMailConfig implements MailDomains {
             throw new ConfigException(key + " in " + file() + " must be greater than 0");
         }
         return value;
+    }
+
+    /**
+     * A boolean key: exactly {@code true} or {@code false} (any case). {@link Boolean#parseBoolean} would read a typo
+     * such as {@code ture} as false and silently switch a protection off; here it stops the start instead.
+     */
+    private boolean bool(Properties p, String key, boolean defaultValue) {
+        String raw = p.getProperty(key);
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(key + " = '" + raw.trim() + "' in " + file() + " must be true or false");
+        };
     }
 
     private long nonNegativeLong(Properties p, String key) {
@@ -270,6 +292,15 @@ public final class CivicMailConfig implements MailDomains {
 
     public boolean webmailEnabled() {
         return webmailEnabled;
+    }
+
+    /** The login throttle's settings ({@code civicmail.login.*}). */
+    public org.civicmail.login.LoginPolicySettings login() {
+        return login;
+    }
+
+    public int webmailHeapMib() {
+        return webmailHeapMib;
     }
 
     public Optional<String> caBaseUrl() {

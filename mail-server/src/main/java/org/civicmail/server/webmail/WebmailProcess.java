@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class WebmailProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebmailProcess.class);
     private static final long START_TIMEOUT_SECONDS = 90;
+    /** Part of the whole system's 5 s stop budget; the webmail only closes sessions and its HTTPS listener. */
+    private static final long STOP_TIMEOUT_SECONDS = 3;
 
     private final Process process;
     private final ListenerAddress address;
@@ -83,6 +85,9 @@ public final class WebmailProcess implements AutoCloseable {
         p.setProperty("webmail.imap.master-user", masterUser);
         p.setProperty("webmail.imap.master-password-env", "WEBMAIL_MASTER_PASSWORD");
         p.setProperty("webmail.official-domain", config.domain(AccountClass.OFFICIAL));
+        p.setProperty("webmail.city-domains", java.util.Arrays.stream(AccountClass.values()).map(config::domain)
+            .distinct().collect(java.util.stream.Collectors.joining(",")));
+        p.setProperty("webmail.report-address", masterUser);
         p.setProperty("webmail.lang.default", "zh");
         Path propertiesFile = dir.resolve("webmail.properties");
         try (Writer w = Files.newBufferedWriter(propertiesFile, StandardCharsets.UTF_8)) {
@@ -91,7 +96,11 @@ public final class WebmailProcess implements AutoCloseable {
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
+        command.add("-Xmx" + config.webmailHeapMib() + "m");
+        command.add("-Xss512k");
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-Dwebmail.exit-with-parent=true");
         command.add("-cp");
         command.add(classes + java.io.File.pathSeparator + lib + "/*");
         command.add("org.civicmail.webmail.WebmailMain");
@@ -127,7 +136,15 @@ public final class WebmailProcess implements AutoCloseable {
         } catch (IOException e) {
             ready.completeExceptionally(e);
         }
-        ready.completeExceptionally(new IllegalStateException("the webmail exited with code " + process.exitValue()));
+        // End of stdout: the child closed it, normally by exiting. Its exit code is only known once it has exited.
+        if (!ready.isDone()) {
+            try {
+                ready.completeExceptionally(new IllegalStateException("the webmail exited with code " + process.waitFor()));
+            } catch (InterruptedException e) {
+                ready.completeExceptionally(e);
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
@@ -151,11 +168,17 @@ public final class WebmailProcess implements AutoCloseable {
         return password;
     }
 
+    /** Sends SIGTERM without waiting, so the webmail stops while the server does; {@link #close} then waits. */
+    public void beginStop() {
+        process.destroy();
+    }
+
     @Override
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            if (!process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("The webmail did not stop within {} s of SIGTERM; killed", STOP_TIMEOUT_SECONDS);
                 process.destroyForcibly();
             }
         } catch (InterruptedException e) {

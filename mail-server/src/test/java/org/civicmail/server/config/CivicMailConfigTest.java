@@ -39,6 +39,18 @@ class CivicMailConfigTest {
     }
 
     @Test
+    void aMistypedBooleanStopsTheStartInsteadOfMeaningFalse() {
+        // A typo must not silently switch a feature (or a protection) off.
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.webmail.enabled", "ture")))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("civicmail.webmail.enabled = 'ture' in ").hasMessageEndingWith("must be true or false");
+        assertThat(CivicMailConfig.load(CONF, Map.of("civicmail.webmail.enabled", " FALSE ")).webmailEnabled()).isFalse();
+        assertThat(CivicMailConfig.load(CONF, Map.of()).webmailHeapMib()).isEqualTo(96);
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.webmail.heap-mib", "0")))
+            .hasMessageEndingWith("must be greater than 0");
+    }
+
+    @Test
     void templatesRefuseUnknownPlaceholders() {
         assertThat(JamesConfigRenderer.substitute(Path.of("t.xml"), "<a>${x}</a>", Map.of("x", "1"))).isEqualTo("<a>1</a>");
         assertThatThrownBy(() -> JamesConfigRenderer.substitute(Path.of("t.xml"), "<a>${y}</a>", Map.of("x", "1")))

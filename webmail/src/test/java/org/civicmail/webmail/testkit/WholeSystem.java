@@ -1,0 +1,120 @@
+package org.civicmail.webmail.testkit;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * `civicmail start --demo` as a person runs it: the whole system (James, CA, webmail child JVM) in a forked JVM
+ * on free ports in a temporary data directory, with the listeners and demo passwords it prints. For tests about
+ * the process itself (stop, kill -9); it needs mail-server built first (the reactor does that).
+ */
+public final class WholeSystem implements AutoCloseable {
+    public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    private final Process process;
+    private final Path stderr;
+    private final Map<String, String> listeners;
+    private final Map<String, String> demoPasswords;
+
+    private WholeSystem(Process process, Path stderr, Map<String, String> listeners, Map<String, String> demoPasswords) {
+        this.process = process;
+        this.stderr = stderr;
+        this.listeners = listeners;
+        this.demoPasswords = demoPasswords;
+    }
+
+    public static WholeSystem start(Path tmp) throws Exception {
+        String classpath = ROOT.resolve("mail-server/target/classes") + java.io.File.pathSeparator
+            + Files.readString(ROOT.resolve("mail-server/target/civicmail.classpath")).trim();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx384m", "-Dcivicmail.home=" + ROOT, "-cp", classpath, "org.civicmail.cli.Main", "start", "--demo",
+            "--data", tmp.resolve("data").toString(), "--conf", ROOT.resolve("conf").toString()));
+        for (String key : List.of("smtp", "submission", "imap", "imaps", "webadmin", "admin", "ca", "broadcast", "webmail")) {
+            command.add("-Dcivicmail." + key + ".port=0");
+        }
+        Path stderr = tmp.resolve("server.err");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(stderr.toFile());
+        pb.environment().remove("CIVICMAIL_CA_PASSPHRASE");
+        pb.environment().remove("CIVICMAIL_CA_PASSPHRASE_FILE");
+        Process process = pb.start();
+        Map<String, String> listeners = new ConcurrentHashMap<>();
+        Map<String, String> passwords = new ConcurrentHashMap<>();
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    String[] parts = line.trim().split("\\s+");
+                    if (parts.length == 3 && parts[1].contains("@")) {
+                        passwords.put(parts[1], parts[2]);
+                    } else if (parts.length == 2 && parts[1].matches("[0-9.]+:\\d+")) {
+                        listeners.put(parts[0], parts[1]);
+                        if (parts[0].equals("webmail")) {
+                            ready.complete(null);
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                ready.completeExceptionally(e);
+            }
+            ready.completeExceptionally(new IllegalStateException("the server exited before the webmail was ready"));
+        }, "whole-system-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            ready.get(240, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("system did not start; stderr:\n" + Files.readString(stderr), e);
+        }
+        return new WholeSystem(process, stderr, listeners, passwords);
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** The webmail child JVM (a descendant of the server process). */
+    public ProcessHandle webmailChild() {
+        return process.descendants().filter(p -> p.info().commandLine().orElse("").contains("WebmailMain")).findFirst()
+            .orElseThrow(() -> new IllegalStateException("no webmail child process under " + process.pid()));
+    }
+
+    public String listener(String name) {
+        String hostPort = listeners.get(name);
+        if (hostPort == null) {
+            throw new IllegalArgumentException("no listener " + name + "; have " + listeners.keySet());
+        }
+        return hostPort;
+    }
+
+    public int port(String name) {
+        String hostPort = listener(name);
+        return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+    }
+
+    public String password(String address) {
+        return demoPasswords.get(address);
+    }
+
+    public String stderr() throws java.io.IOException {
+        return Files.readString(stderr);
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
