@@ -255,6 +255,54 @@ class MailboxBatchWriterIT {
         assertEquals(0, journalRows("bc-5"), "an indexed row of a finished broadcast is deleted at once");
     }
 
+    /** A stored message the search index cannot take (its internal date emptied behind James's back). */
+    private static String unreadableMessage(String broadcastId, int seq) throws Exception {
+        String user = unique("broken");
+        writer.store(broadcastId, FOLDER, List.of(MailboxBatchWriter.Delivery.of(seq, user, MULTIPART.getBytes(StandardCharsets.UTF_8),
+            Instant.now())));
+        try (Connection c = server.service(JamesDatabase.class).connection();
+             PreparedStatement ps = c.prepareStatement("UPDATE JAMES_MAIL SET MAIL_DATE = NULL "
+                 + "WHERE MAILBOX_ID = (SELECT MAILBOX_ID FROM JAMES_MAILBOX WHERE USER_NAME = ?)")) {
+            ps.setString(1, user);
+            assertEquals(1, ps.executeUpdate());
+        }
+        return user;
+    }
+
+    @Test
+    void aMessageTheIndexCannotTakeIsReportedWithTheReasonAndDoesNotHoldBackTheOthers() throws Exception {
+        String id = "bc-unindexable-" + System.nanoTime();
+        unreadableMessage(id, 1);
+        String fine = unique("fine");
+        writer.store(id, FOLDER, List.of(MailboxBatchWriter.Delivery.of(2, fine, MULTIPART.getBytes(StandardCharsets.UTF_8), Instant.now())));
+        // As after a crash: both stored, neither indexed nor reported. Settling indexes them before reporting.
+        Map<Integer, Outcome> settled = server.service(BroadcastStorage.class).settle(id);
+        assertTrue(settled.get(1).delivered(), "it is in the folder");
+        assertTrue(settled.get(1).reason().startsWith("stored, but not searchable (the search index refused it: "), settled.get(1).reason());
+        assertTrue(settled.get(2).delivered());
+        assertEquals(null, settled.get(2).reason());
+        assertEquals(List.of(MessageUid.of(1)), search(fine, "waterprice2026"));
+        assertEquals(Map.of(), new DeliveryJournal(server.service(JamesDatabase.class)).journaled(id).values().stream()
+            .filter(e -> !e.indexed()).collect(java.util.stream.Collectors.toMap(DeliveryJournal.Entry::seq, e -> e)),
+            "both handled: nothing is indexed again");
+    }
+
+    @Test
+    void theBackgroundCatchUpSkipsAMessageItCannotIndexInsteadOfSelectingItForever() throws Exception {
+        String id = "bc-legacy-" + System.nanoTime();
+        unreadableMessage(id, 1);
+        String fine = unique("fine");
+        writer.store(id, FOLDER, List.of(MailboxBatchWriter.Delivery.of(2, fine, MULTIPART.getBytes(StandardCharsets.UTF_8), Instant.now())));
+        new DeliveryJournal(server.service(JamesDatabase.class)).finished(id); // rows of a finished broadcast, not indexed: 2
+        SearchIndexCatchUp catchUp = server.service(BroadcastStorage.class).searchIndex();
+        int rounds = 0;
+        while (catchUp.indexSome() > 0) {
+            assertTrue(++rounds < 100, "the catch-up ends");
+        }
+        assertEquals(0, journalRows(id), "the unindexable row is dropped (logged), not selected again");
+        assertEquals(List.of(MessageUid.of(1)), search(fine, "waterprice2026"));
+    }
+
     private static List<MessageUid> search(String user, String word) throws Exception {
         MailboxSession session = mailboxes.createSystemSession(Username.of(user));
         MessageManager box = mailboxes.getMailbox(MailboxPath.forUser(Username.of(user), FOLDER), session);
