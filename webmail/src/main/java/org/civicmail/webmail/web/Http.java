@@ -17,6 +17,8 @@ public final class Http {
     /** The pre-login CSRF token ({@link PreLoginCsrf}); with HTTPS the __Host- prefix keeps other hosts from setting it. */
     static final String CSRF_COOKIE_PLAIN = "cm_csrf";
     static final String SESSION_ATTR = "cm.session";
+    /** Set once a page was rendered, so the 404 fallback does not replace a page that explains itself. */
+    static final String RENDERED_ATTR = "cm.rendered";
 
     /** Baseline CSP: no script at all, styles and images from us only, forms post to us only. */
     public static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; "
@@ -115,6 +117,7 @@ public final class Http {
         }
         ctx.contentType("text/html; charset=utf-8");
         ctx.result(templates.render(template, params));
+        ctx.attribute(RENDERED_ATTR, Boolean.TRUE);
     }
 
     public void error(Context ctx, HttpStatus status, String title, String message) {
