@@ -111,8 +111,8 @@ class AccountLifecycleIT {
             .contains("535 5.7.8 Authentication failed");
         // Attack: SASL authorization id over IMAP with the citizen's own credentials.
         assertThatThrownBy(() -> imapAs(OFFICIAL, CITIZEN, PASSWORD)).isInstanceOf(MessagingException.class);
-        assertThat(server.output()).anyMatch(l -> l.contains("login refused: protocol=imap account=" + CITIZEN
-            + " acting-for=" + OFFICIAL) && l.contains("only the webmail's master user may act for another account"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.output()).anyMatch(l -> l.contains("login refused: protocol=imap account=" + CITIZEN
+            + " acting-for=" + OFFICIAL) && l.contains("only the webmail's master user may act for another account")));
     }
 
     @Test
@@ -148,8 +148,8 @@ class AccountLifecycleIT {
         assertThatThrownBy(() -> imapAs(OFFICIAL, MASTER, masterPassword)).hasMessageContaining("[XDISABLED]");
         assertThat(MailClient.refusal(() -> sendAs("civicmail-admin*" + OFFICIAL, masterPassword, OFFICIAL, CITIZEN, "x")))
             .contains("is disabled");
-        assertThat(server.output()).anyMatch(l -> l.contains("login refused: protocol=smtp account=" + OFFICIAL)
-            && l.contains("reason=account disabled"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.output()).anyMatch(l -> l.contains("login refused: protocol=smtp account=" + OFFICIAL)
+            && l.contains("reason=account disabled")));
     }
 
     @Test
