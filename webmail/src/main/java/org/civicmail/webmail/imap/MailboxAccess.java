@@ -162,17 +162,7 @@ public final class MailboxAccess implements AutoCloseable {
             int total;
             boolean searching = query != null && !query.isBlank();
             if (searching) {
-                String q = query.trim();
-                SearchTerm term = new OrTerm(new SearchTerm[] {new SubjectTerm(q), new FromStringTerm(q), new BodyTerm(q)});
-                try {
-                    all = f.search(term);
-                } catch (MessagingException e) {
-                    if (e instanceof FolderClosedException || e instanceof StoreClosedException) {
-                        throw e;
-                    }
-                    // Some servers (GreenMail) reject FROM with a phrase; search subject and body only.
-                    all = f.search(new OrTerm(new SubjectTerm(q), new BodyTerm(q)));
-                }
+                all = search(f, query.trim());
                 total = all.length;
             } else {
                 all = null;
@@ -206,6 +196,48 @@ public final class MailboxAccess implements AutoCloseable {
                 java.util.Collections.reverse(rows);
             }
             return new MessagePage(folderName, List.copyOf(rows), p, pages, total, newestFirst, searching ? query.trim() : null);
+        });
+    }
+
+    /** IMAP SEARCH in subject, from and body. */
+    private static Message[] search(Folder f, String q) throws MessagingException {
+        SearchTerm term = new OrTerm(new SearchTerm[] {new SubjectTerm(q), new FromStringTerm(q), new BodyTerm(q)});
+        try {
+            return f.search(term);
+        } catch (MessagingException e) {
+            if (e instanceof FolderClosedException || e instanceof StoreClosedException) {
+                throw e;
+            }
+            // Some servers (GreenMail) reject FROM with a phrase; search subject and body only.
+            return f.search(new OrTerm(new SubjectTerm(q), new BodyTerm(q)));
+        }
+    }
+
+    /** One search hit of an all-folders search. */
+    public record FolderHit(String folder, MessageSummary message) {}
+
+    /**
+     * Searches every folder (the server's index does the matching) and returns the newest {@code limit} hits,
+     * newest first.
+     */
+    public List<FolderHit> searchAll(String query, int limit) throws MessagingException, IOException {
+        return withRetry(() -> {
+            List<FolderHit> hits = new ArrayList<>();
+            for (Folder listed : store.getDefaultFolder().list("*")) {
+                if ((listed.getType() & Folder.HOLDS_MESSAGES) == 0) {
+                    continue;
+                }
+                Folder f = folder(listed.getFullName());
+                Message[] found = search(f, query.trim());
+                int from = Math.max(0, found.length - limit);
+                int[] numbers = Arrays.stream(found, from, found.length).mapToInt(Message::getMessageNumber).toArray();
+                for (MessageSummary m : ListRows.fetch((IMAPFolder) f, numbers)) {
+                    hits.add(new FolderHit(f.getFullName(), m));
+                }
+            }
+            hits.sort(Comparator.comparing((FolderHit h) -> h.message().date(),
+                    Comparator.nullsLast(Comparator.<java.time.Instant>reverseOrder())));
+            return List.copyOf(hits.subList(0, Math.min(limit, hits.size())));
         });
     }
 
