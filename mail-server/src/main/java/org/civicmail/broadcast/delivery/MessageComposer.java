@@ -22,7 +22,8 @@ import javax.mail.util.ByteArrayDataSource;
 
 import org.civicmail.broadcast.BroadcastKind;
 import org.civicmail.broadcast.input.BroadcastPlanner;
-import org.civicmail.smime.SignatureVerdict;
+import org.civicmail.verdict.SignatureVerdict;
+import org.civicmail.verdict.VerdictHeader;
 import org.civicmail.smime.SigningCredential;
 import org.civicmail.smime.SmimeSigner;
 
@@ -120,7 +121,7 @@ public final class MessageComposer {
         }
         MimeMessage signed = signer.sign(m, credential);
         Date signedAt = m.getSentDate();
-        signed.setHeader(SignatureVerdict.HEADER, SignatureVerdict.valid(credential.address(),
+        signed.setHeader(VerdictHeader.NAME, SignatureVerdict.valid(credential.address(),
             credential.certificate().getSerialNumber(), signedAt.toInstant()).headerValue());
         return signed;
     }

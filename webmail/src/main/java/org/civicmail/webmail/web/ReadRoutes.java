@@ -19,9 +19,10 @@ import org.civicmail.webmail.imap.MailboxAccess;
 import org.civicmail.webmail.imap.MessagePage;
 import org.civicmail.webmail.render.MessageRenderer;
 import org.civicmail.webmail.render.RenderedMessage;
-import org.civicmail.webmail.signature.ServerSignatureHeader;
-import org.civicmail.webmail.signature.SignatureVerdict;
-import org.civicmail.webmail.signature.SignatureVerifier;
+import org.civicmail.verdict.SignatureVerdict;
+import org.civicmail.verdict.SignatureVerifier;
+import org.civicmail.verdict.VerdictHeader;
+import org.civicmail.verdict.WarningHeader;
 
 /** Folder list, message list, message page with signature panel, attachment download. */
 public final class ReadRoutes {
@@ -89,16 +90,24 @@ public final class ReadRoutes {
 
     /** Loads a message as stored, byte for byte, or answers 404 and returns null. */
     private MimeMessage load(Context ctx, String folder, long uid) throws MessagingException, IOException {
-        byte[] raw;
+        MailboxAccess.Stored stored = stored(ctx, folder, uid);
+        return stored == null ? null : parse(stored.raw());
+    }
+
+    private MailboxAccess.Stored stored(Context ctx, String folder, long uid) throws MessagingException, IOException {
+        MailboxAccess.Stored stored;
         try {
-            raw = uid < 0 ? null : Http.session(ctx).mailbox().raw(folder, uid);
+            stored = uid < 0 ? null : Http.session(ctx).mailbox().stored(folder, uid);
         } catch (MailboxAccess.FolderNotFound e) {
-            raw = null;
+            stored = null;
         }
-        if (raw == null) {
+        if (stored == null) {
             notFound(ctx);
-            return null;
         }
+        return stored;
+    }
+
+    private static MimeMessage parse(byte[] raw) throws MessagingException {
         return new MimeMessage(ImapConnector.parsingSession(), new ByteArrayInputStream(raw));
     }
 
@@ -111,14 +120,16 @@ public final class ReadRoutes {
         WebSession s = Http.session(ctx);
         String folder = folderParam(ctx);
         long uid = uidParam(ctx);
-        MimeMessage m = load(ctx, folder, uid);
-        if (m == null) {
+        MailboxAccess.Stored stored = stored(ctx, folder, uid);
+        if (stored == null) {
             return;
         }
+        MimeMessage m = parse(stored.raw());
         boolean images = "1".equals(ctx.queryParam("images"));
         RenderedMessage rendered = renderer.render(m, images);
-        SignatureVerdict own = verifier.verify(m);
-        ServerSignatureHeader server = ServerSignatureHeader.parse(m.getHeader(ServerSignatureHeader.NAME, null));
+        // The same verifier as the server's, on the same bytes, judging validity at the same moment (arrival).
+        SignatureVerdict own = verifier.verify(stored.raw(), stored.arrivedAt());
+        SignatureVerdict server = VerdictHeader.parse(m.getHeader(VerdictHeader.NAME, null)).orElse(null);
         SignaturePanel panel = panelText.panel(own, server, officialWarning(m, rendered.fromAddress()), s.lang());
         if (images) {
             ctx.header("Content-Security-Policy", Http.CSP_REMOTE_IMAGES);
@@ -128,8 +139,7 @@ public final class ReadRoutes {
     }
 
     private boolean officialWarning(MimeMessage m, String fromAddress) throws MessagingException {
-        String warning = m.getHeader(ServerSignatureHeader.WARNING_NAME, ",");
-        if (warning != null && warning.toLowerCase(Locale.ROOT).contains(ServerSignatureHeader.UNSIGNED_OFFICIAL)) {
+        if (WarningHeader.parse(m.getHeader(WarningHeader.NAME, ",")).contains(WarningHeader.Warning.UNSIGNED_OFFICIAL_SENDER)) {
             return true;
         }
         if (officialDomain != null && fromAddress != null) {
