@@ -15,6 +15,8 @@ import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.smtpserver.netty.SMTPServerFactory;
 import org.apache.james.utils.GuiceProbe;
 import org.apache.james.webadmin.WebAdminServer;
+import org.civicmail.login.FrontEndKey;
+import org.civicmail.login.LoginPolicy;
 import org.civicmail.mailbox.AccountClass;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.server.config.CivicMailConfig.Listener;
@@ -129,6 +131,8 @@ public final class CivicMailServer implements AutoCloseable {
                     bind(AccountKeyStore.class).toInstance(accountKeys);
                     bind(SmimeSigner.class).toInstance(new SmimeSigner());
                     bind(SignatureVerifier.class).toInstance(verifier);
+                    bind(LoginPolicy.class).toInstance(new LoginPolicy(config.login(), java.time.Clock.systemUTC()));
+                    bind(FrontEndKey.class).toInstance(FrontEndKey.random());
                     bind(BroadcastService.class).in(Scopes.SINGLETON);
                     Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(ServicesProbe.class);
                 }

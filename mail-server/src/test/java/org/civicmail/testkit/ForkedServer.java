@@ -65,7 +65,7 @@ public final class ForkedServer implements AutoCloseable {
         // The webmail is a separate module built after this one; its own tests start it.
         settings.put("civicmail.webmail.enabled", "false");
         settings.put("civicmail.webmail.port", "0");
-        for (String key : List.of("smtp", "submission", "imap", "imaps", "webadmin", "admin", "ca")) {
+        for (String key : List.of("smtp", "submission", "imap", "imaps", "webadmin", "admin", "ca", "broadcast")) {
             settings.put("civicmail." + key + ".port", "0");
         }
         settings.putAll(overrides);

@@ -73,6 +73,7 @@ public final class CivicMailConfig implements MailDomains {
     private final int broadcastBatchSize;
     private final List<X509Certificate> extraTrustAnchors;
     private final java.time.Duration crlMaxAge;
+    private final org.civicmail.login.LoginPolicySettings login;
 
     /** The listeners whose ports come from configuration. */
     public enum Listener {
@@ -127,6 +128,7 @@ public final class CivicMailConfig implements MailDomains {
         this.broadcastBatchSize = p.containsKey(BROADCAST_BATCH) ? (int) Math.min(positiveLong(p, BROADCAST_BATCH), 100_000) : 500;
         this.extraTrustAnchors = trustAnchors(p.getProperty(SMIME_TRUST_ANCHORS, "").trim());
         this.crlMaxAge = java.time.Duration.ofSeconds(p.containsKey(CRL_MAX_AGE) ? nonNegativeLong(p, CRL_MAX_AGE) : 300);
+        this.login = org.civicmail.login.LoginPolicySettings.parse(p, file());
         this.caBaseUrl = Optional.ofNullable(p.getProperty(CA_BASE_URL)).map(String::trim).filter(s -> !s.isEmpty());
         caBaseUrl.ifPresent(url -> {
             if (!url.matches("http://[^/\\s]+(:\\d+)?")) {
@@ -290,6 +292,11 @@ public final class CivicMailConfig implements MailDomains {
 
     public boolean webmailEnabled() {
         return webmailEnabled;
+    }
+
+    /** The login throttle's settings ({@code civicmail.login.*}). */
+    public org.civicmail.login.LoginPolicySettings login() {
+        return login;
     }
 
     public int webmailHeapMib() {

@@ -87,6 +87,9 @@ public final class WebmailProcess implements AutoCloseable {
         p.setProperty("webmail.imap.master-user", masterUser);
         p.setProperty("webmail.imap.master-password-env", "WEBMAIL_MASTER_PASSWORD");
         p.setProperty("webmail.official-domain", config.domain(AccountClass.OFFICIAL));
+        p.setProperty("webmail.city-domains", java.util.Arrays.stream(AccountClass.values()).map(config::domain)
+            .distinct().collect(java.util.stream.Collectors.joining(",")));
+        p.setProperty("webmail.report-address", masterUser);
         p.setProperty("webmail.lang.default", "zh");
         Path propertiesFile = dir.resolve("webmail.properties");
         try (Writer w = Files.newBufferedWriter(propertiesFile, StandardCharsets.UTF_8)) {

@@ -18,6 +18,7 @@ import org.civicmail.webmail.imap.ImapConnector;
 import org.civicmail.webmail.render.Attachment;
 import org.civicmail.webmail.render.MessageRenderer;
 import org.civicmail.webmail.render.RenderedMessage;
+import org.civicmail.webmail.trust.CityDomains;
 import org.civicmail.webmail.web.Http;
 import org.civicmail.webmail.web.WebSession;
 import org.jsoup.Jsoup;
@@ -35,10 +36,12 @@ public final class ComposeRoutes {
     private final MailSender sender;
     private final MessageComposer composer = new MessageComposer();
     private final MessageRenderer renderer = new MessageRenderer();
+    private final CityDomains city;
 
-    public ComposeRoutes(Http http, MailSender sender) {
+    public ComposeRoutes(Http http, MailSender sender, CityDomains city) {
         this.http = http;
         this.sender = sender;
+        this.city = city;
     }
 
     public void register(Javalin app) {
@@ -47,8 +50,13 @@ public final class ComposeRoutes {
     }
 
     private void show(Context ctx, ComposeForm form) throws MessagingException, IOException {
+        show(ctx, form, List.of());
+    }
+
+    /** @param outside recipients outside the city that a reply is about to go to: asks to confirm them */
+    private void show(Context ctx, ComposeForm form, List<String> outside) throws MessagingException, IOException {
         WebSession s = Http.session(ctx);
-        http.render(ctx, "compose.jte", "folders", s.mailbox().folders(s.lang()), "form", form);
+        http.render(ctx, "compose.jte", "folders", s.mailbox().folders(s.lang()), "form", form, "outside", outside);
     }
 
     private MimeMessage original(WebSession s, String folder, long uid) throws MessagingException, IOException {
@@ -70,7 +78,10 @@ public final class ComposeRoutes {
             String id = orig.getMessageID() == null ? "" : orig.getMessageID();
             String refs = orig.getHeader("References", " ");
             switch (mode) {
-                case "reply" -> form = new ComposeForm(replyAddress(orig), "", prefixed("Re: ", subject),
+                case "reply", "replyall" -> form = new ComposeForm(
+                        mode.equals("reply") ? replyAddress(orig) : replyAllTo(orig, s.user()),
+                        mode.equals("reply") ? "" : others(orig.getRecipients(MimeMessage.RecipientType.CC), s.user()),
+                        prefixed("Re: ", subject),
                         "\n\n" + quote(r.date() == null ? "" : r.from() + ":", text), id, refs == null ? "" : refs,
                         "", 0, null, null);
                 case "forward" -> form = new ComposeForm("", "", prefixed("Fwd: ", subject),
@@ -128,12 +139,19 @@ public final class ComposeRoutes {
             show(ctx, form.withNotice(t.get("compose.saved")));
             return;
         }
+        List<String> outside = outsideCity(message);
+        if (!form.inReplyTo().isBlank() && !outside.isEmpty() && !String.join(",", outside).equals(ctx.formParam("confirmOutside"))) {
+            // A reply leaving the city is where a forged notice's Reply-To leads: ask, in words, for exactly
+            // these addresses (changing them asks again).
+            show(ctx, form, outside);
+            return;
+        }
         try {
             sender.send(message, s.user(), s.password());
         } catch (MessagingException e) {
             LOG.warn("submission failed for {}: {}", s.user(), e.toString());
             ctx.status(HttpStatus.BAD_GATEWAY);
-            show(ctx, form.withError(t.get("compose.failed") + e.getMessage()));
+            show(ctx, form.withError(SendErrors.describe(e, t)));
             return;
         }
         try {
@@ -167,6 +185,39 @@ public final class ComposeRoutes {
             sb.append("> ").append(line).append('\n');
         }
         return sb.toString();
+    }
+
+    private List<String> outsideCity(MimeMessage m) throws MessagingException {
+        List<String> out = new ArrayList<>();
+        Address[] all = m.getAllRecipients();
+        if (all != null && !city.isEmpty()) {
+            for (Address a : all) {
+                if (a instanceof InternetAddress ia && !city.contains(ia.getAddress())) {
+                    out.add(ia.getAddress());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Reply-all: the reply address plus the other To recipients, without the reader. */
+    private static String replyAllTo(MimeMessage m, String self) throws MessagingException {
+        String first = replyAddress(m);
+        String rest = others(m.getRecipients(MimeMessage.RecipientType.TO), self);
+        return first.isEmpty() ? rest : rest.isEmpty() ? first : first + ", " + rest;
+    }
+
+    private static String others(Address[] list, String self) {
+        List<String> out = new ArrayList<>();
+        if (list != null) {
+            for (Address a : list) {
+                if (a instanceof InternetAddress ia && ia.getAddress() != null && !ia.getAddress().equalsIgnoreCase(self)
+                        && !out.contains(ia.getAddress())) {
+                    out.add(ia.getAddress());
+                }
+            }
+        }
+        return String.join(", ", out);
     }
 
     private static String replyAddress(MimeMessage m) throws MessagingException {

@@ -24,7 +24,8 @@ public record WebmailConfig(
         String submissionHost, int submissionPort, boolean submissionStartTls,
         Path trustAnchorPem, boolean revocationCheck,
         String masterUser, char[] masterPassword,
-        Lang defaultLang, ZoneId zone, int pageSize, String officialDomain) {
+        Lang defaultLang, ZoneId zone, int pageSize, String officialDomain,
+        java.util.List<String> cityDomains, String reportAddress) {
 
     /** HTTP listen address. Default 127.0.0.1. */
     public static final String HTTP_HOST = "webmail.http.host";
@@ -63,6 +64,14 @@ public record WebmailConfig(
     public static final String PAGE_SIZE = "webmail.page-size";
     /** Mail domain of official senders; unsigned mail From it is flagged even without the server header. */
     public static final String OFFICIAL_DOMAIN = "webmail.official-domain";
+
+    /**
+     * The city's mail domains, comma separated (subdomains included): replying to an address outside them asks
+     * for confirmation, and a Reply-To outside them is warned about. Default: the official domain only.
+     */
+    public static final String CITY_DOMAINS = "webmail.city-domains";
+    /** Address of the city's administrators that "举报" (report) notifies, with the message attached. Optional. */
+    public static final String REPORT_ADDRESS = "webmail.report-address";
 
     public enum TlsMode { NONE, STARTTLS, TLS }
 
@@ -143,7 +152,33 @@ public record WebmailConfig(
                 bool(p, SUBMISSION_STARTTLS, true),
                 anchor, bool(p, REVOCATION_CHECK, true), master, masterPw,
                 Lang.fromCode(p.getProperty(DEFAULT_LANG, "zh"), Lang.ZH), zone, pageSize,
-                blankToNull(p.getProperty(OFFICIAL_DOMAIN)));
+                blankToNull(p.getProperty(OFFICIAL_DOMAIN)), cityDomains(p), reportAddress(p));
+    }
+
+    private static java.util.List<String> cityDomains(Properties p) {
+        String v = blankToNull(p.getProperty(CITY_DOMAINS));
+        if (v == null) {
+            String official = blankToNull(p.getProperty(OFFICIAL_DOMAIN));
+            return official == null ? java.util.List.of() : java.util.List.of(official.toLowerCase(Locale.ROOT));
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String d : v.split(",")) {
+            String domain = d.trim().toLowerCase(Locale.ROOT);
+            if (!domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
+                throw new IllegalArgumentException(CITY_DOMAINS + "=" + v + ": '" + d.trim()
+                        + "' is not a domain name; list domains separated by commas, e.g. hangzhou.example,hz.example");
+            }
+            out.add(domain);
+        }
+        return java.util.List.copyOf(out);
+    }
+
+    private static String reportAddress(Properties p) {
+        String v = blankToNull(p.getProperty(REPORT_ADDRESS));
+        if (v != null && !v.matches("[^@\\s,;<>]+@[^@\\s,;<>]+\\.[^@\\s,;<>]+")) {
+            throw new IllegalArgumentException(REPORT_ADDRESS + "=" + v + ": not a single e-mail address such as abuse@gov.example");
+        }
+        return v;
     }
 
     private static String required(Properties p, String key) {

@@ -191,20 +191,17 @@ public final class MailboxAccess implements AutoCloseable {
                 from = (p - 1) * pageSize + 1;
                 to = Math.min(total, from + pageSize - 1);
             }
-            Message[] slice = total == 0 ? new Message[0]
-                    : searching ? Arrays.copyOfRange(all, from - 1, to) : f.getMessages(from, to);
-            FetchProfile fp = new FetchProfile();
-            fp.add(FetchProfile.Item.ENVELOPE);
-            fp.add(FetchProfile.Item.FLAGS);
-            fp.add(UIDFolder.FetchProfileItem.UID);
-            f.fetch(slice, fp);
-            List<MessageSummary> rows = new ArrayList<>();
-            UIDFolder uf = (UIDFolder) f;
-            for (Message m : slice) {
-                rows.add(new MessageSummary(uf.getUID(m), fromText(m), m.getSubject(),
-                        m.getReceivedDate() != null ? m.getReceivedDate().toInstant()
-                                : m.getSentDate() != null ? m.getSentDate().toInstant() : null,
-                        m.isSet(Flags.Flag.SEEN)));
+            int[] numbers;
+            if (total == 0) {
+                numbers = new int[0];
+            } else if (searching) {
+                numbers = Arrays.stream(Arrays.copyOfRange(all, from - 1, to)).mapToInt(Message::getMessageNumber).toArray();
+            } else {
+                numbers = java.util.stream.IntStream.rangeClosed(from, to).toArray();
+            }
+            List<MessageSummary> rows = new ArrayList<>(ListRows.fetch((IMAPFolder) f, numbers));
+            if (folderCache != null) {
+                folderCache.put(folderName, unseen((IMAPFolder) f));
             }
             if (newestFirst) {
                 java.util.Collections.reverse(rows);
@@ -218,7 +215,12 @@ public final class MailboxAccess implements AutoCloseable {
      * @return {@code null} when there is no message with this UID
      */
     public byte[] raw(String folderName, long uid) throws MessagingException, IOException {
-        Stored stored = stored(folderName, uid);
+        return raw(folderName, uid, true);
+    }
+
+    /** As {@link #raw(String, long)}, but leaves \Seen alone (BODY.PEEK) when {@code markSeen} is false. */
+    public byte[] raw(String folderName, long uid, boolean markSeen) throws MessagingException, IOException {
+        Stored stored = stored(folderName, uid, markSeen);
         return stored == null ? null : stored.raw();
     }
 
@@ -229,18 +231,27 @@ public final class MailboxAccess implements AutoCloseable {
     public record Stored(byte[] raw, java.time.Instant arrivedAt) {
     }
 
-    /** Like {@link #raw}, with the arrival time. @return {@code null} when there is no message with this UID */
-    public Stored stored(String folderName, long uid) throws MessagingException, IOException {
+    /** As {@link #raw(String, long, boolean)}, with the arrival time. @return {@code null} when there is no such UID */
+    public Stored stored(String folderName, long uid, boolean markSeen) throws MessagingException, IOException {
         return withRetry(() -> {
             Folder f = folder(folderName);
             String key = folderName + '\u0000' + ((UIDFolder) f).getUIDValidity() + '\u0000' + uid;
             Stored cached = rawCache.get(key);
             if (cached != null) {
+                Message[] m = markSeen ? present((UIDFolder) f, new long[] {uid}) : new Message[0];
+                if (m.length == 1 && !m[0].isSet(Flags.Flag.SEEN)) {
+                    // marked unread since it was cached: reading it again marks it read again
+                    f.setFlags(m, new Flags(Flags.Flag.SEEN), true);
+                    if (folderCache != null) {
+                        folderCache.computeIfPresent(folderName, (k, n) -> Math.max(0, n - 1));
+                    }
+                }
                 return cached;
             }
             // One round trip: UID FETCH (FLAGS INTERNALDATE BODY[]); BODY[] (not PEEK) marks the message seen.
             Object[] got = (Object[]) ((IMAPFolder) f).doCommand(p -> {
-                Response[] rs = p.command("UID FETCH " + uid + " (FLAGS INTERNALDATE BODY[])", null);
+                Response[] rs = p.command("UID FETCH " + uid
+                        + (markSeen ? " (FLAGS INTERNALDATE BODY[])" : " (FLAGS INTERNALDATE BODY.PEEK[])"), null);
                 Response result = rs[rs.length - 1];
                 byte[] body = null;
                 Flags flags = null;
@@ -261,7 +272,7 @@ public final class MailboxAccess implements AutoCloseable {
                 return null;
             }
             boolean wasSeen = got[1] != null && ((Flags) got[1]).contains(Flags.Flag.SEEN);
-            if (!wasSeen && folderCache != null) {
+            if (markSeen && !wasSeen && folderCache != null) {
                 folderCache.computeIfPresent(folderName, (k, n) -> Math.max(0, n - 1));
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -288,6 +299,92 @@ public final class MailboxAccess implements AutoCloseable {
             folderCache = null;
             return null;
         });
+    }
+
+    /** Where deleted mail goes; deleting in it removes for good. */
+    public static final String TRASH = "Trash";
+    /** Where reported mail goes. */
+    public static final String JUNK = "Junk";
+
+    /** Sets or clears a flag (\Seen, \Flagged) on messages by UID; unknown UIDs are skipped. */
+    public void flag(String folderName, long[] uids, Flags.Flag flag, boolean value) throws MessagingException, IOException {
+        withRetry(() -> {
+            Message[] msgs = present((UIDFolder) folder(folderName), uids);
+            if (msgs.length > 0) {
+                folder(folderName).setFlags(msgs, new Flags(flag), value);
+            }
+            folderCache = null;
+            return null;
+        });
+    }
+
+    /**
+     * Moves messages to another folder (created when missing): IMAP MOVE where the server has it, else COPY,
+     * \Deleted and UID EXPUNGE of just these messages.
+     */
+    public void move(String folderName, long[] uids, String target) throws MessagingException, IOException {
+        withRetry(() -> {
+            if (folderName.equals(target)) {
+                return null;
+            }
+            IMAPFolder f = (IMAPFolder) folder(folderName);
+            Message[] msgs = present(f, uids);
+            if (msgs.length == 0) {
+                return null;
+            }
+            Folder to = store.getFolder(target);
+            if (!to.exists()) {
+                to.create(Folder.HOLDS_MESSAGES);
+            }
+            if (((org.eclipse.angus.mail.imap.IMAPStore) store).hasCapability("MOVE")) {
+                f.moveMessages(msgs, to);
+            } else {
+                f.copyMessages(msgs, to);
+                f.setFlags(msgs, new Flags(Flags.Flag.DELETED), true);
+                f.expunge(msgs);
+            }
+            folderCache = null;
+            return null;
+        });
+    }
+
+    /** Deletes: to Trash, or for good when already in Trash. */
+    public void delete(String folderName, long[] uids) throws MessagingException, IOException {
+        if (!folderName.equalsIgnoreCase(TRASH)) {
+            move(folderName, uids, TRASH);
+            return;
+        }
+        withRetry(() -> {
+            IMAPFolder f = (IMAPFolder) folder(folderName);
+            Message[] msgs = present(f, uids);
+            if (msgs.length > 0) {
+                f.setFlags(msgs, new Flags(Flags.Flag.DELETED), true);
+                f.expunge(msgs);
+            }
+            folderCache = null;
+            return null;
+        });
+    }
+
+    /** Removes everything in Trash for good. */
+    public void emptyTrash() throws MessagingException, IOException {
+        withRetry(() -> {
+            if (!store.getFolder(TRASH).exists()) {
+                return null;
+            }
+            Folder f = folder(TRASH);
+            Message[] all = f.getMessages();
+            if (all.length > 0) {
+                f.setFlags(all, new Flags(Flags.Flag.DELETED), true);
+                f.expunge();
+            }
+            folderCache = null;
+            return null;
+        });
+    }
+
+    private static Message[] present(UIDFolder f, long[] uids) throws MessagingException {
+        return Arrays.stream(f.getMessagesByUID(uids)).filter(java.util.Objects::nonNull).toArray(Message[]::new);
     }
 
     static String fromText(Message m) throws MessagingException {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.civicmail.webmail.i18n.HeaderText;
 
 /** Picks the body and attachments out of a parsed message, and finds attachments again for download. */
 public final class MessageRenderer {
@@ -38,10 +39,15 @@ public final class MessageRenderer {
             html = r.html();
             blocked = r.blockedImages();
         }
-        InternetAddress fromAddr = firstInternet(m.getFrom());
-        return new RenderedMessage(addresses(m.getFrom()), fromAddr == null ? null : fromAddr.getAddress(),
-                addresses(m.getRecipients(MimeMessage.RecipientType.TO)),
-                addresses(m.getRecipients(MimeMessage.RecipientType.CC)), m.getSubject(),
+        InternetAddress[] from = addressField(m, "From");
+        InternetAddress fromAddr = firstInternet(from);
+        InternetAddress[] replyTo = addressField(m, "Reply-To");
+        InternetAddress replyAddr = firstInternet(replyTo);
+        return new RenderedMessage(addresses(from), fromAddr == null ? null : fromAddr.getAddress(),
+                fromAddr == null ? null : fromAddr.getPersonal(),
+                replyTo.length == 0 ? null : addresses(replyTo), replyAddr == null ? null : replyAddr.getAddress(),
+                addresses(addressField(m, "To")), addresses(addressField(m, "Cc")),
+                HeaderText.latin1Value(m.getHeader("Subject", null)),
                 m.getSentDate() == null ? null : m.getSentDate().toInstant(), m.getMessageID(),
                 html, html == null ? (w.text == null ? "" : w.text) : null, blocked, List.copyOf(w.attachments));
     }
@@ -106,8 +112,15 @@ public final class MessageRenderer {
             String type = baseType(p.getContentType());
             String safeType = SAFE_TYPES.contains(type) ? type : "application/octet-stream";
             attachments.add(new Attachment(attachments.size(), safeFileName(p.getFileName(), attachments.size()),
-                    safeType, Math.max(p.getSize(), 0), INLINE_TYPES.contains(safeType)));
+                    safeType, decodedSize(p), INLINE_TYPES.contains(safeType)));
             parts.add(p);
+        }
+    }
+
+    /** Size after transfer decoding (what the download will be), not the base64 size on the wire. */
+    static long decodedSize(Part p) throws MessagingException, IOException {
+        try (InputStream in = p.getInputStream()) {
+            return in.transferTo(java.io.OutputStream.nullOutputStream());
         }
     }
 
@@ -155,7 +168,7 @@ public final class MessageRenderer {
         return name == null || name.isEmpty() ? "attachment-" + (index + 1) : name;
     }
 
-    static String addresses(Address[] list) {
+    public static String addresses(Address[] list) {
         if (list == null) {
             return "";
         }
@@ -168,6 +181,26 @@ public final class MessageRenderer {
             }
         }
         return String.join(", ", out);
+    }
+
+    /**
+     * An address field decoded the 8-bit aware way (the parser reads header bytes as ISO-8859-1); a field that is
+     * not a valid address list shows as one pseudo-address holding its text.
+     */
+    static InternetAddress[] addressField(MimeMessage m, String name) throws MessagingException {
+        String raw = m.getHeader(name, ",");
+        if (raw == null || raw.isBlank()) {
+            return new InternetAddress[0];
+        }
+        String text = raw.chars().anyMatch(c -> c > 0x7f) && raw.chars().allMatch(c -> c <= 0xff)
+                ? HeaderText.bytes(raw.getBytes(StandardCharsets.ISO_8859_1)) : raw;
+        try {
+            return InternetAddress.parseHeader(text, false);
+        } catch (jakarta.mail.internet.AddressException e) {
+            InternetAddress odd = new InternetAddress();
+            odd.setAddress(HeaderText.decodeWords(text));
+            return new InternetAddress[] {odd};
+        }
     }
 
     private static InternetAddress firstInternet(Address[] list) {

@@ -15,6 +15,8 @@ public final class Http {
     public static final String SESSION_COOKIE = "cm_session";
     public static final String LANG_COOKIE = "cm_lang";
     static final String SESSION_ATTR = "cm.session";
+    /** Set once a page was rendered, so the 404 fallback does not replace a page that explains itself. */
+    static final String RENDERED_ATTR = "cm.rendered";
 
     /** Baseline CSP: no script at all, styles and images from us only, forms post to us only. */
     public static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; "
@@ -80,6 +82,7 @@ public final class Http {
         }
         ctx.contentType("text/html; charset=utf-8");
         ctx.result(templates.render(template, params));
+        ctx.attribute(RENDERED_ATTR, Boolean.TRUE);
     }
 
     public void error(Context ctx, HttpStatus status, String title, String message) {

@@ -4,5 +4,11 @@ import java.util.List;
 import org.civicmail.webmail.imap.FolderView;
 import org.civicmail.webmail.imap.MessagePage;
 
-/** Model of the mailbox page: folders on the side, one page of messages. */
-public record MailboxView(List<FolderView> folders, String folderDisplay, MessagePage page, String notice) {}
+/** Model of the mailbox page: folders, one page of messages with their trust rows, a notice after an action. */
+public record MailboxView(List<FolderView> folders, String folderDisplay, MessagePage page, List<ListRow> rows,
+                          String notice) {
+
+    public boolean isTrash() {
+        return page.folder().equalsIgnoreCase(org.civicmail.webmail.imap.MailboxAccess.TRASH);
+    }
+}

@@ -21,6 +21,34 @@ public record PageModel(UiText t, String user, String csrf, String path, ZoneId 
         return value == null ? "" : URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The {@code lang} attribute for a piece of mail content when its language differs from the page's: Chinese
+     * text on an English page gets zh-CN, Latin-only text on a Chinese page gets en; otherwise {@code null}
+     * (jte then leaves the attribute out).
+     */
+    public String langOf(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        boolean han = text.codePoints().anyMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN);
+        if (han) {
+            return t.lang() == org.civicmail.webmail.i18n.Lang.ZH ? null : "zh-CN";
+        }
+        boolean latin = text.codePoints().anyMatch(Character::isLetter);
+        return latin && t.lang() == org.civicmail.webmail.i18n.Lang.ZH ? "en" : null;
+    }
+
+    /** Size as a person reads it: 512 B, 20.4 KB, 3.1 MB. */
+    public String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format(java.util.Locale.ROOT, "%.1f KB", bytes / 1024.0);
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
+    }
+
     public String langSwitchUrl() {
         return "/lang/" + t.other().code() + "?back=" + q(path);
     }

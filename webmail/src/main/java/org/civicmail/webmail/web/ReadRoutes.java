@@ -9,6 +9,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.civicmail.webmail.i18n.FolderNames;
 import org.civicmail.webmail.i18n.SignaturePanel;
@@ -17,6 +19,10 @@ import org.civicmail.webmail.i18n.UiText;
 import org.civicmail.webmail.imap.ImapConnector;
 import org.civicmail.webmail.imap.MailboxAccess;
 import org.civicmail.webmail.imap.MessagePage;
+import org.civicmail.webmail.imap.MessageSummary;
+import org.civicmail.webmail.trust.AgencyNames;
+import org.civicmail.webmail.trust.CityDomains;
+import org.civicmail.webmail.trust.TrustLine;
 import org.civicmail.webmail.render.MessageRenderer;
 import org.civicmail.webmail.render.RenderedMessage;
 import org.civicmail.verdict.SignatureVerdict;
@@ -24,7 +30,10 @@ import org.civicmail.verdict.SignatureVerifier;
 import org.civicmail.verdict.VerdictHeader;
 import org.civicmail.verdict.WarningHeader;
 
-/** Folder list, message list, message page with signature panel, attachment download. */
+/**
+ * Folder list, message list with the server's trust verdict per row, message page with banner and signature panel,
+ * attachment and original (.eml) download.
+ */
 public final class ReadRoutes {
 
     private final Http http;
@@ -33,20 +42,29 @@ public final class ReadRoutes {
     private final MessageRenderer renderer = new MessageRenderer();
     private final int pageSize;
     private final String officialDomain;
+    private final CityDomains city;
+    private final AgencyNames agencies = new AgencyNames();
 
     public ReadRoutes(Http http, SignatureVerifier verifier, SignaturePanelText panelText, int pageSize,
-                      String officialDomain) {
+                      String officialDomain, CityDomains city) {
         this.http = http;
         this.verifier = verifier;
         this.panelText = panelText;
         this.pageSize = pageSize;
         this.officialDomain = officialDomain == null ? null : officialDomain.toLowerCase(Locale.ROOT);
+        this.city = city;
+    }
+
+    /** Names learnt on this server's pages are shared by all sessions (certificate names are public). */
+    AgencyNames agencies() {
+        return agencies;
     }
 
     public void register(Javalin app) {
         app.get("/mail", this::mailbox);
         app.get("/mail/msg", this::message);
         app.get("/mail/att", this::attachment);
+        app.get("/mail/eml", this::original);
     }
 
     static String folderParam(Context ctx) {
@@ -71,6 +89,9 @@ public final class ReadRoutes {
         }
     }
 
+    /** How many unknown agency names one list page may look up (one full fetch and check each). */
+    private static final int NAME_LOOKUPS_PER_PAGE = 5;
+
     private void mailbox(Context ctx) throws MessagingException, IOException {
         WebSession s = Http.session(ctx);
         String folder = folderParam(ctx);
@@ -83,9 +104,52 @@ public final class ReadRoutes {
             notFound(ctx);
             return;
         }
-        String notice = ctx.queryParam("sent") != null ? UiText.of(s.lang()).get("compose.sent") : null;
+        List<ListRow> rows = new ArrayList<>();
+        int lookups = 0;
+        for (MessageSummary m : page.messages()) {
+            TrustLine trust = TrustLine.of(m.signature(), m.warnings(), m.fromAddress(), officialDomain);
+            String agency = null;
+            if (trust.state() == TrustLine.State.VERIFIED) {
+                agency = agencies.get(trust.serial());
+                if (agency == null && lookups++ < NAME_LOOKUPS_PER_PAGE) {
+                    MailboxAccess.Stored stored = mb.stored(folder, m.uid(), false);
+                    agency = stored == null ? null : learnAgency(stored, trust);
+                }
+                if (agency == null) {
+                    agency = trust.signer() != null ? trust.signer() : m.fromAddress();
+                }
+            }
+            rows.add(new ListRow(m, trust, agency, m.replyTo() != null && !m.replyTo().equalsIgnoreCase(m.fromAddress())));
+        }
         http.render(ctx, "mailbox.jte", "view", new MailboxView(mb.folders(s.lang()),
-                FolderNames.display(folder, s.lang()), page, notice));
+                FolderNames.display(folder, s.lang()), page, List.copyOf(rows), Notices.text(ctx)));
+    }
+
+    /**
+     * Learns the agency name of a verified message from this webmail's own full check of the same message, used
+     * only when that check agrees with the server on serial and signer address.
+     * @return the name, or {@code null} when the checks do not agree
+     */
+    private String learnAgency(MailboxAccess.Stored stored, TrustLine trust) {
+        return learnAgency(verifier.verify(stored.raw(), stored.arrivedAt()), trust);
+    }
+
+    private String learnAgency(SignatureVerdict own, TrustLine trust) {
+        if (!own.isValid() || own.serial().isEmpty() || trust.serial() == null
+                || !own.serial().get().toString(16).equalsIgnoreCase(trust.serial().replaceFirst("^0+(?=.)", ""))
+                || own.signer().isEmpty() || !own.signer().get().equalsIgnoreCase(trust.signer())) {
+            return null;
+        }
+        String name = own.organisation().or(own::signerName).orElse(null);
+        if (name == null) {
+            return null;
+        }
+        agencies.put(trust.serial(), name);
+        return name;
+    }
+
+    private static MimeMessage parse(byte[] raw) throws MessagingException {
+        return new MimeMessage(ImapConnector.parsingSession(), new ByteArrayInputStream(raw));
     }
 
     /** Loads a message as stored, byte for byte, or answers 404 and returns null. */
@@ -94,10 +158,11 @@ public final class ReadRoutes {
         return stored == null ? null : parse(stored.raw());
     }
 
+    /** The message's bytes and arrival time, or answers 404 and returns null. */
     private MailboxAccess.Stored stored(Context ctx, String folder, long uid) throws MessagingException, IOException {
         MailboxAccess.Stored stored;
         try {
-            stored = uid < 0 ? null : Http.session(ctx).mailbox().stored(folder, uid);
+            stored = uid < 0 ? null : Http.session(ctx).mailbox().stored(folder, uid, true);
         } catch (MailboxAccess.FolderNotFound e) {
             stored = null;
         }
@@ -105,10 +170,6 @@ public final class ReadRoutes {
             notFound(ctx);
         }
         return stored;
-    }
-
-    private static MimeMessage parse(byte[] raw) throws MessagingException {
-        return new MimeMessage(ImapConnector.parsingSession(), new ByteArrayInputStream(raw));
     }
 
     private void notFound(Context ctx) {
@@ -129,24 +190,51 @@ public final class ReadRoutes {
         RenderedMessage rendered = renderer.render(m, images);
         // The same verifier as the server's, on the same bytes, judging validity at the same moment (arrival).
         SignatureVerdict own = verifier.verify(stored.raw(), stored.arrivedAt());
-        SignatureVerdict server = VerdictHeader.parse(m.getHeader(VerdictHeader.NAME, null)).orElse(null);
-        SignaturePanel panel = panelText.panel(own, server, officialWarning(m, rendered.fromAddress()), s.lang());
+        String serverValue = m.getHeader(VerdictHeader.NAME, null);
+        SignatureVerdict server = VerdictHeader.parse(serverValue).orElse(null);
+        TrustLine trust = TrustLine.of(serverValue, m.getHeader(WarningHeader.NAME, ","),
+                rendered.fromAddress(), officialDomain);
+        String agency = null;
+        if (trust.state() == TrustLine.State.VERIFIED) {
+            agency = agencies.get(trust.serial());
+            if (agency == null) {
+                agency = learnAgency(own, trust);
+            }
+            if (agency == null) {
+                agency = trust.signer();
+            }
+        }
+        // The warning about unsigned official mail is the trust banner now, from the server's verdict.
+        SignaturePanel panel = panelText.panel(own, server, false, s.lang());
         if (images) {
             ctx.header("Content-Security-Policy", Http.CSP_REMOTE_IMAGES);
         }
+        boolean replyToDiffers = rendered.replyToAddress() != null
+                && !rendered.replyToAddress().equalsIgnoreCase(rendered.fromAddress());
+        boolean replyToOutside = replyToDiffers && !city.isEmpty() && !city.contains(rendered.replyToAddress());
         http.render(ctx, "message.jte", "view",
-                new MessageView(s.mailbox().folders(s.lang()), folder, uid, panel, rendered, images));
+                new MessageView(s.mailbox().folders(s.lang()), folder, uid, panel, rendered, images, trust, agency,
+                        replyToDiffers, replyToOutside, Notices.text(ctx)));
     }
 
-    private boolean officialWarning(MimeMessage m, String fromAddress) throws MessagingException {
-        if (WarningHeader.parse(m.getHeader(WarningHeader.NAME, ",")).contains(WarningHeader.Warning.UNSIGNED_OFFICIAL_SENDER)) {
-            return true;
+    /** The message exactly as stored, as an .eml download (a signed original keeps its signature). */
+    private void original(Context ctx) throws MessagingException, IOException {
+        String folder = folderParam(ctx);
+        long uid = uidParam(ctx);
+        byte[] raw;
+        try {
+            raw = uid < 0 ? null : Http.session(ctx).mailbox().raw(folder, uid);
+        } catch (MailboxAccess.FolderNotFound e) {
+            raw = null;
         }
-        if (officialDomain != null && fromAddress != null) {
-            String domain = fromAddress.substring(fromAddress.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
-            return domain.equals(officialDomain) || domain.endsWith("." + officialDomain);
+        if (raw == null) {
+            notFound(ctx);
+            return;
         }
-        return false;
+        ctx.contentType("message/rfc822");
+        ctx.header("Content-Disposition", "attachment; filename=\"message-" + uid + ".eml\"");
+        ctx.header("Content-Security-Policy", "default-src 'none'; sandbox");
+        ctx.result(raw);
     }
 
     private void attachment(Context ctx) throws MessagingException, IOException {

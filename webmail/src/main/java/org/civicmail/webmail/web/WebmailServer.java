@@ -22,6 +22,7 @@ import org.civicmail.verdict.Authorities;
 import org.civicmail.verdict.SignatureVerifier;
 import org.civicmail.verdict.revocation.RevocationSource;
 import org.civicmail.webmail.tls.HttpsConnector;
+import org.civicmail.webmail.trust.CityDomains;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,14 +112,24 @@ public final class WebmailServer {
                 ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).result(t.get("error.title"));
                 return;
             }
-            http.error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, t.get("error.title"), t.get("error.title")
-                    + " (" + e.getClass().getSimpleName() + ")");
+            http.error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, t.get("error.title"), t.get("error.server"));
+        });
+        // Unknown addresses get a page in the reader's language, not Javalin's English "Endpoint … not found".
+        app.error(HttpStatus.NOT_FOUND, ctx -> {
+            WebSession s = Http.session(ctx);
+            if (s == null || ctx.path().startsWith("/static/") || ctx.attribute(Http.RENDERED_ATTR) != null) {
+                return;
+            }
+            UiText t = UiText.of(s.lang());
+            http.error(ctx, HttpStatus.NOT_FOUND, t.get("error.notfound.title"), t.get("error.notfound"));
         });
 
         new AuthRoutes(http, sessions, throttle, imap).register(app);
+        CityDomains city = new CityDomains(config.cityDomains());
         new ReadRoutes(http, verifier, new SignaturePanelText(config.zone()), config.pageSize(),
-                config.officialDomain()).register(app);
-        new ComposeRoutes(http, sender).register(app);
+                config.officialDomain(), city).register(app);
+        new MailActionRoutes(http, sender, config.reportAddress()).register(app);
+        new ComposeRoutes(http, sender, city).register(app);
         new CertificateLoginRoutes(http, sessions,
                 new ClientCertificateCheck(anchors, revocation, clock, config.revocationCheck()), imap,
                 config.certificateLogin(), config.zone()).register(app);

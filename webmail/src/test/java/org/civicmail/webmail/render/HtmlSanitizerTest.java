@@ -52,7 +52,22 @@ class HtmlSanitizerTest {
     @Test
     void linksOpenWithoutReferrer() {
         String out = s.sanitise("<a href=\"https://city.test/pay\">pay</a>", false).html();
-        assertEquals("<a href=\"https://city.test/pay\" rel=\"noopener noreferrer nofollow\" target=\"_blank\">pay</a>", out);
+        assertEquals("<a href=\"https://city.test/pay\" rel=\"noopener noreferrer nofollow\" target=\"_blank\">pay</a>"
+                + "<span class=\"link-host\"> (city.test)</span>", out);
+    }
+
+    @Test
+    void everyLinkShowsWhereItReallyGoes() {
+        // attack: link text that names the city's site while the link goes elsewhere
+        String out = s.sanitise("<a href=\"https://evil.example/x\">https://gov.city.test/refund</a>", false).html();
+        assertTrue(out.endsWith("https://gov.city.test/refund</a><span class=\"link-host\"> (evil.example)</span>"), out);
+        // attack: a look-alike host in Cyrillic letters shows in its ASCII (xn--) form
+        String idn = s.sanitise("<a href=\"https://gоv.city.test/\">x</a>", false).html();
+        assertTrue(idn.contains("(xn--gv-"), idn);
+        // attack: user-info that looks like the host
+        assertTrue(s.sanitise("<a href=\"https://gov.city.test@evil.example/\">x</a>", false).html()
+                .contains("(evil.example)"));
+        assertTrue(s.sanitise("<a href=\"mailto:a@city.test\">mail</a>", false).html().endsWith("mail</a>"));
     }
 
     @Test

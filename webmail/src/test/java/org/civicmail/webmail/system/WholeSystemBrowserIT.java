@@ -137,15 +137,16 @@ class WholeSystemBrowserIT {
             .until(org.openqa.selenium.support.ui.ExpectedConditions.urlMatches("/mail$"));
         screenshot("system-inbox.png");
 
-        driver.findElement(By.linkText("关于2026年度个人所得税综合所得汇算清缴的通知")).click();
+        driver.findElement(By.partialLinkText("关于2026年度个人所得税综合所得汇算清缴的通知")).click();
         WebElement panel = driver.findElement(By.id("signature-panel"));
+        panel.findElement(By.tagName("summary")).click();
         assertEquals("valid", panel.getAttribute("data-state"), panel.getText());
         assertTrue(panel.getText().contains("杭州市税务局"), panel.getText());
         assertTrue(panel.getText().contains("tax-bureau@gov.hangzhou.example"), panel.getText());
         screenshot("system-signed-notice.png");
 
         driver.get(base() + "/mail");
-        driver.findElement(By.linkText("【紧急】您有一笔退税待领取")).click();
+        driver.findElement(By.partialLinkText("【紧急】您有一笔退税待领取")).click();
         WebElement forged = driver.findElement(By.id("signature-panel"));
         assertTrue(!"valid".equals(forged.getAttribute("data-state")), forged.getText());
         String page = driver.findElement(By.tagName("body")).getText();

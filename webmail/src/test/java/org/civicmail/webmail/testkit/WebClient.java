@@ -58,6 +58,18 @@ public final class WebClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** Posts a form given as name, value, name, value …; a name may repeat (several uid=…). */
+    public HttpResponse<String> post(String path, String... nameValues) throws Exception {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            body.append(body.length() == 0 ? "" : "&").append(URLEncoder.encode(nameValues[i], StandardCharsets.UTF_8))
+                    .append('=').append(URLEncoder.encode(nameValues[i + 1], StandardCharsets.UTF_8));
+        }
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
     /** Follows a 30x chain (GET) and returns the final response. */
     public HttpResponse<String> follow(HttpResponse<String> r) throws Exception {
         int hops = 0;

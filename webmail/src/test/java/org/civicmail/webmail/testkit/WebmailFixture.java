@@ -25,6 +25,9 @@ import org.civicmail.webmail.web.WebmailServer;
 /** GreenMail (IMAP + SMTP on free ports) plus a webmail bound to a free port, wired to a test CA. */
 public final class WebmailFixture implements AutoCloseable {
 
+    /** Where "举报" notices go in tests. */
+    public static final String REPORT_ADDRESS = "abuse@gov.city.test";
+
     public final TestPki pki;
     public final GreenMail greenMail;
     public final WebmailServer webmail;
@@ -57,6 +60,8 @@ public final class WebmailFixture implements AutoCloseable {
         p.setProperty(WebmailConfig.TRUST_ANCHOR, anchor.toString());
         p.setProperty(WebmailConfig.PAGE_SIZE, "10");
         p.setProperty(WebmailConfig.OFFICIAL_DOMAIN, "gov.city.test");
+        p.setProperty(WebmailConfig.CITY_DOMAINS, "city.test");
+        p.setProperty(WebmailConfig.REPORT_ADDRESS, REPORT_ADDRESS);
         Map<String, String> env = new HashMap<>();
         for (var e : extra.entrySet()) {
             if (e.getKey().startsWith("env:")) {
@@ -101,6 +106,11 @@ public final class WebmailFixture implements AutoCloseable {
         } finally {
             store.close();
         }
+    }
+
+    /** Appends raw bytes exactly as given (e.g. 8-bit headers), creating the folder if needed. */
+    public void appendRaw(String user, String password, String folder, byte[] raw) throws Exception {
+        append(user, password, folder, false, TestPki.reparse(raw));
     }
 
     public Message[] folder(String user, String password, String folder) throws Exception {

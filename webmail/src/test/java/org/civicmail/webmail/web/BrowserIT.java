@@ -110,9 +110,17 @@ class BrowserIT {
             .until(org.openqa.selenium.support.ui.ExpectedConditions.urlMatches("/mail$"));
     }
 
+    /** Opens a message by tapping its list row (the whole row is the link). */
     static void open(String subject) {
         driver.get(fx.baseUrl() + "/mail");
-        driver.findElement(By.linkText(subject)).click();
+        driver.findElement(By.partialLinkText(subject)).click();
+    }
+
+    /** Opens the collapsed signature details so their text is visible. */
+    static WebElement expandedPanel() {
+        WebElement panel = driver.findElement(By.id("signature-panel"));
+        panel.findElement(By.tagName("summary")).click();
+        return panel;
     }
 
     static void screenshot(String name) throws Exception {
@@ -128,7 +136,7 @@ class BrowserIT {
         driver.get(fx.baseUrl() + "/mail");
         assertEquals("收件箱", driver.findElement(By.cssSelector("section.list h1")).getText());
         assertTrue(driver.findElement(By.cssSelector("nav.folders")).getText().contains("账单"));
-        List<WebElement> unread = driver.findElements(By.cssSelector("tr.unread"));
+        List<WebElement> unread = driver.findElements(By.cssSelector("li.row.unread"));
         assertEquals(3, unread.size());
         screenshot("inbox.png");
     }
@@ -136,7 +144,7 @@ class BrowserIT {
     @Test
     void signedNoticeShowsValidPanelWithSignerName() throws Exception {
         open("关于2026年社保缴费基数调整的通知");
-        WebElement panel = driver.findElement(By.id("signature-panel"));
+        WebElement panel = expandedPanel();
         assertEquals("valid", panel.getAttribute("data-state"));
         assertTrue(panel.getText().contains("签名人\n李华") || panel.getText().contains("签名人 李华"), panel.getText());
         assertTrue(panel.getText().contains("市民政局"), panel.getText());
@@ -156,11 +164,11 @@ class BrowserIT {
     void englishSwitchShowsEnglishPanelAndFolderNames() throws Exception {
         open("关于2026年社保缴费基数调整的通知");
         driver.findElement(By.id("lang-switch")).click();
-        assertTrue(driver.findElement(By.id("signature-panel")).getText().contains("Signed by"));
+        assertTrue(expandedPanel().getText().contains("Signed by"));
         assertTrue(driver.findElement(By.cssSelector("nav.folders")).getText().contains("Bills"));
         screenshot("signed-message-en.png");
         driver.findElement(By.id("lang-switch")).click();
-        assertTrue(driver.findElement(By.id("signature-panel")).getText().contains("签名人"));
+        assertTrue(expandedPanel().getText().contains("签名人"));
     }
 
     @Test
@@ -191,6 +199,64 @@ class BrowserIT {
         assertEquals(403, r.statusCode());
         driver.get(fx.baseUrl() + "/mail");
         assertTrue(driver.getCurrentUrl().endsWith("/mail"), "browser session still valid");
+    }
+
+    /** Names the elements that stick out to the right, so a failure says what to fix. */
+    static final String TOO_WIDE = "const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]"
+            + ".filter(e => e.getBoundingClientRect().right > w + 0.5).slice(0, 8)"
+            + ".map(e => e.tagName + '.' + e.className + '#' + e.id + ' right=' + Math.round(e.getBoundingClientRect().right)).join(', ');";
+
+    static long js(String script) {
+        return ((Number) ((JavascriptExecutor) driver).executeScript(script)).longValue();
+    }
+
+    @Test
+    void noPageScrollsSidewaysAt320And375And1280InBothLanguages() throws Exception {
+        open("关于2026年社保缴费基数调整的通知");
+        String message = driver.getCurrentUrl();
+        List<String> pages = List.of(fx.baseUrl() + "/mail", message, fx.baseUrl() + "/compose",
+                fx.baseUrl() + "/mail?f=%E8%B4%A6%E5%8D%95", fx.baseUrl() + "/nope");
+        try {
+            for (String lang : List.of("zh", "en")) {
+                driver.get(fx.baseUrl() + "/lang/" + lang + "?back=/mail");
+                for (Dimension size : List.of(new Dimension(320, 640), new Dimension(375, 812), new Dimension(1280, 900))) {
+                    driver.manage().window().setSize(size);
+                    new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10))
+                            .until(d -> js("return window.innerWidth;") == size.getWidth());
+                    for (String url : pages) {
+                        driver.get(url);
+                        long scroll = js("return document.documentElement.scrollWidth;");
+                        long client = js("return document.documentElement.clientWidth;");
+                        assertTrue(scroll <= client, lang + " " + size + " " + url + ": scrollWidth " + scroll + " > " + client
+                                + "; too wide: " + ((JavascriptExecutor) driver).executeScript(TOO_WIDE));
+                    }
+                }
+            }
+        } finally {
+            driver.get(fx.baseUrl() + "/lang/zh?back=/mail");
+            driver.manage().window().setSize(new Dimension(1200, 900));
+        }
+    }
+
+    @Test
+    void onAPhoneFoldersAreAtTheTopRowsAreBigTargetsAndTheBodyIsOnTheFirstScreen() throws Exception {
+        driver.manage().window().setSize(new Dimension(375, 812));
+        try {
+            driver.get(fx.baseUrl() + "/mail");
+            WebElement folders = driver.findElement(By.id("folders"));
+            WebElement list = driver.findElement(By.id("messages"));
+            assertTrue(folders.getLocation().getY() < list.getLocation().getY(), "folders above the list");
+            for (WebElement row : driver.findElements(By.cssSelector("#messages a.open"))) {
+                assertTrue(row.getSize().getHeight() >= 44, "row link height " + row.getSize());
+                assertTrue(row.getSize().getWidth() >= 250, "row link width " + row.getSize());
+            }
+            screenshot("inbox-phone.png");
+            open("关于2026年社保缴费基数调整的通知");
+            long body = driver.findElement(By.id("body")).getLocation().getY();
+            assertTrue(body < 812, "body starts at " + body + " px, below the first screen");
+        } finally {
+            driver.manage().window().setSize(new Dimension(1200, 900));
+        }
     }
 
     @Test

@@ -1,0 +1,68 @@
+package org.civicmail.login.imap;
+
+import java.util.Optional;
+
+import javax.inject.Inject;
+
+import org.apache.james.core.Username;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.request.ImapRequest;
+import org.apache.james.imap.api.message.response.StatusResponse;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.processor.AuthenticateProcessor;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.metrics.api.MetricFactory;
+
+/**
+ * IMAP AUTHENTICATE PLAIN through {@link ImapLoginGate}, with and without an authorization id (the webmail's
+ * master user acting for a certificate-login user). James parses the SASL exchange; the decision is ours.
+ */
+public class ThrottledAuthenticateProcessor extends AuthenticateProcessor {
+    private final ImapLoginGate gate;
+
+    @Inject
+    public ThrottledAuthenticateProcessor(MailboxManager mailboxManager, StatusResponseFactory factory,
+                                          MetricFactory metricFactory, ImapLoginGate gate) {
+        super(mailboxManager, factory, metricFactory);
+        this.gate = gate;
+    }
+
+    @Override
+    protected void doAuth(AuthenticationAttempt attempt, ImapSession session, ImapRequest request, Responder responder,
+                          HumanReadableText failed) {
+        gate.attempt(session, attempt.getAuthenticationId(), attempt.getPassword(), Optional.empty(),
+            replies(session, request, responder));
+    }
+
+    @Override
+    protected void doAuthWithDelegation(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
+                                        Responder responder) {
+        gate.attempt(session, attempt.getAuthenticationId(), attempt.getPassword(), attempt.getDelegateUserName(),
+            replies(session, request, responder));
+    }
+
+    private ImapLoginGate.Replies replies(ImapSession session, ImapRequest request, Responder responder) {
+        return new ImapLoginGate.Replies() {
+            @Override
+            public void ok(Username user) throws Exception {
+                session.authenticated();
+                session.setMailboxSession(getMailboxManager().createSystemSession(user));
+                provisionInbox(session, getMailboxManager(), session.getMailboxSession());
+                okComplete(request, responder);
+                responder.flush();
+                session.stopDetectingCommandInjection();
+            }
+
+            @Override
+            public void no(HumanReadableText text, Optional<StatusResponse.ResponseCode> code) {
+                if (code.isPresent()) {
+                    ThrottledAuthenticateProcessor.this.no(request, responder, text, code.get());
+                } else {
+                    ThrottledAuthenticateProcessor.this.no(request, responder, text);
+                }
+                responder.flush();
+            }
+        };
+    }
+}
