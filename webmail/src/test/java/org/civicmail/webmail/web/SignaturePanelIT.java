@@ -51,7 +51,8 @@ class SignaturePanelIT {
         HttpResponse<String> login = c.login(USER, PW);
         assertEquals(200, login.statusCode(), login.body());
         String list = c.get("/mail?f=INBOX").body();
-        Matcher m = Pattern.compile("uid=(\\d+)\">" + Pattern.quote(subject) + "<").matcher(list);
+        Matcher m = Pattern.compile("id=\"open-(\\d+)\">(?:(?!</a>).)*?<span class=\"subj\"[^>]*>"
+                + Pattern.quote(subject) + "</span>", Pattern.DOTALL).matcher(list);
         assertTrue(m.find(), "no '" + subject + "' in\n" + list);
         return c.get("/mail/msg?f=INBOX&uid=" + m.group(1)).body();
     }
