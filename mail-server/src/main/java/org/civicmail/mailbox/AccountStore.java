@@ -167,6 +167,27 @@ public class AccountStore {
         }
     }
 
+    /**
+     * Changes whenever an account of one of {@code classes} is added or deleted (count and newest creation time):
+     * lets a cache of those accounts' registered names (few, unlike citizens) reload only when needed.
+     */
+    public String fingerprint(Set<AccountClass> classes) {
+        String in = String.join(",", java.util.Collections.nCopies(classes.size(), "?"));
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MAX(CREATED_AT) FROM CM_ACCOUNT WHERE CLASS IN (" + in + ")")) {
+            int i = 1;
+            for (AccountClass cls : classes) {
+                ps.setString(i++, cls.cliName());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) + "/" + rs.getTimestamp(2);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read accounts: " + e.getMessage(), e);
+        }
+    }
+
     public long count() {
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM CM_ACCOUNT");

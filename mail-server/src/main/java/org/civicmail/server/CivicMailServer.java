@@ -108,7 +108,16 @@ public final class CivicMailServer implements AutoCloseable {
             PassphraseSource passphrase = CaPassphrase.resolve(data.ca(), options.demo());
             CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl).withPassphrase(passphrase);
             ca = CertificateAuthority.open(caConfig, new AccountSubjectDirectory(accounts));
-            AccountKeyStore accountKeys = new AccountKeyStore(data.keys().resolve("accounts"), passphrase.passphrase(), ca, accounts);
+            AccountKeyStore accountKeys = new AccountKeyStore(data.keys().resolve("accounts"), ca, accounts);
+            if (accountKeys.hasLegacyFiles()) {
+                char[] pass = passphrase.passphrase(); // once more, only to re-encrypt key files of an older version
+                try {
+                    accountKeys.upgradeLegacyFiles(pass);
+                } finally {
+                    java.util.Arrays.fill(pass, '\0');
+                }
+            }
+            passphrase.forget(); // the CA keeps only keys derived from it (CertificateAuthority#open)
             SignatureVerifier verifier = verifier(config, ca);
             TlsKeyStore tls = new TlsKeyStore(data.keys());
             TlsCertificateProvisioner.ensure(tls, ca, tlsNames(config));

@@ -1,53 +1,81 @@
 package org.civicmail.mailbox.smtp;
 
+import java.util.List;
+import java.util.Optional;
+
 import javax.inject.Inject;
-import javax.mail.Address;
 import javax.mail.MessagingException;
-import javax.mail.internet.InternetAddress;
-import javax.mail.internet.MimeMessage;
 
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
+import org.civicmail.mailbox.sender.CityDomains;
+import org.civicmail.mailbox.sender.SenderHeaders;
+import org.civicmail.mailbox.sender.ShownSender;
+import org.civicmail.mailbox.sender.UnreadableSenderException;
+import org.civicmail.server.config.CivicMailConfig;
 
 /**
- * The From header is what a reader sees, so it gets the envelope's rule: an authenticated account's From (and
- * Sender) must be its own address. Mail from outside that shows a city address in From is accepted (a
- * validly signed official message may come back through a forwarder) and judged by its signature on
- * delivery: {@code VerifySignature} warns the reader when it is not validly signed.
+ * The From and Sender headers are what a reader sees, so they get the envelope's rule, checked at DATA on every
+ * address they show ({@link SenderHeaders}: lists, groups, duplicated fields, encoded words):
+ * <ul>
+ * <li>an authenticated account's From (and Sender) must be its own address;</li>
+ * <li>unauthenticated mail (the smtp port) that shows a city address, or an address in a subdomain of a city domain,
+ *     is refused with 550 5.7.1, as a domain publishing DMARC {@code p=reject} would have it refused
+ *     ({@link CivicMailConfig#REJECT_CITY_FROM}, on by default); the city's mail leaves and re-enters only through
+ *     the submission port.</li>
+ * </ul>
+ * A From or Sender that cannot be parsed is refused (554 5.6.0): what cannot be checked is not delivered.
+ * Created once per listener; called concurrently.
  */
 public class FromHeaderIdentityHook implements JamesMessageHook {
+    private final CityDomains cityDomains;
+    private final boolean rejectCityFrom;
+
     @Inject
-    public FromHeaderIdentityHook() {
+    public FromHeaderIdentityHook(CivicMailConfig config) {
+        this.cityDomains = new CityDomains(config);
+        this.rejectCityFrom = config.rejectCityFrom();
     }
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
+        List<ShownSender> shown;
         try {
-            MimeMessage message = mail.getMessage();
-            Address[] from = message.getFrom();
-            String user = session.getUsername() == null ? null : session.getUsername().asString();
-            if (user != null && (from == null || from.length == 0)) {
-                return SmtpRefusal.deny("550", "5.7.1 Message has no From header; use From: <" + user + ">");
-            }
-            for (Address a : from == null ? new Address[0] : from) {
-                String address = ((InternetAddress) a).getAddress();
-                if (user != null && !user.equalsIgnoreCase(address)) {
-                    return SmtpRefusal.deny("550", "5.7.1 From: <" + address + "> is not your mailbox; "
-                        + "you are authenticated as " + user);
-                }
-            }
-            String[] senderHeader = message.getHeader("Sender");
-            if (user != null && senderHeader != null) {
-                String sender = new InternetAddress(senderHeader[0]).getAddress();
-                if (!user.equalsIgnoreCase(sender)) {
-                    return SmtpRefusal.deny("550", "5.7.1 Sender: <" + sender + "> is not your mailbox");
-                }
-            }
-            return HookResult.DECLINED;
-        } catch (MessagingException | ClassCastException e) {
-            return SmtpRefusal.deny("554", "5.6.0 The From or Sender header cannot be parsed: fix the header syntax");
+            shown = SenderHeaders.of(mail.getMessage());
+        } catch (UnreadableSenderException e) {
+            return SmtpRefusal.deny("554", "5.6.0 " + e.getMessage());
+        } catch (MessagingException e) {
+            return SmtpRefusal.deny("554", "5.6.0 The message header cannot be parsed: fix the header syntax");
         }
+        if (session.getUsername() != null) {
+            return ownAddressOnly(session.getUsername().asString(), shown);
+        }
+        if (rejectCityFrom) {
+            for (ShownSender sender : shown) {
+                Optional<String> city = cityDomains.claimedBy(sender);
+                if (city.isPresent()) {
+                    return SmtpRefusal.deny("550", "5.7.1 " + sender.field() + ": <" + sender.address().orElseThrow() + "> is in the city domain "
+                        + city.get() + ", and unauthenticated mail may not use the city's domains (city-domain rule, "
+                        + CivicMailConfig.REJECT_CITY_FROM + ", as DMARC p=reject); city mailboxes send through the submission port");
+                }
+            }
+        }
+        return HookResult.DECLINED;
+    }
+
+    private static HookResult ownAddressOnly(String user, List<ShownSender> shown) {
+        if (shown.stream().noneMatch(s -> s.field().equals("From") && s.address().isPresent())) {
+            return SmtpRefusal.deny("550", "5.7.1 Message has no From header; use From: <" + user + ">");
+        }
+        for (ShownSender sender : shown) {
+            String address = sender.address().orElse(null);
+            if (address != null && !user.equalsIgnoreCase(address)) {
+                return SmtpRefusal.deny("550", "5.7.1 " + sender.field() + ": <" + address + "> is not your mailbox; "
+                    + "you are authenticated as " + user);
+            }
+        }
+        return HookResult.DECLINED;
     }
 }

@@ -57,6 +57,11 @@ public final class CivicMailConfig implements MailDomains {
     public static final String MAX_MESSAGE_KIB = "civicmail.smtp.max-message-kib";
     /** Optional host:port all outbound mail is handed to (a smarthost); without it, MX lookup. */
     public static final String RELAY_GATEWAY = "civicmail.relay.gateway";
+    /**
+     * Whether unauthenticated mail on the smtp port whose From or Sender is in a city domain (or a subdomain of one)
+     * is refused at DATA, as a domain publishing DMARC {@code p=reject} would have it refused ({@code true}/{@code false}).
+     */
+    public static final String REJECT_CITY_FROM = "civicmail.inbound.reject-city-from";
 
     private final Path confDir;
     private final String bindHost;
@@ -73,6 +78,7 @@ public final class CivicMailConfig implements MailDomains {
     private final int broadcastBatchSize;
     private final List<X509Certificate> extraTrustAnchors;
     private final java.time.Duration crlMaxAge;
+    private final boolean rejectCityFrom;
     private final org.civicmail.login.LoginPolicySettings login;
 
     /** The listeners whose ports come from configuration. */
@@ -128,6 +134,7 @@ public final class CivicMailConfig implements MailDomains {
         this.broadcastBatchSize = p.containsKey(BROADCAST_BATCH) ? (int) Math.min(positiveLong(p, BROADCAST_BATCH), 100_000) : 500;
         this.extraTrustAnchors = trustAnchors(p.getProperty(SMIME_TRUST_ANCHORS, "").trim());
         this.crlMaxAge = java.time.Duration.ofSeconds(p.containsKey(CRL_MAX_AGE) ? nonNegativeLong(p, CRL_MAX_AGE) : 300);
+        this.rejectCityFrom = bool(p, REJECT_CITY_FROM, true);
         this.login = org.civicmail.login.LoginPolicySettings.parse(p, file());
         this.caBaseUrl = Optional.ofNullable(p.getProperty(CA_BASE_URL)).map(String::trim).filter(s -> !s.isEmpty());
         caBaseUrl.ifPresent(url -> {
@@ -288,6 +295,11 @@ public final class CivicMailConfig implements MailDomains {
 
     public int broadcastBatchSize() {
         return broadcastBatchSize;
+    }
+
+    /** See {@link #REJECT_CITY_FROM}. */
+    public boolean rejectCityFrom() {
+        return rejectCityFrom;
     }
 
     public boolean webmailEnabled() {

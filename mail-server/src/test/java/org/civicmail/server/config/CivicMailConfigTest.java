@@ -51,6 +51,18 @@ class CivicMailConfigTest {
     }
 
     @Test
+    void theCityDomainRuleIsOnByDefaultAndReadStrictly() {
+        assertThat(CivicMailConfig.load(CONF, Map.of()).rejectCityFrom()).isTrue();
+        assertThat(CivicMailConfig.load(CONF, Map.of("civicmail.inbound.reject-city-from", "false")).rejectCityFrom()).isFalse();
+        // A typo must not silently turn the protection off.
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.inbound.reject-city-from", "flase")))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith("civicmail.inbound.reject-city-from = 'flase' in ").hasMessageEndingWith(" must be true or false");
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.inbound.reject-city-from", "yes")))
+            .hasMessageEndingWith(" must be true or false");
+    }
+
+    @Test
     void templatesRefuseUnknownPlaceholders() {
         assertThat(JamesConfigRenderer.substitute(Path.of("t.xml"), "<a>${x}</a>", Map.of("x", "1"))).isEqualTo("<a>1</a>");
         assertThatThrownBy(() -> JamesConfigRenderer.substitute(Path.of("t.xml"), "<a>${y}</a>", Map.of("x", "1")))

@@ -1,0 +1,33 @@
+package org.civicmail.mailbox.sender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+
+import javax.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.Test;
+
+/** The warning joins any warning already there, comma separated, once (the contract the webmail reads). */
+class WarnDisplayNameImpersonationTest {
+    private static MimeMessage message(String headers) throws Exception {
+        return new MimeMessage(null, new ByteArrayInputStream((headers + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void theWarningIsAddedBesideAnExistingOneAndNotTwice() throws Exception {
+        MimeMessage m = message("From: a@evil.example\r\nX-CivicMail-Warning: unsigned-official-sender");
+        WarnDisplayNameImpersonation.addWarning(m, DisplayNameImpersonation.WARNING);
+        assertThat(m.getHeader("X-CivicMail-Warning")).containsExactly("unsigned-official-sender, display-name-impersonation");
+        WarnDisplayNameImpersonation.addWarning(m, DisplayNameImpersonation.WARNING);
+        assertThat(m.getHeader("X-CivicMail-Warning")).containsExactly("unsigned-official-sender, display-name-impersonation");
+    }
+
+    @Test
+    void withoutAnEarlierWarningItStandsAlone() throws Exception {
+        MimeMessage m = message("From: a@evil.example");
+        WarnDisplayNameImpersonation.addWarning(m, DisplayNameImpersonation.WARNING);
+        assertThat(m.getHeader("X-CivicMail-Warning")).containsExactly("display-name-impersonation");
+    }
+}
