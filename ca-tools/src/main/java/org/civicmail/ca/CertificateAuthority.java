@@ -21,6 +21,7 @@ import org.civicmail.ca.authority.CertificateIssuer;
 import org.civicmail.ca.authority.CsrValidator;
 import org.civicmail.ca.authority.Hierarchy;
 import org.civicmail.ca.crl.CrlPublisher;
+import org.civicmail.ca.crl.RootCrl;
 import org.civicmail.ca.keys.KeyFileSigner;
 import org.civicmail.ca.keys.MasterKey;
 import org.civicmail.ca.keys.Pkcs12Files;
@@ -71,6 +72,7 @@ public final class CertificateAuthority implements AutoCloseable {
         // The passphrase is read once, unlocks the keys and derives the master key, and is cleared:
         // nothing after this point can ask for it again (see PassphraseSource#discarded).
         List<String> upgraded;
+        long rootCrlNumber;
         char[] pass = config.passphrase().passphrase(); // fails here, naming the variable to set, if there is none
         try {
             synchronized (CertificateAuthority.class) {
@@ -85,6 +87,7 @@ public final class CertificateAuthority implements AutoCloseable {
                 this.issuing = createdNow ? hierarchy.create(profiles, pass) : hierarchy.loadIssuing(pass);
                 this.masterKey = MasterKey.unlock(config.home(), pass);
                 upgraded = hierarchy.upgradeKeyFiles(pass, masterKey);
+                rootCrlNumber = issueRootCrlIfDue(config, pass);
             }
         } finally {
             Arrays.fill(pass, '\0');
@@ -96,11 +99,15 @@ public final class CertificateAuthority implements AutoCloseable {
             audit.append("upgrade-key-files", "files=" + String.join(",", upgraded) + " pbkdf2-iterations=" + Pkcs12Files.ITERATIONS);
         }
         audit.sealIfUnsealed();
+        if (rootCrlNumber > 0 && !createdNow) {
+            audit.append("issue-root-crl", "number=" + rootCrlNumber);
+        }
         this.ocspSigner = hierarchy.ocspSigner(issuing, profiles, config.clock().instant(), masterKey);
         if (createdNow) {
             audit.append("init", "root=" + SerialNumbers.toHex(trustAnchor().getSerialNumber())
                     + " issuing=" + SerialNumbers.toHex(issuing.certificate().getSerialNumber())
-                    + " ocsp-signer=" + SerialNumbers.toHex(ocspSigner.certificate().getSerialNumber()));
+                    + " ocsp-signer=" + SerialNumbers.toHex(ocspSigner.certificate().getSerialNumber())
+                    + " root-crl=" + rootCrlNumber);
         }
         this.crl = new CrlPublisher(store, () -> issuing, config.clock());
         this.ocsp = new OcspResponder(() -> ocspSigner, issuing.certificate(), store::status, config.clock());
@@ -111,6 +118,20 @@ public final class CertificateAuthority implements AutoCloseable {
             return t;
         });
         maintenance.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.HOURS);
+    }
+
+    /** Signs a new root CRL if it is due and the root key is here; returns its number, 0 if none was signed. */
+    private long issueRootCrlIfDue(CaConfig config, char[] pass) {
+        if (!RootCrl.due(config.home(), config.clock().instant())) {
+            return 0;
+        }
+        Optional<KeyFileSigner> root = hierarchy.loadRoot(pass);
+        if (root.isEmpty()) {
+            LOG.warn("The root CRL ({}) is due but {} is not in {}: bring the root key back and restart once to renew it",
+                    RootCrl.FILE, Hierarchy.ROOT_FILE, config.home());
+            return 0;
+        }
+        return RootCrl.issue(config.home(), root.get(), store, config.clock().instant());
     }
 
     /**
@@ -311,6 +332,16 @@ public final class CertificateAuthority implements AutoCloseable {
     /** The current CRL, DER encoded (reissued first if due). */
     public byte[] currentCrl() {
         return crl.current();
+    }
+
+    /** The root's CRL (ARL, DER) listing revoked issuing CAs. */
+    public byte[] rootCrl() {
+        try {
+            return RootCrl.current(config.home()).orElseThrow(() -> new CaException("no root CRL has been issued yet: unlock the CA"
+                    + " once with " + Hierarchy.ROOT_FILE + " in " + config.home())).getEncoded();
+        } catch (java.io.IOException e) {
+            throw new CaException("cannot encode the root CRL: " + e.getMessage(), e);
+        }
     }
 
     /** Forces a new CRL now and returns it. */

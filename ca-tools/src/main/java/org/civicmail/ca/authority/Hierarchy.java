@@ -75,6 +75,12 @@ public final class Hierarchy {
         return new KeyFileSigner(keys.getPrivate(), List.of(cert, root.certificate()));
     }
 
+    /** The root's signer if {@code root-ca.p12} is here (it may have been moved offline). */
+    public java.util.Optional<KeyFileSigner> loadRoot(char[] pass) {
+        Path file = home.resolve(ROOT_FILE);
+        return Files.exists(file) ? java.util.Optional.of(KeyFileSigner.load(file, ROOT_ALIAS, pass)) : java.util.Optional.empty();
+    }
+
     public KeyFileSigner loadIssuing(char[] pass) {
         return KeyFileSigner.load(home.resolve(ISSUING_FILE), ISSUING_ALIAS, pass);
     }

@@ -276,7 +276,7 @@ public final class BroadcastRunner {
             message = StoredMessageLayout.of(composer.signPersonal(job.id(), job.kind(), content, sender.credential().get(), date,
                 row.address(), messageId));
         } else {
-            message = notice(job).withHeaderPrefix(MessageComposer.addressHeaders(row.address(), messageId));
+            message = notice(job).withHeaderPrefix(MessageComposer.recipientHeaders(job.signedNotice(), row.address(), messageId));
         }
         return new Composed(new MailboxBatchWriter.Delivery(row.seq(), row.address(), message, now), null);
     }
