@@ -147,8 +147,8 @@ class SmimeIT {
         byte[] raw = fetchRaw("2026 individual income tax notice");
         java.time.Instant after = java.time.Instant.now();
         String verdict = header(raw, "X-CivicMail-Signature");
-        // headers=unprotected until the server's signing adds RFC 9788 header protection (issue 11 point 3, signing side).
-        assertThat(verdict).matches("valid; signer=\"" + Pattern.quote(TAX) + "\"; serial=[0-9a-f]+; signed-at=[^;]+Z(; headers=unprotected)?");
+        // The server protects the header (RFC 9788) and the shared verifier finds every protected field unchanged.
+        assertThat(verdict).matches("valid; signer=\"" + Pattern.quote(TAX) + "\"; serial=[0-9a-f]+; signed-at=[^;]+Z");
         assertThat(header(raw, "X-CivicMail-Warning")).isNull();
         assertThat(new String(raw, StandardCharsets.ISO_8859_1)).contains("multipart/signed").contains("micalg=sha-256");
 
