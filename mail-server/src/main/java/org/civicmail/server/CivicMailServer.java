@@ -17,6 +17,7 @@ import org.apache.james.utils.GuiceProbe;
 import org.apache.james.webadmin.WebAdminServer;
 import org.civicmail.login.FrontEndKey;
 import org.civicmail.login.LoginPolicy;
+import org.civicmail.login.WebmailMasterUser;
 import org.civicmail.mailbox.AccountClass;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.server.config.CivicMailConfig.Listener;
@@ -165,6 +166,9 @@ public final class CivicMailServer implements AutoCloseable {
                     tls, ca, accounts, broadcasts);
                 bound.add(new ListenerAddress(Listener.BROADCAST_API.displayName(), config.bindHost(), broadcastApi.port()));
                 broadcasts.resumeUnfinished();
+                // The webmail's master credential exists whenever the server serves, also without the webmail.
+                WebmailMasterUser.ensure(data, james.getProbe(ServicesProbe.class).get(org.apache.james.user.api.UsersRepository.class),
+                    ADMIN_USER_LOCAL_PART + "@" + config.domain(AccountClass.OFFICIAL));
             }
             CivicMailServer server = new CivicMailServer(james, caHttp, ca, bound);
             server.broadcastApi = broadcastApi;

@@ -26,6 +26,9 @@ import org.civicmail.webmail.web.WebmailServer;
  */
 public final class WebmailMain {
 
+    /** Command line on stdin from the parent: end every session of the address that follows. */
+    static final String END_SESSIONS = "end-sessions ";
+
     private WebmailMain() {}
 
     public static void main(String[] args) throws Exception {
@@ -59,7 +62,7 @@ public final class WebmailMain {
             shutdown.run();
             System.exit(0);
         });
-        exitWithParent(shutdown);
+        exitWithParent(shutdown, server);
         System.out.println("webmail " + config.httpHost() + ":" + port);
         System.out.flush();
         stopped.await();
@@ -71,14 +74,19 @@ public final class WebmailMain {
      * A webmail started by hand (stdin a terminal or /dev/null) is not watched: read() returns -1 at once only for
      * /dev/null, so the watch is enabled by the parent with -Dwebmail.exit-with-parent=true.
      */
-    private static void exitWithParent(Runnable shutdown) {
+    private static void exitWithParent(Runnable shutdown, WebmailServer server) {
         if (!Boolean.getBoolean("webmail.exit-with-parent")) {
             return;
         }
         Thread watch = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // The parent never writes; anything it did write is ignored.
+            try (java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    // The parent's one command: an account was disabled (only the parent can write to our stdin).
+                    if (line.startsWith(END_SESSIONS) && line.length() > END_SESSIONS.length()) {
+                        server.endSessionsOf(line.substring(END_SESSIONS.length()).trim());
+                    }
                 }
             } catch (java.io.IOException e) {
                 // A broken pipe means the same as end of input: the parent is gone.

@@ -92,10 +92,14 @@ class WebmailIT {
         HttpResponse<String> login = c.get("/login");
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
         assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Secure"), cookie);
-        String anon = c.cookies().get(Http.SESSION_COOKIE);
+        // Before login there is no session at all (only the signed pre-login CSRF cookie).
+        assertEquals(null, c.cookies().get(Http.SESSION_COOKIE));
         HttpResponse<String> r = c.post("/login", Map.of("csrf", WebClient.csrf(login.body()), "user", USER, "password", PW));
         assertEquals(303, r.statusCode());
-        assertNotEquals(anon, c.cookies().get(Http.SESSION_COOKIE));
+        String session = r.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith(Http.SESSION_COOKIE + "="))
+                .findFirst().orElseThrow();
+        assertTrue(session.contains("HttpOnly") && session.contains("SameSite=Strict") && session.contains("Secure"), session);
+        assertNotEquals(null, c.cookies().get(Http.SESSION_COOKIE));
         assertTrue(c.follow(r).body().contains("收件箱"));
     }
 
@@ -108,16 +112,17 @@ class WebmailIT {
     }
 
     @Test
-    void wrongPasswordIsRefusedAndGuessingIsThrottled() throws Exception {
+    void wrongPasswordIsRefused() throws Exception {
+        // Guessing is throttled by the mail server's one login policy (mail-server LoginThrottleIT); the webmail's
+        // page for the server's "wait" answer is checked in SessionsIT.
         WebClient c = new WebClient(fx.baseUrl());
         for (int i = 0; i < 5; i++) {
             HttpResponse<String> r = c.login("throttled@city.test", "guess" + i);
             assertEquals(401, r.statusCode());
             assertTrue(r.body().contains("邮箱地址或密码不正确。"));
         }
-        HttpResponse<String> r = c.login("throttled@city.test", "right-pw");
-        assertEquals(429, r.statusCode());
-        assertTrue(r.body().contains("尝试次数过多，请稍后再试。"));
+        assertEquals(303, c.post("/login", Map.of("csrf", WebClient.csrf(c.get("/login").body()),
+                "user", "throttled@city.test", "password", "right-pw")).statusCode());
     }
 
     @Test
