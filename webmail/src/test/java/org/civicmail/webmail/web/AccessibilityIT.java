@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.verdict.revocation.RevocationStatus;
 import org.civicmail.webmail.testkit.Axe;
 import org.civicmail.webmail.testkit.Mails;
 import org.civicmail.webmail.testkit.TestPki;
@@ -51,7 +51,7 @@ class AccessibilityIT {
         axe = Axe.load();
         TestPki pki = TestPki.create("A11y City");
         TestPki.Entity tax = pki.person("tax-bureau@gov.city.test", "市税务局", "杭州市税务局");
-        fx = new WebmailFixture(pki, (c, i) -> RevocationChecker.Status.good());
+        fx = new WebmailFixture(pki, (c, i) -> RevocationStatus.good());
         fx.user(USER, PW);
         String serial = tax.cert().getSerialNumber().toString(16);
         fx.append(USER, PW, "INBOX", false,

@@ -8,7 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.Map;
 import org.civicmail.webmail.config.WebmailConfig;
-import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.verdict.revocation.RevocationStatus;
 import org.civicmail.webmail.testkit.TestPki;
 import org.civicmail.webmail.testkit.WebClient;
 import org.civicmail.webmail.testkit.WebmailFixture;
@@ -27,7 +27,7 @@ class SessionAndPreferencesIT {
     @BeforeAll
     static void start() throws Exception {
         prefs = Files.createTempDirectory("webmail-prefs").resolve("preferences.properties");
-        fx = new WebmailFixture(TestPki.create("Session City"), (c, i) -> RevocationChecker.Status.good(),
+        fx = new WebmailFixture(TestPki.create("Session City"), (c, i) -> RevocationStatus.good(),
                 Map.of(WebmailConfig.PREFERENCES, prefs.toString()));
         fx.user(USER, PW);
         fx.append(USER, PW, "INBOX", true, org.civicmail.webmail.testkit.Mails.text("a@city.test", USER, "Hello", "hi"));
