@@ -18,8 +18,9 @@ import org.civicmail.webmail.i18n.Lang;
 import org.civicmail.webmail.i18n.SignaturePanelText;
 import org.civicmail.webmail.i18n.UiText;
 import org.civicmail.webmail.imap.ImapConnector;
-import org.civicmail.webmail.signature.RevocationChecker;
-import org.civicmail.webmail.signature.SignatureVerifier;
+import org.civicmail.verdict.Authorities;
+import org.civicmail.verdict.SignatureVerifier;
+import org.civicmail.verdict.revocation.RevocationSource;
 import org.civicmail.webmail.tls.HttpsConnector;
 import org.civicmail.webmail.trust.CityDomains;
 import org.slf4j.Logger;
@@ -43,16 +44,17 @@ public final class WebmailServer {
     });
 
     /**
-     * @param anchors    our root CA certificates (may be empty: then every signature is "unknown issuer")
-     * @param revocation OCSP/CRL checker shared by signature verification and certificate login
+     * @param anchors    the city CA's certificates, root and issuing (may be empty: then every signature is
+     *                   "unknown issuer"); the issuing one lets leaf-only signatures chain
+     * @param revocation OCSP/CRL, shared by signature verification and certificate login
      */
-    public WebmailServer(WebmailConfig config, List<X509Certificate> anchors, RevocationChecker revocation,
+    public WebmailServer(WebmailConfig config, List<X509Certificate> anchors, RevocationSource revocation,
                          ImapConnector imap, MailSender sender, Clock clock) {
         this.config = config;
         this.sessions = new SessionStore(clock, config.sessionsPerAccount(), config.sessionsTotal());
         Http http = new Http(new Templates(), config.secureCookies(), config.zone(), config.certificateLogin(),
                 new PreLoginCsrf(clock));
-        SignatureVerifier verifier = new SignatureVerifier(anchors, revocation, clock);
+        SignatureVerifier verifier = new SignatureVerifier(new Authorities(anchors, List.of()), revocation, revocation);
 
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
