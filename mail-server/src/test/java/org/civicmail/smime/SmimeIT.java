@@ -418,4 +418,31 @@ class SmimeIT {
         Openssl.Result openssl = opensslVerify(resent, "resent");
         assertThat(openssl.exitCode()).as(openssl.output()).isZero();
     }
+
+    @Test
+    void mailSubmittedByAnOfficialArrivesWithProtectedHeadersAndASubjectChangedOnTheWayIsAHeaderMismatch() throws Exception {
+        MimeMessage submitted = client.message(TAX, CITIZEN, "protected submission", "应纳税额=3D1200 元，链接 https://x.example/?a=1&b=20");
+        submitted.setReplyTo(new javax.mail.internet.InternetAddress[] {new javax.mail.internet.InternetAddress("help@gov.hangzhou.example")});
+        submitted.saveChanges();
+        client.send(TAX, PASSWORD, submitted);
+        byte[] raw = fetchRaw("protected submission");
+        // Signed by the server (SignAsSender) with RFC 9788 header protection; the shared verifier finds it intact.
+        String verdict = header(raw, "X-CivicMail-Signature");
+        assertThat(verdict).matches("valid; signer=\"" + Pattern.quote(TAX) + "\"; serial=[0-9a-f]+; signed-at=[^;]+Z").doesNotContain("headers=");
+        MimeMessage delivered = new MimeMessage(null, new java.io.ByteArrayInputStream(raw));
+        javax.mail.internet.MimeBodyPart signedPart = (javax.mail.internet.MimeBodyPart) ((javax.mail.internet.MimeMultipart) delivered.getContent()).getBodyPart(0);
+        assertThat(new javax.mail.internet.ContentType(signedPart.getContentType()).getParameter("hp")).isEqualTo("clear");
+        for (String field : java.util.List.of("From", "To", "Subject", "Date", "Message-ID", "Reply-To")) {
+            assertThat(signedPart.getHeader(field, null)).as(field).isNotNull().isEqualTo(delivered.getHeader(field, null));
+        }
+        assertThat(new String(signedPart.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("应纳税额=3D1200").contains("&b=20");
+        assertThat(opensslVerify(raw, "protected-submission").exitCode()).isZero();
+
+        // Attack (issue 11, Why 2): the delivered mail re-sent from outside under a new Subject.
+        injectFromOutside(withSubject(raw, "protected submission", "URGENT: pay today"));
+        byte[] resent = fetchRaw("URGENT: pay today");
+        assertThat(header(resent, "X-CivicMail-Signature"))
+            .startsWith("invalid; reason=header-mismatch; header=\"Subject\"; signer=\"" + TAX + "\"");
+        assertThat(header(resent, "X-CivicMail-Warning")).isEqualTo("unsigned-official-sender");
+    }
 }
