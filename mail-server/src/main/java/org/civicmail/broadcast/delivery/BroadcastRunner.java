@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 
+import org.apache.james.mailbox.exception.MailboxException;
 import org.civicmail.broadcast.input.Template;
 import org.civicmail.broadcast.store.BroadcastJob;
 import org.civicmail.broadcast.store.BroadcastStore;
@@ -45,7 +46,7 @@ public final class BroadcastRunner {
     private static final int LANES = 2;
 
     private final BroadcastStore store;
-    private final MailboxBatchWriter writer;
+    private final MailboxDelivery delivery;
     private final SearchIndexCatchUp index;
     private final MessageComposer composer;
     private final AccountStore accounts;
@@ -54,10 +55,10 @@ public final class BroadcastRunner {
     /** Each running notice's signed message, parsed once per run. */
     private final Map<String, StoredMessageLayout> notices = new ConcurrentHashMap<>();
 
-    public BroadcastRunner(BroadcastStore store, MailboxBatchWriter writer, SearchIndexCatchUp index, MessageComposer composer,
+    public BroadcastRunner(BroadcastStore store, MailboxDelivery delivery, SearchIndexCatchUp index, MessageComposer composer,
                            AccountStore accounts, ExecutorService workers, int batchSize) {
         this.store = store;
-        this.writer = writer;
+        this.delivery = delivery;
         this.index = index;
         this.composer = composer;
         this.accounts = accounts;
@@ -170,7 +171,7 @@ public final class BroadcastRunner {
     /** Every recipient has its outcome recorded: the journal is not needed for recovery any more. */
     private void forgetJournal(BroadcastJob job) {
         try {
-            writer.finished(job.id());
+            delivery.finished(job.id());
         } catch (SQLException e) {
             // Harmless: the rows only take space; the next finished broadcast does not clean them up, though.
             LOG.warn("Broadcast {}: cannot clear its delivery journal: {}", job.id(), e.toString());
@@ -183,10 +184,10 @@ public final class BroadcastRunner {
      * that never stopped the journal holds nothing without an outcome.
      */
     private void settleFromJournal(BroadcastJob job, LongConsumer progress) {
-        Map<Integer, Instant> stored;
+        Map<Integer, Outcome> stored;
         try {
-            stored = writer.journaled(job.id());
-        } catch (SQLException e) {
+            stored = delivery.settle(job.id());
+        } catch (SQLException | MailboxException e) {
             throw new IllegalStateException("broadcast " + job.id() + ": cannot read the delivery journal: " + e.getMessage(), e);
         }
         store.releaseClaimed(job.id());
@@ -195,9 +196,9 @@ public final class BroadcastRunner {
         }
         Set<Integer> open = store.withoutOutcome(job.id());
         List<Outcome> settled = new ArrayList<>();
-        stored.forEach((seq, at) -> {
+        stored.forEach((seq, outcome) -> {
             if (open.contains(seq)) {
-                settled.add(Outcome.delivered(seq, at));
+                settled.add(outcome);
             }
         });
         for (int i = 0; i < settled.size(); i += batchSize) {
@@ -218,8 +219,8 @@ public final class BroadcastRunner {
         Exception last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                return writer.store(job.id(), folder, deliveries);
-            } catch (SQLException | RuntimeException e) {
+                return delivery.deliver(job.id(), folder, deliveries);
+            } catch (SQLException | MailboxException | RuntimeException e) {
                 last = e;
                 LOG.warn("Broadcast {}: storing a batch of {} failed (attempt {}): {}", job.id(), deliveries.size(), attempt, e.toString());
                 Thread.sleep(100L * attempt);
