@@ -1,5 +1,6 @@
 package org.civicmail.broadcast;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -26,6 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.inject.Inject;
 import javax.inject.Singleton;
+import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -36,6 +40,8 @@ import org.apache.james.mailbox.quota.UserQuotaRootResolver;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.civicmail.broadcast.BroadcastRefusedException.Reason;
 import org.civicmail.broadcast.delivery.BroadcastRunner;
+import org.civicmail.broadcast.delivery.DeliveryCheck;
+import org.civicmail.broadcast.delivery.LiveDeliveryCheck;
 import org.civicmail.broadcast.delivery.MailboxBatchWriter;
 import org.civicmail.broadcast.delivery.SearchIndexCatchUp;
 import org.civicmail.broadcast.delivery.MessageComposer;
@@ -53,7 +59,10 @@ import org.civicmail.server.CivicDatabase;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.server.james.JamesDatabase;
 import org.civicmail.smime.AccountKeyStore;
+import org.civicmail.ca.CertificateAuthority;
+import org.civicmail.smime.SignatureVerdict;
 import org.civicmail.smime.SigningCredential;
+import org.civicmail.smime.SmimeVerifier;
 import org.civicmail.smime.SmimeSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +81,7 @@ public class BroadcastService implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter ID_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Session PARSING = Session.getInstance(new java.util.Properties());
 
     private final BroadcastStore store;
     private final BroadcastPlanner planner;
@@ -89,7 +99,7 @@ public class BroadcastService implements AutoCloseable {
     public BroadcastService(CivicDatabase db, AccountStore accounts, AccountKeyStore keys, MailboxManager mailboxes,
                             MailboxSessionMapperFactory mappers, LuceneMessageSearchIndex searchIndex,
                             UserQuotaRootResolver quotaRoots, MaxQuotaManager maxQuotas, JamesDatabase james,
-                            SmimeSigner signer, CivicMailConfig config) {
+                            SmimeSigner signer, SmimeVerifier verifier, CertificateAuthority ca, CivicMailConfig config) {
         this.store = new BroadcastStore(db);
         this.accounts = accounts;
         this.keys = keys;
@@ -99,9 +109,19 @@ public class BroadcastService implements AutoCloseable {
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         this.workers = Executors.newFixedThreadPool(threads, daemon("broadcast-worker"));
         this.searchIndex = new SearchIndexCatchUp(james, mailboxes, mappers, searchIndex);
+        DeliveryCheck check = new LiveDeliveryCheck(accounts, ca, message -> verifyStored(verifier, message));
         this.runner = new BroadcastRunner(store, new MailboxBatchWriter(james, quotaRoots, maxQuotas), this.searchIndex,
-            composer, accounts, workers, config.broadcastBatchSize());
+            composer, accounts, workers, config.broadcastBatchSize(), check);
         this.searchIndex.start();
+    }
+
+    /** The verdict a stored copy carries: the server's verifier on the copy's bytes, judged now. */
+    private static SignatureVerdict verifyStored(SmimeVerifier verifier, byte[] message) {
+        try {
+            return verifier.verify(new MimeMessage(PARSING, new ByteArrayInputStream(message)));
+        } catch (MessagingException e) {
+            return SignatureVerdict.invalid(SignatureVerdict.Reason.MALFORMED, "the stored copy cannot be parsed: " + e.getMessage());
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -191,12 +211,16 @@ public class BroadcastService implements AutoCloseable {
     }
 
     private void runToEnd(BroadcastJob job, AtomicLong done) throws InterruptedException {
-        if (job.state() == BroadcastJob.State.FINISHED) {
+        if (job.state().ended()) {
             return;
         }
         Optional<SigningCredential> credential = keys.usable(job.agency());
         String name = accounts.find(job.agency()).map(Account::name).orElse(job.agency());
-        runner.run(job, new BroadcastRunner.Sender(job.agency(), name, credential), done::addAndGet);
+        Optional<String> stopped = runner.run(job, new BroadcastRunner.Sender(job.agency(), name, credential), done::addAndGet);
+        if (stopped.isPresent()) {
+            // No signed summary: the agency's signature is what stopped being good.
+            return;
+        }
         Counts counts = store.counts(job.id());
         Instant finished = Instant.now();
         byte[] evidence = credential.map(c -> EvidenceSigner.sign(summary(job, counts, finished, c), c)).orElse(null);

@@ -22,7 +22,6 @@ import javax.mail.util.ByteArrayDataSource;
 
 import org.civicmail.broadcast.BroadcastKind;
 import org.civicmail.broadcast.input.BroadcastPlanner;
-import org.civicmail.smime.SignatureVerdict;
 import org.civicmail.smime.SigningCredential;
 import org.civicmail.smime.SmimeSigner;
 
@@ -118,11 +117,8 @@ public final class MessageComposer {
         } else {
             m.removeHeader("Message-ID");
         }
-        MimeMessage signed = signer.sign(m, credential);
-        Date signedAt = m.getSentDate();
-        signed.setHeader(SignatureVerdict.HEADER, SignatureVerdict.valid(credential.address(),
-            credential.certificate().getSerialNumber(), signedAt.toInstant()).headerValue());
-        return signed;
+        // No verdict header here: each copy's X-CivicMail-Signature is computed when it is stored (BroadcastRunner).
+        return signer.sign(m, credential);
     }
 
     private static String encodedName(String name) throws UnsupportedEncodingException {
