@@ -14,6 +14,7 @@ public record CaUrls(String base) {
     public static final String ISSUING_PEM = "/ca/issuing.pem";
     public static final String CHAIN_PEM = "/ca/chain.pem";
     public static final String CRL = "/crl/issuing.crl";
+    public static final String ROOT_CRL = "/crl/root.crl";
     public static final String OCSP = "/ocsp";
 
     public CaUrls {
@@ -37,6 +38,10 @@ public record CaUrls(String base) {
 
     public String crl() {
         return base + CRL;
+    }
+
+    public String rootCrl() {
+        return base + ROOT_CRL;
     }
 
     public String ocsp() {

@@ -14,13 +14,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.civicmail.ca.audit.AuditCheckpoint;
 import org.civicmail.ca.audit.AuditLog;
 import org.civicmail.ca.audit.AuditVerification;
 import org.civicmail.ca.authority.CertificateIssuer;
 import org.civicmail.ca.authority.CsrValidator;
 import org.civicmail.ca.authority.Hierarchy;
 import org.civicmail.ca.crl.CrlPublisher;
+import org.civicmail.ca.crl.RootCrl;
 import org.civicmail.ca.keys.KeyFileSigner;
+import org.civicmail.ca.keys.MasterKey;
+import org.civicmail.ca.keys.Pkcs12Files;
 import org.civicmail.ca.keys.Signer;
 import org.civicmail.ca.lint.Linter;
 import org.civicmail.ca.ocsp.OcspResponder;
@@ -55,28 +59,55 @@ public final class CertificateAuthority implements AutoCloseable {
     private final CrlPublisher crl;
     private final OcspResponder ocsp;
     private final AuditLog audit;
+    private final MasterKey masterKey;
     private final boolean createdNow;
     private final ScheduledExecutorService maintenance;
 
     private CertificateAuthority(CaConfig config, SubjectDirectory directory) {
-        this.config = config;
         this.directory = directory;
         this.store = new DerbyCertificateStore(config.dataSource());
         this.issuer = new CertificateIssuer(Linter.standard(), new SecureRandom());
         this.profiles = new ProfileFactory(config.country(), config.organization(), config.urls(), config.clock());
-        this.audit = new AuditLog(config.home().resolve("audit.log"), store, config.clock(),
-                System.getProperty("user.name", "unknown"));
-        this.hierarchy = new Hierarchy(config.home(), config.passphrase(), config.keyAlgorithm(), issuer, store);
-        Arrays.fill(config.passphrase().passphrase(), '\0'); // fail early, naming the variable to set, if there is none
-        synchronized (CertificateAuthority.class) {
-            this.createdNow = !hierarchy.exists();
-            this.issuing = createdNow ? hierarchy.create(profiles) : hierarchy.loadIssuing();
+        this.hierarchy = new Hierarchy(config.home(), config.keyAlgorithm(), issuer, store);
+        // The passphrase is read once, unlocks the keys and derives the master key, and is cleared:
+        // nothing after this point can ask for it again (see PassphraseSource#discarded).
+        List<String> upgraded;
+        long rootCrlNumber;
+        char[] pass = config.passphrase().passphrase(); // fails here, naming the variable to set, if there is none
+        try {
+            synchronized (CertificateAuthority.class) {
+                this.createdNow = !hierarchy.exists();
+                if (createdNow) {
+                    PassphrasePolicy.require(pass, config.passphrase());
+                } else if (!config.passphrase().generated()) {
+                    PassphrasePolicy.problem(pass).ifPresent(p -> LOG.warn("The CA passphrase from {} is weaker than a new CA"
+                            + " would accept ({}; the rule is {}); choose a stronger one when the CA is next set up",
+                            config.passphrase().origin(), p, PassphrasePolicy.RULE));
+                }
+                this.issuing = createdNow ? hierarchy.create(profiles, pass) : hierarchy.loadIssuing(pass);
+                this.masterKey = MasterKey.unlock(config.home(), pass);
+                upgraded = hierarchy.upgradeKeyFiles(pass, masterKey);
+                rootCrlNumber = issueRootCrlIfDue(config, pass);
+            }
+        } finally {
+            Arrays.fill(pass, '\0');
         }
-        this.ocspSigner = hierarchy.ocspSigner(issuing, profiles, config.clock().instant());
+        this.config = config.withPassphrase(PassphraseSource.discarded());
+        this.audit = new AuditLog(config.home().resolve("audit.log"), store, config.clock(),
+                System.getProperty("user.name", "unknown"), masterKey.auditSeal());
+        if (!upgraded.isEmpty()) {
+            audit.append("upgrade-key-files", "files=" + String.join(",", upgraded) + " pbkdf2-iterations=" + Pkcs12Files.ITERATIONS);
+        }
+        audit.sealIfUnsealed();
+        if (rootCrlNumber > 0 && !createdNow) {
+            audit.append("issue-root-crl", "number=" + rootCrlNumber);
+        }
+        this.ocspSigner = hierarchy.ocspSigner(issuing, profiles, config.clock().instant(), masterKey);
         if (createdNow) {
             audit.append("init", "root=" + SerialNumbers.toHex(trustAnchor().getSerialNumber())
                     + " issuing=" + SerialNumbers.toHex(issuing.certificate().getSerialNumber())
-                    + " ocsp-signer=" + SerialNumbers.toHex(ocspSigner.certificate().getSerialNumber()));
+                    + " ocsp-signer=" + SerialNumbers.toHex(ocspSigner.certificate().getSerialNumber())
+                    + " root-crl=" + rootCrlNumber);
         }
         this.crl = new CrlPublisher(store, () -> issuing, config.clock());
         this.ocsp = new OcspResponder(() -> ocspSigner, issuing.certificate(), store::status, config.clock());
@@ -87,6 +118,20 @@ public final class CertificateAuthority implements AutoCloseable {
             return t;
         });
         maintenance.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.HOURS);
+    }
+
+    /** Signs a new root CRL if it is due and the root key is here; returns its number, 0 if none was signed. */
+    private long issueRootCrlIfDue(CaConfig config, char[] pass) {
+        if (!RootCrl.due(config.home(), config.clock().instant())) {
+            return 0;
+        }
+        Optional<KeyFileSigner> root = hierarchy.loadRoot(pass);
+        if (root.isEmpty()) {
+            LOG.warn("The root CRL ({}) is due but {} is not in {}: bring the root key back and restart once to renew it",
+                    RootCrl.FILE, Hierarchy.ROOT_FILE, config.home());
+            return 0;
+        }
+        return RootCrl.issue(config.home(), root.get(), store, config.clock().instant());
     }
 
     /**
@@ -108,7 +153,7 @@ public final class CertificateAuthority implements AutoCloseable {
             crl.current();
             X509Certificate o = ocspSigner.certificate();
             if (!o.getNotAfter().toInstant().isAfter(config.clock().instant().plus(Hierarchy.OCSP_RENEW_BEFORE))) {
-                ocspSigner = hierarchy.ocspSigner(issuing, profiles, config.clock().instant());
+                ocspSigner = hierarchy.ocspSigner(issuing, profiles, config.clock().instant(), masterKey);
                 audit.append("renew-ocsp-signer", "serial=" + SerialNumbers.toHex(ocspSigner.certificate().getSerialNumber()));
             }
         } catch (RuntimeException e) {
@@ -289,6 +334,16 @@ public final class CertificateAuthority implements AutoCloseable {
         return crl.current();
     }
 
+    /** The root's CRL (ARL, DER) listing revoked issuing CAs. */
+    public byte[] rootCrl() {
+        try {
+            return RootCrl.current(config.home()).orElseThrow(() -> new CaException("no root CRL has been issued yet: unlock the CA"
+                    + " once with " + Hierarchy.ROOT_FILE + " in " + config.home())).getEncoded();
+        } catch (java.io.IOException e) {
+            throw new CaException("cannot encode the root CRL: " + e.getMessage(), e);
+        }
+    }
+
     /** Forces a new CRL now and returns it. */
     public byte[] reissueCrl() {
         return crl.reissue();
@@ -300,6 +355,24 @@ public final class CertificateAuthority implements AutoCloseable {
 
     public AuditVerification verifyAuditLog() {
         return audit.verify();
+    }
+
+    /** Also checks that the log still holds the entry of an exported checkpoint (rollback, rewrite). */
+    public AuditVerification verifyAuditLog(AuditCheckpoint checkpoint) {
+        return audit.verify(checkpoint);
+    }
+
+    /** A sealed checkpoint of the audit log's head now, for keeping off this machine ({@code ca audit export}). */
+    public AuditCheckpoint auditCheckpoint() {
+        return audit.checkpoint();
+    }
+
+    /**
+     * The password of a server-side key file for {@code purpose} (e.g. {@code account:a@b}), derived
+     * from the master key: 256 random-looking bits unrelated to the passphrase's text.
+     */
+    public char[] keyFilePassword(String purpose) {
+        return masterKey.password(purpose);
     }
 
     public CaConfig config() {

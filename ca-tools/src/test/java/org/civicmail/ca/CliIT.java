@@ -201,7 +201,7 @@ class CliIT {
         Run ok = ca("audit", "verify");
         assertEquals(0, ok.exit(), ok.err());
         Path log = dir.resolve("data/ca/audit.log");
-        assertEquals("audit log " + log + ": 4 entries, hash chain intact\n", ok.out());
+        assertEquals("audit log " + log + ": 4 entries, hash chain and seals intact\n", ok.out());
 
         List<String> lines = Files.readAllLines(log);
         List<String> edited = new ArrayList<>(lines);
@@ -226,6 +226,42 @@ class CliIT {
         assertEquals("audit log " + log + " has been tampered with:\n"
                 + "  the log ends at entry 3 but the CA database records entry 4 as the last: entries at the end were deleted\n",
                 truncated.err());
+    }
+
+    // Attack: roll the data directory back to an earlier, genuinely sealed state of the log.
+    @Test
+    void anExportedCheckpointRevealsARollback() throws Exception {
+        ca("issue", "--address", "alice@city.example", "--p12", dir.resolve("a1.p12").toString());
+        Path log = dir.resolve("data/ca/audit.log");
+        List<String> before = Files.readAllLines(log);
+        Run revoke = ca("revoke", "--serial", before.get(1).replaceAll(".*serial=([0-9A-F]+) .*", "$1"), "--reason", "keyCompromise");
+        assertEquals(0, revoke.exit(), revoke.err() + before);
+        Path checkpoint = dir.resolve("checkpoint.txt");
+        Run export = ca("audit", "export", "--out", checkpoint.toString());
+        assertEquals(0, export.exit(), export.err());
+        assertEquals("audit checkpoint of entry 3 written to " + checkpoint + "; keep a copy off this machine\n", export.out());
+        assertTrue(Files.readString(checkpoint).startsWith("civicmail-audit-checkpoint v1\nentry=3\nhash="), Files.readString(checkpoint));
+        Run again = ca("audit", "export", "--out", checkpoint.toString());
+        assertEquals(2, again.exit());
+        assertEquals("error: --out " + checkpoint + " already exists; choose a new file name (checkpoints are kept, not overwritten)\n",
+                again.err());
+
+        Run ok = ca("audit", "verify", "--checkpoint", checkpoint.toString());
+        assertEquals(0, ok.exit(), ok.err());
+        assertEquals("audit log " + log + ": 4 entries, hash chain and seals intact, checkpoint entry present and unchanged\n",
+                ok.out());
+
+        // The revocation's entry is cut off; the head in the database cannot follow from here (the
+        // CLI owns the Derby files), so verify reports both.
+        Files.write(log, before);
+        Run rolledBack = ca("audit", "verify", "--checkpoint", checkpoint.toString());
+        assertEquals(1, rolledBack.exit());
+        assertTrue(rolledBack.err().contains("  the log no longer holds entry 3 of the checkpoint exported at "), rolledBack.err());
+
+        Files.writeString(checkpoint, Files.readString(checkpoint).replace("entry=3", "entry=2"));
+        Run forged = ca("audit", "verify", "--checkpoint", checkpoint.toString());
+        assertEquals(1, forged.exit());
+        assertTrue(forged.err().contains("  the checkpoint's seal does not match: it was edited, or it belongs to another CA\n"), forged.err());
     }
 
     @Test

@@ -33,16 +33,11 @@ import javax.mail.internet.MimeMessage;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.apache.james.mailbox.MailboxManager;
-import org.apache.james.mailbox.lucene.search.LuceneMessageSearchIndex;
-import org.apache.james.mailbox.quota.MaxQuotaManager;
-import org.apache.james.mailbox.quota.UserQuotaRootResolver;
-import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.civicmail.broadcast.BroadcastRefusedException.Reason;
 import org.civicmail.broadcast.delivery.BroadcastRunner;
+import org.civicmail.broadcast.delivery.BroadcastStorage;
 import org.civicmail.broadcast.delivery.DeliveryCheck;
 import org.civicmail.broadcast.delivery.LiveDeliveryCheck;
-import org.civicmail.broadcast.delivery.MailboxBatchWriter;
 import org.civicmail.broadcast.delivery.SearchIndexCatchUp;
 import org.civicmail.broadcast.delivery.MessageComposer;
 import org.civicmail.broadcast.evidence.EvidenceSigner;
@@ -57,7 +52,6 @@ import org.civicmail.mailbox.Account;
 import org.civicmail.mailbox.AccountStore;
 import org.civicmail.server.CivicDatabase;
 import org.civicmail.server.config.CivicMailConfig;
-import org.civicmail.server.james.JamesDatabase;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.smime.SignatureVerdict;
@@ -90,15 +84,14 @@ public class BroadcastService implements AutoCloseable {
     private final AccountKeyStore keys;
     private final BroadcastRunner runner;
     private final SearchIndexCatchUp searchIndex;
+    private final BroadcastStorage storage;
     private final ExecutorService jobs;
     private final ExecutorService workers;
     private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> progress = new ConcurrentHashMap<>();
 
     @Inject
-    public BroadcastService(CivicDatabase db, AccountStore accounts, AccountKeyStore keys, MailboxManager mailboxes,
-                            MailboxSessionMapperFactory mappers, LuceneMessageSearchIndex searchIndex,
-                            UserQuotaRootResolver quotaRoots, MaxQuotaManager maxQuotas, JamesDatabase james,
+    public BroadcastService(CivicDatabase db, AccountStore accounts, AccountKeyStore keys, BroadcastStorage storage,
                             SmimeSigner signer, SmimeVerifier verifier, CertificateAuthority ca, CivicMailConfig config) {
         this.store = new BroadcastStore(db);
         this.accounts = accounts;
@@ -108,10 +101,11 @@ public class BroadcastService implements AutoCloseable {
         this.jobs = Executors.newCachedThreadPool(daemon("broadcast-job"));
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         this.workers = Executors.newFixedThreadPool(threads, daemon("broadcast-worker"));
-        this.searchIndex = new SearchIndexCatchUp(james, mailboxes, mappers, searchIndex);
+        this.storage = storage;
+        this.searchIndex = storage.searchIndex();
         DeliveryCheck check = new LiveDeliveryCheck(accounts, ca, message -> verifyStored(verifier, message));
-        this.runner = new BroadcastRunner(store, new MailboxBatchWriter(james, quotaRoots, maxQuotas), this.searchIndex,
-            composer, accounts, workers, config.broadcastBatchSize(), check);
+        this.runner = new BroadcastRunner(store, storage, this.searchIndex, composer, accounts, workers, config.broadcastBatchSize(),
+            check);
         this.searchIndex.start();
     }
 
@@ -258,6 +252,7 @@ public class BroadcastService implements AutoCloseable {
 
     /** Resumes every broadcast that was running when the server stopped or died. Returns their ids. */
     public List<String> resumeUnfinished() {
+        storage.chosen(); // checks James's schema now, at start, rather than at the first broadcast
         List<String> ids = store.unfinished();
         for (String id : ids) {
             LOG.info("Resuming broadcast {}", id);

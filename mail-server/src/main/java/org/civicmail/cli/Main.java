@@ -60,7 +60,8 @@ public final class Main {
             leaf = leaf.subcommand();
         }
         Object command = leaf.commandSpec().userObject();
-        return command instanceof StartCommand || command instanceof SmimeBenchCommand || leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()
+        return command instanceof StartCommand || command instanceof SmimeBenchCommand
+            || command instanceof org.civicmail.cli.bench.BenchMailflowCommand || leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()
             || !leaf.commandSpec().subcommands().isEmpty() || leaf == parsed;
     }
 }

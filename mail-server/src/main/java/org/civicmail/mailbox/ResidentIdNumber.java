@@ -41,6 +41,11 @@ public final class ResidentIdNumber {
         return new ResidentIdNumber(candidate);
     }
 
+    /** The full 18-character number for 17 leading digits (for generated test and benchmark residents). */
+    public static String withCheckCharacter(String first17) {
+        return first17 + checkCharacter(first17);
+    }
+
     static char checkCharacter(String first17) {
         int sum = 0;
         for (int i = 0; i < 17; i++) {

@@ -39,6 +39,7 @@ import org.civicmail.server.authority.AccountSubjectDirectory;
 import org.civicmail.server.authority.CaPassphrase;
 import org.civicmail.server.tls.TlsCertificateProvisioner;
 import org.civicmail.server.tls.TlsKeyStore;
+import org.civicmail.server.tls.TlsPolicy;
 import org.civicmail.server.tls.TlsRenewal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +94,8 @@ public final class CivicMailServer implements AutoCloseable {
             // A checkpoint (every dirty page written and synced) every 10 MiB of log by default, i.e. every few
             // broadcast batches; at 100 MiB crash recovery replays at most that much log (seconds).
             setIfAbsent("derby.storage.checkpointInterval", "104857600");
+            // Derby's files (mail text is in its log) owner-only, whatever the process umask.
+            System.setProperty("derby.storage.useDefaultFilePermissions", "false");
             CivicDatabase database = new CivicDatabase(data);
             JamesDatabase jamesDatabase = new JamesDatabase(data.jamesDerby());
             AccountStore accounts = new AccountStore(database);
@@ -104,7 +107,16 @@ public final class CivicMailServer implements AutoCloseable {
             PassphraseSource passphrase = CaPassphrase.resolve(data.ca(), options.demo());
             CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl).withPassphrase(passphrase);
             ca = CertificateAuthority.open(caConfig, new AccountSubjectDirectory(accounts));
-            AccountKeyStore accountKeys = new AccountKeyStore(data.keys().resolve("accounts"), passphrase.passphrase(), ca, accounts);
+            AccountKeyStore accountKeys = new AccountKeyStore(data.keys().resolve("accounts"), ca, accounts);
+            if (accountKeys.hasLegacyFiles()) {
+                char[] pass = passphrase.passphrase(); // once more, only to re-encrypt key files of an older version
+                try {
+                    accountKeys.upgradeLegacyFiles(pass);
+                } finally {
+                    java.util.Arrays.fill(pass, '\0');
+                }
+            }
+            passphrase.forget(); // the CA keeps only keys derived from it (CertificateAuthority#open)
             SmimeVerifier verifier = verifier(config, ca);
             TlsKeyStore tls = new TlsKeyStore(data.keys());
             TlsCertificateProvisioner.ensure(tls, ca, tlsNames(config));
@@ -141,7 +153,7 @@ public final class CivicMailServer implements AutoCloseable {
             JamesSchemaAdditions.ensure(jamesDatabase);
             List<ListenerAddress> bound = new ArrayList<>();
             if (options.withListeners()) {
-                bound.addAll(boundListeners(james));
+                bound.addAll(boundListeners(james, config.webadminEnabled()));
                 caHttp.serve(ca);
                 bound.add(new ListenerAddress("ca-http", config.bindHost(), caHttp.port()));
                 BroadcastService broadcasts = james.getProbe(ServicesProbe.class).get(BroadcastService.class);
@@ -226,8 +238,13 @@ public final class CivicMailServer implements AutoCloseable {
         v.put("webadmin.port", String.valueOf(config.port(Listener.WEBADMIN)));
         v.put("smtp.enabled", String.valueOf(withListeners));
         v.put("imap.enabled", String.valueOf(withListeners));
-        v.put("webadmin.enabled", String.valueOf(withListeners));
+        v.put("webadmin.enabled", String.valueOf(withListeners && config.webadminEnabled()));
+        // Without a key James would fall back to JMAP's verifier (absent here) and fail; when off there is no filter.
+        v.put("webadmin.jwt.key.line", config.webadminJwtPublicKey()
+            .map(key -> "jwt.publickeypem.url=file://" + key).orElse("# no token key: WebAdmin is off"));
         v.put("smtp.max-message-kib", String.valueOf(config.maxMessageKib()));
+        v.put("imap.literal-size-limit", imapLiteralSizeLimit(config.maxMessageKib()));
+        v.put("tls.policy", TlsPolicy.jamesTlsElements());
         v.put("tls.keystore", "file://" + tls.file().toAbsolutePath());
         v.put("tls.secret", new String(tls.secret()));
         v.put("derby.james", data.jamesDerby().toAbsolutePath().toString());
@@ -239,7 +256,16 @@ public final class CivicMailServer implements AutoCloseable {
         return v;
     }
 
-    private static List<ListenerAddress> boundListeners(GuiceJamesServer james) {
+    /**
+     * The largest IMAP literal (an APPEND of the largest message SMTP accepts, plus 1 MiB for headers we add);
+     * 64 MiB when SMTP is unlimited, so no client can make James buffer an unbounded literal.
+     */
+    static String imapLiteralSizeLimit(int maxMessageKib) {
+        long kib = maxMessageKib == 0 ? 64 * 1024 : maxMessageKib + 1024L;
+        return Math.min(kib, Integer.MAX_VALUE / 1024) + "K";
+    }
+
+    private static List<ListenerAddress> boundListeners(GuiceJamesServer james, boolean webadmin) {
         ServicesProbe services = james.getProbe(ServicesProbe.class);
         List<ListenerAddress> result = new ArrayList<>();
         // Servers come back in the order of the configuration files: inbound SMTP then submission; IMAP then IMAPS.
@@ -249,7 +275,9 @@ public final class CivicMailServer implements AutoCloseable {
         result.add(address("submission", smtp.get(1)));
         result.add(address("imap", imap.get(0)));
         result.add(address("imaps", imap.get(1)));
-        result.add(new ListenerAddress("webadmin", "127.0.0.1", services.get(WebAdminServer.class).getPort().getValue()));
+        if (webadmin) {
+            result.add(new ListenerAddress("webadmin", "127.0.0.1", services.get(WebAdminServer.class).getPort().getValue()));
+        }
         return result;
     }
 

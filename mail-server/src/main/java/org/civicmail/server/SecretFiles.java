@@ -20,14 +20,17 @@ public final class SecretFiles {
     }
 
     public static void write(Path file, byte[] content) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        DataDirectory.createOwnerOnlyDirectory(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, content);
+        Files.deleteIfExists(tmp);
+        // Owner-only from its creation: never a moment in which another user could open it, whatever the umask.
         try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
             // Non-POSIX file system: the data directory's own permissions must protect it.
+            Files.createFile(tmp);
         }
+        Files.write(tmp, content);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 

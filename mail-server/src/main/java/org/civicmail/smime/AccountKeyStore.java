@@ -1,24 +1,23 @@
 package org.civicmail.smime;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.KeySpec;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -26,6 +25,7 @@ import javax.crypto.spec.PBEKeySpec;
 import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.ca.IssuedCredential;
 import org.civicmail.ca.KeyAlgorithm;
+import org.civicmail.ca.keys.Pkcs12Files;
 import org.civicmail.mailbox.AccountStore;
 import org.civicmail.server.SecretFiles;
 import org.slf4j.Logger;
@@ -33,25 +33,68 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Server-side signing keys of accounts (as signing gateways keep them): one PKCS#12 per account under
- * {@code DATA/keys/accounts/}, encrypted with a password derived from the CA passphrase, so a copy of the data
- * directory alone does not yield the keys. A credential is handed out only while its certificate is good at
- * our CA and the account is enabled: revoking or disabling stops signing at once.
+ * {@code DATA/keys/accounts/} ({@link Pkcs12Files}: PBKDF2 at 600,000 iterations), each under its own password
+ * derived from the CA's in-memory master key ({@link CertificateAuthority#keyFilePassword}), so a copy of the data
+ * directory alone does not yield the keys and a key file is no shortcut for guessing the CA passphrase. A
+ * credential is handed out only while its certificate is good at our CA and the account is enabled: revoking or
+ * disabling stops signing at once.
  */
 public final class AccountKeyStore {
     private static final Logger LOG = LoggerFactory.getLogger(AccountKeyStore.class);
     private static final String ALIAS = "signing";
 
     private final Path dir;
-    private final char[] masterSecret;
     private final CertificateAuthority ca;
     private final AccountStore accounts;
     private final Map<String, SigningCredential> cache = new ConcurrentHashMap<>();
 
-    public AccountKeyStore(Path dir, char[] masterSecret, CertificateAuthority ca, AccountStore accounts) {
+    public AccountKeyStore(Path dir, CertificateAuthority ca, AccountStore accounts) {
         this.dir = dir;
-        this.masterSecret = masterSecret.clone();
         this.ca = ca;
         this.accounts = accounts;
+    }
+
+    /** True if some key file was written by a version before 2026-11 (see {@link #upgradeLegacyFiles}). */
+    public boolean hasLegacyFiles() throws IOException {
+        return !legacyFiles().isEmpty();
+    }
+
+    /**
+     * Re-encrypts key files written by earlier versions (JDK-default PKCS#12, password PBKDF2 of the CA passphrase
+     * at 20,000 iterations) under the current scheme; called once at start while the passphrase is at hand.
+     * Returns the number of files upgraded. A file that does not open with the old password is left as it is
+     * and reported: it will fail when used, naming the file.
+     */
+    public int upgradeLegacyFiles(char[] passphrase) throws IOException {
+        int upgraded = 0;
+        for (Path file : legacyFiles()) {
+            String name = file.getFileName().toString();
+            String address = name.substring(0, name.length() - ".p12".length());
+            try {
+                char[] old = legacyPassword(passphrase, address);
+                Pkcs12Files.Entry entry = Pkcs12Files.read(file, ALIAS, old);
+                Arrays.fill(old, '\0');
+                write(new SigningCredential(address, entry.key(), entry.chain()));
+                upgraded++;
+            } catch (RuntimeException | GeneralSecurityException e) {
+                LOG.error("The signing key file {} could not be upgraded ({}); it was left unchanged", file, e.getMessage());
+            }
+        }
+        if (upgraded > 0) {
+            LOG.info("Upgraded {} account signing key files to PBKDF2 at {} iterations with per-account passwords",
+                upgraded, Pkcs12Files.ITERATIONS);
+        }
+        return upgraded;
+    }
+
+    private List<Path> legacyFiles() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".p12"))
+                .filter(f -> Pkcs12Files.weakestIterationCount(f) < Pkcs12Files.ITERATIONS).sorted().toList();
+        }
     }
 
     /**
@@ -65,7 +108,7 @@ public final class AccountKeyStore {
         SigningCredential credential = new SigningCredential(normalized, issued.privateKey(), issued.fullChain());
         try {
             write(credential);
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot store the signing key of " + normalized + " under " + dir + ": " + e.getMessage(), e);
         }
         cache.put(normalized, credential);
@@ -95,42 +138,46 @@ public final class AccountKeyStore {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            char[] password = passwordFor(address);
-            ks.load(in, password);
-            PrivateKey key = (PrivateKey) ks.getKey(ALIAS, password);
-            Certificate[] chain = ks.getCertificateChain(ALIAS);
-            SigningCredential credential = new SigningCredential(address, key,
-                Arrays.stream(chain).map(X509Certificate.class::cast).toList());
+        char[] password = passwordFor(address);
+        try {
+            Pkcs12Files.Entry entry = Pkcs12Files.read(file, ALIAS, password);
+            SigningCredential credential = new SigningCredential(address, entry.key(), entry.chain());
             cache.put(address, credential);
             return Optional.of(credential);
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (RuntimeException e) {
             throw new IllegalStateException("cannot open the signing key of " + address + " (" + file
-                + "); was the CA passphrase changed? " + e.getClass().getSimpleName(), e);
+                + "): it was not written by this CA (was the data directory mixed with another one?) "
+                + e.getClass().getSimpleName(), e);
+        } finally {
+            Arrays.fill(password, '\0');
         }
     }
 
-    private void write(SigningCredential credential) throws IOException, GeneralSecurityException {
+    private void write(SigningCredential credential) throws IOException {
         Files.createDirectories(dir);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
         char[] password = passwordFor(credential.address());
-        ks.setKeyEntry(ALIAS, credential.privateKey(), password, credential.chain().toArray(Certificate[]::new));
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        ks.store(out, password);
-        SecretFiles.write(file(credential.address()), out.toByteArray());
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Pkcs12Files.write(ALIAS, credential.privateKey(), credential.chain(), password, out);
+            SecretFiles.write(file(credential.address()), out.toByteArray());
+        } finally {
+            Arrays.fill(password, '\0');
+        }
     }
 
     private Path file(String address) {
         return dir.resolve(address + ".p12");
     }
 
-    /** A per-account password: PBKDF2 of the master secret, salted with the address. */
-    private char[] passwordFor(String address) throws GeneralSecurityException {
-        KeySpec spec = new PBEKeySpec(masterSecret, ("civicmail-account-key:" + address).getBytes(StandardCharsets.UTF_8), 20_000, 256);
+    /** The account's own key-file password: from the CA's master key, unrelated to the passphrase's text. */
+    private char[] passwordFor(String address) {
+        return ca.keyFilePassword("account:" + address);
+    }
+
+    /** The password files were written with before per-account derived passwords; only for {@link #upgradeLegacyFiles}. */
+    private static char[] legacyPassword(char[] passphrase, String address) throws GeneralSecurityException {
+        KeySpec spec = new PBEKeySpec(passphrase, ("civicmail-account-key:" + address).getBytes(StandardCharsets.UTF_8), 20_000, 256);
         byte[] derived = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
         return Base64.getEncoder().encodeToString(derived).toCharArray();
     }
-
 }

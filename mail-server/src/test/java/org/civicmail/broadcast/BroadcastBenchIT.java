@@ -34,13 +34,13 @@ class BroadcastBenchIT {
                 .contains("personalised bills (signed one by one, RSA-2048): 60 delivered, 0 failed")
                 .containsPattern("stock path \\(SMTP \\+ James mailet pipeline\\): 20 messages accepted in [0-9.]+ s, all in INBOX")
                 .contains("heap at end");
-            Matcher indexed = Pattern.compile("search index: ([0-9,]+) message\\(s\\) indexed").matcher(out);
-            int catchUps = 0;
+            // Indexing is part of delivery: after each of the three broadcasts nothing is left for the index to catch up.
+            Matcher indexed = Pattern.compile("search index: nothing left to index after the broadcast").matcher(out);
+            int broadcasts = 0;
             while (indexed.find()) {
-                catchUps++;
-                assertThat(indexed.group(1)).isIn("300", "60");
+                broadcasts++;
             }
-            assertThat(catchUps).as(out).isEqualTo(3);
+            assertThat(broadcasts).as(out).isEqualTo(3);
         }
     }
 

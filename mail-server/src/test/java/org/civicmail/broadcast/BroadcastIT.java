@@ -67,7 +67,9 @@ class BroadcastIT {
             assertThat(messages).as(user).hasSize(1);
             byte[] raw = messages.get(0);
             assertThat(BroadcastFixture.header(raw, "Message-ID")).startsWith("<bc." + id + ".");
-            assertThat(BroadcastFixture.header(raw, "To")).isEqualTo(user + "@" + CITIZENS);
+            // One signature for all copies: the To it protects is the same in each, the copy's recipient is in Delivered-To.
+            assertThat(BroadcastFixture.header(raw, "To")).isEqualTo(org.civicmail.broadcast.delivery.MessageComposer.NOTICE_TO);
+            assertThat(BroadcastFixture.header(raw, "Delivered-To")).isEqualTo(user + "@" + CITIZENS);
             assertThat(f.opensslVerify(raw, "notice-" + user)).contains("Content-Type: text/plain");
             assertThat(BroadcastFixture.text(raw)).contains("西湖区12月5日停水一天");
         }

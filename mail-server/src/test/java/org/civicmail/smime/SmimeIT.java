@@ -123,15 +123,28 @@ class SmimeIT {
         }
     }
 
+    /**
+     * The message as re-sent with another outer Subject. Only the first occurrence is the outer header field: the
+     * protected copy inside the signed part (RFC 9788) stays as signed, as a re-sender cannot change it unnoticed.
+     */
     private static byte[] withSubject(byte[] raw, String oldSubject, String newSubject) {
-        return new String(raw, StandardCharsets.ISO_8859_1).replace("Subject: " + oldSubject, "Subject: " + newSubject)
+        return replaceFirst(new String(raw, StandardCharsets.ISO_8859_1), "Subject: " + oldSubject, "Subject: " + newSubject)
             .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String replaceFirst(String text, String target, String replacement) {
+        int at = text.indexOf(target);
+        assertThat(at).as("'" + target + "' in the message").isNotNegative();
+        return text.substring(0, at) + replacement + text.substring(at + target.length());
     }
 
     @Test
     void anOfficialsMailIsSignedWithTheirOwnCertificateAndOpensslAgrees() throws Exception {
-        client.send(TAX, PASSWORD, client.message(TAX, CITIZEN, "2026 individual income tax notice", "请于12月31日前完成个税汇算。"));
+        java.time.Instant before = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        MimeMessage submitted = client.message(TAX, CITIZEN, "2026 individual income tax notice", "请于12月31日前完成个税汇算。");
+        client.send(TAX, PASSWORD, submitted);
         byte[] raw = fetchRaw("2026 individual income tax notice");
+        java.time.Instant after = java.time.Instant.now();
         String verdict = header(raw, "X-CivicMail-Signature");
         assertThat(verdict).matches("valid; signer=\"" + Pattern.quote(TAX) + "\"; serial=[0-9a-f]+; signed-at=\\S+Z");
         assertThat(header(raw, "X-CivicMail-Warning")).isNull();
@@ -147,11 +160,34 @@ class SmimeIT {
         assertThat(signer.output().toLowerCase()).contains("serial=" + (serial.group(1).length() % 2 == 1 ? "0" : "") + serial.group(1));
         assertThat(Files.readString(tmp.resolve("signed.out"), StandardCharsets.UTF_8)).contains("Content-Type: text/plain");
 
-        // signingTime equals the Date header (Thunderbird compares them).
+        // signingTime is the server's clock at signing; the client's Date, being close to it, stays as written
+        // (Thunderbird compares the two and tolerates far more than the 15 minutes allowed here).
         MimeMessage parsed = new MimeMessage(null, new java.io.ByteArrayInputStream(raw));
         Matcher signedAt = Pattern.compile("signed-at=(\\S+)").matcher(verdict);
         assertThat(signedAt.find()).isTrue();
-        assertThat(java.time.Instant.parse(signedAt.group(1))).isEqualTo(parsed.getSentDate().toInstant());
+        assertThat(java.time.Instant.parse(signedAt.group(1))).isBetween(before, after);
+        assertThat(parsed.getSentDate()).isEqualTo(submitted.getSentDate());
+    }
+
+    @Test
+    void aClientDateBeforeTheCertificateWasIssuedIsReplacedByTheServersTimeAndTheMailArrivesValid() throws Exception {
+        // Issue 11 case 8: a client Date before the certificate's issuance used to become signingTime and make the
+        // server's own signature "tampered" (and the sender an "unsigned official").
+        MimeMessage submitted = client.message(TAX, CITIZEN, "dated before issuance", "应纳税额=3D1200 元");
+        submitted.setSentDate(java.util.Date.from(java.time.Instant.now().minus(java.time.Duration.ofDays(3))));
+        submitted.saveChanges();
+        java.time.Instant before = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        client.send(TAX, PASSWORD, submitted);
+        byte[] raw = fetchRaw("dated before issuance");
+        String verdict = header(raw, "X-CivicMail-Signature");
+        assertThat(verdict).startsWith("valid; signer=\"" + TAX + "\"");
+        assertThat(header(raw, "X-CivicMail-Warning")).isNull();
+        Matcher signedAt = Pattern.compile("signed-at=(\\S+)").matcher(verdict);
+        assertThat(signedAt.find()).isTrue();
+        MimeMessage parsed = new MimeMessage(null, new java.io.ByteArrayInputStream(raw));
+        assertThat(parsed.getSentDate().toInstant()).isEqualTo(java.time.Instant.parse(signedAt.group(1))).isAfterOrEqualTo(before);
+        Openssl.Result openssl = opensslVerify(raw, "old-date");
+        assertThat(openssl.exitCode()).as(openssl.output()).isZero();
     }
 
     @Test
@@ -200,7 +236,8 @@ class SmimeIT {
     void aFromThatIsNotTheCertificatesAddressIsReported() throws Exception {
         client.send(TAX, PASSWORD, client.message(TAX, CITIZEN, "from swap source", "official text"));
         String raw = new String(fetchRaw("from swap source"), StandardCharsets.ISO_8859_1);
-        byte[] swapped = withSubject(raw.replace("From: " + TAX, "From: " + WATER).getBytes(StandardCharsets.ISO_8859_1),
+        // The outer From only: the protected copy inside is what the official signed.
+        byte[] swapped = withSubject(replaceFirst(raw, "From: " + TAX, "From: " + WATER).getBytes(StandardCharsets.ISO_8859_1),
             "from swap source", "from swapped");
         injectFromOutside(swapped);
         byte[] delivered = fetchRaw("from swapped");

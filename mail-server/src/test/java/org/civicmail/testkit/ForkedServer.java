@@ -32,11 +32,24 @@ public final class ForkedServer implements AutoCloseable {
     private Map<String, Integer> ports = Map.of();
 
     private final Path conf;
+    /** When set: started as a person would, through the {@code civicmail} launcher, from a shell with this umask. */
+    private final String launcherUmask;
 
-    private ForkedServer(Path data, Map<String, String> overrides, Path conf) {
+    private ForkedServer(Path data, Map<String, String> overrides, Path conf, String launcherUmask) {
         this.data = data;
         this.overrides = overrides;
         this.conf = conf;
+        this.launcherUmask = launcherUmask;
+    }
+
+    /**
+     * Through the real {@code civicmail} launcher (with this build's class path instead of its build step), from a
+     * shell whose umask is {@code umask}: what the launcher itself sets is what the server gets.
+     */
+    public static ForkedServer startWithLauncher(Path data, Map<String, String> overrides, String umask) throws Exception {
+        ForkedServer server = new ForkedServer(data, overrides, CONF, umask);
+        server.launch();
+        return server;
     }
 
     public static ForkedServer start(Path data, Map<String, String> overrides) throws Exception {
@@ -45,7 +58,7 @@ public final class ForkedServer implements AutoCloseable {
 
     /** With another configuration directory (a copy of conf/ with test files beside it). */
     public static ForkedServer start(Path data, Map<String, String> overrides, Path conf) throws Exception {
-        ForkedServer server = new ForkedServer(data, overrides, conf);
+        ForkedServer server = new ForkedServer(data, overrides, conf, null);
         server.launch();
         return server;
     }
@@ -55,7 +68,7 @@ public final class ForkedServer implements AutoCloseable {
     }
 
     private void launch() throws Exception {
-        List<String> command = javaCommand();
+        List<String> command = launcherUmask == null ? javaCommand() : launcherCommand(launcherUmask);
         command.add("start");
         command.add("--data");
         command.add(data.toString());
@@ -73,6 +86,11 @@ public final class ForkedServer implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().put("CIVICMAIL_CA_PASSPHRASE", CA_PASSPHRASE);
+        if (launcherUmask != null) {
+            pb.environment().put("CIVICMAIL_CLASSPATH", System.getProperty("java.class.path"));
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            pb.environment().put("CIVICMAIL_JAVA_OPTS", "-Xmx512m");
+        }
         process = pb.start();
         CompletableFuture<Map<String, Integer>> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> readOutput(ready), "forked-server-output");
@@ -145,6 +163,22 @@ public final class ForkedServer implements AutoCloseable {
         return command;
     }
 
+    /** {@code sh -c 'umask U; exec civicmail "$@"'}: sh, the launcher and the JVM are one process (exec). */
+    private static List<String> launcherCommand(String umask) {
+        Path launcher = CONF.getParent().resolve("civicmail");
+        return new ArrayList<>(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\"", launcher.toString()));
+    }
+
+    /** The server's process id (the JVM's, also when started through the launcher). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Every listener the server printed after "CivicMail ready", by name. */
+    public Map<String, Integer> printedPorts() {
+        return ports;
+    }
+
     public int port(String listener) {
         Integer port = ports.get(listener);
         if (port == null) {
@@ -177,7 +211,7 @@ public final class ForkedServer implements AutoCloseable {
         if (process.isAlive()) {
             stop();
         }
-        return start(data, overrides, conf);
+        return launcherUmask == null ? start(data, overrides, conf) : startWithLauncher(data, overrides, launcherUmask);
     }
 
     /** Runs {@code civicmail ARGS} as a separate process, as a person would, against this server's data dir. */

@@ -18,24 +18,33 @@ import org.civicmail.ca.CaException;
 import org.civicmail.ca.store.CertificateStore;
 
 /**
- * Append-only, hash-chained log of every issuance, renewal and revocation. One line per entry:
- * {@code seq|time|actor|action|details|previousHash|hash}, where hash = SHA-256 over everything
- * before it. The sequence and hash of the last entry are also kept in the CA database, so
- * deleting entries at the end is detected too. Thread-safe.
+ * Append-only, hash-chained and sealed log of every issuance, renewal and revocation. One line per
+ * entry: {@code seq|time|actor|action|details|previousHash|hash|seal}, where hash = SHA-256 over
+ * everything before it and seal = {@link AuditSeal#entry} of (seq, hash), an HMAC under a key
+ * derived from the CA passphrase. The chain makes every earlier entry depend on the last; the seal
+ * makes the last one (and every other) impossible to recompute without the key, so a consistent
+ * rewrite of the whole log and of the head recorded in the CA database is detected. Entries
+ * written before sealing existed have no seal field; the first sealed entry after them covers them
+ * through the chain. Rolling the log and the database back together to an older sealed state is
+ * only detectable against a checkpoint kept elsewhere ({@link #checkpoint()}). Thread-safe.
  */
 public final class AuditLog {
     public static final String GENESIS = "0".repeat(64);
+    private static final int LEGACY_FIELDS = 7;
+    private static final int SEALED_FIELDS = 8;
 
     private final Path file;
     private final CertificateStore store;
     private final Clock clock;
     private final String actor;
+    private final AuditSeal seal;
     private FileChannel channel;
     private long lastSeq;
     private String lastHash;
 
-    public AuditLog(Path file, CertificateStore store, Clock clock, String actor) {
+    public AuditLog(Path file, CertificateStore store, Clock clock, String actor, AuditSeal seal) {
         this.file = file;
+        this.seal = seal;
         this.store = store;
         this.clock = clock;
         this.actor = actor;
@@ -61,7 +70,7 @@ public final class AuditLog {
             String body = seq + "|" + clock.instant() + "|" + escape(actor) + "|" + escape(action) + "|" + escape(details)
                     + "|" + lastHash;
             hash = sha256(body);
-            ByteBuffer line = ByteBuffer.wrap((body + "|" + hash + "\n").getBytes(StandardCharsets.UTF_8));
+            ByteBuffer line = ByteBuffer.wrap((body + "|" + hash + "|" + seal.entry(seq, hash) + "\n").getBytes(StandardCharsets.UTF_8));
             try {
                 FileChannel ch = channel();
                 while (line.hasRemaining()) {
@@ -103,19 +112,50 @@ public final class AuditLog {
         }
     }
 
-    /** Re-reads the whole log and checks the chain and the recorded head. */
+    /**
+     * Appends a sealed entry if the log ends with an entry written before sealing existed (a data
+     * directory from an older version), so its head is sealed from now on.
+     */
+    public synchronized void sealIfUnsealed() {
+        List<String> lines = read();
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).split("\\|", -1).length == LEGACY_FIELDS) {
+            append("seal-log", "entries 1.." + lastSeq + " written without seals are covered by this entry's chain");
+        }
+    }
+
+    /** A sealed checkpoint of the current head (also recorded as an entry, so the log shows when one was taken). */
+    public AuditCheckpoint checkpoint() {
+        long seq;
+        String hash;
+        synchronized (this) {
+            seq = lastSeq;
+            hash = lastHash;
+        }
+        String time = clock.instant().toString();
+        AuditCheckpoint c = new AuditCheckpoint(seq, hash, time, seal.checkpoint(seq, hash, time));
+        append("export-checkpoint", "entry=" + seq);
+        return c;
+    }
+
+    /** Re-reads the whole log and checks the chain, the seals and the recorded head. */
     public AuditVerification verify() {
+        return verify(null);
+    }
+
+    /** As {@link #verify()}, and checks that the log still holds {@code checkpoint}'s entry unchanged. */
+    public AuditVerification verify(AuditCheckpoint checkpoint) {
         List<String> problems = new ArrayList<>();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            lines = List.of();
-        } catch (IOException e) {
-            throw new CaException("cannot read the audit log " + file + ": " + e.getMessage(), e);
+        List<String> lines = read();
+        if (checkpoint != null && !AuditSeal.matches(seal.checkpoint(checkpoint.sequence(), checkpoint.hash(), checkpoint.time()),
+                checkpoint.seal())) {
+            problems.add("the checkpoint's seal does not match: it was edited, or it belongs to another CA");
+            checkpoint = null;
         }
         long expected = 1;
         String previous = GENESIS;
+        boolean sealedSeen = false;
+        boolean lastSealed = false;
+        boolean checkpointFound = false;
         for (int i = 0; i < lines.size(); i++) {
             int lineNo = i + 1;
             String[] f = lines.get(i).split("\\|", -1);
@@ -125,12 +165,13 @@ public final class AuditLog {
             } catch (NumberFormatException e) {
                 seq = -1;
             }
-            if (f.length != 7 || seq < 1) {
+            if ((f.length != LEGACY_FIELDS && f.length != SEALED_FIELDS) || seq < 1) {
                 problems.add("line " + lineNo + " is malformed: the entry was edited");
                 expected++;
+                lastSealed = false;
                 continue;
             }
-            String body = lines.get(i).substring(0, lines.get(i).lastIndexOf('|'));
+            String body = String.join("|", java.util.Arrays.copyOf(f, 6));
             if (seq != expected) {
                 problems.add("line " + lineNo + " holds entry " + seq + " but entry " + expected + " was expected: "
                         + (seq > expected ? "entries " + expected + ".." + (seq - 1) + " were deleted" : "entries were reordered or duplicated"));
@@ -141,10 +182,42 @@ public final class AuditLog {
             if (!sha256(body).equals(f[6])) {
                 problems.add("line " + lineNo + " (entry " + seq + "): hash does not match its content: the entry was edited");
             }
+            if (f.length == SEALED_FIELDS) {
+                boolean valid = AuditSeal.matches(seal.entry(seq, f[6]), f[7]);
+                if (!valid) {
+                    problems.add("line " + lineNo + " (entry " + seq + "): seal does not match: the entry was written or"
+                            + " rewritten without the CA's key");
+                }
+                sealedSeen = true;
+                lastSealed = valid;
+            } else {
+                if (sealedSeen) {
+                    problems.add("line " + lineNo + " (entry " + seq + ") has no seal although earlier entries have:"
+                            + " it was written without the CA's key");
+                }
+                lastSealed = false;
+            }
+            if (checkpoint != null && seq == checkpoint.sequence()) {
+                checkpointFound = true;
+                if (!f[6].equals(checkpoint.hash())) {
+                    problems.add("entry " + seq + " differs from the checkpoint exported at " + checkpoint.time()
+                            + ": the log was rewritten since");
+                }
+            }
             expected = seq + 1;
             previous = f[6];
         }
         long last = expected - 1;
+        if (!lines.isEmpty() && !lastSealed) {
+            problems.add("the last entry " + last + " carries no valid seal: the log's head was written without the CA's key");
+        }
+        if (checkpoint != null && !checkpointFound && checkpoint.sequence() > 0) {
+            problems.add("the log no longer holds entry " + checkpoint.sequence() + " of the checkpoint exported at "
+                    + checkpoint.time() + ": it was truncated or rolled back");
+        }
+        if (lines.isEmpty() && !store.list(null, 0, 1).isEmpty()) {
+            problems.add("the log is empty although the CA has issued certificates: it was deleted or replaced");
+        }
         CertificateStore.AuditHead head = store.auditHead().orElse(new CertificateStore.AuditHead(0, GENESIS));
         if (head.sequence() > last) {
             problems.add("the log ends at entry " + last + " but the CA database records entry " + head.sequence()
@@ -157,6 +230,16 @@ public final class AuditLog {
                     + " the log was rewritten");
         }
         return new AuditVerification(file, lines.size(), problems);
+    }
+
+    private List<String> read() {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new CaException("cannot read the audit log " + file + ": " + e.getMessage(), e);
+        }
     }
 
     static String escape(String s) {

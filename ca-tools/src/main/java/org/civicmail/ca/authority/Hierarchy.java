@@ -13,8 +13,8 @@ import org.civicmail.ca.CaException;
 import org.civicmail.ca.CertificateRecord;
 import org.civicmail.ca.CertificateStatus;
 import org.civicmail.ca.KeyAlgorithm;
-import org.civicmail.ca.PassphraseSource;
 import org.civicmail.ca.keys.KeyFileSigner;
+import org.civicmail.ca.keys.MasterKey;
 import org.civicmail.ca.keys.Pkcs12Files;
 import org.civicmail.ca.keys.Signer;
 import org.civicmail.ca.profile.CertificateTemplate;
@@ -23,7 +23,10 @@ import org.civicmail.ca.store.CertificateStore;
 
 /**
  * The CA's own keys under the home directory: {@code root-ca.p12} (only read to create the
- * issuing CA; may be moved offline afterwards), {@code issuing-ca.p12}, {@code ocsp-signer.p12}.
+ * issuing CA; may be moved offline afterwards) and {@code issuing-ca.p12}, encrypted under the CA
+ * passphrase; {@code ocsp-signer.p12}, which the CA replaces by itself while running and therefore
+ * encrypts under a password from the {@link MasterKey} (the passphrase is gone by then). All are
+ * written by {@link Pkcs12Files} and replaced atomically.
  */
 public final class Hierarchy {
     public static final String ROOT_FILE = "root-ca.p12";
@@ -36,15 +39,12 @@ public final class Hierarchy {
     public static final Duration OCSP_RENEW_BEFORE = Duration.ofDays(30);
 
     private final Path home;
-    private final PassphraseSource passphrase;
     private final KeyAlgorithm algorithm;
     private final CertificateIssuer issuer;
     private final CertificateStore store;
 
-    public Hierarchy(Path home, PassphraseSource passphrase, KeyAlgorithm algorithm, CertificateIssuer issuer,
-                     CertificateStore store) {
+    public Hierarchy(Path home, KeyAlgorithm algorithm, CertificateIssuer issuer, CertificateStore store) {
         this.home = home;
-        this.passphrase = passphrase;
         this.algorithm = algorithm;
         this.issuer = issuer;
         this.store = store;
@@ -55,43 +55,68 @@ public final class Hierarchy {
     }
 
     /** Creates root and issuing CA; returns the issuing signer (chain: issuing, root). */
-    public KeyFileSigner create(ProfileFactory profiles) {
-        char[] pass = passphrase.passphrase();
-        try {
-            KeyFileSigner root;
-            if (Files.exists(home.resolve(ROOT_FILE))) {
-                root = KeyFileSigner.load(home.resolve(ROOT_FILE), ROOT_ALIAS, pass);
-            } else {
-                KeyPair rootKeys = algorithm.generate();
-                CertificateTemplate t = profiles.rootCa(rootKeys.getPublic());
-                X509Certificate rootCert = selfSign(t, rootKeys);
-                write(ROOT_FILE, ROOT_ALIAS, rootKeys, List.of(rootCert), pass);
-                root = new KeyFileSigner(rootKeys.getPrivate(), List.of(rootCert));
-                record(rootCert, t);
-            }
-            KeyPair keys = algorithm.generate();
-            CertificateTemplate t = profiles.issuingCa(keys.getPublic(), root.certificate());
-            X509Certificate cert = issuer.sign(t, issuer.newSerial(), root);
-            write(ISSUING_FILE, ISSUING_ALIAS, keys, List.of(cert, root.certificate()), pass);
-            record(cert, t);
-            return new KeyFileSigner(keys.getPrivate(), List.of(cert, root.certificate()));
-        } finally {
-            Arrays.fill(pass, '\0');
+    public KeyFileSigner create(ProfileFactory profiles, char[] pass) {
+        KeyFileSigner root;
+        if (Files.exists(home.resolve(ROOT_FILE))) {
+            root = KeyFileSigner.load(home.resolve(ROOT_FILE), ROOT_ALIAS, pass);
+        } else {
+            KeyPair rootKeys = algorithm.generate();
+            CertificateTemplate t = profiles.rootCa(rootKeys.getPublic());
+            X509Certificate rootCert = selfSign(t, rootKeys);
+            write(ROOT_FILE, ROOT_ALIAS, rootKeys, List.of(rootCert), pass);
+            root = new KeyFileSigner(rootKeys.getPrivate(), List.of(rootCert));
+            record(rootCert, t);
         }
+        KeyPair keys = algorithm.generate();
+        CertificateTemplate t = profiles.issuingCa(keys.getPublic(), root.certificate());
+        X509Certificate cert = issuer.sign(t, issuer.newSerial(), root);
+        write(ISSUING_FILE, ISSUING_ALIAS, keys, List.of(cert, root.certificate()), pass);
+        record(cert, t);
+        return new KeyFileSigner(keys.getPrivate(), List.of(cert, root.certificate()));
     }
 
-    public KeyFileSigner loadIssuing() {
-        char[] pass = passphrase.passphrase();
-        try {
-            return KeyFileSigner.load(home.resolve(ISSUING_FILE), ISSUING_ALIAS, pass);
-        } finally {
-            Arrays.fill(pass, '\0');
+    /** The root's signer if {@code root-ca.p12} is here (it may have been moved offline). */
+    public java.util.Optional<KeyFileSigner> loadRoot(char[] pass) {
+        Path file = home.resolve(ROOT_FILE);
+        return Files.exists(file) ? java.util.Optional.of(KeyFileSigner.load(file, ROOT_ALIAS, pass)) : java.util.Optional.empty();
+    }
+
+    public KeyFileSigner loadIssuing(char[] pass) {
+        return KeyFileSigner.load(home.resolve(ISSUING_FILE), ISSUING_ALIAS, pass);
+    }
+
+    /**
+     * Rewrites key files of an older format (fewer than {@link Pkcs12Files#ITERATIONS} iterations;
+     * an OCSP signer file still under the passphrase) in the current one. Runs at every unlock;
+     * a file already current is only parsed. Returns the names of the files rewritten.
+     */
+    public List<String> upgradeKeyFiles(char[] pass, MasterKey keys) {
+        List<String> upgraded = new java.util.ArrayList<>();
+        for (String[] f : new String[][] {{ROOT_FILE, ROOT_ALIAS}, {ISSUING_FILE, ISSUING_ALIAS}}) {
+            Path file = home.resolve(f[0]);
+            if (Files.exists(file) && Pkcs12Files.weakestIterationCount(file) < Pkcs12Files.ITERATIONS) {
+                Pkcs12Files.Entry e = Pkcs12Files.read(file, f[1], pass);
+                replace(file, f[1], e.key(), e.chain(), pass);
+                upgraded.add(f[0]);
+            }
         }
+        Path ocsp = home.resolve(OCSP_FILE);
+        if (Files.exists(ocsp) && Pkcs12Files.weakestIterationCount(ocsp) < Pkcs12Files.ITERATIONS) {
+            Pkcs12Files.Entry e = Pkcs12Files.read(ocsp, OCSP_ALIAS, pass);
+            char[] p = keys.password(OCSP_FILE);
+            try {
+                replace(ocsp, OCSP_ALIAS, e.key(), e.chain(), p);
+            } finally {
+                Arrays.fill(p, '\0');
+            }
+            upgraded.add(OCSP_FILE);
+        }
+        return upgraded;
     }
 
     /** Loads the OCSP signer, or issues a new one if it is missing or expires within 30 days. */
-    public KeyFileSigner ocspSigner(Signer issuing, ProfileFactory profiles, java.time.Instant now) {
-        char[] pass = passphrase.passphrase();
+    public KeyFileSigner ocspSigner(Signer issuing, ProfileFactory profiles, java.time.Instant now, MasterKey keys) {
+        char[] pass = keys.password(OCSP_FILE);
         try {
             Path file = home.resolve(OCSP_FILE);
             if (Files.exists(file)) {
@@ -101,23 +126,28 @@ public final class Hierarchy {
                     return s;
                 }
             }
-            KeyPair keys = KeyAlgorithm.EC_P256.generate();
-            CertificateTemplate t = profiles.ocspSigner(keys.getPublic(), issuing.certificate());
+            KeyPair ocspKeys = KeyAlgorithm.EC_P256.generate();
+            CertificateTemplate t = profiles.ocspSigner(ocspKeys.getPublic(), issuing.certificate());
             X509Certificate cert = issuer.sign(t, issuer.newSerial(), issuing);
-            Path tmp = home.resolve(OCSP_FILE + ".new");
-            try {
-                Files.deleteIfExists(tmp);
-                try (OutputStream out = Pkcs12Files.createPrivateFile(tmp)) {
-                    Pkcs12Files.write(OCSP_ALIAS, keys.getPrivate(), List.of(cert, issuing.certificate()), pass, out);
-                }
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                throw new CaException("cannot write " + file + ": " + e.getMessage(), e);
-            }
+            replace(file, OCSP_ALIAS, ocspKeys.getPrivate(), List.of(cert, issuing.certificate()), pass);
             record(cert, t);
-            return new KeyFileSigner(keys.getPrivate(), List.of(cert, issuing.certificate()));
+            return new KeyFileSigner(ocspKeys.getPrivate(), List.of(cert, issuing.certificate()));
         } finally {
             Arrays.fill(pass, '\0');
+        }
+    }
+
+    /** Writes a new version of {@code file} beside it, then renames it over the old one. */
+    private static void replace(Path file, String alias, java.security.PrivateKey key, List<X509Certificate> chain, char[] password) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".new");
+        try {
+            Files.deleteIfExists(tmp);
+            try (OutputStream out = Pkcs12Files.createPrivateFile(tmp)) {
+                Pkcs12Files.write(alias, key, chain, password, out);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new CaException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ca audit}: the tamper-evident audit log. */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Audit log commands.",
-        subcommands = AuditVerifyCommand.class)
+        subcommands = {AuditVerifyCommand.class, AuditExportCommand.class})
 final class AuditCommand implements Runnable {
     @ParentCommand
     CaCommand parent;
@@ -22,6 +22,6 @@ final class AuditCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: use `ca audit verify`");
+        throw new ParameterException(spec.commandLine(), "missing command: use `ca audit verify` or `ca audit export --out FILE`");
     }
 }

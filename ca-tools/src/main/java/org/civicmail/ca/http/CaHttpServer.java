@@ -116,6 +116,7 @@ public final class CaHttpServer implements AutoCloseable {
                 case CaUrls.CHAIN_PEM -> send(ex, 200, "application/x-pem-file",
                         Pem.certificates(issuing, root).getBytes(StandardCharsets.US_ASCII));
                 case CaUrls.CRL -> send(ex, 200, "application/pkix-crl", ca.currentCrl());
+                case CaUrls.ROOT_CRL -> send(ex, 200, "application/pkix-crl", ca.rootCrl());
                 default -> send(ex, 404, "text/plain", ("no such CA resource; try " + CaUrls.CHAIN_PEM + ", " + CaUrls.CRL
                         + " or " + CaUrls.OCSP + "\n").getBytes(StandardCharsets.UTF_8));
             }

@@ -41,10 +41,10 @@ final class CommonRules {
                         EnumSet.complementOf(EnumSet.of(CertProfile.ROOT_CA)), CommonRules::aki),
                 LintRule.of("basic-constraints", "basicConstraints critical; cA true only for CA certificates", ALL,
                         CommonRules::basicConstraints),
-                LintRule.of("ski.ca", "CA certificates carry a subjectKeyIdentifier",
-                        EnumSet.of(CertProfile.ROOT_CA, CertProfile.ISSUING_CA),
-                        t -> t.extensions().getExtension(Extension.subjectKeyIdentifier) == null
-                                ? Optional.of("subjectKeyIdentifier is missing") : Optional.empty()),
+                LintRule.of("ski.ca", "CA certificates carry a subjectKeyIdentifier (S/MIME BR §7.1.2.1, §7.1.2.2; RFC 5280 §4.2.1.2)",
+                        EnumSet.of(CertProfile.ROOT_CA, CertProfile.ISSUING_CA), CommonRules::ski),
+                LintRule.of("ski.leaf", "end-entity and OCSP signer certificates carry a subjectKeyIdentifier equal to"
+                        + " the key's RFC 5280 method-1 id (S/MIME BR §7.1.2.3, §7.1.2.8)", LEAVES, CommonRules::ski),
                 LintRule.of("leaf.not-ca", "end-entity certificates have no keyCertSign or cRLSign", LEAVES,
                         t -> {
                             var ku = org.bouncycastle.asn1.x509.KeyUsage.fromExtensions(t.extensions());
@@ -52,6 +52,21 @@ final class CommonRules {
                                     || ku.hasUsages(org.bouncycastle.asn1.x509.KeyUsage.cRLSign))
                                     ? Optional.of("keyUsage includes keyCertSign or cRLSign") : Optional.empty();
                         }));
+    }
+
+    private static Optional<String> ski(CertificateTemplate t) {
+        org.bouncycastle.asn1.x509.SubjectKeyIdentifier ski =
+                org.bouncycastle.asn1.x509.SubjectKeyIdentifier.fromExtensions(t.extensions());
+        if (ski == null) {
+            return Optional.of("subjectKeyIdentifier is missing");
+        }
+        try {
+            byte[] expected = java.security.MessageDigest.getInstance("SHA-1").digest(t.publicKey().getPublicKeyData().getBytes());
+            return Arrays.equals(expected, ski.getKeyIdentifier()) ? Optional.empty()
+                    : Optional.of("subjectKeyIdentifier does not identify the certificate's public key");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Optional<String> validity(CertificateTemplate t) {

@@ -35,7 +35,11 @@ import org.civicmail.ca.keys.Signer;
  * request naming another issuer, gets {@code unknown}. Echoes the nonce. Thread-safe.
  */
 public final class OcspResponder {
-    public static final Duration NEXT_UPDATE = Duration.ofHours(4);
+    /**
+     * nextUpdate - thisUpdate of every response: S/MIME BR §4.9.10 requires at least 8 hours and at most 10
+     * days. Twelve hours keeps a revocation visible to caching clients within half a day.
+     */
+    public static final Duration NEXT_UPDATE = Duration.ofHours(12);
 
     private final Supplier<Signer> signer;
     private final X509CertificateHolder issuingCa;

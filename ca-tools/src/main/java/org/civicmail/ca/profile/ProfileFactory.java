@@ -93,6 +93,7 @@ public final class ProfileFactory {
         add(ext, Extension.subjectAlternativeName, false,
                 new GeneralNames(new GeneralName(GeneralName.rfc822Name, subject.emailAddress())));
         add(ext, Extension.certificatePolicies, false, new CertificatePolicies(new PolicyInformation(profile.policy())));
+        add(ext, Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId(key)));
         addRevocationPointers(ext, issuer);
         return template(profile, issuer, dn.build(), key, SMIME_VALIDITY, ext, subject.emailAddress(), List.of());
     }
@@ -125,6 +126,7 @@ public final class ProfileFactory {
         add(ext, Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | (rsa ? KeyUsage.keyEncipherment : 0)));
         add(ext, Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
         add(ext, Extension.subjectAlternativeName, false, new GeneralNames(san.toArray(new GeneralName[0])));
+        add(ext, Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId(key)));
         addRevocationPointers(ext, issuer);
         return template(CertProfile.TLS_SERVER, issuer, dn, key, TLS_VALIDITY, ext, null, names);
     }
@@ -136,6 +138,8 @@ public final class ProfileFactory {
         add(ext, Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
         add(ext, Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
         add(ext, OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
+        // Clients find the responder's certificate by this id (gpgsm: "no suitable certificate" without it).
+        add(ext, Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId(key)));
         add(ext, Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(subjectKeyId(issuer)));
         return template(CertProfile.OCSP_SIGNER, issuer, dn, key, OCSP_SIGNER_VALIDITY, ext, null, List.of());
     }

@@ -26,6 +26,7 @@ import org.civicmail.broadcast.BroadcastService;
 import org.civicmail.broadcast.BroadcastStatus;
 import org.civicmail.broadcast.input.BroadcastPlan;
 import org.civicmail.broadcast.input.BroadcastRequest;
+import org.civicmail.server.tls.TlsPolicy;
 import org.civicmail.broadcast.store.BroadcastJob;
 import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.mailbox.Account;
@@ -76,7 +77,7 @@ public final class BroadcastApiServer implements AutoCloseable {
         https.setHttpsConfigurator(new HttpsConfigurator(ssl) {
             @Override
             public void configure(HttpsParameters params) {
-                SSLParameters p = ssl.getDefaultSSLParameters();
+                SSLParameters p = TlsPolicy.apply(ssl.getDefaultSSLParameters());
                 p.setNeedClientAuth(true);
                 params.setSSLParameters(p);
             }

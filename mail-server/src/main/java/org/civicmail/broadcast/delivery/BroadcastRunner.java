@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
+import org.apache.james.mailbox.exception.MailboxException;
 import org.civicmail.broadcast.input.Template;
 import org.civicmail.broadcast.store.BroadcastJob;
 import org.civicmail.broadcast.store.BroadcastStore;
@@ -53,7 +54,7 @@ public final class BroadcastRunner {
     private static final int LANES = 2;
 
     private final BroadcastStore store;
-    private final MailboxBatchWriter writer;
+    private final MailboxDelivery delivery;
     private final SearchIndexCatchUp index;
     private final MessageComposer composer;
     private final AccountStore accounts;
@@ -66,11 +67,11 @@ public final class BroadcastRunner {
     private record Notice(byte[] bytes, StoredMessageLayout layout) {
     }
 
-    public BroadcastRunner(BroadcastStore store, MailboxBatchWriter writer, SearchIndexCatchUp index, MessageComposer composer,
+    public BroadcastRunner(BroadcastStore store, MailboxDelivery delivery, SearchIndexCatchUp index, MessageComposer composer,
                            AccountStore accounts, ExecutorService workers, int batchSize, DeliveryCheck check) {
         this.check = check;
         this.store = store;
-        this.writer = writer;
+        this.delivery = delivery;
         this.index = index;
         this.composer = composer;
         this.accounts = accounts;
@@ -170,8 +171,8 @@ public final class BroadcastRunner {
         String noticeVerdict = null;
         if (!job.kind().personalised()) {
             RecipientRow first = rows.get(0);
-            DeliveryCheck.Judgement judged = check.judge(VerdictStamp.concat(
-                MessageComposer.addressHeaders(first.address(), composer.messageId(job.id(), first.address())), notice(job).bytes()));
+            DeliveryCheck.Judgement judged = check.judge(VerdictStamp.concat(MessageComposer.recipientHeaders(job.signedNotice(),
+                first.address(), composer.messageId(job.id(), first.address())), notice(job).bytes()));
             if (judged.stopReason().isPresent()) {
                 stop.compareAndSet(null, judged.stopReason().get());
                 return;
@@ -228,7 +229,7 @@ public final class BroadcastRunner {
     /** Every recipient has its outcome recorded: the journal is not needed for recovery any more. */
     private void forgetJournal(BroadcastJob job) {
         try {
-            writer.finished(job.id());
+            delivery.finished(job.id());
         } catch (SQLException e) {
             // Harmless: the rows only take space; the next finished broadcast does not clean them up, though.
             LOG.warn("Broadcast {}: cannot clear its delivery journal: {}", job.id(), e.toString());
@@ -241,10 +242,10 @@ public final class BroadcastRunner {
      * that never stopped the journal holds nothing without an outcome.
      */
     private void settleFromJournal(BroadcastJob job, LongConsumer progress) {
-        Map<Integer, Instant> stored;
+        Map<Integer, Outcome> stored;
         try {
-            stored = writer.journaled(job.id());
-        } catch (SQLException e) {
+            stored = delivery.settle(job.id());
+        } catch (SQLException | MailboxException e) {
             throw new IllegalStateException("broadcast " + job.id() + ": cannot read the delivery journal: " + e.getMessage(), e);
         }
         store.releaseClaimed(job.id());
@@ -253,9 +254,9 @@ public final class BroadcastRunner {
         }
         Set<Integer> open = store.withoutOutcome(job.id());
         List<Outcome> settled = new ArrayList<>();
-        stored.forEach((seq, at) -> {
+        stored.forEach((seq, outcome) -> {
             if (open.contains(seq)) {
-                settled.add(Outcome.delivered(seq, at));
+                settled.add(outcome);
             }
         });
         for (int i = 0; i < settled.size(); i += batchSize) {
@@ -276,8 +277,8 @@ public final class BroadcastRunner {
         Exception last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                return writer.store(job.id(), folder, deliveries);
-            } catch (SQLException | RuntimeException e) {
+                return delivery.deliver(job.id(), folder, deliveries);
+            } catch (SQLException | MailboxException | RuntimeException e) {
                 last = e;
                 LOG.warn("Broadcast {}: storing a batch of {} failed (attempt {}): {}", job.id(), deliveries.size(), attempt, e.toString());
                 Thread.sleep(100L * attempt);
@@ -348,7 +349,7 @@ public final class BroadcastRunner {
             message = StoredMessageLayout.of(VerdictStamp.concat(VerdictStamp.line(judged.headerValue()), signed));
         } else {
             message = notice(job).layout().withHeaderPrefix(VerdictStamp.concat(VerdictStamp.line(noticeVerdict),
-                MessageComposer.addressHeaders(row.address(), messageId)));
+                MessageComposer.recipientHeaders(job.signedNotice(), row.address(), messageId)));
         }
         return new Composed(new MailboxBatchWriter.Delivery(row.seq(), row.address(), message, now), null, null);
     }

@@ -37,11 +37,12 @@ import org.civicmail.server.james.JamesDatabase;
  * locks the same row, so the two serialise); row ids come from OpenJPA's sequence row, advanced in its own short
  * transaction the same way OpenJPA advances it; a folder created here is protected from a concurrent IMAP CREATE by
  * the unique index CM_MAILBOX_PATH. Why exactly once: the journal row commits or rolls back with the message, so
- * after a crash {@link #journaled} tells which recipients of a batch already have their copy.
+ * after a crash {@link DeliveryJournal#journaled} tells which recipients of a batch already have their copy.
  *
- * <p>What it does not do: it sends no mailbox events. IMAP clients with the folder selected see the messages at
- * their next SELECT/STATUS (not by IDLE push), and the search index is brought up to date afterwards by
- * {@link SearchIndexCatchUp} from the journal. Thread-safe: each call uses its own connection.
+ * <p>It sends no mailbox events itself: {@link DirectTableDelivery} holds James's folder locks around it and then
+ * announces what it returns. Every statement on James's tables is in this class, and {@link WriterSchema} lists
+ * what they rely on; a James upgrade that changes those tables changes these two classes (or makes broadcasts fall
+ * back to {@link MailboxManagerDelivery}). Thread-safe: each call uses its own connection.
  */
 public final class MailboxBatchWriter {
     /** OpenJPA's default sequence (TableJDBCSeq, row ID 0) from which James's JPA entities take their ids. */
@@ -66,18 +67,23 @@ public final class MailboxBatchWriter {
         }
     }
 
-    /** Where a stored message is: enough for the search index to find it. */
-    public record StoredMessage(String broadcastId, int seq, long mailboxId, long uid) {
+    /** A message the batch stored: what James's {@code Added} event tells about it. */
+    public record StoredMessage(int seq, String owner, long mailboxId, long uid, long modSeq, long size, Instant internalDate) {
+    }
+
+    /** Outcomes of a batch (one per delivery) and the messages it stored. */
+    public record BatchResult(List<Outcome> outcomes, List<StoredMessage> stored) {
     }
 
     /**
      * Stores every delivery of the batch, or nothing (on SQLException the transaction is rolled back and the batch
      * can be retried as a whole). A recipient whose mailbox would go over quota gets a failed outcome and no message.
      */
-    public List<Outcome> store(String broadcastId, String folder, List<Delivery> deliveries) throws SQLException {
+    public BatchResult store(String broadcastId, String folder, List<Delivery> deliveries) throws SQLException {
         List<Outcome> outcomes = new ArrayList<>(deliveries.size());
+        List<StoredMessage> stored = new ArrayList<>(deliveries.size());
         if (deliveries.isEmpty()) {
-            return outcomes;
+            return new BatchResult(outcomes, stored);
         }
         List<StoredMessageLayout> layouts = deliveries.stream().map(Delivery::layout).toList();
         try (Connection c = james.connection()) {
@@ -122,6 +128,7 @@ public final class MailboxBatchWriter {
                     s.journal.setTimestamp(5, Timestamp.from(at));
                     s.journal.addBatch();
                     outcomes.add(Outcome.delivered(d.seq(), at));
+                    stored.add(new StoredMessage(d.seq(), d.address(), f.id, f.lastUid, f.highestModSeq, layout.size(), d.internalDate()));
                 }
                 createFolders(c, folder, created, ids);
                 advanceUids(s, folders.values());
@@ -131,44 +138,11 @@ public final class MailboxBatchWriter {
                 s.insertQuota.executeBatch();
                 s.journal.executeBatch();
                 c.commit();
-                return outcomes;
+                return new BatchResult(outcomes, stored);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
-        }
-    }
-
-    /** The recipients of the broadcast whose message is stored (kept until the broadcast finishes), with the time. */
-    public Map<Integer, Instant> journaled(String broadcastId) throws SQLException {
-        Map<Integer, Instant> found = new HashMap<>();
-        try (Connection c = james.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT SEQ, DELIVERED_AT FROM CM_BC_DELIVERY WHERE BC_ID = ?")) {
-            ps.setString(1, broadcastId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.put(rs.getInt(1), rs.getTimestamp(2).toInstant());
-                }
-            }
-        }
-        return found;
-    }
-
-    /**
-     * Called when every recipient of the broadcast has its outcome recorded: its journal rows are no longer needed
-     * for recovery. Indexed rows are deleted now; the others are marked so that the search index catch-up deletes
-     * them once indexed (INDEXED: 0 to index, 1 indexed, 2 to index then forget).
-     */
-    public void finished(String broadcastId) throws SQLException {
-        try (Connection c = james.connection();
-             PreparedStatement delete = c.prepareStatement("DELETE FROM CM_BC_DELIVERY WHERE BC_ID = ? AND INDEXED = 1");
-             PreparedStatement mark = c.prepareStatement("UPDATE CM_BC_DELIVERY SET INDEXED = 2 WHERE BC_ID = ? AND INDEXED = 0")) {
-            c.setAutoCommit(false);
-            delete.setString(1, broadcastId);
-            delete.executeUpdate();
-            mark.setString(1, broadcastId);
-            mark.executeUpdate();
-            c.commit();
         }
     }
 

@@ -1,12 +1,16 @@
 package org.civicmail.broadcast.delivery;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,11 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adds broadcast messages to James's search index after {@link MailboxBatchWriter} stored them (that path sends no
- * mailbox events, so James's index listener never hears of them). Works from the journal CM_BC_DELIVERY rows not yet
- * indexed (INDEXED 0, or 2 when their broadcast has finished), so nothing is forgotten across a crash: a row is
- * marked indexed (or, for a finished broadcast, deleted) only after the Lucene index has committed the message.
- * Runs on one daemon thread, woken after every stored batch and once a minute.
+ * Brings journaled broadcast messages into James's search index when the normal path (indexing each batch before it
+ * is reported, {@link DirectTableDelivery}) did not: after a crash, for the messages stored but not yet reported
+ * ({@link #indexNow}, before they are reported delivered), and in the background for journal rows of finished
+ * broadcasts of older versions (INDEXED 2). A row is deleted only after the Lucene index has committed the message;
+ * a message that cannot be indexed is skipped with its reason. Runs on one daemon thread, woken after every stored
+ * batch and once a minute.
  */
 public final class SearchIndexCatchUp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SearchIndexCatchUp.class);
@@ -86,7 +91,7 @@ public final class SearchIndexCatchUp implements AutoCloseable {
     /** How many journaled broadcast messages are not in the search index yet. */
     public long backlog() throws SQLException {
         try (Connection c = james.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM CM_BC_DELIVERY WHERE INDEXED IN (0, 2)");
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM CM_BC_DELIVERY WHERE INDEXED <> 1");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -125,12 +130,63 @@ public final class SearchIndexCatchUp implements AutoCloseable {
     private record Entry(String broadcastId, int seq, long mailboxId, long uid) {
     }
 
-    /** Indexes up to one batch; returns how many journal rows it handled. */
+    /**
+     * Indexes journaled messages now (after a crash, before their recipients are reported delivered) and commits the
+     * index. A message already in the index is replaced, not added twice. Returns the recipients whose message could
+     * not be indexed, with the reason.
+     */
+    Map<Integer, String> indexNow(List<DeliveryJournal.Entry> entries) throws SQLException {
+        Map<Integer, String> failed = new HashMap<>();
+        if (entries.isEmpty()) {
+            return failed;
+        }
+        MailboxSession session = mailboxes.createSystemSession(Username.of("civicmail-search-index"));
+        try {
+            for (DeliveryJournal.Entry e : entries) {
+                indexOne(session, e.mailboxId(), e.uid()).ifPresent(reason -> failed.put(e.seq(), reason));
+            }
+        } finally {
+            mailboxes.endProcessingRequest(session);
+        }
+        try {
+            index.commit();
+        } catch (IOException e) {
+            throw new SQLException("the search index cannot be saved: " + e.getMessage(), e);
+        }
+        return failed;
+    }
+
+    /** Indexes one stored message (replacing any earlier document of it); empty when done, else why not. */
+    private Optional<String> indexOne(MailboxSession session, long mailboxId, long uid) {
+        try {
+            MessageMapper messages = mappers.getMessageMapper(session);
+            MailboxMapper folders = mappers.getMailboxMapper(session);
+            Mailbox mailbox = folders.findMailboxById(JPAId.of(mailboxId)).blockOptional().orElse(null);
+            if (mailbox == null) {
+                return Optional.empty(); // folder deleted since: nothing to index
+            }
+            index.delete(mailbox.getMailboxId(), MessageRange.one(MessageUid.of(uid)));
+            Iterator<MailboxMessage> found = messages.findInMailbox(mailbox, MessageRange.one(MessageUid.of(uid)),
+                MessageMapper.FetchType.FULL, 1);
+            if (found.hasNext()) {
+                index.add(session, mailbox, found.next()).block();
+            }
+            return Optional.empty();
+        } catch (Exception e) {
+            return Optional.of("stored, but not searchable (the search index refused it: " + e + ")");
+        }
+    }
+
+    /**
+     * Indexes up to one batch of journal rows left over from broadcasts that finished without them being indexed;
+     * returns how many rows it handled. A message that cannot be indexed is skipped (logged with the reason), so one
+     * bad message does not hold back the rest.
+     */
     int indexSome() throws Exception {
         List<Entry> entries = new ArrayList<>();
         try (Connection c = james.connection();
              PreparedStatement ps = c.prepareStatement("SELECT BC_ID, SEQ, MAILBOX_ID, MAIL_UID FROM CM_BC_DELIVERY "
-                 + "WHERE INDEXED IN (0, 2) FETCH FIRST " + BATCH + " ROWS ONLY");
+                 + "WHERE INDEXED = 2 FETCH FIRST " + BATCH + " ROWS ONLY");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 entries.add(new Entry(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)));
@@ -141,37 +197,22 @@ public final class SearchIndexCatchUp implements AutoCloseable {
         }
         MailboxSession session = mailboxes.createSystemSession(Username.of("civicmail-search-index"));
         try {
-            MessageMapper messages = mappers.getMessageMapper(session);
-            MailboxMapper folders = mappers.getMailboxMapper(session);
             for (Entry e : entries) {
-                Mailbox mailbox = folders.findMailboxById(JPAId.of(e.mailboxId())).blockOptional().orElse(null);
-                if (mailbox == null) {
-                    continue; // folder deleted since: nothing to index
-                }
-                Iterator<MailboxMessage> found = messages.findInMailbox(mailbox, MessageRange.one(MessageUid.of(e.uid())),
-                    MessageMapper.FetchType.FULL, 1);
-                if (found.hasNext()) {
-                    index.add(session, mailbox, found.next()).block();
-                }
+                indexOne(session, e.mailboxId(), e.uid()).ifPresent(reason ->
+                    LOG.warn("Broadcast {}: the message of recipient {} is skipped by the search index: {}", e.broadcastId(), e.seq(), reason));
             }
         } finally {
             mailboxes.endProcessingRequest(session);
         }
         index.commit();
-        // A row of a finished broadcast (2) is forgotten once indexed; one still running keeps it (1) for recovery.
-        // The conditions keep a row that became 2 meanwhile from turning into 1 and staying forever.
         try (Connection c = james.connection();
-             PreparedStatement indexed = c.prepareStatement("UPDATE CM_BC_DELIVERY SET INDEXED = 1 WHERE BC_ID = ? AND SEQ = ? AND INDEXED = 0");
              PreparedStatement forget = c.prepareStatement("DELETE FROM CM_BC_DELIVERY WHERE BC_ID = ? AND SEQ = ? AND INDEXED = 2")) {
             c.setAutoCommit(false);
             for (Entry e : entries) {
-                for (PreparedStatement ps : new PreparedStatement[] {indexed, forget}) {
-                    ps.setString(1, e.broadcastId());
-                    ps.setInt(2, e.seq());
-                    ps.addBatch();
-                }
+                forget.setString(1, e.broadcastId());
+                forget.setInt(2, e.seq());
+                forget.addBatch();
             }
-            indexed.executeBatch();
             forget.executeBatch();
             c.commit();
         }

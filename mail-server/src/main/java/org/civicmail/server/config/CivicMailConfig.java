@@ -34,6 +34,10 @@ public final class CivicMailConfig implements MailDomains {
     public static final String IMAP_PORT = "civicmail.imap.port";
     public static final String IMAPS_PORT = "civicmail.imaps.port";
     public static final String WEBADMIN_PORT = "civicmail.webadmin.port";
+    /** James WebAdmin (loopback, JWT): off unless {@code true}; the CLI never needs it (it has the admin API). */
+    public static final String WEBADMIN_ENABLED = "civicmail.webadmin.enabled";
+    /** PEM RSA public key (relative to the conf directory) that WebAdmin's bearer tokens must be signed with. */
+    public static final String WEBADMIN_JWT_PUBLIC_KEY = "civicmail.webadmin.jwt-public-key";
     public static final String ADMIN_PORT = "civicmail.admin.port";
     public static final String CA_PORT = "civicmail.ca.port";
     /** HTTPS port of the broadcast REST API for agency systems (client-certificate authentication). */
@@ -74,6 +78,7 @@ public final class CivicMailConfig implements MailDomains {
     private final Optional<String> relayGateway;
     private final Optional<String> caBaseUrl;
     private final boolean webmailEnabled;
+    private final Optional<Path> webadminJwtPublicKey;
     private final int webmailHeapMib;
     private final int broadcastBatchSize;
     private final List<X509Certificate> extraTrustAnchors;
@@ -131,6 +136,7 @@ public final class CivicMailConfig implements MailDomains {
         this.relayGateway = Optional.ofNullable(p.getProperty(RELAY_GATEWAY)).map(String::trim).filter(s -> !s.isEmpty());
         this.webmailEnabled = bool(p, WEBMAIL_ENABLED, true);
         this.webmailHeapMib = p.containsKey(WEBMAIL_HEAP_MIB) ? (int) Math.min(positiveLong(p, WEBMAIL_HEAP_MIB), 65_536) : 96;
+        this.webadminJwtPublicKey = bool(p, WEBADMIN_ENABLED, false) ? Optional.of(webadminKey(p)) : Optional.empty();
         this.broadcastBatchSize = p.containsKey(BROADCAST_BATCH) ? (int) Math.min(positiveLong(p, BROADCAST_BATCH), 100_000) : 500;
         this.extraTrustAnchors = trustAnchors(p.getProperty(SMIME_TRUST_ANCHORS, "").trim());
         this.crlMaxAge = java.time.Duration.ofSeconds(p.containsKey(CRL_MAX_AGE) ? nonNegativeLong(p, CRL_MAX_AGE) : 300);
@@ -169,6 +175,28 @@ public final class CivicMailConfig implements MailDomains {
             throw new ConfigException(key + " is missing in " + file() + "; see README.md, Configuration keys");
         }
         return value.trim();
+    }
+
+    /** The WebAdmin token key, checked now: a WebAdmin that cannot verify tokens must not start at all. */
+    private Path webadminKey(Properties p) {
+        String name = p.getProperty(WEBADMIN_JWT_PUBLIC_KEY, "").trim();
+        if (name.isEmpty()) {
+            throw new ConfigException(WEBADMIN_ENABLED + " = true in " + file() + " needs " + WEBADMIN_JWT_PUBLIC_KEY
+                + ": the PEM file (relative to " + confDir + ") of the RSA public key that signs WebAdmin tokens"
+                + " (e.g. `openssl genpkey -algorithm RSA -out webadmin.key && openssl pkey -in webadmin.key -pubout"
+                + " -out webadmin-jwt.pub`); WebAdmin never runs without authentication");
+        }
+        Path path = confDir.resolve(name).toAbsolutePath().normalize();
+        try {
+            String pem = Files.readString(path, StandardCharsets.US_ASCII);
+            String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+            java.security.KeyFactory.getInstance("RSA")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(base64)));
+        } catch (IOException | IllegalArgumentException | java.security.GeneralSecurityException e) {
+            throw new ConfigException(WEBADMIN_JWT_PUBLIC_KEY + " = " + name + " in " + file() + ": " + path
+                + " is not a readable PEM RSA public key (-----BEGIN PUBLIC KEY-----) (" + e.getMessage() + ")", e);
+        }
+        return path;
     }
 
     private int port(Properties p, String key) {
@@ -313,6 +341,16 @@ public final class CivicMailConfig implements MailDomains {
 
     public int webmailHeapMib() {
         return webmailHeapMib;
+    }
+
+    /** Whether James WebAdmin runs (on 127.0.0.1, JWT required). */
+    public boolean webadminEnabled() {
+        return webadminJwtPublicKey.isPresent();
+    }
+
+    /** The RSA public key file WebAdmin verifies bearer tokens with; present exactly when WebAdmin is enabled. */
+    public Optional<Path> webadminJwtPublicKey() {
+        return webadminJwtPublicKey;
     }
 
     public Optional<String> caBaseUrl() {

@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.civicmail.server.DataDirectory;
+import org.civicmail.server.SecretFiles;
 
 /**
  * Renders the James configuration templates of {@code conf/james/} into the directory James reads, replacing
@@ -26,14 +28,12 @@ public final class JamesConfigRenderer {
             throw new ConfigException("James configuration templates not found at " + templateDir.toAbsolutePath()
                 + "; pass --conf DIR pointing at CivicMail's conf directory (it holds james/)");
         }
-        Files.createDirectories(targetDir);
+        DataDirectory.createOwnerOnlyDirectory(targetDir);
         try (DirectoryStream<Path> templates = Files.newDirectoryStream(templateDir, "*.{xml,properties}")) {
             for (Path template : templates) {
                 String rendered = substitute(template, Files.readString(template, StandardCharsets.UTF_8), values);
-                Path tmp = targetDir.resolve(template.getFileName() + ".tmp");
-                Files.writeString(tmp, rendered, StandardCharsets.UTF_8);
-                Files.move(tmp, targetDir.resolve(template.getFileName()), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+                // Owner-only like a key file: the rendered files hold the TLS key store's secret.
+                SecretFiles.write(targetDir.resolve(template.getFileName()), rendered.getBytes(StandardCharsets.UTF_8));
             }
         }
     }

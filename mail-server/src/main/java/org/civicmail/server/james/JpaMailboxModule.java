@@ -26,7 +26,6 @@ import org.apache.james.mailbox.jpa.mail.JPAModSeqProvider;
 import org.apache.james.mailbox.jpa.mail.JPAUidProvider;
 import org.apache.james.mailbox.jpa.openjpa.OpenJPAMailboxManager;
 import org.apache.james.mailbox.jpa.quota.JPAPerUserMaxQuotaManager;
-import org.apache.james.mailbox.jpa.quota.JpaCurrentQuotaManager;
 import org.apache.james.mailbox.lucene.search.LuceneMessageSearchIndex;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageId;
@@ -71,6 +70,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.ProvidesIntoSet;
 import com.google.inject.name.Names;
 
 /**
@@ -88,8 +88,11 @@ public class JpaMailboxModule extends AbstractModule {
         bind(OpenJPAMailboxManager.class).in(Scopes.SINGLETON);
         bind(JVMMailboxPathLocker.class).in(Scopes.SINGLETON);
         bind(StoreSubscriptionManager.class).in(Scopes.SINGLETON);
-        bind(JPAModSeqProvider.class).in(Scopes.SINGLETON);
-        bind(JPAUidProvider.class).in(Scopes.SINGLETON);
+        // Atomic counters instead of James's read-then-write ones (see MailboxCounters): no lost UID or modseq.
+        bind(AtomicModSeqProvider.class).in(Scopes.SINGLETON);
+        bind(AtomicUidProvider.class).in(Scopes.SINGLETON);
+        bind(JPAModSeqProvider.class).to(AtomicModSeqProvider.class);
+        bind(JPAUidProvider.class).to(AtomicUidProvider.class);
         bind(UserRepositoryAuthenticator.class).in(Scopes.SINGLETON);
         bind(UserRepositoryAuthorizator.class).in(Scopes.SINGLETON);
         bind(JPAId.Factory.class).in(Scopes.SINGLETON);
@@ -133,17 +136,16 @@ public class JpaMailboxModule extends AbstractModule {
         bind(DefaultUserQuotaRootResolver.class).in(Scopes.SINGLETON);
         bind(JPAPerUserMaxQuotaManager.class).in(Scopes.SINGLETON);
         bind(StoreQuotaManager.class).in(Scopes.SINGLETON);
-        bind(JpaCurrentQuotaManager.class).in(Scopes.SINGLETON);
+        bind(AtomicCurrentQuotaManager.class).in(Scopes.SINGLETON);
         bind(UserQuotaRootResolver.class).to(DefaultUserQuotaRootResolver.class);
         bind(QuotaRootResolver.class).to(DefaultUserQuotaRootResolver.class);
         bind(QuotaRootDeserializer.class).to(DefaultUserQuotaRootResolver.class);
         bind(MaxQuotaManager.class).to(JPAPerUserMaxQuotaManager.class);
         bind(QuotaManager.class).to(StoreQuotaManager.class);
-        bind(CurrentQuotaManager.class).to(JpaCurrentQuotaManager.class);
+        // Atomic increments instead of James's read-modify-write JpaCurrentQuotaManager (same table).
+        bind(CurrentQuotaManager.class).to(AtomicCurrentQuotaManager.class);
         bind(ListeningCurrentQuotaUpdater.class).in(Scopes.SINGLETON);
         bind(QuotaUpdater.class).to(ListeningCurrentQuotaUpdater.class);
-        Multibinder.newSetBinder(binder(), EventListener.ReactiveGroupEventListener.class)
-            .addBinding().to(ListeningCurrentQuotaUpdater.class);
 
         bind(ScanningQuotaSearcher.class).in(Scopes.SINGLETON);
         bind(QuotaSearcher.class).to(ScanningQuotaSearcher.class);
@@ -155,8 +157,20 @@ public class JpaMailboxModule extends AbstractModule {
         bind(LuceneMessageSearchIndex.class).in(Scopes.SINGLETON);
         bind(MessageSearchIndex.class).to(LuceneMessageSearchIndex.class);
         bind(ListeningMessageSearchIndex.class).to(LuceneMessageSearchIndex.class);
-        Multibinder.newSetBinder(binder(), EventListener.ReactiveGroupEventListener.class)
-            .addBinding().to(LuceneMessageSearchIndex.class);
+    }
+
+    /** The quota listener, without broadcast messages (their batch transaction counts them). */
+    @ProvidesIntoSet
+    @Singleton
+    EventListener.ReactiveGroupEventListener quotaListener(ListeningCurrentQuotaUpdater updater) {
+        return BroadcastAdditions.leftOutOf(updater);
+    }
+
+    /** The search index listener, without broadcast messages (the broadcast indexes its batches through it itself). */
+    @ProvidesIntoSet
+    @Singleton
+    EventListener.ReactiveGroupEventListener searchIndexListener(LuceneMessageSearchIndex index) {
+        return BroadcastAdditions.leftOutOf(index);
     }
 
     @Provides

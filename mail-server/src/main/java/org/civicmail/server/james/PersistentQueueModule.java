@@ -8,7 +8,9 @@ import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.queue.activemq.ActiveMQConfiguration;
 import org.apache.james.queue.activemq.ActiveMQHealthCheck;
 import org.apache.james.queue.activemq.ActiveMQMailQueueFactory;
-import org.apache.james.queue.activemq.EmbeddedActiveMQ;
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollector;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollectorNoop;
 import org.apache.james.queue.api.MailQueue;
@@ -25,6 +27,8 @@ import com.google.inject.multibindings.Multibinder;
  * The spool on an embedded ActiveMQ broker with a KahaDB journal under the data directory.
  * James's in-memory queue would lose mail that was answered {@code 250 OK} but not yet delivered when the
  * process dies; KahaDB syncs its journal before the SMTP reply, so a {@code kill -9} loses nothing.
+ * The broker is our {@link InProcessBroker} (vm:// only), not James's {@code EmbeddedActiveMQ}, which also
+ * listens on a loopback TCP port.
  */
 public class PersistentQueueModule extends AbstractModule {
 
@@ -32,8 +36,7 @@ public class PersistentQueueModule extends AbstractModule {
     protected void configure() {
         bind(PersistenceAdapter.class).to(KahaDBPersistenceAdapter.class);
         bind(KahaDBPersistenceAdapter.class).in(Scopes.SINGLETON);
-        bind(EmbeddedActiveMQ.class).in(Scopes.SINGLETON);
-        bind(ActiveMQMailQueueFactory.class).in(Scopes.SINGLETON);
+        bind(InProcessBroker.class).in(Scopes.SINGLETON);
         bind(ActiveMQMetricCollector.class).to(ActiveMQMetricCollectorNoop.class);
         bind(ActiveMQConfiguration.class).toInstance(ActiveMQConfiguration.getDefault());
         Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(ActiveMQHealthCheck.class);
@@ -41,8 +44,16 @@ public class PersistentQueueModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ConnectionFactory connectionFactory(EmbeddedActiveMQ broker) {
-        return broker.getConnectionFactory();
+    ConnectionFactory connectionFactory(InProcessBroker broker) {
+        return broker.connectionFactory();
+    }
+
+    /** Built here so that Guice never uses its {@code @Inject} constructor, which would start EmbeddedActiveMQ. */
+    @Provides
+    @Singleton
+    ActiveMQMailQueueFactory activeMqQueues(ConnectionFactory connectionFactory, MailQueueItemDecoratorFactory decorators,
+                                            MetricFactory metrics, GaugeRegistry gauges, ActiveMQMetricCollector collector) {
+        return new ActiveMQMailQueueFactory(connectionFactory, decorators, metrics, gauges, collector);
     }
 
     @Provides

@@ -25,6 +25,7 @@ import org.civicmail.server.ListenerAddress;
 import org.civicmail.server.SecretFiles;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.server.tls.TlsKeyStore;
+import org.civicmail.server.tls.TlsPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +102,7 @@ public final class WebmailProcess implements AutoCloseable {
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Dwebmail.exit-with-parent=true");
+        command.addAll(TlsPolicy.jvmOptions());
         command.add("-cp");
         command.add(classes + java.io.File.pathSeparator + lib + "/*");
         command.add("org.civicmail.webmail.WebmailMain");

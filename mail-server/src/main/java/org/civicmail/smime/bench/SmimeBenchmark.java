@@ -97,7 +97,8 @@ public final class SmimeBenchmark {
         }
         long t0 = System.nanoTime();
         for (int i = 0; i < count; i++) {
-            signer.sign(message(session, i), credential);
+            // Written out, as the server does: a signer may compute its signature only when the message is written.
+            signer.sign(message(session, i), credential).writeTo(java.io.OutputStream.nullOutputStream());
         }
         double signSeconds = (System.nanoTime() - t0) / 1e9;
         t0 = System.nanoTime();

@@ -46,7 +46,8 @@ class StoredMessageLayoutTest {
 
     @Test
     void aNoticeCopyParsedOnceEqualsTheCopyParsedWhole() {
-        byte[] prefix = MessageComposer.addressHeaders("c1@citizen.hangzhou.example", "<bc.1.abc@mail.hangzhou.example>");
+        byte[] prefix = MessageComposer.recipientHeaders(SIGNED_NOTICE, "c1@citizen.hangzhou.example",
+            "<bc.1.abc@mail.hangzhou.example>");
         StoredMessageLayout whole = StoredMessageLayout.of(MessageComposer.addressed(SIGNED_NOTICE, "c1@citizen.hangzhou.example",
             "<bc.1.abc@mail.hangzhou.example>"));
         StoredMessageLayout shared = StoredMessageLayout.of(SIGNED_NOTICE).withHeaderPrefix(prefix);

@@ -39,6 +39,31 @@ class CivicMailConfigTest {
     }
 
     @Test
+    void webAdminIsOffByDefaultAndNeverRunsWithoutATokenKey(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        assertThat(CivicMailConfig.load(CONF, Map.of()).webadminEnabled()).isFalse();
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.webadmin.enabled", "yes")))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("civicmail.webadmin.enabled = 'yes' in ").hasMessageEndingWith("must be true or false");
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.webadmin.enabled", "true")))
+            .hasMessageContaining("civicmail.webadmin.enabled = true in ")
+            .hasMessageContaining("needs civicmail.webadmin.jwt-public-key")
+            .hasMessageEndingWith("WebAdmin never runs without authentication");
+        java.nio.file.Files.writeString(tmp.resolve("not-a-key.pem"), "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.webadmin.enabled", "true",
+                "civicmail.webadmin.jwt-public-key", tmp.resolve("not-a-key.pem").toString())))
+            .hasMessageContaining("civicmail.webadmin.jwt-public-key = " + tmp.resolve("not-a-key.pem"))
+            .hasMessageContaining("is not a readable PEM RSA public key");
+
+        java.security.KeyPair key = java.security.KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        java.nio.file.Files.writeString(tmp.resolve("webadmin.pub"), "-----BEGIN PUBLIC KEY-----\n"
+            + java.util.Base64.getMimeEncoder().encodeToString(key.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        CivicMailConfig enabled = CivicMailConfig.load(CONF, Map.of("civicmail.webadmin.enabled", "true",
+            "civicmail.webadmin.jwt-public-key", tmp.resolve("webadmin.pub").toString()));
+        assertThat(enabled.webadminEnabled()).isTrue();
+        assertThat(enabled.webadminJwtPublicKey()).contains(tmp.resolve("webadmin.pub"));
+    }
+
+    @Test
     void aMistypedBooleanStopsTheStartInsteadOfMeaningFalse() {
         // A typo must not silently switch a feature (or a protection) off.
         assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.webmail.enabled", "ture")))

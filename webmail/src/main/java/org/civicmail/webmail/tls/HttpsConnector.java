@@ -47,6 +47,9 @@ public final class HttpsConnector {
         ssl.setSslContext(ctx);
         ssl.setWantClientAuth(wantClientAuth);
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        // AEAD suites only (the server's TlsPolicy; civicmail start also passes it as the JVM's TLS server default).
+        // Jetty's own excludes still drop suites without forward secrecy (TLS_RSA_*).
+        ssl.setIncludeCipherSuites("^TLS_.*_GCM_SHA(256|384)$", "^TLS_.*_CHACHA20_POLY1305_SHA256$");
 
         HttpConfiguration https = new HttpConfiguration(base);
         https.setSecureScheme("https");

@@ -1,0 +1,108 @@
+package org.civicmail.broadcast.delivery;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+import org.apache.james.events.EventBus;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MailboxPathLocker;
+import org.apache.james.mailbox.SubscriptionManager;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.lucene.search.LuceneMessageSearchIndex;
+import org.apache.james.mailbox.model.MessageId;
+import org.apache.james.mailbox.quota.MaxQuotaManager;
+import org.apache.james.mailbox.quota.UserQuotaRootResolver;
+import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
+import org.civicmail.broadcast.store.Outcome;
+import org.civicmail.server.james.JamesDatabase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where broadcast messages are stored: the {@link MailboxDelivery} chosen by checking James's live schema
+ * ({@link WriterSchema}) once, when it is first needed (at start when a broadcast resumes), and the search index
+ * catch-up. The fast {@link DirectTableDelivery} when the schema is the one it was written for; otherwise
+ * {@link MailboxManagerDelivery}, with one warning naming every difference. Thread-safe singleton.
+ */
+@Singleton
+public final class BroadcastStorage implements MailboxDelivery, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BroadcastStorage.class);
+
+    private final JamesDatabase james;
+    private final SearchIndexCatchUp searchIndex;
+    private final DirectTableDelivery direct;
+    private final MailboxManagerDelivery api;
+    private MailboxDelivery chosen;
+
+    @Inject
+    public BroadcastStorage(JamesDatabase james, MailboxManager mailboxes, SubscriptionManager subscriptions,
+                            MailboxSessionMapperFactory mappers, LuceneMessageSearchIndex index, UserQuotaRootResolver quotaRoots,
+                            MaxQuotaManager maxQuotas, MailboxPathLocker locker, EventBus events, MessageId.Factory messageIds) {
+        this.james = james;
+        DeliveryJournal journal = new DeliveryJournal(james);
+        this.searchIndex = new SearchIndexCatchUp(james, mailboxes, mappers, index);
+        this.direct = new DirectTableDelivery(new MailboxBatchWriter(james, quotaRoots, maxQuotas), journal,
+            new MailboxAnnouncer(events, messageIds, index), locker, searchIndex);
+        this.api = new MailboxManagerDelivery(mailboxes, subscriptions, journal);
+    }
+
+    public SearchIndexCatchUp searchIndex() {
+        return searchIndex;
+    }
+
+    /** The delivery in use; the first call checks the schema (and warns if it falls back). */
+    public synchronized MailboxDelivery chosen() {
+        if (chosen == null) {
+            chosen = choose();
+        }
+        return chosen;
+    }
+
+    private MailboxDelivery choose() {
+        List<String> problems;
+        try (Connection c = james.connection()) {
+            problems = WriterSchema.problems(c);
+        } catch (SQLException e) {
+            problems = List.of("its schema cannot be read: " + e.getMessage());
+        }
+        if (problems.isEmpty()) {
+            LOG.info("Broadcasts are stored by {} (James's schema checked)", direct.describe());
+            return direct;
+        }
+        LOG.warn("James's mailbox database is not the one the broadcast writer was written for ({}); broadcasts are stored "
+            + "through {} instead: correct, but far slower. Update MailboxBatchWriter and WriterSchema for this James version.",
+            String.join("; ", problems), api.describe());
+        return api;
+    }
+
+    @Override
+    public List<Outcome> deliver(String broadcastId, String folder, List<MailboxBatchWriter.Delivery> deliveries)
+            throws SQLException, MailboxException {
+        return chosen().deliver(broadcastId, folder, deliveries);
+    }
+
+    @Override
+    public Map<Integer, Outcome> settle(String broadcastId) throws SQLException, MailboxException {
+        return chosen().settle(broadcastId);
+    }
+
+    @Override
+    public void finished(String broadcastId) throws SQLException {
+        chosen().finished(broadcastId);
+    }
+
+    @Override
+    public String describe() {
+        return chosen().describe();
+    }
+
+    @Override
+    public void close() {
+        searchIndex.close();
+    }
+}

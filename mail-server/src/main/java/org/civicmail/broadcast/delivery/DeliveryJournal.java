@@ -1,0 +1,132 @@
+package org.civicmail.broadcast.delivery;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.civicmail.server.james.JamesDatabase;
+
+/**
+ * Our broadcast delivery journal CM_BC_DELIVERY (in James's database, so that {@link MailboxBatchWriter} writes a
+ * row in the same transaction as the message): one row per stored broadcast message, kept until the broadcast
+ * finishes. INDEXED: 0 stored but not yet handled by the search index, 1 handled (indexed and committed, or skipped
+ * with the reason in the recipient's outcome), 2 its broadcast finished before it was handled (rows of older
+ * versions; {@link SearchIndexCatchUp} indexes and deletes them).
+ */
+public final class DeliveryJournal {
+    private final JamesDatabase james;
+
+    public DeliveryJournal(JamesDatabase james) {
+        this.james = james;
+    }
+
+    /** A journal row: where the recipient's message is. */
+    public record Entry(int seq, long mailboxId, long uid, Instant deliveredAt, boolean indexed) {
+    }
+
+    /** The recipients of the broadcast whose message is stored, with where and when. */
+    public Map<Integer, Entry> journaled(String broadcastId) throws SQLException {
+        Map<Integer, Entry> found = new HashMap<>();
+        try (Connection c = james.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT SEQ, MAILBOX_ID, MAIL_UID, DELIVERED_AT, INDEXED FROM CM_BC_DELIVERY WHERE BC_ID = ?")) {
+            ps.setString(1, broadcastId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getInt(1), new Entry(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getTimestamp(4).toInstant(),
+                        rs.getInt(5) == 1));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The journaled recipients of the broadcast with {@code from <= seq <= to}. */
+    public Map<Integer, Entry> journaled(String broadcastId, int from, int to) throws SQLException {
+        Map<Integer, Entry> found = new HashMap<>();
+        try (Connection c = james.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT SEQ, MAILBOX_ID, MAIL_UID, DELIVERED_AT, INDEXED FROM CM_BC_DELIVERY "
+                 + "WHERE BC_ID = ? AND SEQ BETWEEN ? AND ?")) {
+            ps.setString(1, broadcastId);
+            ps.setInt(2, from);
+            ps.setInt(3, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getInt(1), new Entry(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getTimestamp(4).toInstant(),
+                        rs.getInt(5) == 1));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Journals one message stored through James's own API (already indexed by James's listener). */
+    public void add(String broadcastId, int seq, long mailboxId, long uid, Instant at) throws SQLException {
+        try (Connection c = james.connection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO CM_BC_DELIVERY (BC_ID, SEQ, MAILBOX_ID, MAIL_UID, DELIVERED_AT, INDEXED) "
+                 + "VALUES (?, ?, ?, ?, ?, 1)")) {
+            ps.setString(1, broadcastId);
+            ps.setInt(2, seq);
+            ps.setLong(3, mailboxId);
+            ps.setLong(4, uid);
+            ps.setTimestamp(5, Timestamp.from(at));
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Marks these recipients' rows as handled by the search index (added and committed, or skipped with the reason
+     * recorded in their outcome), so that nothing indexes them again.
+     */
+    public void markIndexed(String broadcastId, Collection<Integer> seqs) throws SQLException {
+        if (seqs.isEmpty()) {
+            return;
+        }
+        try (Connection c = james.connection();
+             PreparedStatement ps = c.prepareStatement("UPDATE CM_BC_DELIVERY SET INDEXED = 1 WHERE BC_ID = ? AND SEQ = ? AND INDEXED = 0")) {
+            c.setAutoCommit(false);
+            for (int seq : seqs) {
+                ps.setString(1, broadcastId);
+                ps.setInt(2, seq);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            c.commit();
+        }
+    }
+
+    /**
+     * Called when every recipient of the broadcast has its outcome recorded: its journal rows are no longer needed
+     * for recovery. Handled rows are deleted now; any other is left for {@link SearchIndexCatchUp} (marked 2).
+     */
+    public void finished(String broadcastId) throws SQLException {
+        try (Connection c = james.connection();
+             PreparedStatement delete = c.prepareStatement("DELETE FROM CM_BC_DELIVERY WHERE BC_ID = ? AND INDEXED = 1");
+             PreparedStatement mark = c.prepareStatement("UPDATE CM_BC_DELIVERY SET INDEXED = 2 WHERE BC_ID = ? AND INDEXED = 0")) {
+            c.setAutoCommit(false);
+            delete.setString(1, broadcastId);
+            delete.executeUpdate();
+            mark.setString(1, broadcastId);
+            mark.executeUpdate();
+            c.commit();
+        }
+    }
+
+    /** Seqs of entries not yet handled by the search index. */
+    static List<Entry> unindexed(Map<Integer, Entry> journaled) {
+        List<Entry> open = new ArrayList<>();
+        journaled.values().forEach(e -> {
+            if (!e.indexed()) {
+                open.add(e);
+            }
+        });
+        return open;
+    }
+}

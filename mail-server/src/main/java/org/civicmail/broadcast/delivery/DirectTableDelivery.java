@@ -1,0 +1,106 @@
+package org.civicmail.broadcast.delivery;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.james.core.Username;
+import org.apache.james.mailbox.MailboxPathLocker;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.civicmail.broadcast.store.Outcome;
+
+/**
+ * The fast path: a batch goes into James's tables in one transaction ({@link MailboxBatchWriter}), under James's own
+ * folder locks ({@link MailboxPathLocker}, which James's appends, deliveries, COPY and MOVE take too), and before the
+ * locks are released every IMAP session with one of those folders selected is told ({@link MailboxAnnouncer}). So
+ * James and the writer never append to the same folder at the same time, and a session learns of UIDs in the order
+ * they were given. Then the batch is indexed and the index committed; only then are the recipients reported.
+ */
+public final class DirectTableDelivery implements MailboxDelivery {
+    private final MailboxBatchWriter writer;
+    private final DeliveryJournal journal;
+    private final MailboxAnnouncer announcer;
+    private final MailboxPathLocker locker;
+    private final SearchIndexCatchUp catchUp;
+
+    DirectTableDelivery(MailboxBatchWriter writer, DeliveryJournal journal, MailboxAnnouncer announcer, MailboxPathLocker locker,
+                        SearchIndexCatchUp catchUp) {
+        this.writer = writer;
+        this.journal = journal;
+        this.announcer = announcer;
+        this.locker = locker;
+        this.catchUp = catchUp;
+    }
+
+    @Override
+    public List<Outcome> deliver(String broadcastId, String folder, List<MailboxBatchWriter.Delivery> deliveries)
+            throws SQLException, MailboxException {
+        // One lock order for everyone (the path's string form), so two batches of different broadcasts cannot deadlock.
+        List<MailboxPath> paths = deliveries.stream().map(d -> MailboxPath.forUser(Username.of(d.address()), folder)).distinct()
+            .sorted(Comparator.comparing(MailboxPath::asString)).toList();
+        Stored stored;
+        try {
+            stored = underLocks(paths, 0, () -> {
+                MailboxBatchWriter.BatchResult result;
+                try {
+                    result = writer.store(broadcastId, folder, deliveries);
+                } catch (SQLException e) {
+                    throw new StoreFailed(e);
+                }
+                return new Stored(result, announcer.announce(folder, result.stored()));
+            });
+        } catch (StoreFailed e) {
+            throw (SQLException) e.getCause();
+        }
+        Map<Integer, String> unsearchable = announcer.index(stored.announced());
+        journal.markIndexed(broadcastId, stored.result().stored().stream().map(MailboxBatchWriter.StoredMessage::seq).toList());
+        List<Outcome> outcomes = new ArrayList<>(stored.result().outcomes().size());
+        for (Outcome o : stored.result().outcomes()) {
+            String reason = unsearchable.get(o.seq());
+            outcomes.add(reason == null ? o : new Outcome(o.seq(), true, reason, o.at()));
+        }
+        return outcomes;
+    }
+
+    private record Stored(MailboxBatchWriter.BatchResult result, List<MailboxAnnouncer.Announced> announced) {
+    }
+
+    /** Carries the batch's SQLException out through the locker, whose callbacks may throw only MailboxException. */
+    private static final class StoreFailed extends MailboxException {
+        StoreFailed(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private Stored underLocks(List<MailboxPath> paths, int i, MailboxPathLocker.LockAwareExecution<Stored> body) throws MailboxException {
+        if (i == paths.size()) {
+            return body.execute();
+        }
+        return locker.executeWithLock(paths.get(i), () -> underLocks(paths, i + 1, body), MailboxPathLocker.LockType.Write);
+    }
+
+    @Override
+    public Map<Integer, Outcome> settle(String broadcastId) throws SQLException {
+        Map<Integer, DeliveryJournal.Entry> journaled = journal.journaled(broadcastId);
+        List<DeliveryJournal.Entry> open = DeliveryJournal.unindexed(journaled);
+        Map<Integer, String> unsearchable = catchUp.indexNow(open);
+        journal.markIndexed(broadcastId, open.stream().map(DeliveryJournal.Entry::seq).toList());
+        Map<Integer, Outcome> outcomes = new HashMap<>();
+        journaled.forEach((seq, e) -> outcomes.put(seq, new Outcome(seq, true, unsearchable.get(seq), e.deliveredAt())));
+        return outcomes;
+    }
+
+    @Override
+    public void finished(String broadcastId) throws SQLException {
+        journal.finished(broadcastId);
+    }
+
+    @Override
+    public String describe() {
+        return "direct writes to James 3.8.1's mailbox tables";
+    }
+}
