@@ -40,6 +40,10 @@ public record CaUrls(String base) {
         return base + CRL;
     }
 
+    public String rootCertificate() {
+        return base + ROOT_DER;
+    }
+
     public String rootCrl() {
         return base + ROOT_CRL;
     }

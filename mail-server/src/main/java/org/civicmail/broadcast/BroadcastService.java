@@ -1,6 +1,5 @@
 package org.civicmail.broadcast;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -27,9 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.inject.Inject;
 import javax.inject.Singleton;
-import javax.mail.MessagingException;
-import javax.mail.Session;
-import javax.mail.internet.MimeMessage;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -54,9 +50,8 @@ import org.civicmail.server.CivicDatabase;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.ca.CertificateAuthority;
-import org.civicmail.smime.SignatureVerdict;
 import org.civicmail.smime.SigningCredential;
-import org.civicmail.smime.SmimeVerifier;
+import org.civicmail.verdict.SignatureVerifier;
 import org.civicmail.smime.SmimeSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +70,6 @@ public class BroadcastService implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter ID_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Session PARSING = Session.getInstance(new java.util.Properties());
 
     private final BroadcastStore store;
     private final BroadcastPlanner planner;
@@ -92,7 +86,7 @@ public class BroadcastService implements AutoCloseable {
 
     @Inject
     public BroadcastService(CivicDatabase db, AccountStore accounts, AccountKeyStore keys, BroadcastStorage storage,
-                            SmimeSigner signer, SmimeVerifier verifier, CertificateAuthority ca, CivicMailConfig config) {
+                            SmimeSigner signer, SignatureVerifier verifier, CertificateAuthority ca, CivicMailConfig config) {
         this.store = new BroadcastStore(db);
         this.accounts = accounts;
         this.keys = keys;
@@ -103,19 +97,11 @@ public class BroadcastService implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(threads, daemon("broadcast-worker"));
         this.storage = storage;
         this.searchIndex = storage.searchIndex();
-        DeliveryCheck check = new LiveDeliveryCheck(accounts, ca, message -> verifyStored(verifier, message));
+        // The shared verifier, judging each copy as it arrives in the mailbox: now.
+        DeliveryCheck check = new LiveDeliveryCheck(accounts, ca, message -> verifier.verify(message, Instant.now()));
         this.runner = new BroadcastRunner(store, storage, this.searchIndex, composer, accounts, workers, config.broadcastBatchSize(),
             check);
         this.searchIndex.start();
-    }
-
-    /** The verdict a stored copy carries: the server's verifier on the copy's bytes, judged now. */
-    private static SignatureVerdict verifyStored(SmimeVerifier verifier, byte[] message) {
-        try {
-            return verifier.verify(new MimeMessage(PARSING, new ByteArrayInputStream(message)));
-        } catch (MessagingException e) {
-            return SignatureVerdict.invalid(SignatureVerdict.Reason.MALFORMED, "the stored copy cannot be parsed: " + e.getMessage());
-        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -1,9 +1,10 @@
 package org.civicmail.mailbox;
 
-import java.security.SecureRandom;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Base64;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import javax.inject.Inject;
@@ -15,7 +16,12 @@ import org.apache.james.mailbox.quota.MaxQuotaManager;
 import org.apache.james.mailbox.quota.UserQuotaRootResolver;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.model.User;
+import org.civicmail.ca.CertificateAuthority;
+import org.civicmail.ca.CertificateRecord;
+import org.civicmail.ca.CertificateStatus;
 import org.civicmail.ca.KeyAlgorithm;
+import org.civicmail.ca.RevocationReason;
+import org.civicmail.login.AccountSessions;
 import org.civicmail.server.CivicDatabase;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.server.config.CivicMailConfig;
@@ -38,11 +44,16 @@ public class AccountService {
     private final UserQuotaRootResolver quotaRoots;
     private final CivicMailConfig config;
     private final AccountKeyStore keys;
+    private final CertificateAuthority ca;
+    private final AccountSessions sessions;
 
     @Inject
     public AccountService(AccountStore store, CivicDatabase db, UsersRepository users, MaxQuotaManager quotas,
-                          UserQuotaRootResolver quotaRoots, CivicMailConfig config, AccountKeyStore keys) {
+                          UserQuotaRootResolver quotaRoots, CivicMailConfig config, AccountKeyStore keys,
+                          CertificateAuthority ca, AccountSessions sessions) {
         this.keys = keys;
+        this.ca = ca;
+        this.sessions = sessions;
         this.store = store;
         this.db = db;
         this.users = users;
@@ -140,26 +151,78 @@ public class AccountService {
         }
     }
 
+    /** What disabling did: the certificates it revoked and the IMAP sessions it ended. */
+    public record Disabled(Account account, List<BigInteger> revoked, int sessionsEnded) {
+    }
+
+    /** What enabling did: the new signing certificate, if the class signs. */
+    public record Enabled(Account account, Optional<BigInteger> newSigningCertificate) {
+    }
+
     /**
-     * Disables an account: it can no longer log in (its James password is replaced by a random one nobody knows)
-     * and mail to it is refused. Existing mail stays.
+     * Disables an account: every login is refused from now on (SMTP, IMAP, webmail password and certificate:
+     * {@link org.civicmail.login.AccountLogin}), its open IMAP and webmail sessions are ended, every certificate
+     * of it is revoked (cessationOfOperation), so its signatures no longer verify and its client certificate
+     * no longer signs in, and mail to it is refused. Stored mail stays; the password is kept for {@link #enable}.
+     * Disabling a disabled account revokes what may have been issued since and ends sessions again.
      */
-    public Account disable(String address) {
+    public Disabled disable(String address) {
         Account account = require(address);
         store.setDisabled(account.address(), true);
+        List<BigInteger> revoked = new ArrayList<>();
+        for (CertificateRecord certificate : ca.certificatesFor(account.address())) {
+            if (certificate.status().state() == CertificateStatus.State.GOOD
+                    || certificate.status().reason().filter(r -> r == RevocationReason.certificateHold).isPresent()) {
+                ca.revoke(certificate.serial(), RevocationReason.cessationOfOperation);
+                revoked.add(certificate.serial());
+            }
+        }
+        int ended = sessions.endAll(account.address());
+        LOG.info("Disabled account {}: {} certificate(s) revoked, {} IMAP session(s) ended", account.address(),
+            revoked.size(), ended);
+        return new Disabled(account.withDisabled(true), revoked, ended);
+    }
+
+    /**
+     * Enables a disabled account again: logins are accepted, mail is received; an official or legal-entity
+     * account gets a new signing certificate (the old ones stay revoked). {@code newPassword} replaces the
+     * password when given (accounts disabled before passwords were kept need one).
+     */
+    public Enabled enable(String address, Optional<char[]> newPassword) {
+        Account account = require(address);
+        newPassword.ifPresent(AccountService::checkPassword);
+        if (!account.disabled()) {
+            throw new InvalidAccountException("address", account.address() + " is not disabled");
+        }
+        newPassword.ifPresent(pw -> setPassword(account, pw));
+        store.setDisabled(account.address(), false);
+        Optional<BigInteger> serial = Optional.empty();
+        if (account.accountClass() != AccountClass.CITIZEN) {
+            serial = Optional.of(keys.issue(account.address(), Optional.empty()).certificate().getSerialNumber());
+        }
+        LOG.info("Enabled account {}{}", account.address(), serial.map(s -> "; new signing certificate " + s.toString(16)).orElse(""));
+        return new Enabled(account.withDisabled(false), serial);
+    }
+
+    private void setPassword(Account account, char[] password) {
         try {
             User user = users.getUserByName(Username.of(account.address()));
-            if (user != null) {
-                byte[] random = new byte[32];
-                new SecureRandom().nextBytes(random);
-                user.setPassword(Base64.getEncoder().encodeToString(random));
+            if (user == null) {
+                users.addUser(Username.of(account.address()), new String(password));
+            } else {
+                user.setPassword(new String(password));
                 users.updateUser(user);
             }
         } catch (Exception e) {
-            throw new IllegalStateException("could not lock James user " + address + ": " + e.getMessage(), e);
+            throw new IllegalStateException("could not set the password of " + account.address() + ": " + e.getMessage(), e);
         }
-        LOG.info("Disabled account {}", account.address());
-        return account.withDisabled(true);
+    }
+
+    /** The account's certificates, newest first. */
+    public List<CertificateRecord> certificates(String address) {
+        List<CertificateRecord> all = new ArrayList<>(ca.certificatesFor(require(address).address()));
+        all.sort(java.util.Comparator.comparing(CertificateRecord::notBefore).reversed());
+        return all;
     }
 
     public Account require(String address) {

@@ -10,9 +10,12 @@ import javax.net.ssl.SSLSocketFactory;
 import org.civicmail.webmail.compose.MailSender;
 import org.civicmail.webmail.config.WebmailConfig;
 import org.civicmail.webmail.imap.ImapConnector;
-import org.civicmail.webmail.signature.CachingRevocationChecker;
-import org.civicmail.webmail.signature.OnlineRevocationChecker;
-import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.verdict.revocation.CrlClient;
+import org.civicmail.verdict.revocation.OcspClient;
+import org.civicmail.verdict.revocation.OnlineRevocation;
+import org.civicmail.verdict.revocation.RevocationSource;
+import org.civicmail.webmail.signature.CachingRevocation;
+import org.civicmail.webmail.signature.NoRevocationCheck;
 import org.civicmail.webmail.tls.TrustAnchors;
 import org.civicmail.webmail.web.WebmailServer;
 
@@ -22,6 +25,9 @@ import org.civicmail.webmail.web.WebmailServer;
  * Exit code 2: bad configuration (message on stderr names the key).
  */
 public final class WebmailMain {
+
+    /** Command line on stdin from the parent: end every session of the address that follows. */
+    static final String END_SESSIONS = "end-sessions ";
 
     private WebmailMain() {}
 
@@ -56,7 +62,7 @@ public final class WebmailMain {
             shutdown.run();
             System.exit(0);
         });
-        exitWithParent(shutdown);
+        exitWithParent(shutdown, server);
         System.out.println("webmail " + config.httpHost() + ":" + port);
         System.out.flush();
         stopped.await();
@@ -68,14 +74,19 @@ public final class WebmailMain {
      * A webmail started by hand (stdin a terminal or /dev/null) is not watched: read() returns -1 at once only for
      * /dev/null, so the watch is enabled by the parent with -Dwebmail.exit-with-parent=true.
      */
-    private static void exitWithParent(Runnable shutdown) {
+    private static void exitWithParent(Runnable shutdown, WebmailServer server) {
         if (!Boolean.getBoolean("webmail.exit-with-parent")) {
             return;
         }
         Thread watch = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // The parent never writes; anything it did write is ignored.
+            try (java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    // The parent's one command: an account was disabled (only the parent can write to our stdin).
+                    if (line.startsWith(END_SESSIONS) && line.length() > END_SESSIONS.length()) {
+                        server.endSessionsOf(line.substring(END_SESSIONS.length()).trim());
+                    }
                 }
             } catch (java.io.IOException e) {
                 // A broken pipe means the same as end of input: the parent is gone.
@@ -91,14 +102,17 @@ public final class WebmailMain {
     public static WebmailServer create(WebmailConfig config, List<X509Certificate> anchors, Clock clock)
             throws java.security.GeneralSecurityException {
         SSLSocketFactory tls = anchors.isEmpty() ? null : TrustAnchors.socketFactory(anchors);
-        RevocationChecker revocation = config.revocationCheck()
-                ? new CachingRevocationChecker(new OnlineRevocationChecker(), Duration.ofMinutes(5), clock)
-                : RevocationChecker.NONE;
+        // The city CA's certificates name its OCSP responder: asked (nonce, responder and freshness checked) for
+        // every city signature, like any foreign one; the CRL when OCSP gives no usable answer.
+        RevocationSource revocation = config.revocationCheck()
+                ? new CachingRevocation(new OnlineRevocation(new OcspClient(clock), new CrlClient(Duration.ofMinutes(5), clock)),
+                        Duration.ofMinutes(5), clock)
+                : NoRevocationCheck.INSTANCE;
         return create(config, anchors, revocation, tls, clock);
     }
 
     public static WebmailServer create(WebmailConfig config, List<X509Certificate> anchors,
-                                       RevocationChecker revocation, SSLSocketFactory tls, Clock clock) {
+                                       RevocationSource revocation, SSLSocketFactory tls, Clock clock) {
         return new WebmailServer(config, anchors, revocation, new ImapConnector(config, tls),
                 new MailSender(config, tls), clock);
     }

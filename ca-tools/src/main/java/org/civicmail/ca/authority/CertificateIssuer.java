@@ -42,6 +42,9 @@ public final class CertificateIssuer {
     /** Throws {@link org.civicmail.ca.lint.LintException} before signing if the template breaks its profile. */
     public X509Certificate sign(CertificateTemplate t, BigInteger serial, Signer signer) {
         linter.check(t);
+        if (t.profile() != org.civicmail.ca.profile.CertProfile.ROOT_CA) {
+            org.civicmail.ca.lint.IssuerNameConstraints.check(t, signer.certificate());
+        }
         X509v3CertificateBuilder b = new X509v3CertificateBuilder(t.issuer(), serial, Date.from(t.notBefore()),
                 Date.from(t.notAfter()), t.subject(), t.publicKey());
         Extensions ext = t.extensions();

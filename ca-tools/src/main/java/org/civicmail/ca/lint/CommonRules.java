@@ -21,7 +21,9 @@ import org.civicmail.ca.profile.CertificateTemplate;
 /** Rules every profile shares: validity, key strength, authority key identifier, basic constraints. */
 final class CommonRules {
     private static final Set<CertProfile> ALL = EnumSet.allOf(CertProfile.class);
-    private static final Set<CertProfile> LEAVES = EnumSet.complementOf(EnumSet.of(CertProfile.ROOT_CA, CertProfile.ISSUING_CA));
+    static final Set<CertProfile> CAS = EnumSet.of(CertProfile.ROOT_CA, CertProfile.ISSUING_CA, CertProfile.SMIME_ISSUING_CA,
+            CertProfile.TLS_ISSUING_CA);
+    private static final Set<CertProfile> LEAVES = EnumSet.complementOf(EnumSet.copyOf(CAS));
     private static final Set<ASN1ObjectIdentifier> CURVES = Set.of(SECObjectIdentifiers.secp256r1,
             SECObjectIdentifiers.secp384r1, SECObjectIdentifiers.secp521r1);
 
@@ -33,19 +35,19 @@ final class CommonRules {
                 LintRule.of("validity.order", "notBefore must be before notAfter", ALL,
                         t -> t.notBefore().isBefore(t.notAfter()) ? Optional.empty()
                                 : Optional.of("notBefore " + t.notBefore() + " is not before notAfter " + t.notAfter())),
-                LintRule.of("validity.max", "validity at most the profile's maximum (825 days for S/MIME, 397 for TLS)", ALL,
+                LintRule.of("validity.max", "validity at most the profile's maximum (825 days for S/MIME, 397 for TLS) (S/MIME BR §6.3.2; TLS BR §6.3.2)", ALL,
                         CommonRules::validity),
-                LintRule.of("key.strength", "RSA keys of at least 2048 bits or ECDSA on P-256, P-384 or P-521", ALL,
+                LintRule.of("key.strength", "RSA keys of at least 2048 bits or ECDSA on P-256, P-384 or P-521 (S/MIME BR §6.1.5)", ALL,
                         t -> keyStrength(t.publicKey())),
-                LintRule.of("aki.keyid-only", "authorityKeyIdentifier present, keyIdentifier only, equal to the issuer's key id",
+                LintRule.of("aki.keyid-only", "authorityKeyIdentifier present, keyIdentifier only, equal to the issuer's key id (S/MIME BR §7.1.2.2, §7.1.2.3; RFC 5280 §4.2.1.1)",
                         EnumSet.complementOf(EnumSet.of(CertProfile.ROOT_CA)), CommonRules::aki),
-                LintRule.of("basic-constraints", "basicConstraints critical; cA true only for CA certificates", ALL,
+                LintRule.of("basic-constraints", "basicConstraints critical; cA true only for CA certificates (S/MIME BR §7.1.2.1-§7.1.2.3)", ALL,
                         CommonRules::basicConstraints),
                 LintRule.of("ski.ca", "CA certificates carry a subjectKeyIdentifier (S/MIME BR §7.1.2.1, §7.1.2.2; RFC 5280 §4.2.1.2)",
-                        EnumSet.of(CertProfile.ROOT_CA, CertProfile.ISSUING_CA), CommonRules::ski),
+                        CAS, CommonRules::ski),
                 LintRule.of("ski.leaf", "end-entity and OCSP signer certificates carry a subjectKeyIdentifier equal to"
                         + " the key's RFC 5280 method-1 id (S/MIME BR §7.1.2.3, §7.1.2.8)", LEAVES, CommonRules::ski),
-                LintRule.of("leaf.not-ca", "end-entity certificates have no keyCertSign or cRLSign", LEAVES,
+                LintRule.of("leaf.not-ca", "end-entity certificates have no keyCertSign or cRLSign (S/MIME BR §7.1.2.3)", LEAVES,
                         t -> {
                             var ku = org.bouncycastle.asn1.x509.KeyUsage.fromExtensions(t.extensions());
                             return ku != null && (ku.hasUsages(org.bouncycastle.asn1.x509.KeyUsage.keyCertSign)

@@ -18,6 +18,7 @@ public final class Linter {
         all.addAll(CommonRules.all());
         all.addAll(SmimeRules.all());
         all.addAll(ServiceRules.all());
+        all.addAll(IssuingCaRules.all());
         return new Linter(all);
     }
 

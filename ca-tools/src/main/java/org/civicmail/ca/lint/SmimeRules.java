@@ -34,19 +34,19 @@ final class SmimeRules {
 
     static List<LintRule> all() {
         return List.of(
-                LintRule.of("smime.eku", "extKeyUsage contains id-kp-emailProtection and nothing else", SMIME,
+                LintRule.of("smime.eku", "extKeyUsage contains id-kp-emailProtection and nothing else (S/MIME BR §7.1.2.3, strict)", SMIME,
                         t -> Ext.eku(t.extensions()).equals(List.of(KeyPurposeId.id_kp_emailProtection)) ? Optional.empty()
                                 : Optional.of("extKeyUsage is " + Ext.eku(t.extensions()))),
-                LintRule.of("smime.san", "subjectAltName holds exactly one rfc822Name, equal to the account address", SMIME,
+                LintRule.of("smime.san", "subjectAltName holds exactly one rfc822Name, equal to the account address (S/MIME BR §7.1.2.3, §7.1.4.2.1)", SMIME,
                         SmimeRules::san),
-                LintRule.of("smime.key-usage", "critical keyUsage digitalSignature, plus keyEncipherment (RSA) or keyAgreement (EC)",
+                LintRule.of("smime.key-usage", "critical keyUsage digitalSignature, plus keyEncipherment (RSA) or keyAgreement (EC) (S/MIME BR §7.1.2.3)",
                         SMIME, SmimeRules::keyUsage),
-                LintRule.of("smime.policy", "exactly one certificate policy, the CABF S/MIME OID of the profile", SMIME,
+                LintRule.of("smime.policy", "exactly one certificate policy, the CABF S/MIME OID of the profile (S/MIME BR §7.1.6.1)", SMIME,
                         SmimeRules::policy),
-                LintRule.of("revocation.crldp", "cRLDistributionPoints with an http:// URL", WITH_POINTERS, SmimeRules::crlDp),
-                LintRule.of("revocation.aia", "authorityInfoAccess with http:// OCSP and caIssuers URLs", WITH_POINTERS,
+                LintRule.of("revocation.crldp", "cRLDistributionPoints with an http:// URL (S/MIME BR §7.1.2.3)", WITH_POINTERS, SmimeRules::crlDp),
+                LintRule.of("revocation.aia", "authorityInfoAccess with http:// OCSP and caIssuers URLs (S/MIME BR §7.1.2.3)", WITH_POINTERS,
                         SmimeRules::aia),
-                LintRule.of("smime.subject", "subject attributes allowed by the validation type", SMIME, SmimeRules::subject));
+                LintRule.of("smime.subject", "subject attributes allowed by the validation type (S/MIME BR §7.1.4.2.2)", SMIME, SmimeRules::subject));
     }
 
     private static Optional<String> san(CertificateTemplate t) {

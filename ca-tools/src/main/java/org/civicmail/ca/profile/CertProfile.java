@@ -15,6 +15,10 @@ public enum CertProfile {
     TLS_SERVER(null, 397),
     OCSP_SIGNER(null, 366),
     ISSUING_CA(null, 3653 + 10),
+    /** S/MIME-only issuing CA (S/MIME BR §7.1.2.2): emailProtection EKU, rfc822Name constraints. */
+    SMIME_ISSUING_CA(null, 3653 + 10),
+    /** TLS-only issuing CA: serverAuth EKU, dNSName / iPAddress constraints. */
+    TLS_ISSUING_CA(null, 3653 + 10),
     ROOT_CA(null, 7305 + 10);
 
     private final String policyOid;
@@ -30,7 +34,7 @@ public enum CertProfile {
     }
 
     public boolean isCa() {
-        return this == ISSUING_CA || this == ROOT_CA;
+        return this == ISSUING_CA || this == SMIME_ISSUING_CA || this == TLS_ISSUING_CA || this == ROOT_CA;
     }
 
     /** The single CABF S/MIME policy OID, or null for non-S/MIME profiles. */

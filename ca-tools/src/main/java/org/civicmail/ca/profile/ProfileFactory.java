@@ -29,6 +29,8 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
+import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.PolicyInformation;
@@ -152,6 +154,73 @@ public final class ProfileFactory {
         add(ext, Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(subjectKeyId(root)));
         return template(CertProfile.ISSUING_CA, root, caName("CivicMail Issuing CA 1"), key, ISSUING_CA_VALIDITY, ext, null,
                 List.of());
+    }
+
+    /**
+     * The S/MIME issuing CA (S/MIME BR §7.1.2.2): emailProtection only, name constraints permitting
+     * mailboxes of exactly {@code mailDomains}, the four strict policy OIDs it issues under, CRL DP of
+     * the root's CRL and AIA caIssuers of the root.
+     */
+    public CertificateTemplate smimeIssuingCa(PublicKey key, X509Certificate root, List<String> mailDomains) {
+        if (mailDomains.isEmpty()) {
+            throw new InvalidInputException("an S/MIME issuing CA needs at least one mail domain to be constrained to");
+        }
+        List<GeneralSubtree> permitted = new ArrayList<>();
+        for (String d : mailDomains) {
+            permitted.add(new GeneralSubtree(new GeneralName(GeneralName.rfc822Name, dnsName(d))));
+        }
+        List<PolicyInformation> policies = new ArrayList<>();
+        for (CertProfile p : CertProfile.values()) {
+            if (p.isSmime()) {
+                policies.add(new PolicyInformation(p.policy()));
+            }
+        }
+        return boundCa(CertProfile.SMIME_ISSUING_CA, "CivicMail S/MIME Issuing CA 2", key, root, KeyPurposeId.id_kp_emailProtection,
+                permitted, policies);
+    }
+
+    /** The TLS issuing CA: serverAuth only, name constraints permitting exactly {@code names} (DNS names or IP addresses). */
+    public CertificateTemplate tlsIssuingCa(PublicKey key, X509Certificate root, List<String> names) {
+        if (names.isEmpty()) {
+            throw new InvalidInputException("a TLS issuing CA needs at least one host name to be constrained to");
+        }
+        List<GeneralSubtree> permitted = new ArrayList<>();
+        for (String n : names) {
+            if (isIpLiteral(n)) {
+                byte[] address;
+                try {
+                    address = java.net.InetAddress.getByName(n).getAddress();
+                } catch (java.net.UnknownHostException e) {
+                    throw new InvalidInputException("'" + n + "' is not an IP address");
+                }
+                byte[] withMask = new byte[address.length * 2];
+                System.arraycopy(address, 0, withMask, 0, address.length);
+                java.util.Arrays.fill(withMask, address.length, withMask.length, (byte) 0xff);
+                permitted.add(new GeneralSubtree(new GeneralName(GeneralName.iPAddress, new org.bouncycastle.asn1.DEROctetString(withMask))));
+            } else {
+                permitted.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, dnsName(n))));
+            }
+        }
+        return boundCa(CertProfile.TLS_ISSUING_CA, "CivicMail TLS Issuing CA 2", key, root, KeyPurposeId.id_kp_serverAuth, permitted,
+                List.of(new PolicyInformation(new org.bouncycastle.asn1.ASN1ObjectIdentifier("2.5.29.32.0"))));
+    }
+
+    private CertificateTemplate boundCa(CertProfile profile, String cn, PublicKey key, X509Certificate root, KeyPurposeId purpose,
+                                        List<GeneralSubtree> permitted, List<PolicyInformation> policies) {
+        ExtensionsGenerator ext = new ExtensionsGenerator();
+        add(ext, Extension.basicConstraints, true, new BasicConstraints(0));
+        add(ext, Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        add(ext, Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+        add(ext, Extension.nameConstraints, true, new NameConstraints(permitted.toArray(new GeneralSubtree[0]), null));
+        add(ext, Extension.certificatePolicies, false, new CertificatePolicies(policies.toArray(new PolicyInformation[0])));
+        add(ext, Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId(key)));
+        add(ext, Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(subjectKeyId(root)));
+        add(ext, Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
+                new DistributionPoint(new DistributionPointName(new GeneralNames(
+                        new GeneralName(GeneralName.uniformResourceIdentifier, urls.rootCrl()))), null, null)}));
+        add(ext, Extension.authorityInfoAccess, false, new AuthorityInformationAccess(new AccessDescription(
+                AccessDescription.id_ad_caIssuers, new GeneralName(GeneralName.uniformResourceIdentifier, urls.rootCertificate()))));
+        return template(profile, root, caName(cn), key, ISSUING_CA_VALIDITY, ext, null, List.of());
     }
 
     public CertificateTemplate rootCa(PublicKey key) {

@@ -96,7 +96,7 @@ class LinterTest {
         CertificateTemplate t = citizen();
         CertificateTemplate longLived = t.withValidity(t.notBefore(), t.notBefore().plus(Duration.ofDays(900)).minusSeconds(1));
         assertEquals("certificate refused by lint rule validity.max (validity at most the profile's maximum (825 days for"
-                + " S/MIME, 397 for TLS)): validity is 900 days, the CITIZEN_MAILBOX maximum is 825 days", refusal(longLived));
+                + " S/MIME, 397 for TLS) (S/MIME BR §6.3.2; TLS BR §6.3.2)): validity is 900 days, the CITIZEN_MAILBOX maximum is 825 days", refusal(longLived));
         LINTER.check(t.withValidity(t.notBefore(), t.notBefore().plus(Duration.ofDays(825)).minusSeconds(1)));
     }
 
@@ -105,7 +105,7 @@ class LinterTest {
         CertificateTemplate t = citizen();
         CertificateTemplate bad = t.withExtensions(replace(t.extensions(), Extension.extendedKeyUsage,
                 new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_emailProtection, KeyPurposeId.id_kp_clientAuth})));
-        assertEquals("certificate refused by lint rule smime.eku (extKeyUsage contains id-kp-emailProtection and nothing else):"
+        assertEquals("certificate refused by lint rule smime.eku (extKeyUsage contains id-kp-emailProtection and nothing else (S/MIME BR §7.1.2.3, strict)):"
                 + " extKeyUsage is [1.3.6.1.5.5.7.3.4, 1.3.6.1.5.5.7.3.2]", refusal(bad));
     }
 
@@ -115,7 +115,7 @@ class LinterTest {
         CertificateTemplate bad = t.withExtensions(replace(t.extensions(), Extension.subjectAlternativeName,
                 new GeneralNames(new GeneralName(GeneralName.rfc822Name, "mallory@city.example"))));
         assertEquals("certificate refused by lint rule smime.san (subjectAltName holds exactly one rfc822Name, equal to the"
-                + " account address): rfc822Name mallory@city.example differs from the account address alice@city.example", refusal(bad));
+                + " account address (S/MIME BR §7.1.2.3, §7.1.4.2.1)): rfc822Name mallory@city.example differs from the account address alice@city.example", refusal(bad));
     }
 
     @Test
@@ -125,15 +125,15 @@ class LinterTest {
                 new CertificatePolicies(new PolicyInformation[] {new PolicyInformation(new ASN1ObjectIdentifier("2.23.140.1.5.1.3")),
                         new PolicyInformation(new ASN1ObjectIdentifier("2.23.140.1.5.1.2"))})));
         assertEquals("certificate refused by lint rule smime.policy (exactly one certificate policy, the CABF S/MIME OID of"
-                + " the profile): found 2 policy OIDs", refusal(bad));
+                + " the profile (S/MIME BR §7.1.6.1)): found 2 policy OIDs", refusal(bad));
     }
 
     @Test
     void missingCrlDpAndOrganizationInMailboxSubjectAreRefused() throws Exception {
         CertificateTemplate t = citizen();
-        assertEquals("certificate refused by lint rule revocation.crldp (cRLDistributionPoints with an http:// URL):"
+        assertEquals("certificate refused by lint rule revocation.crldp (cRLDistributionPoints with an http:// URL (S/MIME BR §7.1.2.3)):"
                 + " cRLDistributionPoints is missing", refusal(t.withExtensions(replace(t.extensions(), Extension.cRLDistributionPoints, null))));
-        assertEquals("certificate refused by lint rule smime.subject (subject attributes allowed by the validation type):"
+        assertEquals("certificate refused by lint rule smime.subject (subject attributes allowed by the validation type (S/MIME BR §7.1.4.2.2)):"
                 + " a mailbox-validated subject may only hold commonName = the address, found O=Acme,CN=alice@city.example",
                 refusal(t.withSubject(new X500Name("O=Acme,CN=alice@city.example"))));
     }
@@ -144,6 +144,6 @@ class LinterTest {
         g.initialize(1024);
         CertificateTemplate t = PROFILES.smime(Subject.citizen("alice@city.example", null), g.generateKeyPair().getPublic(), issuing);
         assertEquals("certificate refused by lint rule key.strength (RSA keys of at least 2048 bits or ECDSA on P-256, P-384"
-                + " or P-521): RSA key has 1024 bits; at least 2048 are required", refusal(t));
+                + " or P-521 (S/MIME BR §6.1.5)): RSA key has 1024 bits; at least 2048 are required", refusal(t));
     }
 }

@@ -9,7 +9,8 @@ import org.civicmail.ca.CertificateRecord;
 import org.civicmail.ca.CertificateStatus;
 import org.civicmail.mailbox.Account;
 import org.civicmail.mailbox.AccountStore;
-import org.civicmail.smime.SignatureVerdict;
+import org.civicmail.verdict.SignatureVerdict;
+import org.civicmail.verdict.VerdictHeader;
 
 /**
  * {@link DeliveryCheck} against live state: the agency's account in the {@link AccountStore}, each copy verified by
@@ -53,7 +54,7 @@ public final class LiveDeliveryCheck implements DeliveryCheck {
             return Judgement.valid(header);
         }
         String words = verdict.detail().isEmpty() ? "the copies are not validly signed" : verdict.detail();
-        return Judgement.stop("the signature is no longer valid at delivery: " + words + " [" + SignatureVerdict.HEADER + ": " + header + "]");
+        return Judgement.stop("the signature is no longer valid at delivery: " + words + " [" + VerdictHeader.NAME + ": " + header + "]");
     }
 
     @Override

@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 
-import org.civicmail.smime.SignatureVerdict;
+import org.civicmail.verdict.VerdictHeader;
+import org.civicmail.verdict.WarningHeader;
 
 /**
  * The verdict header of a stored broadcast copy, on raw message bytes: {@link #unstamped} removes any
@@ -14,8 +15,8 @@ import org.civicmail.smime.SignatureVerdict;
  * stored. Both fields lie outside the signature. Stateless.
  */
 final class VerdictStamp {
-    private static final Set<String> STATUS_FIELDS = Set.of(SignatureVerdict.HEADER.toLowerCase(Locale.ROOT),
-        SignatureVerdict.WARNING_HEADER.toLowerCase(Locale.ROOT));
+    private static final Set<String> STATUS_FIELDS = Set.of(VerdictHeader.NAME.toLowerCase(Locale.ROOT),
+        WarningHeader.NAME.toLowerCase(Locale.ROOT));
 
     private VerdictStamp() {
     }
@@ -25,7 +26,7 @@ final class VerdictStamp {
         if (headerValue.contains("\r") || headerValue.contains("\n")) {
             throw new IllegalArgumentException("a verdict header value is one line: " + headerValue);
         }
-        return (SignatureVerdict.HEADER + ": " + headerValue + "\r\n").getBytes(StandardCharsets.UTF_8);
+        return (VerdictHeader.NAME + ": " + headerValue + "\r\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code message} without status fields in its top-level header; the same array when it has none. */

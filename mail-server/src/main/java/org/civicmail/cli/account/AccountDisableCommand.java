@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code account disable ADDR}: no more logins, no more incoming mail; stored mail stays. */
+/**
+ * {@code account disable ADDR}: no more logins of any kind, open sessions ended, every certificate revoked
+ * (cessationOfOperation), no more incoming mail; stored mail stays. {@code account enable} undoes it.
+ */
 @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable a mailbox.")
 public class AccountDisableCommand implements Callable<Integer> {
     private final CliContext context;
@@ -29,8 +32,12 @@ public class AccountDisableCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        context.service(AccountService.class).disable(address);
-        context.out().println("disabled " + address);
+        AccountService.Disabled d = context.service(AccountService.class).disable(address);
+        context.out().println("disabled " + d.account().address());
+        for (java.math.BigInteger serial : d.revoked()) {
+            context.out().println("revoked certificate " + org.civicmail.ca.SerialNumbers.toHex(serial) + " (cessationOfOperation)");
+        }
+        context.out().println("ended " + d.sessionsEnded() + " IMAP session(s); webmail sessions end too");
         return ExitCodes.OK;
     }
 }

@@ -2,6 +2,8 @@ package org.civicmail.cli.account;
 
 import java.util.concurrent.Callable;
 
+import org.civicmail.ca.CertificateRecord;
+import org.civicmail.ca.CertificateStatus;
 import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
 import org.civicmail.cli.ServerLocation;
@@ -12,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code account show ADDR}: one mailbox's class and identity (ID number masked). */
+/** {@code account show ADDR}: one mailbox's class, identity (ID number masked), state and certificates. */
 @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one mailbox.")
 public class AccountShowCommand implements Callable<Integer> {
     private final CliContext context;
@@ -44,7 +46,21 @@ public class AccountShowCommand implements Callable<Integer> {
         a.employeeNo().ifPresent(e -> out.println("employee-no:   " + e));
         out.println("may-broadcast: " + a.mayBroadcast());
         out.println("status:        " + (a.disabled() ? "disabled" : "active"));
+        var certificates = context.service(AccountService.class).certificates(a.address());
+        out.println("certificates:  " + (certificates.isEmpty() ? "none" : ""));
+        for (CertificateRecord c : certificates) {
+            out.println("  " + c.serialHex() + "  " + status(c.status()) + "  expires " + c.notAfter() + "  " + c.profile());
+        }
         return ExitCodes.OK;
+    }
+
+    static String status(CertificateStatus s) {
+        return switch (s.state()) {
+            case GOOD -> "good";
+            case REVOKED -> "revoked " + s.revokedAt().map(Object::toString).orElse("") + " ("
+                + s.reason().map(Object::toString).orElse("unspecified") + ")";
+            case UNKNOWN -> "unknown";
+        };
     }
 
     static String summary(Account a) {

@@ -11,6 +11,7 @@ import java.util.WeakHashMap;
 
 import javax.inject.Singleton;
 
+import org.apache.james.imap.api.ImapSessionState;
 import org.apache.james.imap.api.process.ImapSession;
 
 /**
@@ -36,6 +37,8 @@ public class OpenImapSessions {
             Set<ImapSession> set = byAccount.remove(account.toLowerCase(Locale.ROOT));
             sessions = set == null ? List.of() : new ArrayList<>(set);
         }
+        // A session whose client went away is logged out already (it lingers here until collected).
+        sessions.removeIf(s -> s.getState() == ImapSessionState.LOGOUT || s.getState() == ImapSessionState.NON_AUTHENTICATED);
         sessions.forEach(s -> s.logout().block());
         return sessions.size();
     }

@@ -17,9 +17,9 @@ import org.civicmail.login.AccountLogin;
  * attempt itself and James's own password hook never runs.
  *
  * <p>James 3.8.1 drops the SASL authorization id of AUTH PLAIN, so the webmail, acting for a user who signed in
- * with a certificate, names that user in the authentication id as {@code USER*MASTER} (the Dovecot master-user
- * convention). It counts only when MASTER is the webmail's master user and the password is the master's; any
- * other name with a star is an ordinary (failing) login.
+ * with a certificate, names that user in the authentication id as {@code civicmail-admin*USER} (the master's
+ * local part, a star, the user's address: a name James still parses as an address). It counts only with the
+ * master's password, checked as the master's login; any other name with a star is an ordinary (failing) login.
  */
 public class ThrottledAuthHook implements AuthHook {
     static final char MASTER_SEPARATOR = '*';
@@ -36,10 +36,10 @@ public class ThrottledAuthHook implements AuthHook {
         String name = username.asString();
         String authcid = name;
         Optional<String> authzid = Optional.empty();
-        String masterSuffix = MASTER_SEPARATOR + login.masterUser();
-        if (name.length() > masterSuffix.length() && name.toLowerCase(java.util.Locale.ROOT).endsWith(masterSuffix)) {
+        String masterPrefix = login.masterUser().substring(0, login.masterUser().indexOf('@')) + MASTER_SEPARATOR;
+        if (name.length() > masterPrefix.length() && name.toLowerCase(java.util.Locale.ROOT).startsWith(masterPrefix)) {
             authcid = login.masterUser();
-            authzid = Optional.of(name.substring(0, name.length() - masterSuffix.length()));
+            authzid = Optional.of(name.substring(masterPrefix.length()));
         }
         String client = session.getRemoteAddress().getAddress().getHostAddress();
         AccountLogin.Result r = login.attempt("smtp", authcid, password, authzid, client);

@@ -14,15 +14,16 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.james.core.Username;
 import org.apache.james.user.api.UsersRepository;
 import org.civicmail.ca.CertificateAuthority;
+import org.civicmail.login.AccountSessions;
+import org.civicmail.login.FrontEndKey;
+import org.civicmail.login.WebmailMasterUser;
 import org.civicmail.ca.Pem;
 import org.civicmail.mailbox.AccountClass;
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.ListenerAddress;
-import org.civicmail.server.SecretFiles;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.server.tls.TlsKeyStore;
 import org.civicmail.server.tls.TlsPolicy;
@@ -63,9 +64,11 @@ public final class WebmailProcess implements AutoCloseable {
         }
         Path dir = Files.createDirectories(data.root().resolve("webmail"));
         Path rootPem = dir.resolve("root-ca.pem");
-        Files.writeString(rootPem, Pem.certificates(server.service(CertificateAuthority.class).trustAnchor()), StandardCharsets.US_ASCII);
+        // The issuing CA beside the root: the webmail's verifier builds city paths from the CA's own certificates
+        // (a signature that carries only the leaf still chains, and is still checked for revocation).
+        Files.writeString(rootPem, Pem.certificates(server.service(CertificateAuthority.class).chain()), StandardCharsets.US_ASCII);
         String masterUser = CivicMailServer.ADMIN_USER_LOCAL_PART + "@" + config.domain(AccountClass.OFFICIAL);
-        String masterPassword = masterPassword(data, server.service(UsersRepository.class), masterUser);
+        String masterPassword = WebmailMasterUser.ensure(data, server.service(UsersRepository.class), masterUser);
         TlsKeyStore tls = new TlsKeyStore(data.keys());
 
         Properties p = new Properties();
@@ -85,6 +88,7 @@ public final class WebmailProcess implements AutoCloseable {
         p.setProperty("webmail.revocation.check", "true");
         p.setProperty("webmail.imap.master-user", masterUser);
         p.setProperty("webmail.imap.master-password-env", "WEBMAIL_MASTER_PASSWORD");
+        p.setProperty("webmail.imap.front-end-key-env", "WEBMAIL_FRONT_END_KEY");
         p.setProperty("webmail.official-domain", config.domain(AccountClass.OFFICIAL));
         p.setProperty("webmail.city-domains", java.util.Arrays.stream(AccountClass.values()).map(config::domain)
             .distinct().collect(java.util.stream.Collectors.joining(",")));
@@ -111,13 +115,16 @@ public final class WebmailProcess implements AutoCloseable {
             .redirectError(ProcessBuilder.Redirect.appendTo(data.logs().resolve("webmail.log").toFile()));
         pb.environment().put("WEBMAIL_KEYSTORE_PASSWORD", new String(tls.secret()));
         pb.environment().put("WEBMAIL_MASTER_PASSWORD", masterPassword);
+        pb.environment().put("WEBMAIL_FRONT_END_KEY", server.service(FrontEndKey.class).value());
         Process process = pb.start();
         CompletableFuture<ListenerAddress> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> readStdout(process, ready), "webmail-stdout");
         reader.setDaemon(true);
         reader.start();
         try {
-            return Optional.of(new WebmailProcess(process, ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+            WebmailProcess child = new WebmailProcess(process, ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            server.service(AccountSessions.class).onEnd(child::endSessionsOf);
+            return Optional.of(child);
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IllegalStateException("the webmail did not start within " + START_TIMEOUT_SECONDS + " s; see "
@@ -150,24 +157,17 @@ public final class WebmailProcess implements AutoCloseable {
     }
 
     /**
-     * James's administrator may log in as another user (SASL PLAIN authorization id): the webmail uses it for
-     * certificate login. Its random password lives in {@code DATA/keys/webmail-master.secret} (mode 600).
+     * Tells the webmail to end every session of {@code address} (account disabled). The child reads its standard
+     * input, which only this process can write, one command per line.
      */
-    private static String masterPassword(DataDirectory data, UsersRepository users, String masterUser) throws Exception {
-        Path secretFile = data.keys().resolve("webmail-master.secret");
-        Username username = Username.of(masterUser);
-        boolean fresh = !Files.exists(secretFile);
-        String password = SecretFiles.readOrCreateRandom(secretFile, 24);
-        if (fresh || !users.contains(username)) {
-            if (users.contains(username)) {
-                var user = users.getUserByName(username);
-                user.setPassword(password);
-                users.updateUser(user);
-            } else {
-                users.addUser(username, password);
-            }
+    public synchronized void endSessionsOf(String address) {
+        try {
+            var in = process.getOutputStream();
+            in.write(("end-sessions " + address + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            LOG.warn("Could not tell the webmail to end the sessions of {}: {}", address, e.toString());
         }
-        return password;
     }
 
     /** Sends SIGTERM without waiting, so the webmail stops while the server does; {@link #close} then waits. */

@@ -10,8 +10,10 @@ import org.civicmail.webmail.config.WebmailConfig;
 
 /**
  * Sends through the mail server's submission port (STARTTLS when configured, then AUTH), so the server applies
- * its policy and signs official mail. With no user password (certificate login) it authenticates as the master
- * user with the user as SASL authorization id. Thread-safe.
+ * its policy and signs official mail. With no user password (certificate login) it authenticates with the master
+ * user's password under the name {@code MASTERLOCALPART*USER} (e.g. {@code civicmail-admin*li.na@…}): James drops the SASL authorization id of AUTH PLAIN, and the
+ * server accepts this form only with the master's password, then treats the session as USER's own (so the mail
+ * is checked and signed as that user). Thread-safe.
  */
 public final class MailSender {
 
@@ -43,8 +45,7 @@ public final class MailSender {
             if (config.masterUser() == null) {
                 throw new MessagingException("no password for " + user + " and no " + WebmailConfig.MASTER_USER);
             }
-            props.put("mail.smtp.sasl.authorizationid", user);
-            login = config.masterUser();
+            login = config.masterUser().substring(0, config.masterUser().indexOf('@')) + "*" + user;
             secret = new String(config.masterPassword());
         }
         Session session = Session.getInstance(props);

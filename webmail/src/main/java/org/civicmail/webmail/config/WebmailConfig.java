@@ -25,7 +25,8 @@ public record WebmailConfig(
         Path trustAnchorPem, boolean revocationCheck,
         String masterUser, char[] masterPassword,
         Lang defaultLang, ZoneId zone, int pageSize, String officialDomain,
-        java.util.List<String> cityDomains, String reportAddress) {
+        java.util.List<String> cityDomains, String reportAddress, String frontEndKey,
+        int sessionsPerAccount, int sessionsTotal) {
 
     /** HTTP listen address. Default 127.0.0.1. */
     public static final String HTTP_HOST = "webmail.http.host";
@@ -58,6 +59,15 @@ public record WebmailConfig(
     public static final String MASTER_PASSWORD_ENV = "webmail.imap.master-password-env";
     /** zh | en. Default zh. */
     public static final String DEFAULT_LANG = "webmail.lang.default";
+    /** Signed-in sessions one account may hold; a further login ends its least recently used. Default 5. */
+    public static final String SESSIONS_PER_ACCOUNT = "webmail.sessions.max-per-account";
+    /** Signed-in sessions in all; a further login ends the least recently used. Default 10000. */
+    public static final String SESSIONS_TOTAL = "webmail.sessions.max-total";
+    /**
+     * Environment variable holding the mail server's front-end key; with it, each password login tells IMAP the
+     * browser's address (IMAP ID), so the server's login throttle counts browsers, not the webmail. Unset: none.
+     */
+    public static final String FRONT_END_KEY_ENV = "webmail.imap.front-end-key-env";
     /** Time zone for dates. Default Asia/Shanghai. */
     public static final String ZONE = "webmail.zone";
     /** Messages per list page. Default 25. */
@@ -134,6 +144,24 @@ public record WebmailConfig(
             throw new IllegalArgumentException(HTTPS_CLIENT_AUTH + "=true needs " + TRUST_ANCHOR
                     + " to check client certificates");
         }
+        String frontEndKey = null;
+        String keyEnv = blankToNull(p.getProperty(FRONT_END_KEY_ENV));
+        if (keyEnv != null) {
+            frontEndKey = blankToNull(env.get(keyEnv));
+            if (frontEndKey == null) {
+                throw new IllegalArgumentException(FRONT_END_KEY_ENV + "=" + keyEnv + " but that environment variable is "
+                        + "not set; export the server's front-end key or remove the key");
+            }
+        }
+        int perAccount = integer(p, SESSIONS_PER_ACCOUNT, 5);
+        int total = integer(p, SESSIONS_TOTAL, 10_000);
+        if (perAccount < 1 || perAccount > 100) {
+            throw new IllegalArgumentException(SESSIONS_PER_ACCOUNT + "=" + perAccount + ": use 1..100");
+        }
+        if (total < perAccount || total > 1_000_000) {
+            throw new IllegalArgumentException(SESSIONS_TOTAL + "=" + total + ": use " + SESSIONS_PER_ACCOUNT
+                    + " (" + perAccount + ") .. 1000000");
+        }
         int pageSize = integer(p, PAGE_SIZE, 25);
         if (pageSize < 1 || pageSize > 200) {
             throw new IllegalArgumentException(PAGE_SIZE + "=" + pageSize + ": use 1..200");
@@ -152,7 +180,8 @@ public record WebmailConfig(
                 bool(p, SUBMISSION_STARTTLS, true),
                 anchor, bool(p, REVOCATION_CHECK, true), master, masterPw,
                 Lang.fromCode(p.getProperty(DEFAULT_LANG, "zh"), Lang.ZH), zone, pageSize,
-                blankToNull(p.getProperty(OFFICIAL_DOMAIN)), cityDomains(p), reportAddress(p));
+                blankToNull(p.getProperty(OFFICIAL_DOMAIN)), cityDomains(p), reportAddress(p), frontEndKey,
+                perAccount, total);
     }
 
     private static java.util.List<String> cityDomains(Properties p) {

@@ -37,6 +37,25 @@ public class ImapConnector {
         return store;
     }
 
+    /**
+     * A browser's password login from {@code clientAddress}: with the server's front-end key configured, the
+     * server throttles that address (IMAP ID before LOGIN) rather than the webmail's own.
+     */
+    public Store connect(String user, String password, String clientAddress) throws MessagingException {
+        if (config.frontEndKey() == null || clientAddress == null) {
+            return connect(user, password);
+        }
+        Session session = session(null);
+        session.getProperties().put(ForwardingImapStore.ADDRESS_PROPERTY, clientAddress);
+        session.getProperties().put(ForwardingImapStore.KEY_PROPERTY, config.frontEndKey());
+        boolean ssl = config.imapTls() == WebmailConfig.TlsMode.TLS;
+        session.setProvider(new Provider(Provider.Type.STORE, protocol(), ssl
+                ? ForwardingImapStore.Ssl.class.getName() : ForwardingImapStore.class.getName(), "CivicMail", "1"));
+        Store store = session.getStore(protocol());
+        store.connect(config.imapHost(), config.imapPort(), user, password);
+        return store;
+    }
+
     /** Logs in as {@code user} with the master user's credentials; only when a master user is configured. */
     public Store connectAs(String user) throws MessagingException {
         if (config.masterUser() == null) {

@@ -31,6 +31,7 @@ import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.protocol.BODY;
 import org.eclipse.angus.mail.imap.protocol.FLAGS;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
 import org.eclipse.angus.mail.imap.protocol.Status;
 import org.civicmail.webmail.i18n.FolderNames;
 import org.civicmail.webmail.i18n.Lang;
@@ -56,9 +57,9 @@ public final class MailboxAccess implements AutoCloseable {
     private final Reconnect reconnect;
     private Store store;
     private Folder open;
-    private final Map<String, byte[]> rawCache = new LinkedHashMap<>(RAW_CACHE, 0.75f, true) {
+    private final Map<String, Stored> rawCache = new LinkedHashMap<>(RAW_CACHE, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Stored> eldest) {
             return size() > RAW_CACHE;
         }
     };
@@ -219,10 +220,23 @@ public final class MailboxAccess implements AutoCloseable {
 
     /** As {@link #raw(String, long)}, but leaves \Seen alone (BODY.PEEK) when {@code markSeen} is false. */
     public byte[] raw(String folderName, long uid, boolean markSeen) throws MessagingException, IOException {
+        Stored stored = stored(folderName, uid, markSeen);
+        return stored == null ? null : stored.raw();
+    }
+
+    /**
+     * A stored message: its raw bytes and when it arrived (IMAP INTERNALDATE, set by the server's clock on delivery;
+     * signature validity is judged at that moment).
+     */
+    public record Stored(byte[] raw, java.time.Instant arrivedAt) {
+    }
+
+    /** As {@link #raw(String, long, boolean)}, with the arrival time. @return {@code null} when there is no such UID */
+    public Stored stored(String folderName, long uid, boolean markSeen) throws MessagingException, IOException {
         return withRetry(() -> {
             Folder f = folder(folderName);
             String key = folderName + '\u0000' + ((UIDFolder) f).getUIDValidity() + '\u0000' + uid;
-            byte[] cached = rawCache.get(key);
+            Stored cached = rawCache.get(key);
             if (cached != null) {
                 Message[] m = markSeen ? present((UIDFolder) f, new long[] {uid}) : new Message[0];
                 if (m.length == 1 && !m[0].isSet(Flags.Flag.SEEN)) {
@@ -234,21 +248,25 @@ public final class MailboxAccess implements AutoCloseable {
                 }
                 return cached;
             }
-            // One round trip: UID FETCH (FLAGS BODY[]); BODY[] (not PEEK) marks the message seen on the server.
+            // One round trip: UID FETCH (FLAGS INTERNALDATE BODY[]); BODY[] (not PEEK) marks the message seen.
             Object[] got = (Object[]) ((IMAPFolder) f).doCommand(p -> {
-                Response[] rs = p.command("UID FETCH " + uid + (markSeen ? " (FLAGS BODY[])" : " (FLAGS BODY.PEEK[])"), null);
+                Response[] rs = p.command("UID FETCH " + uid
+                        + (markSeen ? " (FLAGS INTERNALDATE BODY[])" : " (FLAGS INTERNALDATE BODY.PEEK[])"), null);
                 Response result = rs[rs.length - 1];
                 byte[] body = null;
                 Flags flags = null;
+                java.util.Date arrived = null;
                 for (Response r : rs) {
                     if (r instanceof FetchResponse fr && fr.getItem(BODY.class) != null) {
                         body = fr.getItem(BODY.class).getByteArray().getNewBytes();
                         flags = fr.getItem(FLAGS.class);
+                        INTERNALDATE date = fr.getItem(INTERNALDATE.class);
+                        arrived = date == null ? null : date.getDate();
                     }
                 }
                 p.notifyResponseHandlers(rs);
                 p.handleResult(result);
-                return new Object[] {body, flags};
+                return new Object[] {body, flags, arrived};
             });
             if (got[0] == null) {
                 return null;
@@ -259,9 +277,10 @@ public final class MailboxAccess implements AutoCloseable {
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes((byte[]) got[0]);
-            byte[] raw = out.toByteArray();
-            rawCache.put(key, raw);
-            return raw;
+            Stored stored = new Stored(out.toByteArray(),
+                got[2] == null ? java.time.Instant.now() : ((java.util.Date) got[2]).toInstant());
+            rawCache.put(key, stored);
+            return stored;
         });
     }
 

@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.civicmail.webmail.signature.ServerSignatureHeader;
-import org.civicmail.webmail.signature.SignatureVerdict;
+import org.civicmail.verdict.SignatureVerdict;
+import org.civicmail.verdict.VerdictHeader;
+import org.civicmail.verdict.WarningHeader;
 
 /**
  * What the list row and the top of a message say about trust, taken from the mail server's verdict headers
@@ -36,17 +37,18 @@ public record TrustLine(State state, Cause cause, String signer, String serial) 
     public static TrustLine of(String signatureHeader, String warningHeader, String fromAddress, String officialDomain) {
         Set<String> warnings = warningHeader == null ? Set.of() : Arrays.stream(warningHeader.split("[,;]"))
                 .map(w -> w.trim().toLowerCase(Locale.ROOT)).filter(w -> !w.isEmpty()).collect(Collectors.toSet());
-        ServerSignatureHeader server = ServerSignatureHeader.parse(signatureHeader);
+        SignatureVerdict server = VerdictHeader.parse(signatureHeader).orElse(null);
         if (warnings.contains(DISPLAY_NAME_IMPERSONATION)) {
             return new TrustLine(State.UNVERIFIED, Cause.IMPERSONATION, null, null);
         }
         if (server != null && server.kind() == SignatureVerdict.Kind.VALID) {
-            return new TrustLine(State.VERIFIED, null, server.signer(), server.serialHex());
+            return new TrustLine(State.VERIFIED, null, server.signer().orElse(null),
+                    server.serial().map(s -> s.toString(16)).orElse(null));
         }
         if (server != null && server.kind() == SignatureVerdict.Kind.INVALID) {
             return new TrustLine(State.UNVERIFIED, Cause.BAD_SIGNATURE, null, null);
         }
-        if (warnings.contains(ServerSignatureHeader.UNSIGNED_OFFICIAL) || inOfficialDomain(fromAddress, officialDomain)) {
+        if (warnings.contains(WarningHeader.Warning.UNSIGNED_OFFICIAL_SENDER.token()) || inOfficialDomain(fromAddress, officialDomain)) {
             return new TrustLine(State.UNVERIFIED, Cause.OFFICIAL_UNSIGNED, null, null);
         }
         return new TrustLine(State.PLAIN, null, null, null);

@@ -13,20 +13,25 @@ import org.civicmail.webmail.imap.MailboxAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Password login, logout and the language switch. */
+/**
+ * Password login, logout and the language switch. Guessing is throttled by the mail server, not here: the
+ * password is checked by an IMAP login that names the browser's address (see {@code ImapConnector}), so the
+ * server's one login policy covers the webmail too; its "wait" and "disabled" answers are shown as such.
+ */
 public final class AuthRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
 
     private final Http http;
     private final SessionStore sessions;
-    private final LoginThrottle throttle;
     private final ImapConnector imap;
 
-    public AuthRoutes(Http http, SessionStore sessions, LoginThrottle throttle, ImapConnector imap) {
+    /** IMAP response codes of the mail server's login policy (org.civicmail.login.imap.ImapLoginGate). */
+    static final String THROTTLED_CODE = "[XTHROTTLED]";
+
+    public AuthRoutes(Http http, SessionStore sessions, ImapConnector imap) {
         this.http = http;
         this.sessions = sessions;
-        this.throttle = throttle;
         this.imap = imap;
     }
 
@@ -44,9 +49,8 @@ public final class AuthRoutes {
             if (!http.checkCsrf(ctx)) {
                 return;
             }
-            WebSession old = Http.session(ctx);
-            sessions.remove(old);
-            http.setSessionCookie(ctx, sessions.anonymous(old.lang()));
+            sessions.remove(Http.session(ctx));
+            http.clearSessionCookie(ctx);
             ctx.redirect("/login", HttpStatus.SEE_OTHER);
         });
         app.get("/lang/{code}", ctx -> {
@@ -75,11 +79,6 @@ public final class AuthRoutes {
         String user = ctx.formParam("user") == null ? "" : ctx.formParam("user").trim();
         String password = ctx.formParam("password") == null ? "" : ctx.formParam("password");
         String ip = ctx.ip();
-        if (!throttle.allowed(user, ip)) {
-            ctx.status(HttpStatus.TOO_MANY_REQUESTS);
-            http.render(ctx, "login.jte", "user", user, "error", t.get("login.throttled"));
-            return;
-        }
         if (user.isEmpty() || password.isEmpty()) {
             ctx.status(HttpStatus.UNAUTHORIZED);
             http.render(ctx, "login.jte", "user", user, "error", t.get("login.failed"));
@@ -87,9 +86,13 @@ public final class AuthRoutes {
         }
         Store store;
         try {
-            store = imap.connect(user, password);
+            store = imap.connect(user, password, ip);
         } catch (AuthenticationFailedException e) {
-            throttle.failed(user, ip);
+            if (String.valueOf(e.getMessage()).contains(THROTTLED_CODE)) {
+                ctx.status(HttpStatus.TOO_MANY_REQUESTS);
+                http.render(ctx, "login.jte", "user", user, "error", t.get("login.throttled"));
+                return;
+            }
             LOG.info("login failed for {} from {}", user, ip);
             ctx.status(HttpStatus.UNAUTHORIZED);
             http.render(ctx, "login.jte", "user", user, "error", t.get("login.failed"));
@@ -100,15 +103,13 @@ public final class AuthRoutes {
             http.render(ctx, "login.jte", "user", user, "error", t.get("error.title") + ": IMAP " + e.getMessage());
             return;
         }
-        throttle.succeeded(user);
         MailboxAccess mailbox = new MailboxAccess(store, () -> imap.connect(user, password));
         signIn(ctx, user, password, mailbox);
     }
 
-    /** Replaces the anonymous session with a fresh signed-in one (no session fixation). */
+    /** The first stored session of this browser, with a fresh id (no session fixation). */
     void signIn(Context ctx, String user, String password, MailboxAccess mailbox) {
         WebSession anon = Http.session(ctx);
-        sessions.remove(anon);
         WebSession s = sessions.signedIn(user, password, mailbox, anon.lang());
         http.setSessionCookie(ctx, s);
         ctx.redirect("/mail", HttpStatus.SEE_OTHER);

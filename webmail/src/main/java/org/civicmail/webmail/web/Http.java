@@ -14,6 +14,8 @@ public final class Http {
 
     public static final String SESSION_COOKIE = "cm_session";
     public static final String LANG_COOKIE = "cm_lang";
+    /** The pre-login CSRF token ({@link PreLoginCsrf}); with HTTPS the __Host- prefix keeps other hosts from setting it. */
+    static final String CSRF_COOKIE_PLAIN = "cm_csrf";
     static final String SESSION_ATTR = "cm.session";
     /** Set once a page was rendered, so the 404 fallback does not replace a page that explains itself. */
     static final String RENDERED_ATTR = "cm.rendered";
@@ -29,9 +31,11 @@ public final class Http {
     private final boolean secureCookies;
     private final ZoneId zone;
     private final boolean certLogin;
+    private final PreLoginCsrf preLoginCsrf;
 
-    public Http(Templates templates, boolean secureCookies, ZoneId zone, boolean certLogin) {
+    public Http(Templates templates, boolean secureCookies, ZoneId zone, boolean certLogin, PreLoginCsrf preLoginCsrf) {
         this.templates = templates;
+        this.preLoginCsrf = preLoginCsrf;
         this.secureCookies = secureCookies;
         this.zone = zone;
         this.certLogin = certLogin;
@@ -51,17 +55,48 @@ public final class Http {
         ctx.attribute(SESSION_ATTR, s);
     }
 
+    /** Ends the browser's session cookie (logout). */
+    public void clearSessionCookie(Context ctx) {
+        ctx.res().addHeader("Set-Cookie", SESSION_COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+                + (secureCookies ? "; Secure" : ""));
+    }
+
+    public String csrfCookieName() {
+        return secureCookies ? "__Host-" + CSRF_COOKIE_PLAIN : CSRF_COOKIE_PLAIN;
+    }
+
+    /**
+     * The anonymous visitor's pre-login token: the one its cookie carries if valid, else a new one sent as a
+     * cookie. Nothing is stored on the server.
+     */
+    String preLoginToken(Context ctx) {
+        String cookie = ctx.cookie(csrfCookieName());
+        if (preLoginCsrf.valid(cookie)) {
+            return cookie;
+        }
+        String token = preLoginCsrf.mint();
+        ctx.res().addHeader("Set-Cookie", csrfCookieName() + "=" + token + "; Path=/; HttpOnly; SameSite=Strict"
+                + (secureCookies ? "; Secure" : ""));
+        return token;
+    }
+
     public void setLangCookie(Context ctx, String code) {
         ctx.res().addHeader("Set-Cookie", LANG_COOKIE + "=" + code + "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"
                 + (secureCookies ? "; Secure" : ""));
     }
 
-    /** @return true when the posted token matches the session's; otherwise answers 403 and returns false */
+    /**
+     * Signed in: the posted token must be the session's. Before login: the posted token and the cookie's must be
+     * the same valid signed token (double submit). Otherwise answers 403 and returns false.
+     */
     public boolean checkCsrf(Context ctx) {
         WebSession s = session(ctx);
         String posted = ctx.formParam("csrf");
-        if (posted != null && MessageDigest.isEqual(posted.getBytes(StandardCharsets.UTF_8),
-                s.csrfToken().getBytes(StandardCharsets.UTF_8))) {
+        boolean ok = s.signedIn()
+                ? posted != null && MessageDigest.isEqual(posted.getBytes(StandardCharsets.UTF_8),
+                        s.csrfToken().getBytes(StandardCharsets.UTF_8))
+                : preLoginCsrf.matches(ctx.cookie(csrfCookieName()), posted);
+        if (ok) {
             return true;
         }
         error(ctx, HttpStatus.FORBIDDEN, text(ctx).get("error.title"), text(ctx).get("error.csrf"));

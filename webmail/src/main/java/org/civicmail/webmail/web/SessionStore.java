@@ -5,27 +5,39 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.civicmail.webmail.i18n.Lang;
 import org.civicmail.webmail.imap.MailboxAccess;
 
 /**
- * In-memory sessions keyed by a 256-bit random id. Idle sessions expire (their IMAP connection is closed).
- * Thread-safe.
+ * Signed-in sessions only, keyed by a 256-bit random id: a visitor who has not logged in costs no memory here.
+ * At most {@code maxPerAccount} sessions per account and {@code maxTotal} in all; a new login beyond either cap
+ * ends the least recently used session first. Idle sessions expire. Ending a session closes its IMAP connection.
+ * Thread-safe (creation and eviction under one lock; look-ups lock-free).
  */
 public final class SessionStore {
 
     static final Duration SIGNED_IN_IDLE = Duration.ofMinutes(30);
-    static final Duration ANONYMOUS_IDLE = Duration.ofMinutes(15);
-    static final int MAX_ANONYMOUS = 20_000;
 
     private final SecureRandom random = new SecureRandom();
     private final Map<String, WebSession> sessions = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final int maxPerAccount;
+    private final int maxTotal;
 
-    public SessionStore(Clock clock) {
+    public SessionStore(Clock clock, int maxPerAccount, int maxTotal) {
+        if (maxPerAccount < 1 || maxTotal < maxPerAccount) {
+            throw new IllegalArgumentException("session caps: need 1 <= per-account (" + maxPerAccount
+                    + ") <= total (" + maxTotal + ")");
+        }
         this.clock = clock;
+        this.maxPerAccount = maxPerAccount;
+        this.maxTotal = maxTotal;
     }
 
     public WebSession get(String id) {
@@ -45,28 +57,41 @@ public final class SessionStore {
         return s;
     }
 
-    public WebSession anonymous(Lang lang) {
-        if (sessions.size() > MAX_ANONYMOUS) {
-            expireIdle();
-        }
-        return put(null, null, null, lang);
-    }
-
-    /** @param password kept for SMTP submission; {@code null} after certificate login */
+    /**
+     * A new signed-in session, ending the account's (or everyone's) least recently used one beyond the caps.
+     * @param password kept for SMTP submission; {@code null} after certificate login
+     */
     public WebSession signedIn(String user, String password, MailboxAccess mailbox, Lang lang) {
-        return put(user, password, mailbox, lang);
-    }
-
-    private WebSession put(String user, String password, MailboxAccess mailbox, Lang lang) {
         WebSession s = new WebSession(token(), token(), user, password, mailbox, lang, clock.instant());
-        sessions.put(s.id(), s);
+        synchronized (this) {
+            List<WebSession> mine = sessionsOf(user);
+            if (mine.size() >= maxPerAccount) {
+                leastRecentlyUsed(mine).ifPresent(this::remove);
+            }
+            if (sessions.size() >= maxTotal) {
+                leastRecentlyUsed(List.copyOf(sessions.values())).ifPresent(this::remove);
+            }
+            sessions.put(s.id(), s);
+        }
         return s;
     }
 
     public void remove(WebSession s) {
-        if (sessions.remove(s.id()) != null && s.mailbox() != null) {
+        if (s.id() != null && sessions.remove(s.id()) != null && s.mailbox() != null) {
             s.mailbox().close();
         }
+    }
+
+    /** Ends every session of {@code user} (the account was disabled); @return how many */
+    public int endSessionsOf(String user) {
+        List<WebSession> mine = sessionsOf(user);
+        mine.forEach(this::remove);
+        return mine.size();
+    }
+
+    /** Signed-in sessions held now (what the caps bound). */
+    public int liveCount() {
+        return sessions.size();
     }
 
     /** Drops idle sessions; called periodically. */
@@ -79,9 +104,17 @@ public final class SessionStore {
         sessions.values().stream().toList().forEach(this::remove);
     }
 
+    private List<WebSession> sessionsOf(String user) {
+        String u = user.toLowerCase(Locale.ROOT);
+        return sessions.values().stream().filter(s -> s.user().toLowerCase(Locale.ROOT).equals(u)).toList();
+    }
+
+    private static Optional<WebSession> leastRecentlyUsed(List<WebSession> candidates) {
+        return candidates.stream().min(Comparator.comparing(WebSession::lastSeen).thenComparing(WebSession::created));
+    }
+
     private static boolean expired(WebSession s, Instant now) {
-        Duration idle = s.signedIn() ? SIGNED_IN_IDLE : ANONYMOUS_IDLE;
-        return s.lastSeen().plus(idle).isBefore(now);
+        return s.lastSeen().plus(SIGNED_IN_IDLE).isBefore(now);
     }
 
     private String token() {

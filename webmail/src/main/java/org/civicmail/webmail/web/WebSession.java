@@ -5,8 +5,9 @@ import org.civicmail.webmail.i18n.Lang;
 import org.civicmail.webmail.imap.MailboxAccess;
 
 /**
- * One browser session. Anonymous until login; login replaces it with a fresh one (new id, new CSRF token).
- * Fields other than {@code lastSeen} and {@code lang} are fixed at creation.
+ * One browser session. A signed-in session lives in the {@link SessionStore}; before login a visitor gets a
+ * transient anonymous one per request, never stored, whose CSRF token is the signed pre-login token of its
+ * cookie ({@link PreLoginCsrf}). Fields other than {@code lastSeen} and {@code lang} are fixed at creation.
  */
 public final class WebSession {
 
@@ -15,6 +16,7 @@ public final class WebSession {
     private final String user;
     private final String password;
     private final MailboxAccess mailbox;
+    private final Instant created;
     private volatile Lang lang;
     private volatile Instant lastSeen;
 
@@ -25,9 +27,16 @@ public final class WebSession {
         this.password = password;
         this.mailbox = mailbox;
         this.lang = lang;
+        this.created = now;
         this.lastSeen = now;
     }
 
+    /** A visitor before login: not stored anywhere, gone with the request. */
+    static WebSession anonymous(String preLoginCsrfToken, Lang lang, Instant now) {
+        return new WebSession(null, preLoginCsrfToken, null, null, null, lang, now);
+    }
+
+    /** @return the session id, or {@code null} for an anonymous visitor (who has no stored session) */
     public String id() { return id; }
 
     public String csrfToken() { return csrfToken; }
@@ -45,6 +54,8 @@ public final class WebSession {
     public Lang lang() { return lang; }
 
     public void lang(Lang lang) { this.lang = lang; }
+
+    Instant created() { return created; }
 
     Instant lastSeen() { return lastSeen; }
 

@@ -18,8 +18,9 @@ import org.civicmail.webmail.i18n.Lang;
 import org.civicmail.webmail.i18n.SignaturePanelText;
 import org.civicmail.webmail.i18n.UiText;
 import org.civicmail.webmail.imap.ImapConnector;
-import org.civicmail.webmail.signature.RevocationChecker;
-import org.civicmail.webmail.signature.SignatureVerifier;
+import org.civicmail.verdict.Authorities;
+import org.civicmail.verdict.SignatureVerifier;
+import org.civicmail.verdict.revocation.RevocationSource;
 import org.civicmail.webmail.tls.HttpsConnector;
 import org.civicmail.webmail.trust.CityDomains;
 import org.slf4j.Logger;
@@ -35,7 +36,6 @@ public final class WebmailServer {
 
     private final WebmailConfig config;
     private final SessionStore sessions;
-    private final LoginThrottle throttle;
     private final Javalin app;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "webmail-session-reaper");
@@ -44,16 +44,17 @@ public final class WebmailServer {
     });
 
     /**
-     * @param anchors    our root CA certificates (may be empty: then every signature is "unknown issuer")
-     * @param revocation OCSP/CRL checker shared by signature verification and certificate login
+     * @param anchors    the city CA's certificates, root and issuing (may be empty: then every signature is
+     *                   "unknown issuer"); the issuing one lets leaf-only signatures chain
+     * @param revocation OCSP/CRL, shared by signature verification and certificate login
      */
-    public WebmailServer(WebmailConfig config, List<X509Certificate> anchors, RevocationChecker revocation,
+    public WebmailServer(WebmailConfig config, List<X509Certificate> anchors, RevocationSource revocation,
                          ImapConnector imap, MailSender sender, Clock clock) {
         this.config = config;
-        this.sessions = new SessionStore(clock);
-        Http http = new Http(new Templates(), config.secureCookies(), config.zone(), config.certificateLogin());
-        SignatureVerifier verifier = new SignatureVerifier(anchors, revocation, clock);
-        this.throttle = LoginThrottle.standard(clock);
+        this.sessions = new SessionStore(clock, config.sessionsPerAccount(), config.sessionsTotal());
+        Http http = new Http(new Templates(), config.secureCookies(), config.zone(), config.certificateLogin(),
+                new PreLoginCsrf(clock));
+        SignatureVerifier verifier = new SignatureVerifier(new Authorities(anchors, List.of()), revocation, revocation);
 
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
@@ -92,8 +93,9 @@ public final class WebmailServer {
             ctx.header("Cache-Control", "no-store");
             WebSession s = sessions.get(ctx.cookie(Http.SESSION_COOKIE));
             if (s == null) {
-                s = sessions.anonymous(Lang.fromCode(ctx.cookie(Http.LANG_COOKIE), config.defaultLang()));
-                http.setSessionCookie(ctx, s);
+                // Before login nothing is stored: a flood of cookie-less requests costs no memory.
+                s = WebSession.anonymous(http.preLoginToken(ctx),
+                        Lang.fromCode(ctx.cookie(Http.LANG_COOKIE), config.defaultLang()), clock.instant());
             }
             ctx.attribute(Http.SESSION_ATTR, s);
             String path = ctx.path();
@@ -122,7 +124,7 @@ public final class WebmailServer {
             http.error(ctx, HttpStatus.NOT_FOUND, t.get("error.notfound.title"), t.get("error.notfound"));
         });
 
-        new AuthRoutes(http, sessions, throttle, imap).register(app);
+        new AuthRoutes(http, sessions, imap).register(app);
         CityDomains city = new CityDomains(config.cityDomains());
         new ReadRoutes(http, verifier, new SignaturePanelText(config.zone()), config.pageSize(),
                 config.officialDomain(), city).register(app);
@@ -136,11 +138,20 @@ public final class WebmailServer {
     /** Starts listening; @return the bound port (useful with port 0) */
     public int start() {
         app.start(config.httpHost(), config.httpPort());
-        reaper.scheduleAtFixedRate(() -> {
-            sessions.expireIdle();
-            throttle.purge();
-        }, 1, 1, TimeUnit.MINUTES);
+        reaper.scheduleAtFixedRate(sessions::expireIdle, 1, 1, TimeUnit.MINUTES);
         return app.port();
+    }
+
+    /** Signed-in sessions held now (tests check that visitors who do not log in cost none). */
+    public int liveSessions() {
+        return sessions.liveCount();
+    }
+
+    /** Ends every session of {@code user}: the mail server disabled the account. */
+    public int endSessionsOf(String user) {
+        int ended = sessions.endSessionsOf(user);
+        LOG.info("ended {} webmail session(s) of {} (account disabled)", ended, user);
+        return ended;
     }
 
     public void stop() {

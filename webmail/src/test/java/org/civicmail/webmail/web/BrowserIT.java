@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.verdict.revocation.RevocationStatus;
 import org.civicmail.webmail.testkit.Mails;
 import org.civicmail.webmail.testkit.TestPki;
 import org.civicmail.webmail.testkit.WebmailFixture;
@@ -50,7 +50,7 @@ class BrowserIT {
         TestPki pki = TestPki.create("Browser City");
         TestPki.Entity water = pki.person("billing@water.city.test", "王明", "市自来水公司");
         TestPki.Entity civil = pki.person("notice@gov.city.test", "李华", "市民政局");
-        fx = new WebmailFixture(pki, (c, i) -> RevocationChecker.Status.good());
+        fx = new WebmailFixture(pki, (c, i) -> RevocationStatus.good());
         fx.user(USER, PW);
         fx.append(USER, PW, "INBOX", true,
                 Mails.text("friend@city.test", USER, "周末聚会", "周六下午三点，老地方见。"),

@@ -18,7 +18,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.verdict.revocation.RevocationStatus;
 import org.civicmail.webmail.testkit.Mails;
 import org.civicmail.webmail.testkit.TestPki;
 import org.civicmail.webmail.testkit.WebClient;
@@ -46,7 +46,7 @@ class MailboxTrustIT {
         TestPki pki = TestPki.create("Trust City");
         water = pki.person("billing@water.city.test", "王明", "市自来水公司");
         TestPki.Entity civil = pki.person("notice@gov.city.test", "李华", "市民政局");
-        fx = new WebmailFixture(pki, (c, i) -> RevocationChecker.Status.good());
+        fx = new WebmailFixture(pki, (c, i) -> RevocationStatus.good());
         fx.user(USER, PW);
         fx.user(WebmailFixture.REPORT_ADDRESS, "abuse-pw");
         MimeMessage valid = TestPki.withHeader(TestPki.signed(water, "billing@water.city.test", USER, "五月水费账单",

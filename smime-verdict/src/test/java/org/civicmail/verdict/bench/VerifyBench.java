@@ -1,0 +1,35 @@
+package org.civicmail.verdict.bench;
+
+import java.time.Instant;
+
+import org.civicmail.verdict.SignatureVerifier;
+import org.civicmail.verdict.testkit.AttackCorpus;
+import org.civicmail.verdict.testkit.Fixture;
+
+/**
+ * In-process verification rate of the shared verifier on one corpus message, one thread, revocation answered from
+ * memory (as the server's city CA does). {@code java -cp ... org.civicmail.verdict.bench.VerifyBench [fixture] [n]}
+ */
+public final class VerifyBench {
+    private VerifyBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String name = args.length > 0 ? args[0] : "valid-protected";
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        AttackCorpus corpus = AttackCorpus.get();
+        Fixture fixture = corpus.fixtures.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+        SignatureVerifier verifier = corpus.verifier();
+        for (int i = 0; i < 300; i++) {
+            verifier.verify(fixture.raw(), Instant.now());
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            if (!fixture.expected().matches(verifier.verify(fixture.raw(), Instant.now()))) {
+                throw new IllegalStateException("unexpected verdict for " + name);
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("%s: %,.0f verifications/s (%d in %.2f s)%n", name, n / seconds, n, seconds);
+    }
+}
