@@ -23,10 +23,13 @@ import javax.mail.internet.MimeMessage;
 
 import org.civicmail.mailbox.AccountClass;
 import org.civicmail.smime.AccountKeyStore;
-import org.civicmail.smime.SignatureVerdict;
 import org.civicmail.smime.SigningCredential;
 import org.civicmail.smime.SmimeSigner;
-import org.civicmail.smime.SmimeVerifier;
+import org.civicmail.smime.MessageBytes;
+import org.civicmail.verdict.SignatureVerdict;
+import org.civicmail.verdict.SignatureVerifier;
+import org.civicmail.verdict.VerdictHeader;
+import org.civicmail.verdict.WarningHeader;
 import org.civicmail.mailbox.AccountRequest;
 import org.civicmail.mailbox.AccountService;
 import org.civicmail.server.CivicMailServer;
@@ -143,10 +146,10 @@ public final class DemoSetup {
 
     /** Verifies like the delivery mailet does, records the verdict headers, stores into the INBOX. */
     private void deliverAsServer(String address, MimeMessage message) throws Exception {
-        SignatureVerdict verdict = server.service(SmimeVerifier.class).verify(message);
-        message.setHeader(SignatureVerdict.HEADER, verdict.headerValue());
+        SignatureVerdict verdict = server.service(SignatureVerifier.class).verify(MessageBytes.of(message), java.time.Instant.now());
+        message.setHeader(VerdictHeader.NAME, verdict.headerValue());
         if (!verdict.isValid()) {
-            message.setHeader(SignatureVerdict.WARNING_HEADER, SignatureVerdict.UNSIGNED_OFFICIAL_WARNING);
+            message.setHeader(WarningHeader.NAME, WarningHeader.format(java.util.Set.of(WarningHeader.Warning.UNSIGNED_OFFICIAL_SENDER)));
         }
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         message.writeTo(bytes);

@@ -1,7 +1,7 @@
 package org.civicmail.server;
 
 import java.net.InetSocketAddress;
-import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,11 +28,10 @@ import org.civicmail.server.james.ServicesProbe;
 import org.civicmail.ca.CaConfig;
 import org.civicmail.ca.PassphraseSource;
 import org.civicmail.smime.AccountKeyStore;
-import org.civicmail.smime.CrlRevocationSource;
+import org.civicmail.smime.CityCaRevocation;
 import org.civicmail.broadcast.BroadcastService;
 import org.civicmail.broadcast.api.BroadcastApiServer;
 import org.civicmail.smime.SmimeSigner;
-import org.civicmail.smime.SmimeVerifier;
 import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.ca.http.CaHttpServer;
 import org.civicmail.mailbox.AccountStore;
@@ -42,6 +41,11 @@ import org.civicmail.server.tls.TlsCertificateProvisioner;
 import org.civicmail.server.tls.TlsKeyStore;
 import org.civicmail.server.tls.TlsPolicy;
 import org.civicmail.server.tls.TlsRenewal;
+import org.civicmail.verdict.Authorities;
+import org.civicmail.verdict.SignatureVerifier;
+import org.civicmail.verdict.revocation.CrlClient;
+import org.civicmail.verdict.revocation.OcspClient;
+import org.civicmail.verdict.revocation.OnlineRevocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,7 +122,7 @@ public final class CivicMailServer implements AutoCloseable {
                 }
             }
             passphrase.forget(); // the CA keeps only keys derived from it (CertificateAuthority#open)
-            SmimeVerifier verifier = verifier(config, ca);
+            SignatureVerifier verifier = verifier(config, ca);
             TlsKeyStore tls = new TlsKeyStore(data.keys());
             TlsCertificateProvisioner.ensure(tls, ca, tlsNames(config));
             JamesConfigRenderer.render(config.confDir().resolve("james"), data.jamesConf(),
@@ -139,7 +143,7 @@ public final class CivicMailServer implements AutoCloseable {
                     bind(CertificateAuthority.class).toInstance(authority);
                     bind(AccountKeyStore.class).toInstance(accountKeys);
                     bind(SmimeSigner.class).toInstance(new SmimeSigner());
-                    bind(SmimeVerifier.class).toInstance(verifier);
+                    bind(SignatureVerifier.class).toInstance(verifier);
                     bind(LoginPolicy.class).toInstance(new LoginPolicy(config.login(), java.time.Clock.systemUTC()));
                     bind(FrontEndKey.class).toInstance(FrontEndKey.random());
                     bind(BroadcastService.class).in(Scopes.SINGLETON);
@@ -196,15 +200,14 @@ public final class CivicMailServer implements AutoCloseable {
         }
     }
 
-    /** Our root plus configured foreign roots; our CA answers for its own certificates, CRLs for the others. */
-    private static SmimeVerifier verifier(CivicMailConfig config, CertificateAuthority ca) {
-        List<X509Certificate> anchors = new ArrayList<>(List.of(ca.trustAnchor()));
-        anchors.addAll(config.extraTrustAnchors());
-        X509Certificate issuing = ca.chain().get(0);
-        CrlRevocationSource foreign = new CrlRevocationSource(config.crlMaxAge());
-        // "Ours" by key, not by name: another CA may well use the same distinguished name.
-        return new SmimeVerifier(anchors, (certificate, issuer) ->
-            issuer.getPublicKey().equals(issuing.getPublicKey()) ? ca.status(certificate) : foreign.status(certificate, issuer));
+    /**
+     * The shared verifier: the city CA's certificates (a certificate their key signed is the city's, whatever chain
+     * the sender attached) answered from the CA's live store; configured foreign roots through OCSP, else CRL.
+     */
+    private static SignatureVerifier verifier(CivicMailConfig config, CertificateAuthority ca) {
+        Clock clock = Clock.systemUTC();
+        return new SignatureVerifier(new Authorities(ca.chain(), config.extraTrustAnchors()), new CityCaRevocation(ca),
+            new OnlineRevocation(new OcspClient(clock), new CrlClient(config.crlMaxAge(), clock)));
     }
 
     private static void setIfAbsent(String property, String value) {
@@ -307,6 +310,7 @@ public final class CivicMailServer implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("Stopping CivicMail");
+        ShutdownLogFilter.serverStopping();
         long started = System.nanoTime();
         // Reverse order of start. The listeners first, all at once (each only waits: see ParallelStop), so no new
         // work arrives; then the broadcast worker, James (spool, mailboxes, database) and the CA, each isolated so

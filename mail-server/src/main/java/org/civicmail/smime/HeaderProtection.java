@@ -2,9 +2,13 @@ package org.civicmail.smime;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.mail.internet.ContentType;
+
+import org.civicmail.verdict.check.HeaderProtectionStep;
 
 /**
  * RFC 9788 header protection for signed-only mail, as the signer writes it: the Cryptographic Payload root (part 1
@@ -14,8 +18,9 @@ import javax.mail.internet.ContentType;
  * today) shows the message as before. Stateless.
  */
 final class HeaderProtection {
-    /** The fields the signature covers, lower case; the verifier compares exactly these. */
-    static final Set<String> PROTECTED_FIELDS = Set.of("from", "to", "cc", "subject", "date", "message-id", "reply-to");
+    /** The fields the signature covers, lower case: the very list the shared verifier compares. */
+    static final Set<String> PROTECTED_FIELDS = HeaderProtectionStep.PROTECTED.stream().map(f -> f.toLowerCase(Locale.ROOT))
+        .collect(Collectors.toUnmodifiableSet());
     static final String PARAMETER = "hp";
     static final String CLEAR = "clear";
 

@@ -11,6 +11,7 @@ import org.apache.mailet.base.GenericMailet;
 import org.civicmail.mailbox.Account;
 import org.civicmail.mailbox.AccountClass;
 import org.civicmail.mailbox.AccountStore;
+import org.civicmail.verdict.SignatureVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +28,10 @@ public class SignAsSender extends GenericMailet {
     private final AccountStore accounts;
     private final AccountKeyStore keys;
     private final SmimeSigner signer;
-    private final SmimeVerifier verifier;
+    private final SignatureVerifier verifier;
 
     @Inject
-    public SignAsSender(AccountStore accounts, AccountKeyStore keys, SmimeSigner signer, SmimeVerifier verifier) {
+    public SignAsSender(AccountStore accounts, AccountKeyStore keys, SmimeSigner signer, SignatureVerifier verifier) {
         this.accounts = accounts;
         this.keys = keys;
         this.signer = signer;
@@ -53,7 +54,7 @@ public class SignAsSender extends GenericMailet {
             return;
         }
         MimeMessage message = mail.getMessage();
-        if (message.isMimeType("multipart/signed") && verifier.verify(message).isValid()) {
+        if (message.isMimeType("multipart/signed") && verifier.verify(MessageBytes.of(message), java.time.Instant.now()).isValid()) {
             return;
         }
         Optional<SigningCredential> credential = keys.usable(account.get().address());

@@ -5,6 +5,8 @@ import javax.mail.internet.MimeMessage;
 
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.civicmail.verdict.VerdictHeader;
+import org.civicmail.verdict.WarningHeader;
 
 /**
  * Removes any {@code X-CivicMail-Signature} / {@code X-CivicMail-Warning} a message brings with it, so only the
@@ -19,9 +21,9 @@ public class StripSignatureHeaders extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
-        if (message.getHeader(SignatureVerdict.HEADER) != null || message.getHeader(SignatureVerdict.WARNING_HEADER) != null) {
-            message.removeHeader(SignatureVerdict.HEADER);
-            message.removeHeader(SignatureVerdict.WARNING_HEADER);
+        if (message.getHeader(VerdictHeader.NAME) != null || message.getHeader(WarningHeader.NAME) != null) {
+            message.removeHeader(VerdictHeader.NAME);
+            message.removeHeader(WarningHeader.NAME);
             message.saveChanges();
         }
     }

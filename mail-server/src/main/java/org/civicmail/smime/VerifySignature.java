@@ -1,6 +1,9 @@
 package org.civicmail.smime;
 
+import java.time.Clock;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 import javax.inject.Inject;
 import javax.mail.Address;
@@ -12,20 +15,32 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.civicmail.mailbox.AccountClass;
 import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.verdict.SignatureVerdict;
+import org.civicmail.verdict.SignatureVerifier;
+import org.civicmail.verdict.VerdictHeader;
+import org.civicmail.verdict.WarningHeader;
+import org.civicmail.verdict.WarningHeader.Warning;
 
 /**
- * Checks the signature of every message delivered to a city mailbox and records the result in
- * {@code X-CivicMail-Signature}; mail whose From is in the official domain but that is not validly signed gets
- * {@code X-CivicMail-Warning: unsigned-official-sender}. Initialised once; {@link #service} runs concurrently.
+ * Checks the signature of every message delivered to a city mailbox with the shared {@link SignatureVerifier}
+ * (certificate validity judged now, at arrival) and records the result in {@code X-CivicMail-Signature}; mail whose
+ * From is in the official domain but that is not validly signed gets {@code X-CivicMail-Warning:
+ * unsigned-official-sender}. Initialised once; {@link #service} runs concurrently.
  */
 public class VerifySignature extends GenericMailet {
-    private final SmimeVerifier verifier;
+    private final SignatureVerifier verifier;
     private final CivicMailConfig config;
+    private final Clock clock;
 
     @Inject
-    public VerifySignature(SmimeVerifier verifier, CivicMailConfig config) {
+    public VerifySignature(SignatureVerifier verifier, CivicMailConfig config) {
+        this(verifier, config, Clock.systemUTC());
+    }
+
+    VerifySignature(SignatureVerifier verifier, CivicMailConfig config, Clock clock) {
         this.verifier = verifier;
         this.config = config;
+        this.clock = clock;
     }
 
     @Override
@@ -36,13 +51,24 @@ public class VerifySignature extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
-        SignatureVerdict verdict = verifier.verify(message);
-        message.setHeader(SignatureVerdict.HEADER, verdict.headerValue());
-        message.removeHeader(SignatureVerdict.WARNING_HEADER);
+        SignatureVerdict verdict = verifier.verify(MessageBytes.of(message), clock.instant());
+        message.setHeader(VerdictHeader.NAME, verdict.headerValue());
+        Set<Warning> warnings = EnumSet.noneOf(Warning.class);
+        warnings.addAll(WarningHeader.parse(String.join(",", headers(message, WarningHeader.NAME))));
+        warnings.remove(Warning.UNSIGNED_OFFICIAL_SENDER);
         if (!verdict.isValid() && claimsOfficialSender(message)) {
-            message.setHeader(SignatureVerdict.WARNING_HEADER, SignatureVerdict.UNSIGNED_OFFICIAL_WARNING);
+            warnings.add(Warning.UNSIGNED_OFFICIAL_SENDER);
+        }
+        message.removeHeader(WarningHeader.NAME);
+        if (!warnings.isEmpty()) {
+            message.setHeader(WarningHeader.NAME, WarningHeader.format(warnings));
         }
         message.saveChanges();
+    }
+
+    private static String[] headers(MimeMessage message, String name) throws MessagingException {
+        String[] values = message.getHeader(name);
+        return values == null ? new String[0] : values;
     }
 
     private boolean claimsOfficialSender(MimeMessage message) throws MessagingException {

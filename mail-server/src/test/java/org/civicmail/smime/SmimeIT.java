@@ -21,6 +21,7 @@ import javax.mail.Store;
 import javax.mail.internet.MimeMessage;
 
 import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.HandSignedMail;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.MailClient;
 import org.civicmail.testkit.Openssl;
@@ -146,7 +147,8 @@ class SmimeIT {
         byte[] raw = fetchRaw("2026 individual income tax notice");
         java.time.Instant after = java.time.Instant.now();
         String verdict = header(raw, "X-CivicMail-Signature");
-        assertThat(verdict).matches("valid; signer=\"" + Pattern.quote(TAX) + "\"; serial=[0-9a-f]+; signed-at=\\S+Z");
+        // The server protects the header (RFC 9788) and the shared verifier finds every protected field unchanged.
+        assertThat(verdict).matches("valid; signer=\"" + Pattern.quote(TAX) + "\"; serial=[0-9a-f]+; signed-at=[^;]+Z");
         assertThat(header(raw, "X-CivicMail-Warning")).isNull();
         assertThat(new String(raw, StandardCharsets.ISO_8859_1)).contains("multipart/signed").contains("micalg=sha-256");
 
@@ -163,7 +165,7 @@ class SmimeIT {
         // signingTime is the server's clock at signing; the client's Date, being close to it, stays as written
         // (Thunderbird compares the two and tolerates far more than the 15 minutes allowed here).
         MimeMessage parsed = new MimeMessage(null, new java.io.ByteArrayInputStream(raw));
-        Matcher signedAt = Pattern.compile("signed-at=(\\S+)").matcher(verdict);
+        Matcher signedAt = Pattern.compile("signed-at=([^;\\s]+)").matcher(verdict);
         assertThat(signedAt.find()).isTrue();
         assertThat(java.time.Instant.parse(signedAt.group(1))).isBetween(before, after);
         assertThat(parsed.getSentDate()).isEqualTo(submitted.getSentDate());
@@ -339,5 +341,108 @@ class SmimeIT {
         assertThat(text.split("multipart/signed", -1)).hasSize(2);
         assertThat(text.split("application/pkcs7-signature", -1)).hasSize(3);
         assertThat(opensslVerify(raw, "client-signed").exitCode()).isZero();
+    }
+
+    /** A second certificate of {@code address} for a desktop client, as the CLI issues it. */
+    private SigningCredential desktopCredential(String address, String name) throws Exception {
+        Path password = Files.writeString(tmp.resolve(name + ".pw"), name + "-pw-1");
+        Path p12 = tmp.resolve(name + ".p12");
+        CliResult issued = server.cli(null, "account", "certificate", address, "--p12", p12.toString(), "--p12-password-file", password.toString());
+        assertThat(issued.exitCode()).as(issued.err()).isZero();
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(p12)) {
+            ks.load(in, (name + "-pw-1").toCharArray());
+        }
+        String alias = ks.aliases().nextElement();
+        return new SigningCredential(address, (java.security.PrivateKey) ks.getKey(alias, (name + "-pw-1").toCharArray()),
+            java.util.Arrays.stream(ks.getCertificateChain(alias)).map(java.security.cert.X509Certificate.class::cast).toList());
+    }
+
+    @Test
+    void aRevokedCertificateWhoseSignatureCarriesOnlyTheLeafIsReportedRevoked() throws Exception {
+        // Attack (issue 11, Why 1): a first message puts the chain in any cache; after the revocation a signature
+        // that carries only the leaf (no CA certificate to check the CRL with) must still read revoked.
+        SigningCredential leaked = desktopCredential(TAX, "tax-leaked");
+        java.util.List<java.security.cert.X509Certificate> leafOnly = java.util.List.of(leaked.certificate());
+        injectFromOutside(HandSignedMail.message(TAX, CITIZEN, "leaf-only before revocation").sign(leaked, leaked.chain(), "税款 100 元"));
+        assertThat(header(fetchRaw("leaf-only before revocation"), "X-CivicMail-Signature")).startsWith("valid; signer=\"" + TAX + "\"");
+
+        String serial = leaked.certificate().getSerialNumber().toString(16);
+        CliResult revoke = server.cli(null, "ca", "revoke", "--serial", "0x" + serial, "--reason", "keyCompromise");
+        assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+
+        byte[] forged = HandSignedMail.message(TAX, CITIZEN, "leaf-only after revocation").sign(leaked, leafOnly, "请转账 9000 元");
+        injectFromOutside(forged);
+        byte[] delivered = fetchRaw("leaf-only after revocation");
+        assertThat(header(delivered, "X-CivicMail-Signature"))
+            .startsWith("invalid; reason=revoked; signer=\"" + TAX + "\"; serial=" + serial + ";")
+            .contains("detail=\"the certificate was revoked on ");
+        assertThat(header(delivered, "X-CivicMail-Warning")).isEqualTo("unsigned-official-sender");
+
+        // openssl agrees once it has what our verifier uses: the CA's own certificates and its CRL.
+        byte[] crlDer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("ca-http")
+            + "/crl/issuing.crl")).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        Path crlPem = tmp.resolve("leaf-only.crl.pem");
+        assertThat(Openssl.run("crl", "-inform", "DER", "-in", Files.write(tmp.resolve("leaf-only.crl"), crlDer).toString(),
+            "-out", crlPem.toString()).exitCode()).isZero();
+        Path trust = Files.writeString(tmp.resolve("chain+crl.pem"), httpGet("/ca/chain.pem") + Files.readString(crlPem));
+        Openssl.Result withCrl = Openssl.run("smime", "-verify", "-CAfile", trust.toString(), "-crl_check", "-in",
+            Files.write(tmp.resolve("leaf-only.eml"), forged).toString(), "-out", tmp.resolve("leaf-only.out").toString());
+        assertThat(withCrl.exitCode()).isNotZero();
+        assertThat(withCrl.output()).contains("certificate revoked");
+    }
+
+    @Test
+    void aProtectedNoticeReSentWithNewHeadersIsAHeaderMismatch() throws Exception {
+        // Attack (issue 11, Why 2): a delivered signed notice re-sent from outside with a new Subject, To, Date and a
+        // Reply-To to the attacker. The signed copy of the header (RFC 9788) shows what the agency wrote.
+        SigningCredential desktop = desktopCredential(TAX, "tax-protected");
+        injectFromOutside(HandSignedMail.message(TAX, CITIZEN, "protected notice").sign(desktop, desktop.chain(), "请于12月31日前缴纳 120 元"));
+        byte[] original = fetchRaw("protected notice");
+        assertThat(header(original, "X-CivicMail-Signature"))
+            .matches("valid; signer=\"" + Pattern.quote(TAX) + "\"; serial=[0-9a-f]+; signed-at=[^;]+Z");
+
+        String text = new String(original, StandardCharsets.UTF_8);
+        int outerEnd = text.indexOf("\r\n\r\n");
+        String outer = text.substring(0, outerEnd)
+            .replaceFirst("(?m)^Subject: protected notice$", "Subject: resent notice\r\nReply-To: x@evil.example")
+            .replaceFirst("(?m)^To: .*$", "To: victim@citizen.hangzhou.example")
+            .replaceFirst("(?m)^Date: .*$", "Date: Tue, 1 Dec 2026 08:00:00 +0800");
+        byte[] resent = (outer + text.substring(outerEnd)).getBytes(StandardCharsets.UTF_8);
+        injectFromOutside(resent);
+        byte[] delivered = fetchRaw("resent notice");
+        assertThat(header(delivered, "X-CivicMail-Signature"))
+            .startsWith("invalid; reason=header-mismatch; header=\"To,Subject,Date,Reply-To\"; signer=\"" + TAX + "\"");
+        assertThat(header(delivered, "X-CivicMail-Warning")).isEqualTo("unsigned-official-sender");
+        // openssl judges the signature only: intact. The header comparison is RFC 9788's, which it does not do.
+        Openssl.Result openssl = opensslVerify(resent, "resent");
+        assertThat(openssl.exitCode()).as(openssl.output()).isZero();
+    }
+
+    @Test
+    void mailSubmittedByAnOfficialArrivesWithProtectedHeadersAndASubjectChangedOnTheWayIsAHeaderMismatch() throws Exception {
+        MimeMessage submitted = client.message(TAX, CITIZEN, "protected submission", "应纳税额=3D1200 元，链接 https://x.example/?a=1&b=20");
+        submitted.setReplyTo(new javax.mail.internet.InternetAddress[] {new javax.mail.internet.InternetAddress("help@gov.hangzhou.example")});
+        submitted.saveChanges();
+        client.send(TAX, PASSWORD, submitted);
+        byte[] raw = fetchRaw("protected submission");
+        // Signed by the server (SignAsSender) with RFC 9788 header protection; the shared verifier finds it intact.
+        String verdict = header(raw, "X-CivicMail-Signature");
+        assertThat(verdict).matches("valid; signer=\"" + Pattern.quote(TAX) + "\"; serial=[0-9a-f]+; signed-at=[^;]+Z").doesNotContain("headers=");
+        MimeMessage delivered = new MimeMessage(null, new java.io.ByteArrayInputStream(raw));
+        javax.mail.internet.MimeBodyPart signedPart = (javax.mail.internet.MimeBodyPart) ((javax.mail.internet.MimeMultipart) delivered.getContent()).getBodyPart(0);
+        assertThat(new javax.mail.internet.ContentType(signedPart.getContentType()).getParameter("hp")).isEqualTo("clear");
+        for (String field : java.util.List.of("From", "To", "Subject", "Date", "Message-ID", "Reply-To")) {
+            assertThat(signedPart.getHeader(field, null)).as(field).isNotNull().isEqualTo(delivered.getHeader(field, null));
+        }
+        assertThat(new String(signedPart.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("应纳税额=3D1200").contains("&b=20");
+        assertThat(opensslVerify(raw, "protected-submission").exitCode()).isZero();
+
+        // Attack (issue 11, Why 2): the delivered mail re-sent from outside under a new Subject.
+        injectFromOutside(withSubject(raw, "protected submission", "URGENT: pay today"));
+        byte[] resent = fetchRaw("URGENT: pay today");
+        assertThat(header(resent, "X-CivicMail-Signature"))
+            .startsWith("invalid; reason=header-mismatch; header=\"Subject\"; signer=\"" + TAX + "\"");
+        assertThat(header(resent, "X-CivicMail-Warning")).isEqualTo("unsigned-official-sender");
     }
 }

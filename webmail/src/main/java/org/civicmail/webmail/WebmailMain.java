@@ -10,9 +10,12 @@ import javax.net.ssl.SSLSocketFactory;
 import org.civicmail.webmail.compose.MailSender;
 import org.civicmail.webmail.config.WebmailConfig;
 import org.civicmail.webmail.imap.ImapConnector;
-import org.civicmail.webmail.signature.CachingRevocationChecker;
-import org.civicmail.webmail.signature.OnlineRevocationChecker;
-import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.verdict.revocation.CrlClient;
+import org.civicmail.verdict.revocation.OcspClient;
+import org.civicmail.verdict.revocation.OnlineRevocation;
+import org.civicmail.verdict.revocation.RevocationSource;
+import org.civicmail.webmail.signature.CachingRevocation;
+import org.civicmail.webmail.signature.NoRevocationCheck;
 import org.civicmail.webmail.tls.TrustAnchors;
 import org.civicmail.webmail.web.WebmailServer;
 
@@ -99,14 +102,17 @@ public final class WebmailMain {
     public static WebmailServer create(WebmailConfig config, List<X509Certificate> anchors, Clock clock)
             throws java.security.GeneralSecurityException {
         SSLSocketFactory tls = anchors.isEmpty() ? null : TrustAnchors.socketFactory(anchors);
-        RevocationChecker revocation = config.revocationCheck()
-                ? new CachingRevocationChecker(new OnlineRevocationChecker(), Duration.ofMinutes(5), clock)
-                : RevocationChecker.NONE;
+        // The city CA's certificates name its OCSP responder: asked (nonce, responder and freshness checked) for
+        // every city signature, like any foreign one; the CRL when OCSP gives no usable answer.
+        RevocationSource revocation = config.revocationCheck()
+                ? new CachingRevocation(new OnlineRevocation(new OcspClient(clock), new CrlClient(Duration.ofMinutes(5), clock)),
+                        Duration.ofMinutes(5), clock)
+                : NoRevocationCheck.INSTANCE;
         return create(config, anchors, revocation, tls, clock);
     }
 
     public static WebmailServer create(WebmailConfig config, List<X509Certificate> anchors,
-                                       RevocationChecker revocation, SSLSocketFactory tls, Clock clock) {
+                                       RevocationSource revocation, SSLSocketFactory tls, Clock clock) {
         return new WebmailServer(config, anchors, revocation, new ImapConnector(config, tls),
                 new MailSender(config, tls), clock);
     }

@@ -22,7 +22,8 @@ import javax.mail.util.ByteArrayDataSource;
 
 import org.civicmail.broadcast.BroadcastKind;
 import org.civicmail.broadcast.input.BroadcastPlanner;
-import org.civicmail.smime.SignatureVerdict;
+import org.civicmail.verdict.SignatureVerdict;
+import org.civicmail.verdict.VerdictHeader;
 import org.civicmail.smime.SigningCredential;
 import org.civicmail.smime.SmimeSigner;
 
@@ -155,7 +156,7 @@ public final class MessageComposer {
         // Date and signingTime are the one server time the caller read, so the verdict's signed-at is the Date.
         MimeMessage signed = signer.sign(m, credential, date.toInstant());
         Date signedAt = signed.getSentDate();
-        signed.setHeader(SignatureVerdict.HEADER, SignatureVerdict.valid(credential.address(),
+        signed.setHeader(VerdictHeader.NAME, SignatureVerdict.valid(credential.address(),
             credential.certificate().getSerialNumber(), signedAt.toInstant()).headerValue());
         return signed;
     }

@@ -11,7 +11,7 @@ import javax.mail.internet.MimeMessage;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.civicmail.mailbox.AccountStore;
-import org.civicmail.smime.SignatureVerdict;
+import org.civicmail.verdict.WarningHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +54,7 @@ public class WarnDisplayNameImpersonation extends GenericMailet {
     }
 
     static void addWarning(MimeMessage message, String warning) throws MessagingException {
-        String existing = message.getHeader(SignatureVerdict.WARNING_HEADER, ",");
+        String existing = message.getHeader(WarningHeader.NAME, ",");
         List<String> values = new ArrayList<>();
         if (existing != null) {
             Arrays.stream(existing.split(",")).map(String::trim).filter(v -> !v.isEmpty()).forEach(values::add);
@@ -62,6 +62,6 @@ public class WarnDisplayNameImpersonation extends GenericMailet {
         if (!values.contains(warning)) {
             values.add(warning);
         }
-        message.setHeader(SignatureVerdict.WARNING_HEADER, String.join(", ", values));
+        message.setHeader(WarningHeader.NAME, String.join(", ", values));
     }
 }

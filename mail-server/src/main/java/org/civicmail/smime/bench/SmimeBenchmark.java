@@ -34,7 +34,8 @@ import org.civicmail.server.tls.TlsKeyStore;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.smime.SigningCredential;
 import org.civicmail.smime.SmimeSigner;
-import org.civicmail.smime.SmimeVerifier;
+import org.civicmail.smime.MessageBytes;
+import org.civicmail.verdict.SignatureVerifier;
 
 /**
  * Measures S/MIME on this machine in a throw-away installation: signatures and verifications per second in
@@ -87,13 +88,13 @@ public final class SmimeBenchmark {
     private void inProcess(CivicMailServer server, int count) throws Exception {
         SigningCredential credential = server.service(AccountKeyStore.class).usable(OFFICIAL).orElseThrow();
         SmimeSigner signer = server.service(SmimeSigner.class);
-        SmimeVerifier verifier = server.service(SmimeVerifier.class);
+        SignatureVerifier verifier = server.service(SignatureVerifier.class);
         Session session = Session.getInstance(new Properties());
         MimeMessage template = message(session, 0);
         MimeMessage signed = signer.sign(template, credential);
         for (int i = 0; i < 100; i++) {
             signer.sign(message(session, i), credential);
-            verifier.verify(signed);
+            verifier.verify(MessageBytes.of(signed), java.time.Instant.now());
         }
         long t0 = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -103,7 +104,7 @@ public final class SmimeBenchmark {
         double signSeconds = (System.nanoTime() - t0) / 1e9;
         t0 = System.nanoTime();
         for (int i = 0; i < count; i++) {
-            if (!verifier.verify(signed).isValid()) {
+            if (!verifier.verify(MessageBytes.of(signed), java.time.Instant.now()).isValid()) {
                 throw new IllegalStateException("benchmark message did not verify");
             }
         }

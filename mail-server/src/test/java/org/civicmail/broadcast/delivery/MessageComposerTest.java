@@ -24,6 +24,10 @@ import org.civicmail.broadcast.BroadcastKind;
 import org.civicmail.smime.SmimeSigner;
 import org.civicmail.smime.TestSigningPki;
 import org.civicmail.testkit.Openssl;
+import org.civicmail.verdict.Authorities;
+import org.civicmail.verdict.SignatureVerdict;
+import org.civicmail.verdict.SignatureVerifier;
+import org.civicmail.verdict.revocation.RevocationStatus;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -77,6 +81,13 @@ class MessageComposerTest {
         }
     }
 
+    /** The one verifier the server and the webmail share, trusting the test root, every certificate good. */
+    private SignatureVerdict shared(byte[] raw) {
+        SignatureVerifier verifier = new SignatureVerifier(new Authorities(List.of(pki.root), List.of()), (c, i) -> RevocationStatus.good(),
+            (c, i) -> RevocationStatus.good());
+        return verifier.verify(raw, Instant.now());
+    }
+
     private void opensslVerifies(byte[] raw, String name) throws Exception {
         Openssl.Result r = Openssl.run("smime", "-verify", "-CAfile", rootPem.toString(), "-in",
             Files.write(tmp.resolve(name + ".eml"), raw).toString(), "-out", tmp.resolve(name + ".out").toString());
@@ -96,7 +107,14 @@ class MessageComposerTest {
             assertThat(m.getSentDate()).isEqualTo(date);
             protectedEqualsOuter(copy);
             opensslVerifies(copy, "notice-copy");
+            SignatureVerdict verdict = shared(copy);
+            assertThat(verdict.headerValue()).startsWith("valid; signer=\"" + AGENCY + "\"").doesNotContain("headers=unprotected");
         }
+        // Attack: a copy re-sent with the victim's address as To no longer matches what the agency signed.
+        byte[] copy = MessageComposer.addressed(notice, "c1@citizen.hangzhou.example", composer.messageId("20261130-ab", "c1"));
+        byte[] retargeted = new String(copy, StandardCharsets.ISO_8859_1).replaceFirst("To: undisclosed-recipients:;",
+            "To: victim@citizen.hangzhou.example").getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(shared(retargeted).headerValue()).startsWith("invalid; reason=header-mismatch; header=\"To\"");
         // The per-recipient field is outside the protected set and outside the signed part.
         assertThat(new String(notice, StandardCharsets.UTF_8)).doesNotContain("Delivered-To");
     }
@@ -113,6 +131,7 @@ class MessageComposerTest {
         assertThat(m.getHeader("Message-ID", null)).isEqualTo(composer.messageId("20261130-cd", to));
         protectedEqualsOuter(raw);
         opensslVerifies(raw, "personal");
+        assertThat(shared(raw).headerValue()).startsWith("valid; signer=\"" + AGENCY + "\"").doesNotContain("headers=unprotected");
         // The verdict's signed-at is the Date the message shows (one reading of the server clock).
         assertThat(m.getHeader("X-CivicMail-Signature", null)).endsWith("signed-at=" + date.toInstant());
     }

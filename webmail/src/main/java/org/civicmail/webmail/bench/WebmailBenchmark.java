@@ -27,7 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.civicmail.webmail.WebmailMain;
 import org.civicmail.webmail.config.WebmailConfig;
-import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.webmail.signature.NoRevocationCheck;
 import org.civicmail.webmail.web.WebmailServer;
 
 /**
@@ -77,7 +77,7 @@ public final class WebmailBenchmark {
         p.setProperty(WebmailConfig.TRUST_ANCHOR, anchor.toString());
         p.setProperty(WebmailConfig.REVOCATION_CHECK, "false");
         WebmailConfig config = WebmailConfig.from(p, System.getenv(), dir);
-        WebmailServer server = WebmailMain.create(config, List.of(mail.root), RevocationChecker.NONE, null,
+        WebmailServer server = WebmailMain.create(config, List.of(mail.root), NoRevocationCheck.INSTANCE, null,
                 Clock.systemUTC());
         int port = server.start();
         String base = "http://127.0.0.1:" + port;

@@ -18,8 +18,9 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.civicmail.webmail.signature.CertificateNames;
-import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.verdict.check.CertificateIdentity;
+import org.civicmail.verdict.revocation.RevocationSource;
+import org.civicmail.verdict.revocation.RevocationStatus;
 
 /** Decides whether a TLS client certificate may sign its holder in, and as whom. Thread-safe. */
 public final class ClientCertificateCheck {
@@ -30,12 +31,12 @@ public final class ClientCertificateCheck {
     public enum Outcome { OK, NONE, EXPIRED, FOREIGN, REVOKED, UNCHECKED, NO_EMAIL }
 
     private final Set<TrustAnchor> anchors = new HashSet<>();
-    private final RevocationChecker revocation;
+    private final RevocationSource revocation;
     private final Clock clock;
     private final boolean requireRevocationAnswer;
 
     /** @param requireRevocationAnswer refuse when OCSP/CRL cannot be reached (fail closed) */
-    public ClientCertificateCheck(List<X509Certificate> roots, RevocationChecker revocation, Clock clock,
+    public ClientCertificateCheck(List<X509Certificate> roots, RevocationSource revocation, Clock clock,
                                   boolean requireRevocationAnswer) {
         roots.forEach(r -> anchors.add(new TrustAnchor(r, null)));
         this.revocation = revocation;
@@ -68,14 +69,14 @@ public final class ClientCertificateCheck {
         } catch (GeneralSecurityException e) {
             return new Result(Outcome.FOREIGN, null, null);
         }
-        RevocationChecker.Status status = revocation.check(leaf, issuer);
-        if (status.state() == RevocationChecker.Status.State.REVOKED) {
-            return new Result(Outcome.REVOKED, null, status.revokedAt());
+        RevocationStatus status = revocation.status(leaf, issuer);
+        if (status.state() == RevocationStatus.State.REVOKED) {
+            return new Result(Outcome.REVOKED, null, status.revokedAt().orElse(null));
         }
-        if (requireRevocationAnswer && status.state() != RevocationChecker.Status.State.GOOD) {
+        if (requireRevocationAnswer && status.state() != RevocationStatus.State.GOOD) {
             return new Result(Outcome.UNCHECKED, null, null);
         }
-        String email = CertificateNames.of(leaf).firstEmail();
+        String email = CertificateIdentity.of(leaf).addresses().stream().findFirst().orElse(null);
         if (email == null) {
             return new Result(Outcome.NO_EMAIL, null, null);
         }

@@ -31,6 +31,7 @@ import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.protocol.BODY;
 import org.eclipse.angus.mail.imap.protocol.FLAGS;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
 import org.eclipse.angus.mail.imap.protocol.Status;
 import org.civicmail.webmail.i18n.FolderNames;
 import org.civicmail.webmail.i18n.Lang;
@@ -56,9 +57,9 @@ public final class MailboxAccess implements AutoCloseable {
     private final Reconnect reconnect;
     private Store store;
     private Folder open;
-    private final Map<String, byte[]> rawCache = new LinkedHashMap<>(RAW_CACHE, 0.75f, true) {
+    private final Map<String, Stored> rawCache = new LinkedHashMap<>(RAW_CACHE, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Stored> eldest) {
             return size() > RAW_CACHE;
         }
     };
@@ -162,17 +163,7 @@ public final class MailboxAccess implements AutoCloseable {
             int total;
             boolean searching = query != null && !query.isBlank();
             if (searching) {
-                String q = query.trim();
-                SearchTerm term = new OrTerm(new SearchTerm[] {new SubjectTerm(q), new FromStringTerm(q), new BodyTerm(q)});
-                try {
-                    all = f.search(term);
-                } catch (MessagingException e) {
-                    if (e instanceof FolderClosedException || e instanceof StoreClosedException) {
-                        throw e;
-                    }
-                    // Some servers (GreenMail) reject FROM with a phrase; search subject and body only.
-                    all = f.search(new OrTerm(new SubjectTerm(q), new BodyTerm(q)));
-                }
+                all = search(f, query.trim());
                 total = all.length;
             } else {
                 all = null;
@@ -209,6 +200,48 @@ public final class MailboxAccess implements AutoCloseable {
         });
     }
 
+    /** IMAP SEARCH in subject, from and body. */
+    private static Message[] search(Folder f, String q) throws MessagingException {
+        SearchTerm term = new OrTerm(new SearchTerm[] {new SubjectTerm(q), new FromStringTerm(q), new BodyTerm(q)});
+        try {
+            return f.search(term);
+        } catch (MessagingException e) {
+            if (e instanceof FolderClosedException || e instanceof StoreClosedException) {
+                throw e;
+            }
+            // Some servers (GreenMail) reject FROM with a phrase; search subject and body only.
+            return f.search(new OrTerm(new SubjectTerm(q), new BodyTerm(q)));
+        }
+    }
+
+    /** One search hit of an all-folders search. */
+    public record FolderHit(String folder, MessageSummary message) {}
+
+    /**
+     * Searches every folder (the server's index does the matching) and returns the newest {@code limit} hits,
+     * newest first.
+     */
+    public List<FolderHit> searchAll(String query, int limit) throws MessagingException, IOException {
+        return withRetry(() -> {
+            List<FolderHit> hits = new ArrayList<>();
+            for (Folder listed : store.getDefaultFolder().list("*")) {
+                if ((listed.getType() & Folder.HOLDS_MESSAGES) == 0) {
+                    continue;
+                }
+                Folder f = folder(listed.getFullName());
+                Message[] found = search(f, query.trim());
+                int from = Math.max(0, found.length - limit);
+                int[] numbers = Arrays.stream(found, from, found.length).mapToInt(Message::getMessageNumber).toArray();
+                for (MessageSummary m : ListRows.fetch((IMAPFolder) f, numbers)) {
+                    hits.add(new FolderHit(f.getFullName(), m));
+                }
+            }
+            hits.sort(Comparator.comparing((FolderHit h) -> h.message().date(),
+                    Comparator.nullsLast(Comparator.<java.time.Instant>reverseOrder())));
+            return List.copyOf(hits.subList(0, Math.min(limit, hits.size())));
+        });
+    }
+
     /**
      * The message's raw RFC 822 bytes, exactly as stored (signatures are checked over these), marking it seen.
      * @return {@code null} when there is no message with this UID
@@ -219,10 +252,23 @@ public final class MailboxAccess implements AutoCloseable {
 
     /** As {@link #raw(String, long)}, but leaves \Seen alone (BODY.PEEK) when {@code markSeen} is false. */
     public byte[] raw(String folderName, long uid, boolean markSeen) throws MessagingException, IOException {
+        Stored stored = stored(folderName, uid, markSeen);
+        return stored == null ? null : stored.raw();
+    }
+
+    /**
+     * A stored message: its raw bytes and when it arrived (IMAP INTERNALDATE, set by the server's clock on delivery;
+     * signature validity is judged at that moment).
+     */
+    public record Stored(byte[] raw, java.time.Instant arrivedAt) {
+    }
+
+    /** As {@link #raw(String, long, boolean)}, with the arrival time. @return {@code null} when there is no such UID */
+    public Stored stored(String folderName, long uid, boolean markSeen) throws MessagingException, IOException {
         return withRetry(() -> {
             Folder f = folder(folderName);
             String key = folderName + '\u0000' + ((UIDFolder) f).getUIDValidity() + '\u0000' + uid;
-            byte[] cached = rawCache.get(key);
+            Stored cached = rawCache.get(key);
             if (cached != null) {
                 Message[] m = markSeen ? present((UIDFolder) f, new long[] {uid}) : new Message[0];
                 if (m.length == 1 && !m[0].isSet(Flags.Flag.SEEN)) {
@@ -234,21 +280,25 @@ public final class MailboxAccess implements AutoCloseable {
                 }
                 return cached;
             }
-            // One round trip: UID FETCH (FLAGS BODY[]); BODY[] (not PEEK) marks the message seen on the server.
+            // One round trip: UID FETCH (FLAGS INTERNALDATE BODY[]); BODY[] (not PEEK) marks the message seen.
             Object[] got = (Object[]) ((IMAPFolder) f).doCommand(p -> {
-                Response[] rs = p.command("UID FETCH " + uid + (markSeen ? " (FLAGS BODY[])" : " (FLAGS BODY.PEEK[])"), null);
+                Response[] rs = p.command("UID FETCH " + uid
+                        + (markSeen ? " (FLAGS INTERNALDATE BODY[])" : " (FLAGS INTERNALDATE BODY.PEEK[])"), null);
                 Response result = rs[rs.length - 1];
                 byte[] body = null;
                 Flags flags = null;
+                java.util.Date arrived = null;
                 for (Response r : rs) {
                     if (r instanceof FetchResponse fr && fr.getItem(BODY.class) != null) {
                         body = fr.getItem(BODY.class).getByteArray().getNewBytes();
                         flags = fr.getItem(FLAGS.class);
+                        INTERNALDATE date = fr.getItem(INTERNALDATE.class);
+                        arrived = date == null ? null : date.getDate();
                     }
                 }
                 p.notifyResponseHandlers(rs);
                 p.handleResult(result);
-                return new Object[] {body, flags};
+                return new Object[] {body, flags, arrived};
             });
             if (got[0] == null) {
                 return null;
@@ -259,9 +309,41 @@ public final class MailboxAccess implements AutoCloseable {
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes((byte[]) got[0]);
-            byte[] raw = out.toByteArray();
-            rawCache.put(key, raw);
-            return raw;
+            Stored stored = new Stored(out.toByteArray(),
+                got[2] == null ? java.time.Instant.now() : ((java.util.Date) got[2]).toInstant());
+            rawCache.put(key, stored);
+            return stored;
+        });
+    }
+
+    /**
+     * Appends a draft and returns its UID (UIDPLUS APPENDUID), or -1 when the server does not say.
+     */
+    public long appendDraft(String folderName, MimeMessage message) throws MessagingException, IOException {
+        return withRetry(() -> {
+            IMAPFolder f = (IMAPFolder) store.getFolder(folderName);
+            if (!f.exists()) {
+                f.create(Folder.HOLDS_MESSAGES);
+            }
+            message.setFlag(Flags.Flag.SEEN, true);
+            message.setFlag(Flags.Flag.DRAFT, true);
+            org.eclipse.angus.mail.imap.AppendUID[] got = f.appendUIDMessages(new Message[] {message});
+            folderCache = null;
+            return got != null && got.length == 1 && got[0] != null ? got[0].uid : -1L;
+        });
+    }
+
+    /** Removes messages for good (an autosaved draft that a newer one replaces). */
+    public void purge(String folderName, long[] uids) throws MessagingException, IOException {
+        withRetry(() -> {
+            IMAPFolder f = (IMAPFolder) folder(folderName);
+            Message[] msgs = present(f, uids);
+            if (msgs.length > 0) {
+                f.setFlags(msgs, new Flags(Flags.Flag.DELETED), true);
+                f.expunge(msgs);
+            }
+            folderCache = null;
+            return null;
         });
     }
 

@@ -1,11 +1,10 @@
 package org.civicmail.webmail.trust;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
-import org.civicmail.webmail.signature.ServerSignatureHeader;
-import org.civicmail.webmail.signature.SignatureVerdict;
+import org.civicmail.verdict.SignatureVerdict;
+import org.civicmail.verdict.VerdictHeader;
+import org.civicmail.verdict.WarningHeader;
 
 /**
  * What the list row and the top of a message say about trust, taken from the mail server's verdict headers
@@ -20,8 +19,6 @@ import org.civicmail.webmail.signature.SignatureVerdict;
  */
 public record TrustLine(State state, Cause cause, String signer, String serial) {
 
-    public static final String DISPLAY_NAME_IMPERSONATION = "display-name-impersonation";
-
     public enum State { VERIFIED, UNVERIFIED, PLAIN }
 
     /** Why a message is not verified, worst first. */
@@ -34,19 +31,19 @@ public record TrustLine(State state, Cause cause, String signer, String serial) 
      * @param officialDomain  the configured official domain or {@code null}
      */
     public static TrustLine of(String signatureHeader, String warningHeader, String fromAddress, String officialDomain) {
-        Set<String> warnings = warningHeader == null ? Set.of() : Arrays.stream(warningHeader.split("[,;]"))
-                .map(w -> w.trim().toLowerCase(Locale.ROOT)).filter(w -> !w.isEmpty()).collect(Collectors.toSet());
-        ServerSignatureHeader server = ServerSignatureHeader.parse(signatureHeader);
-        if (warnings.contains(DISPLAY_NAME_IMPERSONATION)) {
+        Set<WarningHeader.Warning> warnings = WarningHeader.parse(warningHeader);
+        SignatureVerdict server = VerdictHeader.parse(signatureHeader).orElse(null);
+        if (warnings.contains(WarningHeader.Warning.DISPLAY_NAME_IMPERSONATION)) {
             return new TrustLine(State.UNVERIFIED, Cause.IMPERSONATION, null, null);
         }
         if (server != null && server.kind() == SignatureVerdict.Kind.VALID) {
-            return new TrustLine(State.VERIFIED, null, server.signer(), server.serialHex());
+            return new TrustLine(State.VERIFIED, null, server.signer().orElse(null),
+                    server.serial().map(s -> s.toString(16)).orElse(null));
         }
         if (server != null && server.kind() == SignatureVerdict.Kind.INVALID) {
             return new TrustLine(State.UNVERIFIED, Cause.BAD_SIGNATURE, null, null);
         }
-        if (warnings.contains(ServerSignatureHeader.UNSIGNED_OFFICIAL) || inOfficialDomain(fromAddress, officialDomain)) {
+        if (warnings.contains(WarningHeader.Warning.UNSIGNED_OFFICIAL_SENDER) || inOfficialDomain(fromAddress, officialDomain)) {
             return new TrustLine(State.UNVERIFIED, Cause.OFFICIAL_UNSIGNED, null, null);
         }
         return new TrustLine(State.PLAIN, null, null, null);

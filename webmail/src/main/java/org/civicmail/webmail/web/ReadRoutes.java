@@ -25,9 +25,10 @@ import org.civicmail.webmail.trust.CityDomains;
 import org.civicmail.webmail.trust.TrustLine;
 import org.civicmail.webmail.render.MessageRenderer;
 import org.civicmail.webmail.render.RenderedMessage;
-import org.civicmail.webmail.signature.ServerSignatureHeader;
-import org.civicmail.webmail.signature.SignatureVerdict;
-import org.civicmail.webmail.signature.SignatureVerifier;
+import org.civicmail.verdict.SignatureVerdict;
+import org.civicmail.verdict.SignatureVerifier;
+import org.civicmail.verdict.VerdictHeader;
+import org.civicmail.verdict.WarningHeader;
 
 /**
  * Folder list, message list with the server's trust verdict per row, message page with banner and signature panel,
@@ -90,38 +91,54 @@ public final class ReadRoutes {
 
     /** How many unknown agency names one list page may look up (one full fetch and check each). */
     private static final int NAME_LOOKUPS_PER_PAGE = 5;
+    /** Hits shown for a search in every folder (newest first). */
+    private static final int ALL_FOLDERS_LIMIT = 100;
 
     private void mailbox(Context ctx) throws MessagingException, IOException {
         WebSession s = Http.session(ctx);
         String folder = folderParam(ctx);
         MailboxAccess mb = s.mailbox();
+        String query = ctx.queryParam("q");
+        boolean everywhere = "1".equals(ctx.queryParam("all")) && query != null && !query.isBlank();
         MessagePage page;
+        List<MailboxAccess.FolderHit> hits = new ArrayList<>();
         try {
-            page = mb.list(folder, intParam(ctx, "page", 1), pageSize, !"asc".equals(ctx.queryParam("order")),
-                    ctx.queryParam("q"));
+            if (everywhere) {
+                for (MailboxAccess.FolderHit h : mb.searchAll(query, ALL_FOLDERS_LIMIT)) {
+                    hits.add(h);
+                }
+                page = new MessagePage(folder, List.of(), 1, 1, hits.size(), true, query.trim());
+            } else {
+                page = mb.list(folder, intParam(ctx, "page", 1), pageSize, !"asc".equals(ctx.queryParam("order")), query);
+                for (MessageSummary m : page.messages()) {
+                    hits.add(new MailboxAccess.FolderHit(folder, m));
+                }
+            }
         } catch (MailboxAccess.FolderNotFound e) {
             notFound(ctx);
             return;
         }
         List<ListRow> rows = new ArrayList<>();
         int lookups = 0;
-        for (MessageSummary m : page.messages()) {
+        for (MailboxAccess.FolderHit h : hits) {
+            MessageSummary m = h.message();
             TrustLine trust = TrustLine.of(m.signature(), m.warnings(), m.fromAddress(), officialDomain);
             String agency = null;
             if (trust.state() == TrustLine.State.VERIFIED) {
                 agency = agencies.get(trust.serial());
                 if (agency == null && lookups++ < NAME_LOOKUPS_PER_PAGE) {
-                    byte[] raw = mb.raw(folder, m.uid(), false);
-                    agency = raw == null ? null : learnAgency(parse(raw), trust);
+                    MailboxAccess.Stored stored = mb.stored(h.folder(), m.uid(), false);
+                    agency = stored == null ? null : learnAgency(stored, trust);
                 }
                 if (agency == null) {
                     agency = trust.signer() != null ? trust.signer() : m.fromAddress();
                 }
             }
-            rows.add(new ListRow(m, trust, agency, m.replyTo() != null && !m.replyTo().equalsIgnoreCase(m.fromAddress())));
+            rows.add(new ListRow(h.folder(), m, trust, agency,
+                    m.replyTo() != null && !m.replyTo().equalsIgnoreCase(m.fromAddress())));
         }
         http.render(ctx, "mailbox.jte", "view", new MailboxView(mb.folders(s.lang()),
-                FolderNames.display(folder, s.lang()), page, List.copyOf(rows), Notices.text(ctx)));
+                FolderNames.display(folder, s.lang()), page, List.copyOf(rows), Notices.text(ctx), everywhere));
     }
 
     /**
@@ -129,14 +146,20 @@ public final class ReadRoutes {
      * only when that check agrees with the server on serial and signer address.
      * @return the name, or {@code null} when the checks do not agree
      */
-    private String learnAgency(MimeMessage m, TrustLine trust) {
-        SignatureVerdict own = verifier.verify(m);
-        if (!own.isValid() || own.serialHex() == null || trust.serial() == null
-                || !own.serialHex().replaceFirst("^0+", "").equalsIgnoreCase(trust.serial().replaceFirst("^0+", ""))
-                || own.signerEmail() == null || !own.signerEmail().equalsIgnoreCase(trust.signer())) {
+    private String learnAgency(MailboxAccess.Stored stored, TrustLine trust) {
+        return learnAgency(verifier.verify(stored.raw(), stored.arrivedAt()), trust);
+    }
+
+    private String learnAgency(SignatureVerdict own, TrustLine trust) {
+        if (!own.isValid() || own.serial().isEmpty() || trust.serial() == null
+                || !own.serial().get().toString(16).equalsIgnoreCase(trust.serial().replaceFirst("^0+(?=.)", ""))
+                || own.signer().isEmpty() || !own.signer().get().equalsIgnoreCase(trust.signer())) {
             return null;
         }
-        String name = own.organisation() != null ? own.organisation() : own.signerName();
+        String name = own.organisation().or(own::signerName).orElse(null);
+        if (name == null) {
+            return null;
+        }
         agencies.put(trust.serial(), name);
         return name;
     }
@@ -147,17 +170,22 @@ public final class ReadRoutes {
 
     /** Loads a message as stored, byte for byte, or answers 404 and returns null. */
     private MimeMessage load(Context ctx, String folder, long uid) throws MessagingException, IOException {
-        byte[] raw;
+        MailboxAccess.Stored stored = stored(ctx, folder, uid);
+        return stored == null ? null : parse(stored.raw());
+    }
+
+    /** The message's bytes and arrival time, or answers 404 and returns null. */
+    private MailboxAccess.Stored stored(Context ctx, String folder, long uid) throws MessagingException, IOException {
+        MailboxAccess.Stored stored;
         try {
-            raw = uid < 0 ? null : Http.session(ctx).mailbox().raw(folder, uid);
+            stored = uid < 0 ? null : Http.session(ctx).mailbox().stored(folder, uid, true);
         } catch (MailboxAccess.FolderNotFound e) {
-            raw = null;
+            stored = null;
         }
-        if (raw == null) {
+        if (stored == null) {
             notFound(ctx);
-            return null;
         }
-        return parse(raw);
+        return stored;
     }
 
     private void notFound(Context ctx) {
@@ -169,22 +197,24 @@ public final class ReadRoutes {
         WebSession s = Http.session(ctx);
         String folder = folderParam(ctx);
         long uid = uidParam(ctx);
-        MimeMessage m = load(ctx, folder, uid);
-        if (m == null) {
+        MailboxAccess.Stored stored = stored(ctx, folder, uid);
+        if (stored == null) {
             return;
         }
+        MimeMessage m = parse(stored.raw());
         boolean images = "1".equals(ctx.queryParam("images"));
         RenderedMessage rendered = renderer.render(m, images);
-        SignatureVerdict own = verifier.verify(m);
-        String serverValue = m.getHeader(ServerSignatureHeader.NAME, null);
-        ServerSignatureHeader server = ServerSignatureHeader.parse(serverValue);
-        TrustLine trust = TrustLine.of(serverValue, m.getHeader(ServerSignatureHeader.WARNING_NAME, ","),
+        // The same verifier as the server's, on the same bytes, judging validity at the same moment (arrival).
+        SignatureVerdict own = verifier.verify(stored.raw(), stored.arrivedAt());
+        String serverValue = m.getHeader(VerdictHeader.NAME, null);
+        SignatureVerdict server = VerdictHeader.parse(serverValue).orElse(null);
+        TrustLine trust = TrustLine.of(serverValue, m.getHeader(WarningHeader.NAME, ","),
                 rendered.fromAddress(), officialDomain);
         String agency = null;
         if (trust.state() == TrustLine.State.VERIFIED) {
             agency = agencies.get(trust.serial());
             if (agency == null) {
-                agency = learnAgency(m, trust);
+                agency = learnAgency(own, trust);
             }
             if (agency == null) {
                 agency = trust.signer();

@@ -18,7 +18,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.civicmail.webmail.config.WebmailConfig;
-import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.verdict.revocation.RevocationSource;
+import org.civicmail.verdict.revocation.RevocationStatus;
 import org.civicmail.webmail.testkit.Mails;
 import org.civicmail.webmail.testkit.TestPki;
 import org.civicmail.webmail.testkit.WebClient;
@@ -51,9 +52,9 @@ class CertificateLoginIT {
         Path dir = java.nio.file.Files.createTempDirectory("certlogin");
         Path keystore = dir.resolve("server.p12");
         TestPki.writePkcs12(pki.server(), keystore, PW);
-        RevocationChecker revocation = (cert, issuer) -> cert.getSerialNumber().equals(revoked.cert().getSerialNumber())
-                ? RevocationChecker.Status.revoked(Instant.parse("2026-04-02T01:00:00Z"))
-                : RevocationChecker.Status.good();
+        RevocationSource revocation = (cert, issuer) -> cert.getSerialNumber().equals(revoked.cert().getSerialNumber())
+                ? RevocationStatus.revoked(Instant.parse("2026-04-02T01:00:00Z"), "keyCompromise")
+                : RevocationStatus.good();
         fx = new WebmailFixture(pki, revocation, Map.of(
                 WebmailConfig.HTTPS_KEYSTORE, keystore.toString(),
                 "env:WEBMAIL_KEYSTORE_PASSWORD", new String(PW),

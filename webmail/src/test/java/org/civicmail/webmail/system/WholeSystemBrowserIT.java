@@ -170,13 +170,18 @@ class WholeSystemBrowserIT {
         return out;
     }
 
+    /** HTTPS client trusting the city root; with {@code p12} it presents that client certificate. */
     static java.net.http.HttpClient clientWith(Path p12, char[] password) throws Exception {
-        java.security.KeyStore identity = java.security.KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(p12)) {
-            identity.load(in, password);
+        javax.net.ssl.KeyManager[] keys = null;
+        if (p12 != null) {
+            java.security.KeyStore identity = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(p12)) {
+                identity.load(in, password);
+            }
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(identity, password);
+            keys = kmf.getKeyManagers();
         }
-        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(identity, password);
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (var in = Files.newInputStream(tmp.resolve("data/webmail/root-ca.pem"))) {
@@ -185,7 +190,7 @@ class WholeSystemBrowserIT {
         javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        tls.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        tls.init(keys, tmf.getTrustManagers(), null);
         return java.net.http.HttpClient.newBuilder().sslContext(tls).followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
     }
 
@@ -210,5 +215,107 @@ class WholeSystemBrowserIT {
         var refused = new WebClient(base(), clientWith(revoked, "client-cert-pw-1".toCharArray())).get("/login/cert");
         assertEquals(403, refused.statusCode(), refused.body());
         assertTrue(refused.body().contains("您的证书已被吊销，不能用于登录。"), refused.body());
+    }
+
+    static final String WATER = "westlake-water@corp.hangzhou.example";
+
+    @Test
+    void aCertificateLoginUserSendsSignedMailAsHerselfAndDisablingEndsItAll() throws Exception {
+        Path password = Files.writeString(tmp.resolve("water.pw"), "client-cert-pw-2");
+        Path p12 = tmp.resolve("water.p12");
+        cli("account", "certificate", WATER, "--p12", p12.toString(), "--p12-password-file", password.toString());
+        WebClient water = new WebClient(base(), clientWith(p12, "client-cert-pw-2".toCharArray()));
+        assertEquals(303, water.get("/login/cert").statusCode());
+        String form = water.get("/compose").body();
+        var sent = water.post("/compose", Map.of("csrf", WebClient.csrf(form), "to", CITIZEN,
+            "subject", "证书登录发信 水费", "body", "您好，本月水费已出账。", "action", "send"));
+        assertEquals(303, sent.statusCode(), sent.body());
+        // The citizen gets it from the company itself, signed with the company's own certificate.
+        String[] verdict = new String[1];
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+            verdict[0] = inboxHeader(CITIZEN, "证书登录发信 水费", "X-CivicMail-Signature");
+            return verdict[0] != null;
+        });
+        assertTrue(verdict[0].startsWith("valid; signer=\"" + WATER + "\"; serial="), verdict[0]);
+        assertEquals(WATER, inboxHeader(CITIZEN, "证书登录发信 水费", "From"));
+
+        String disabled = cli("account", "disable", WATER);
+        assertTrue(disabled.contains("(cessationOfOperation)"), disabled);
+        // The open webmail session ends at once (the server tells the webmail), not at idle expiry.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+            .until(() -> water.get("/mail").statusCode() == 303);
+        // Attack: sign in again with the certificate exported before the account was disabled.
+        var again = new WebClient(base(), clientWith(p12, "client-cert-pw-2".toCharArray())).get("/login/cert");
+        assertEquals(403, again.statusCode(), again.body());
+        String show = cli("account", "show", WATER);
+        assertTrue(show.contains("status:        disabled") && show.contains("(cessationOfOperation)"), show);
+        assertTrue(!show.contains("  good  "), show);
+        cli("account", "enable", WATER);
+    }
+
+    @Test
+    void webmailPasswordGuessesAreThrottledByTheServerPerBrowserAddress() throws Exception {
+        // The owner signs in first from her usual address (127.0.0.1).
+        WebClient owner = new WebClient(base(), clientWith(null, null));
+        assertEquals(200, owner.login(CITIZEN, demoPasswords.get(CITIZEN)).statusCode());
+        // Attack: password guessing through the webmail from another address (curl bound to 127.0.0.5).
+        Path jar = tmp.resolve("guesser.cookies");
+        boolean throttled = false;
+        for (int i = 0; i < 12 && !throttled; i++) {
+            String page = curl(jar, "/login", null);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page);
+            assertTrue(m.find(), page);
+            String reply = curl(jar, "/login", "csrf=" + m.group(1) + "&user=" + CITIZEN + "&password=guess-" + i);
+            throttled = reply.startsWith("429") && reply.contains("尝试次数过多");
+            assertTrue(throttled || reply.startsWith("401"), reply);
+        }
+        assertTrue(throttled, "12 wrong passwords in a row were never throttled");
+        // The server saw the browser's address, not the webmail's own.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+            Files.readString(tmp.resolve("server.err")).contains("login refused: protocol=imap account=" + CITIZEN
+                + " client=127.0.0.5 reason=bad credentials"));
+        // The owner's address is not held back by the guesser's failures.
+        WebClient ownerAgain = new WebClient(base(), clientWith(null, null));
+        assertEquals(200, ownerAgain.login(CITIZEN, demoPasswords.get(CITIZEN)).statusCode());
+    }
+
+    /** One request with curl from 127.0.0.5 (status line first, then the body); POST when {@code form} is set. */
+    static String curl(Path jar, String path, String form) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-s", "--interface", "127.0.0.5", "--cacert",
+            tmp.resolve("data/webmail/root-ca.pem").toString(), "-b", jar.toString(), "-c", jar.toString(),
+            "-w", "%{http_code}\\n", "-o", tmp.resolve("curl.body").toString()));
+        if (form != null) {
+            command.addAll(List.of("--data", form));
+        }
+        command.add(base() + path);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String status = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return status + "\n" + Files.readString(tmp.resolve("curl.body"));
+    }
+
+    /** A header of the message with this subject in {@code user}'s INBOX (IMAP over STARTTLS), or null. */
+    static String inboxHeader(String user, String subject, String header) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.put("mail.imap.starttls.enable", "true");
+        p.put("mail.imap.starttls.required", "true");
+        p.put("mail.imap.ssl.socketFactory", org.civicmail.webmail.tls.TrustAnchors.socketFactory(
+            org.civicmail.webmail.tls.TrustAnchors.load(tmp.resolve("data/webmail/root-ca.pem"))));
+        String[] hostPort = listeners.get("imap").split(":");
+        try (jakarta.mail.Store store = jakarta.mail.Session.getInstance(p).getStore("imap")) {
+            store.connect(hostPort[0], Integer.parseInt(hostPort[1]), user, demoPasswords.get(user));
+            jakarta.mail.Folder inbox = store.getFolder("INBOX");
+            inbox.open(jakarta.mail.Folder.READ_ONLY);
+            for (jakarta.mail.Message m : inbox.getMessages()) {
+                if (subject.equals(m.getSubject())) {
+                    if (header.equals("From")) {
+                        return ((jakarta.mail.internet.InternetAddress) m.getFrom()[0]).getAddress();
+                    }
+                    String[] values = m.getHeader(header);
+                    return values == null ? null : values[0];
+                }
+            }
+        }
+        return null;
     }
 }

@@ -218,6 +218,55 @@ public final class TestPki {
         return reparse(bytes(m));
     }
 
+    /**
+     * A multipart/signed message with RFC 9788 header protection: the signed part carries {@code hp="clear"} and
+     * copies of From, To, Subject, Date and Message-ID, equal to the outer ones.
+     */
+    public static MimeMessage signedProtected(Entity signer, String from, String to, String subject, String body)
+            throws Exception {
+        String date = new jakarta.mail.internet.MailDateFormat().format(new Date());
+        String messageId = "<" + SERIAL.incrementAndGet() + ".protected@city.test>";
+        String encodedSubject = jakarta.mail.internet.MimeUtility.encodeText(subject, "UTF-8", null);
+        MimeBodyPart content = new MimeBodyPart();
+        content.setText(body, "UTF-8");
+        content.setHeader("Content-Type", "text/plain; charset=UTF-8; hp=\"clear\"");
+        content.setHeader("Content-Transfer-Encoding", "base64");
+        content.setHeader("From", from);
+        content.setHeader("To", to);
+        content.setHeader("Subject", encodedSubject);
+        content.setHeader("Date", date);
+        content.setHeader("Message-ID", messageId);
+        SMIMESignedGenerator gen = new SMIMESignedGenerator();
+        gen.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder().setProvider("BC")
+                .build("SHA256withRSA", signer.key().getPrivate(), signer.cert()));
+        gen.addCertificates(new JcaCertStore(signer.chain()));
+        MimeMultipart mm = gen.generate(content);
+        MimeMessage m = new MimeMessage(session()) {
+            @Override
+            protected void updateMessageID() throws jakarta.mail.MessagingException {
+                setHeader("Message-ID", messageId);
+            }
+        };
+        m.setHeader("From", from);
+        m.setHeader("To", to);
+        m.setHeader("Subject", encodedSubject);
+        m.setHeader("Date", date);
+        m.setContent(mm, mm.getContentType());
+        m.saveChanges();
+        return reparse(bytes(m));
+    }
+
+    /** Replaces one field of the outer header only (the signed copy inside stays), as a re-sender would. */
+    public static MimeMessage reheader(MimeMessage m, String name, String value) throws Exception {
+        String raw = new String(bytes(m), StandardCharsets.UTF_8);
+        int end = raw.indexOf("\r\n\r\n");
+        String head = raw.substring(0, end + 2);
+        java.util.regex.Matcher field = java.util.regex.Pattern.compile("(?m)^" + name + ":.*\r\n(?:[ \t].*\r\n)*").matcher(head);
+        String replaced = field.find() ? head.substring(0, field.start()) + name + ": " + value + "\r\n" + head.substring(field.end())
+                : name + ": " + value + "\r\n" + head;
+        return reparse((replaced + raw.substring(end + 2)).getBytes(StandardCharsets.UTF_8));
+    }
+
     public static MimeMessage signed(Entity signer, String from, String subject, String body) throws Exception {
         return signed(signer, from, "citizen@city.test", subject, body, false, Instant.now());
     }

@@ -19,7 +19,7 @@ import org.civicmail.webmail.WebmailMain;
 import org.civicmail.webmail.compose.MailSender;
 import org.civicmail.webmail.imap.ImapConnector;
 import org.civicmail.webmail.config.WebmailConfig;
-import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.verdict.revocation.RevocationSource;
 import org.civicmail.webmail.web.WebmailServer;
 
 /** GreenMail (IMAP + SMTP on free ports) plus a webmail bound to a free port, wired to a test CA. */
@@ -35,12 +35,12 @@ public final class WebmailFixture implements AutoCloseable {
     public final int port;
     public final Path dir;
 
-    public WebmailFixture(TestPki pki, RevocationChecker revocation, Map<String, String> extra) throws Exception {
+    public WebmailFixture(TestPki pki, RevocationSource revocation, Map<String, String> extra) throws Exception {
         this(pki, revocation, extra, null);
     }
 
     /** @param connector builds the IMAP connector from the final config; {@code null} for the real one */
-    public WebmailFixture(TestPki pki, RevocationChecker revocation, Map<String, String> extra,
+    public WebmailFixture(TestPki pki, RevocationSource revocation, Map<String, String> extra,
                           java.util.function.Function<WebmailConfig, ImapConnector> connector) throws Exception {
         this.pki = pki;
         ServerSetup[] setups = ServerSetup.dynamicPort(ServerSetupTest.SMTP_IMAP);
@@ -78,7 +78,7 @@ public final class WebmailFixture implements AutoCloseable {
         port = webmail.start();
     }
 
-    public WebmailFixture(TestPki pki, RevocationChecker revocation) throws Exception {
+    public WebmailFixture(TestPki pki, RevocationSource revocation) throws Exception {
         this(pki, revocation, Map.of());
     }
 

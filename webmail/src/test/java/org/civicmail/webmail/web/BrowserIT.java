@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.verdict.revocation.RevocationStatus;
 import org.civicmail.webmail.testkit.Mails;
 import org.civicmail.webmail.testkit.TestPki;
 import org.civicmail.webmail.testkit.WebmailFixture;
@@ -50,7 +50,7 @@ class BrowserIT {
         TestPki pki = TestPki.create("Browser City");
         TestPki.Entity water = pki.person("billing@water.city.test", "王明", "市自来水公司");
         TestPki.Entity civil = pki.person("notice@gov.city.test", "李华", "市民政局");
-        fx = new WebmailFixture(pki, (c, i) -> RevocationChecker.Status.good());
+        fx = new WebmailFixture(pki, (c, i) -> RevocationStatus.good());
         fx.user(USER, PW);
         fx.append(USER, PW, "INBOX", true,
                 Mails.text("friend@city.test", USER, "周末聚会", "周六下午三点，老地方见。"),
@@ -138,7 +138,7 @@ class BrowserIT {
         assertTrue(driver.findElement(By.cssSelector("nav.folders")).getText().contains("账单"));
         List<WebElement> unread = driver.findElements(By.cssSelector("li.row.unread"));
         assertEquals(3, unread.size());
-        screenshot("inbox.png");
+        screenshot("browser-inbox.png");
     }
 
     @Test
@@ -250,7 +250,7 @@ class BrowserIT {
                 assertTrue(row.getSize().getHeight() >= 44, "row link height " + row.getSize());
                 assertTrue(row.getSize().getWidth() >= 250, "row link width " + row.getSize());
             }
-            screenshot("inbox-phone.png");
+            screenshot("browser-inbox-phone.png");
             open("关于2026年社保缴费基数调整的通知");
             long body = driver.findElement(By.id("body")).getLocation().getY();
             assertTrue(body < 812, "body starts at " + body + " px, below the first screen");
@@ -267,7 +267,7 @@ class BrowserIT {
             long scrollWidth = (Long) ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollWidth;");
             long clientWidth = (Long) ((JavascriptExecutor) driver).executeScript("return document.documentElement.clientWidth;");
             assertTrue(scrollWidth <= clientWidth + 1, "no horizontal scrolling: " + scrollWidth + " > " + clientWidth);
-            screenshot("signed-message-phone.png");
+            screenshot("browser-signed-message-phone.png");
         } finally {
             driver.manage().window().setSize(new Dimension(1200, 900));
         }

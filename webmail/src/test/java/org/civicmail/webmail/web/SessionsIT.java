@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.civicmail.webmail.config.WebmailConfig;
 import org.civicmail.webmail.imap.ImapConnector;
-import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.verdict.revocation.RevocationStatus;
 import org.civicmail.webmail.testkit.TestPki;
 import org.civicmail.webmail.testkit.WebClient;
 import org.civicmail.webmail.testkit.WebmailFixture;
@@ -36,7 +36,7 @@ class SessionsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new WebmailFixture(TestPki.create("Sessions City"), (c, i) -> RevocationChecker.Status.good(),
+        fx = new WebmailFixture(TestPki.create("Sessions City"), (c, i) -> RevocationStatus.good(),
                 Map.of(WebmailConfig.SESSIONS_PER_ACCOUNT, "2", WebmailConfig.SESSIONS_TOTAL, "3"));
         fx.user(ANNA, PW);
         fx.user(BEN, PW);
@@ -122,7 +122,7 @@ class SessionsIT {
     @Test
     void theServersWaitAnswerIsShownAsThrottledAndTheBrowserAddressIsPassedOn() throws Exception {
         AtomicReference<String> seenAddress = new AtomicReference<>();
-        try (WebmailFixture stubbed = new WebmailFixture(TestPki.create("Throttle City"), (c, i) -> RevocationChecker.Status.good(),
+        try (WebmailFixture stubbed = new WebmailFixture(TestPki.create("Throttle City"), (c, i) -> RevocationStatus.good(),
                 Map.of(), config -> new ImapConnector(config, null) {
                     @Override
                     public Store connect(String user, String password, String clientAddress) throws MessagingException {

@@ -14,7 +14,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.civicmail.webmail.signature.RevocationChecker;
+import org.civicmail.verdict.revocation.RevocationSource;
+import org.civicmail.verdict.revocation.RevocationStatus;
 import org.civicmail.webmail.testkit.Mails;
 import org.civicmail.webmail.testkit.TestPki;
 import org.civicmail.webmail.testkit.WebClient;
@@ -37,9 +38,9 @@ class WebmailIT {
         TestPki pki = TestPki.create("IT City");
         water = pki.person("billing@water.city.test", "王明", "市自来水公司");
         revoked = pki.person("notice@gov.city.test", "李华", "市民政局");
-        RevocationChecker revocation = (cert, issuer) -> cert.getSerialNumber().equals(revoked.cert().getSerialNumber())
-                ? RevocationChecker.Status.revoked(Instant.parse("2026-03-01T02:00:00Z"))
-                : RevocationChecker.Status.good();
+        RevocationSource revocation = (cert, issuer) -> cert.getSerialNumber().equals(revoked.cert().getSerialNumber())
+                ? RevocationStatus.revoked(Instant.parse("2026-03-01T02:00:00Z"), "keyCompromise")
+                : RevocationStatus.good();
         fx = new WebmailFixture(pki, revocation);
         fx.user(USER, PW);
         fx.user("throttled@city.test", "right-pw");
@@ -105,7 +106,7 @@ class WebmailIT {
     @Test
     void everyPageHasStrictCsp() throws Exception {
         HttpResponse<String> r = new WebClient(fx.baseUrl()).get("/login");
-        assertEquals("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        assertEquals("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
                 + "frame-ancestors 'none'; base-uri 'none'", r.headers().firstValue("Content-Security-Policy").orElseThrow());
         assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElseThrow());
     }
