@@ -170,7 +170,7 @@ public class AccountService {
         Account account = require(address);
         store.setDisabled(account.address(), true);
         List<BigInteger> revoked = new ArrayList<>();
-        for (CertificateRecord certificate : ca.certificatesFor(account.address())) {
+        for (CertificateRecord certificate : List.copyOf(ca.certificatesFor(account.address()))) {
             if (certificate.status().state() == CertificateStatus.State.GOOD
                     || certificate.status().reason().filter(r -> r == RevocationReason.certificateHold).isPresent()) {
                 ca.revoke(certificate.serial(), RevocationReason.cessationOfOperation);

@@ -310,6 +310,7 @@ public final class CivicMailServer implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("Stopping CivicMail");
+        ShutdownLogFilter.serverStopping();
         long started = System.nanoTime();
         // Reverse order of start. The listeners first, all at once (each only waits: see ParallelStop), so no new
         // work arrives; then the broadcast worker, James (spool, mailboxes, database) and the CA, each isolated so

@@ -54,7 +54,9 @@ class BroadcastEventsIT {
 
     @AfterAll
     void stop() throws Exception {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     private ImapDialog login(String localPart) throws Exception {

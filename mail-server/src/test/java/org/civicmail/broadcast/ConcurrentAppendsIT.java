@@ -75,7 +75,9 @@ class ConcurrentAppendsIT {
 
     @AfterAll
     void stop() throws Exception {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     private ImapDialog login(String localPart) throws Exception {

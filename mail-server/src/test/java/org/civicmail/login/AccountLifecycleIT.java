@@ -173,6 +173,29 @@ class AccountLifecycleIT {
         assertThat(again.err()).contains(OFFICIAL + " is not disabled");
     }
 
+    @Test
+    @Order(5)
+    void disableAndEnableWorkOfflineTooAndTheStateHoldsAfterRestart() throws Exception {
+        server.stop();
+        // Server stopped: the CLI opens the data directory itself.
+        CliResult disabled = ForkedServer.runCli(server.data(), "", "account", "disable", OFFICIAL, "--conf", ForkedServer.CONF.toString());
+        assertThat(disabled.exitCode()).as(disabled.out() + disabled.err()).isZero();
+        assertThat(disabled.out()).contains("disabled " + OFFICIAL).containsPattern("revoked certificate [0-9A-F]+ \\(cessationOfOperation\\)");
+        server = server.restart();
+        client = new MailClient(server);
+        assertThatThrownBy(() -> client.imap(OFFICIAL, PASSWORD)).hasMessageContaining("[XDISABLED]");
+        assertThat(cli("", "account", "show", OFFICIAL)).doesNotContain("  good  ");
+        server.stop();
+        CliResult enabled = ForkedServer.runCli(server.data(), "", "account", "enable", OFFICIAL, "--conf", ForkedServer.CONF.toString());
+        assertThat(enabled.exitCode()).as(enabled.out() + enabled.err()).isZero();
+        assertThat(enabled.out()).containsPattern("issued signing certificate [0-9A-F]+");
+        server = server.restart();
+        client = new MailClient(server);
+        try (Store s = client.imap(OFFICIAL, PASSWORD)) {
+            assertThat(s.getFolder("INBOX").exists()).isTrue();
+        }
+    }
+
     private void sendAs(String login, String password, String from, String to, String subject) throws Exception {
         MimeMessage message = client.message(from, to, subject, "正文");
         try (Transport t = client.smtpSession().getTransport("smtp")) {

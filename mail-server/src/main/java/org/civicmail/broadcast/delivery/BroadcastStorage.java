@@ -47,7 +47,7 @@ public final class BroadcastStorage implements MailboxDelivery, AutoCloseable {
         DeliveryJournal journal = new DeliveryJournal(james);
         this.searchIndex = new SearchIndexCatchUp(james, mailboxes, mappers, index);
         this.direct = new DirectTableDelivery(new MailboxBatchWriter(james, quotaRoots, maxQuotas), journal,
-            new MailboxAnnouncer(events, messageIds, index), locker, searchIndex);
+            new MailboxAnnouncer(events, messageIds, index, mailboxes), locker, searchIndex);
         this.api = new MailboxManagerDelivery(mailboxes, subscriptions, journal);
     }
 

@@ -11,6 +11,12 @@ import javax.mail.Flags;
 import org.apache.james.core.Username;
 import org.apache.james.events.EventBus;
 import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.SessionProvider;
+import org.apache.james.mailbox.model.ByteContent;
+import org.apache.james.mailbox.model.Mailbox;
+import org.apache.james.mailbox.model.UidValidity;
+import org.apache.james.mailbox.store.mail.model.impl.PropertyBuilder;
+import org.apache.james.mailbox.store.mail.model.impl.SimpleMailboxMessage;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.events.MailboxEvents.Added;
 import org.apache.james.mailbox.events.MailboxIdRegistrationKey;
@@ -31,7 +37,7 @@ import reactor.core.scheduler.Schedulers;
  * Tells James of messages {@link MailboxBatchWriter} stored, the way James's {@code StoreMessageManager} does after
  * an append: one {@code Added} event per message (UID, modseq, size, internal date, \Recent) dispatched on James's
  * event bus to the folder's {@link MailboxIdRegistrationKey}, where IMAP sessions with the folder selected, and IDLE,
- * listen. Then it indexes them through the search index's own listener and commits the index. The events carry
+ * listen. Then it indexes them (what the search index's listener does with such an event) and commits the index. The events carry
  * {@link BroadcastAdditions#SESSION}, so James's quota and index group listeners leave them alone (the batch
  * transaction counted the quota; indexing is done here so that a failure is known per message).
  */
@@ -41,15 +47,17 @@ final class MailboxAnnouncer {
     private final EventBus events;
     private final MessageId.Factory messageIds;
     private final LuceneMessageSearchIndex index;
+    private final SessionProvider sessions;
 
-    MailboxAnnouncer(EventBus events, MessageId.Factory messageIds, LuceneMessageSearchIndex index) {
+    MailboxAnnouncer(EventBus events, MessageId.Factory messageIds, LuceneMessageSearchIndex index, SessionProvider sessions) {
         this.events = events;
         this.messageIds = messageIds;
         this.index = index;
+        this.sessions = sessions;
     }
 
-    /** An event dispatched for the message of broadcast recipient {@code seq}. */
-    record Announced(int seq, Added event) {
+    /** An event dispatched for the message of broadcast recipient {@code seq}, and that message. */
+    record Announced(int seq, Added event, MailboxBatchWriter.StoredMessage message) {
     }
 
     /** Dispatches the {@code Added} events; returns when every IMAP session listening has been told. */
@@ -59,7 +67,7 @@ final class MailboxAnnouncer {
             Username owner = Username.of(m.owner());
             MessageId messageId = messageIds.generate();
             MessageMetaData meta = new MessageMetaData(MessageUid.of(m.uid()), ModSeq.of(m.modSeq()), new Flags(Flags.Flag.RECENT),
-                m.size(), java.util.Date.from(m.internalDate()), java.util.Optional.empty(), messageId, ThreadId.fromBaseMessageId(messageId));
+                m.layout().size(), java.util.Date.from(m.internalDate()), java.util.Optional.empty(), messageId, ThreadId.fromBaseMessageId(messageId));
             Added added = EventFactory.added()
                 .randomEventId()
                 .user(owner)
@@ -69,7 +77,7 @@ final class MailboxAnnouncer {
                 .addMetaData(meta)
                 .isDelivery(true)
                 .build();
-            announced.add(new Announced(m.seq(), added));
+            announced.add(new Announced(m.seq(), added, m));
         }
         Flux.fromIterable(announced)
             .concatMap(a -> events.dispatch(a.event(), new MailboxIdRegistrationKey(a.event().getMailboxId())))
@@ -79,13 +87,15 @@ final class MailboxAnnouncer {
     }
 
     /**
-     * Indexes the announced messages through James's search index listener, then commits the index. Returns the
-     * recipients whose message could not be indexed, with the reason; the others are searchable.
+     * Indexes the announced messages, then commits the index. Returns the recipients whose message could not be
+     * indexed, with the reason; the others are searchable. Each message goes through the index's {@code add}, what
+     * its listener calls for an {@code Added} event, with the message as the batch has it in memory: the listener
+     * would first read each one back from the database (two JPA queries a message), which cost more than storing it.
      */
     Map<Integer, String> index(List<Announced> announced) {
         Map<Integer, String> failed = new ConcurrentHashMap<>();
         Flux.fromIterable(announced)
-            .flatMap(a -> Mono.defer(() -> Mono.from(index.reactiveEvent(a.event())))
+            .flatMap(a -> Mono.defer(() -> add(a))
                 .subscribeOn(Schedulers.boundedElastic())
                 .onErrorResume(e -> {
                     failed.put(a.seq(), "stored, but not searchable (the search index refused it: " + e + ")");
@@ -95,6 +105,35 @@ final class MailboxAnnouncer {
             .block();
         commit(announced, failed);
         return failed;
+    }
+
+    /** What James's index listener does for one message of an {@code Added} event, with the message in hand. */
+    private Mono<Void> add(Announced a) {
+        MailboxBatchWriter.StoredMessage m = a.message();
+        StoredMessageLayout layout = m.layout();
+        MessageMetaData meta = a.event().getMetaData(a.event().getUids().iterator().next());
+        PropertyBuilder properties = new PropertyBuilder(layout.properties());
+        properties.setMediaType(layout.mediaType());
+        properties.setSubType(layout.subType());
+        properties.setTextualLineCount(layout.textualLineCount());
+        byte[] content = new byte[layout.size()];
+        System.arraycopy(layout.header(), 0, content, 0, layout.header().length);
+        System.arraycopy(layout.body(), 0, content, layout.header().length, layout.body().length);
+        SimpleMailboxMessage message = SimpleMailboxMessage.builder()
+            .messageId(meta.getMessageId())
+            .threadId(meta.getThreadId())
+            .uid(meta.getUid())
+            .modseq(meta.getModSeq())
+            .internalDate(meta.getInternalDate())
+            .size(layout.size())
+            .bodyStartOctet(layout.header().length)
+            .content(new ByteContent(content))
+            .flags(meta.getFlags())
+            .properties(properties)
+            .mailboxId(a.event().getMailboxId())
+            .build();
+        Mailbox mailbox = new Mailbox(a.event().getMailboxPath(), UidValidity.of(m.uidValidity()), a.event().getMailboxId());
+        return index.add(sessions.createSystemSession(a.event().getUsername()), mailbox, message);
     }
 
     private void commit(List<Announced> announced, Map<Integer, String> failed) {

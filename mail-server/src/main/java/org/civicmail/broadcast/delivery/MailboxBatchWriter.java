@@ -68,7 +68,8 @@ public final class MailboxBatchWriter {
     }
 
     /** A message the batch stored: what James's {@code Added} event tells about it. */
-    public record StoredMessage(int seq, String owner, long mailboxId, long uid, long modSeq, long size, Instant internalDate) {
+    public record StoredMessage(int seq, String owner, long mailboxId, long uidValidity, long uid, long modSeq, StoredMessageLayout layout,
+                                Instant internalDate) {
     }
 
     /** Outcomes of a batch (one per delivery) and the messages it stored. */
@@ -109,7 +110,7 @@ public final class MailboxBatchWriter {
                     }
                     Folder f = folders.get(d.address());
                     if (f == null) {
-                        f = new Folder(ids.next(), d.address(), 0, 0, true);
+                        f = new Folder(ids.next(), d.address(), UidValidity.generate().asLong(), 0, 0, true);
                         folders.put(d.address(), f);
                         created.add(f);
                     }
@@ -128,7 +129,7 @@ public final class MailboxBatchWriter {
                     s.journal.setTimestamp(5, Timestamp.from(at));
                     s.journal.addBatch();
                     outcomes.add(Outcome.delivered(d.seq(), at));
-                    stored.add(new StoredMessage(d.seq(), d.address(), f.id, f.lastUid, f.highestModSeq, layout.size(), d.internalDate()));
+                    stored.add(new StoredMessage(d.seq(), d.address(), f.id, f.uidValidity, f.lastUid, f.highestModSeq, layout, d.internalDate()));
                 }
                 createFolders(c, folder, created, ids);
                 advanceUids(s, folders.values());
@@ -152,10 +153,12 @@ public final class MailboxBatchWriter {
         final long readLastUid;
         final long readHighestModSeq;
         final boolean isNew;
+        final long uidValidity;
         long lastUid;
         long highestModSeq;
 
-        Folder(long id, String owner, long lastUid, long highestModSeq, boolean isNew) {
+        Folder(long id, String owner, long uidValidity, long lastUid, long highestModSeq, boolean isNew) {
+            this.uidValidity = uidValidity;
             this.id = id;
             this.owner = owner;
             this.readLastUid = lastUid;
@@ -174,7 +177,7 @@ public final class MailboxBatchWriter {
             s.findFolder.setString(3, folder);
             try (ResultSet rs = s.findFolder.executeQuery()) {
                 if (rs.next()) {
-                    found.put(d.address(), new Folder(rs.getLong(1), d.address(), rs.getLong(2), rs.getLong(3), false));
+                    found.put(d.address(), new Folder(rs.getLong(1), d.address(), rs.getLong(4), rs.getLong(2), rs.getLong(3), false));
                 }
             }
         }
@@ -230,7 +233,7 @@ public final class MailboxBatchWriter {
                 mailbox.setLong(3, f.lastUid);
                 mailbox.setString(4, folder);
                 mailbox.setString(5, MailboxConstants.USER_NAMESPACE);
-                mailbox.setLong(6, UidValidity.generate().asLong());
+                mailbox.setLong(6, f.uidValidity);
                 mailbox.setString(7, f.owner);
                 mailbox.addBatch();
                 long subscriptionId = ids.next();
@@ -419,7 +422,7 @@ public final class MailboxBatchWriter {
         final PreparedStatement journal;
 
         Statements(Connection c) throws SQLException {
-            findFolder = c.prepareStatement("SELECT MAILBOX_ID, COALESCE(MAILBOX_LAST_UID, 0), COALESCE(MAILBOX_HIGHEST_MODSEQ, 0) "
+            findFolder = c.prepareStatement("SELECT MAILBOX_ID, COALESCE(MAILBOX_LAST_UID, 0), COALESCE(MAILBOX_HIGHEST_MODSEQ, 0), MAILBOX_UID_VALIDITY "
                 + "FROM JAMES_MAILBOX WHERE USER_NAME = ? AND MAILBOX_NAMESPACE = ? AND MAILBOX_NAME = ?");
             usage = c.prepareStatement("SELECT "
                 + "(SELECT COALESCE(CURRENTQUOTA_MESSAGECOUNT, 0) FROM JAMES_QUOTA_CURRENTQUOTA WHERE CURRENTQUOTA_QUOTAROOT = ?), "

@@ -35,7 +35,7 @@ public class OpenImapSessions {
         List<ImapSession> sessions;
         synchronized (this) {
             Set<ImapSession> set = byAccount.remove(account.toLowerCase(Locale.ROOT));
-            sessions = set == null ? List.of() : new ArrayList<>(set);
+            sessions = set == null ? new ArrayList<>() : new ArrayList<>(set);
         }
         // A session whose client went away is logged out already (it lingers here until collected).
         sessions.removeIf(s -> s.getState() == ImapSessionState.LOGOUT || s.getState() == ImapSessionState.NON_AUTHENTICATED);

@@ -179,6 +179,23 @@ public final class AttackCorpus {
         add("upper-case-from", "no attack: From in upper case is the same address",
             SignedMail.message(TAX.toUpperCase(), CITIZEN, "upper case").signedBy(tax).detached(), Expected.valid(), INTACT);
 
+        // Why 7 (the verifier's side): nested MIME as the server's signer now produces it verifies, and stays intact.
+        String nested = "Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n--outer\r\n"
+            + "Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n--alt\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+            + "Content-Transfer-Encoding: quoted-printable\r\n\r\n=E5=BA=94=E7=BA=B3=E7=A8=8E=E9=A2=9D=3D1200\r\n--alt\r\n"
+            + "Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+            + "<a href=3D\"https://tax.example/?a=3D1&amp;b=3D20\">pay</a>\r\n--alt--\r\n--outer\r\n"
+            + "Content-Type: message/rfc822\r\n\r\nFrom: a@b.example\r\nSubject: forwarded\r\n\r\nforwarded text\r\n--outer--\r\n";
+        byte[] nestedSigned = SignedMail.message(TAX, CITIZEN, "nested notice").entity(nested).signedBy(tax).detached();
+        add("nested-mime", "Why 7: multipart/alternative and message/rfc822 inside multipart/mixed, protected at the root",
+            nestedSigned, Expected.valid(), INTACT);
+        add("nested-mime-part-relabelled", "Why 7: a nested part's transfer encoding relabelled after signing",
+            bytes(text(nestedSigned).replaceFirst("Content-Transfer-Encoding: quoted-printable", "Content-Transfer-Encoding: base64")),
+            Expected.invalid(TAMPERED), BROKEN);
+        add("duplicated-subject", "a second Subject field added to a protected notice",
+            bytes(outer(text(validProtected), "Subject: 2026 tax notice\r\n", "Subject: 2026 tax notice\r\nSubject: PAY NOW\r\n")),
+            Expected.invalid(HEADER_MISMATCH).changed("Subject"), INTACT);
+
         // Canonicalisation: stores and files keep LF only; the signature covers CRLF.
         add("lf-line-ends", "the valid notice with LF line ends (CRLF vs LF canonicalisation)",
             bytes(text(validProtected).replace("\r\n", "\n")), Expected.valid(), INTACT);

@@ -31,6 +31,7 @@ public final class SignedMail {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private String body = "Please pay 120 yuan by 31 December.\r\n应纳税额=1200\r\n";
     private boolean protectHeaders = true;
+    private String entity;
     private final List<Pki.Entity> signers = new ArrayList<>();
     private List<X509Certificate> certificates;
     private Instant signingTime = Instant.now();
@@ -52,6 +53,12 @@ public final class SignedMail {
 
     public SignedMail body(String text) {
         body = text;
+        return this;
+    }
+
+    /** A whole MIME entity (its Content-Type and other content headers, blank line, body) as the signed content. */
+    public SignedMail entity(String contentHeadersAndBody) {
+        entity = contentHeadersAndBody;
         return this;
     }
 
@@ -81,6 +88,11 @@ public final class SignedMail {
         StringBuilder p = new StringBuilder();
         if (protectHeaders) {
             headers.forEach((name, value) -> p.append(name).append(": ").append(value).append("\r\n"));
+        }
+        if (entity != null) {
+            int end = entity.indexOf("\r\n");
+            // hp goes on the Content-Type of the payload's root (RFC 9788), here the entity's first line.
+            return p.append(entity, 0, end).append(protectHeaders ? "; hp=\"clear\"" : "").append(entity.substring(end)).toString();
         }
         p.append("Content-Type: text/plain; charset=UTF-8").append(protectHeaders ? "; hp=\"clear\"" : "").append("\r\n");
         p.append("Content-Transfer-Encoding: base64\r\n\r\n");
