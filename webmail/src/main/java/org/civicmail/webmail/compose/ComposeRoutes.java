@@ -56,7 +56,20 @@ public final class ComposeRoutes {
     /** @param outside recipients outside the city that a reply is about to go to: asks to confirm them */
     private void show(Context ctx, ComposeForm form, List<String> outside) throws MessagingException, IOException {
         WebSession s = Http.session(ctx);
-        http.render(ctx, "compose.jte", "folders", s.mailbox().folders(s.lang()), "form", form, "outside", outside);
+        http.render(ctx, "compose.jte", "folders", s.mailbox().folders(s.lang()), "form", form, "outside", outside,
+                "autosaved", parseLong(ctx.formParam("autosaved")));
+    }
+
+    /** Removes the draft the page saved by itself, once the letter is sent or saved by hand. */
+    private void dropAutosaved(Context ctx, WebSession s) {
+        long uid = parseLong(ctx.formParam("autosaved"));
+        if (uid > 0) {
+            try {
+                s.mailbox().purge(DRAFTS, new long[] {uid});
+            } catch (MessagingException | IOException e) {
+                LOG.warn("could not remove autosaved draft {} of {}: {}", uid, s.user(), e.toString());
+            }
+        }
     }
 
     private MimeMessage original(WebSession s, String folder, long uid) throws MessagingException, IOException {
@@ -125,7 +138,8 @@ public final class ComposeRoutes {
                 }
             }
         }
-        boolean draft = "draft".equals(ctx.formParam("action"));
+        boolean autosave = "autosave".equals(ctx.formParam("action"));
+        boolean draft = autosave || "draft".equals(ctx.formParam("action"));
         MimeMessage message;
         try {
             message = composer.build(s.user(), form, uploads, !draft);
@@ -134,9 +148,21 @@ public final class ComposeRoutes {
             show(ctx, form.withError(t.get("compose.bad-address") + e.getMessage()));
             return;
         }
+        if (autosave) {
+            // The page's script saves every half minute; each save replaces the one before.
+            long uid = s.mailbox().appendDraft(DRAFTS, message);
+            long previous = parseLong(ctx.formParam("autosaved"));
+            if (previous > 0 && previous != uid) {
+                s.mailbox().purge(DRAFTS, new long[] {previous});
+            }
+            ctx.contentType("text/plain; charset=utf-8").result(uid > 0 ? String.valueOf(uid) : "");
+            return;
+        }
         if (draft) {
             s.mailbox().append(DRAFTS, message, true);
-            show(ctx, form.withNotice(t.get("compose.saved")));
+            dropAutosaved(ctx, s);
+            http.render(ctx, "compose.jte", "folders", s.mailbox().folders(s.lang()), "form",
+                    form.withNotice(t.get("compose.saved")), "outside", List.of());
             return;
         }
         List<String> outside = outsideCity(message);
@@ -154,6 +180,7 @@ public final class ComposeRoutes {
             show(ctx, form.withError(SendErrors.describe(e, t)));
             return;
         }
+        dropAutosaved(ctx, s);
         try {
             s.mailbox().append(SENT, message, true);
         } catch (MessagingException e) {

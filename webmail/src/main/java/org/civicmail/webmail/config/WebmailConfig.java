@@ -26,7 +26,7 @@ public record WebmailConfig(
         String masterUser, char[] masterPassword,
         Lang defaultLang, ZoneId zone, int pageSize, String officialDomain,
         java.util.List<String> cityDomains, String reportAddress, String frontEndKey,
-        int sessionsPerAccount, int sessionsTotal) {
+        int sessionsPerAccount, int sessionsTotal, Path preferencesFile) {
 
     /** HTTP listen address. Default 127.0.0.1. */
     public static final String HTTP_HOST = "webmail.http.host";
@@ -82,6 +82,9 @@ public record WebmailConfig(
     public static final String CITY_DOMAINS = "webmail.city-domains";
     /** Address of the city's administrators that "举报" (report) notifies, with the message attached. Optional. */
     public static final String REPORT_ADDRESS = "webmail.report-address";
+
+    /** Properties file for per-account preferences (large-text mode). Optional: without it they last until restart. */
+    public static final String PREFERENCES = "webmail.preferences";
 
     public enum TlsMode { NONE, STARTTLS, TLS }
 
@@ -181,7 +184,16 @@ public record WebmailConfig(
                 anchor, bool(p, REVOCATION_CHECK, true), master, masterPw,
                 Lang.fromCode(p.getProperty(DEFAULT_LANG, "zh"), Lang.ZH), zone, pageSize,
                 blankToNull(p.getProperty(OFFICIAL_DOMAIN)), cityDomains(p), reportAddress(p), frontEndKey,
-                perAccount, total);
+                perAccount, total, preferences(p, base));
+    }
+
+    private static Path preferences(Properties p, Path base) {
+        Path file = path(p, PREFERENCES, base);
+        if (file != null && (file.getParent() == null || !Files.isDirectory(file.toAbsolutePath().getParent()))) {
+            throw new IllegalArgumentException(PREFERENCES + "=" + file + ": its directory does not exist; create it or "
+                    + "point the key at a file in an existing directory");
+        }
+        return file;
     }
 
     private static java.util.List<String> cityDomains(Properties p) {

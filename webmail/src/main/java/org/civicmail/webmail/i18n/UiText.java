@@ -90,7 +90,7 @@ public final class UiText {
             Map.entry("list.replyto", "回复将发往 %s"),
             Map.entry("list.select", "选择"),
             Map.entry("list.select-one", "选择此邮件：%s"),
-            Map.entry("list.selected", "对选中的邮件："),
+            Map.entry("list.selected", "对勾选的邮件…"),
             Map.entry("list.flagged", "已加星标"),
             Map.entry("list.trash.empty", "清空“已删除”"),
             Map.entry("msg.replyto", "回复地址"),
@@ -122,6 +122,15 @@ public final class UiText {
             Map.entry("error.notfound", "您要找的页面不存在。请检查网址，或返回收件箱。"),
             Map.entry("error.server", "服务器出了问题，请稍后再试。如果一直出现，请联系管理员。"),
             Map.entry("menu", "菜单"),
+            Map.entry("search.all", "搜索所有文件夹"),
+            Map.entry("search.all.title", "在所有文件夹中搜索“%s”"),
+            Map.entry("login.expired", "您已超时，请重新登录。登录后会回到刚才的页面。"),
+            Map.entry("timeout.warning", "您已有一段时间没有操作，约 2 分钟后将自动退出。正在写的邮件会自动存为草稿。"),
+            Map.entry("timeout.stay", "继续使用"),
+            Map.entry("timeout.expired", "您已超时，请重新登录。正在写的邮件已存为草稿。"),
+            Map.entry("compose.autosaved", "草稿已自动保存"),
+            Map.entry("large.on", "大字"),
+            Map.entry("large.off", "标准字号"),
             Map.entry("skip", "跳到正文"));
 
     private static final Map<String, String> EN = Map.ofEntries(
@@ -209,7 +218,7 @@ public final class UiText {
             Map.entry("list.replyto", "replies go to %s"),
             Map.entry("list.select", "Select"),
             Map.entry("list.select-one", "Select message: %s"),
-            Map.entry("list.selected", "Selected messages:"),
+            Map.entry("list.selected", "With the ticked messages…"),
             Map.entry("list.flagged", "flagged"),
             Map.entry("list.trash.empty", "Empty Trash"),
             Map.entry("msg.replyto", "Reply-To"),
@@ -241,6 +250,15 @@ public final class UiText {
             Map.entry("error.notfound", "The page you asked for does not exist. Check the address or go back to your inbox."),
             Map.entry("error.server", "Something went wrong on the server. Please try again later; if it keeps happening, contact the administrator."),
             Map.entry("menu", "Menu"),
+            Map.entry("search.all", "Search all folders"),
+            Map.entry("search.all.title", "“%s” in all folders"),
+            Map.entry("login.expired", "Your session timed out. Please sign in again; you will return to the page you were on."),
+            Map.entry("timeout.warning", "You have been inactive for a while and will be signed out in about 2 minutes. A message you are writing is saved as a draft."),
+            Map.entry("timeout.stay", "Stay signed in"),
+            Map.entry("timeout.expired", "Your session timed out. Please sign in again. A message you were writing was saved as a draft."),
+            Map.entry("compose.autosaved", "Draft saved automatically"),
+            Map.entry("large.on", "Large text"),
+            Map.entry("large.off", "Normal text"),
             Map.entry("skip", "Skip to content"));
 
     private final Lang lang;

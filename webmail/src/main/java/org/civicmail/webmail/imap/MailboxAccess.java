@@ -163,17 +163,7 @@ public final class MailboxAccess implements AutoCloseable {
             int total;
             boolean searching = query != null && !query.isBlank();
             if (searching) {
-                String q = query.trim();
-                SearchTerm term = new OrTerm(new SearchTerm[] {new SubjectTerm(q), new FromStringTerm(q), new BodyTerm(q)});
-                try {
-                    all = f.search(term);
-                } catch (MessagingException e) {
-                    if (e instanceof FolderClosedException || e instanceof StoreClosedException) {
-                        throw e;
-                    }
-                    // Some servers (GreenMail) reject FROM with a phrase; search subject and body only.
-                    all = f.search(new OrTerm(new SubjectTerm(q), new BodyTerm(q)));
-                }
+                all = search(f, query.trim());
                 total = all.length;
             } else {
                 all = null;
@@ -207,6 +197,48 @@ public final class MailboxAccess implements AutoCloseable {
                 java.util.Collections.reverse(rows);
             }
             return new MessagePage(folderName, List.copyOf(rows), p, pages, total, newestFirst, searching ? query.trim() : null);
+        });
+    }
+
+    /** IMAP SEARCH in subject, from and body. */
+    private static Message[] search(Folder f, String q) throws MessagingException {
+        SearchTerm term = new OrTerm(new SearchTerm[] {new SubjectTerm(q), new FromStringTerm(q), new BodyTerm(q)});
+        try {
+            return f.search(term);
+        } catch (MessagingException e) {
+            if (e instanceof FolderClosedException || e instanceof StoreClosedException) {
+                throw e;
+            }
+            // Some servers (GreenMail) reject FROM with a phrase; search subject and body only.
+            return f.search(new OrTerm(new SubjectTerm(q), new BodyTerm(q)));
+        }
+    }
+
+    /** One search hit of an all-folders search. */
+    public record FolderHit(String folder, MessageSummary message) {}
+
+    /**
+     * Searches every folder (the server's index does the matching) and returns the newest {@code limit} hits,
+     * newest first.
+     */
+    public List<FolderHit> searchAll(String query, int limit) throws MessagingException, IOException {
+        return withRetry(() -> {
+            List<FolderHit> hits = new ArrayList<>();
+            for (Folder listed : store.getDefaultFolder().list("*")) {
+                if ((listed.getType() & Folder.HOLDS_MESSAGES) == 0) {
+                    continue;
+                }
+                Folder f = folder(listed.getFullName());
+                Message[] found = search(f, query.trim());
+                int from = Math.max(0, found.length - limit);
+                int[] numbers = Arrays.stream(found, from, found.length).mapToInt(Message::getMessageNumber).toArray();
+                for (MessageSummary m : ListRows.fetch((IMAPFolder) f, numbers)) {
+                    hits.add(new FolderHit(f.getFullName(), m));
+                }
+            }
+            hits.sort(Comparator.comparing((FolderHit h) -> h.message().date(),
+                    Comparator.nullsLast(Comparator.<java.time.Instant>reverseOrder())));
+            return List.copyOf(hits.subList(0, Math.min(limit, hits.size())));
         });
     }
 
@@ -281,6 +313,37 @@ public final class MailboxAccess implements AutoCloseable {
                 got[2] == null ? java.time.Instant.now() : ((java.util.Date) got[2]).toInstant());
             rawCache.put(key, stored);
             return stored;
+        });
+    }
+
+    /**
+     * Appends a draft and returns its UID (UIDPLUS APPENDUID), or -1 when the server does not say.
+     */
+    public long appendDraft(String folderName, MimeMessage message) throws MessagingException, IOException {
+        return withRetry(() -> {
+            IMAPFolder f = (IMAPFolder) store.getFolder(folderName);
+            if (!f.exists()) {
+                f.create(Folder.HOLDS_MESSAGES);
+            }
+            message.setFlag(Flags.Flag.SEEN, true);
+            message.setFlag(Flags.Flag.DRAFT, true);
+            org.eclipse.angus.mail.imap.AppendUID[] got = f.appendUIDMessages(new Message[] {message});
+            folderCache = null;
+            return got != null && got.length == 1 && got[0] != null ? got[0].uid : -1L;
+        });
+    }
+
+    /** Removes messages for good (an autosaved draft that a newer one replaces). */
+    public void purge(String folderName, long[] uids) throws MessagingException, IOException {
+        withRetry(() -> {
+            IMAPFolder f = (IMAPFolder) folder(folderName);
+            Message[] msgs = present(f, uids);
+            if (msgs.length > 0) {
+                f.setFlags(msgs, new Flags(Flags.Flag.DELETED), true);
+                f.expunge(msgs);
+            }
+            folderCache = null;
+            return null;
         });
     }
 

@@ -1,9 +1,7 @@
 package org.civicmail.webmail.trust;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.civicmail.verdict.SignatureVerdict;
 import org.civicmail.verdict.VerdictHeader;
 import org.civicmail.verdict.WarningHeader;
@@ -21,8 +19,6 @@ import org.civicmail.verdict.WarningHeader;
  */
 public record TrustLine(State state, Cause cause, String signer, String serial) {
 
-    public static final String DISPLAY_NAME_IMPERSONATION = "display-name-impersonation";
-
     public enum State { VERIFIED, UNVERIFIED, PLAIN }
 
     /** Why a message is not verified, worst first. */
@@ -35,10 +31,9 @@ public record TrustLine(State state, Cause cause, String signer, String serial) 
      * @param officialDomain  the configured official domain or {@code null}
      */
     public static TrustLine of(String signatureHeader, String warningHeader, String fromAddress, String officialDomain) {
-        Set<String> warnings = warningHeader == null ? Set.of() : Arrays.stream(warningHeader.split("[,;]"))
-                .map(w -> w.trim().toLowerCase(Locale.ROOT)).filter(w -> !w.isEmpty()).collect(Collectors.toSet());
+        Set<WarningHeader.Warning> warnings = WarningHeader.parse(warningHeader);
         SignatureVerdict server = VerdictHeader.parse(signatureHeader).orElse(null);
-        if (warnings.contains(DISPLAY_NAME_IMPERSONATION)) {
+        if (warnings.contains(WarningHeader.Warning.DISPLAY_NAME_IMPERSONATION)) {
             return new TrustLine(State.UNVERIFIED, Cause.IMPERSONATION, null, null);
         }
         if (server != null && server.kind() == SignatureVerdict.Kind.VALID) {
@@ -48,7 +43,7 @@ public record TrustLine(State state, Cause cause, String signer, String serial) 
         if (server != null && server.kind() == SignatureVerdict.Kind.INVALID) {
             return new TrustLine(State.UNVERIFIED, Cause.BAD_SIGNATURE, null, null);
         }
-        if (warnings.contains(WarningHeader.Warning.UNSIGNED_OFFICIAL_SENDER.token()) || inOfficialDomain(fromAddress, officialDomain)) {
+        if (warnings.contains(WarningHeader.Warning.UNSIGNED_OFFICIAL_SENDER) || inOfficialDomain(fromAddress, officialDomain)) {
             return new TrustLine(State.UNVERIFIED, Cause.OFFICIAL_UNSIGNED, null, null);
         }
         return new TrustLine(State.PLAIN, null, null, null);

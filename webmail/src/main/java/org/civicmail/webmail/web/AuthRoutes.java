@@ -42,7 +42,9 @@ public final class AuthRoutes {
                 ctx.redirect("/mail", HttpStatus.SEE_OTHER);
                 return;
             }
-            http.render(ctx, "login.jte", "user", "", "error", null);
+            // After a lapsed session: say so, and come back to the page the reader was on.
+            http.render(ctx, "login.jte", "user", "", "error", null, "back", localPath(ctx.queryParam("back")),
+                    "notice", ctx.queryParam("expired") != null ? Http.text(ctx).get("login.expired") : null);
         });
         app.post("/login", this::login);
         app.post("/logout", ctx -> {
@@ -81,7 +83,7 @@ public final class AuthRoutes {
         String ip = ctx.ip();
         if (user.isEmpty() || password.isEmpty()) {
             ctx.status(HttpStatus.UNAUTHORIZED);
-            http.render(ctx, "login.jte", "user", user, "error", t.get("login.failed"));
+            http.render(ctx, "login.jte", "user", user, "error", t.get("login.failed"), "back", ctx.formParam("back"));
             return;
         }
         Store store;
@@ -90,12 +92,12 @@ public final class AuthRoutes {
         } catch (AuthenticationFailedException e) {
             if (String.valueOf(e.getMessage()).contains(THROTTLED_CODE)) {
                 ctx.status(HttpStatus.TOO_MANY_REQUESTS);
-                http.render(ctx, "login.jte", "user", user, "error", t.get("login.throttled"));
+                http.render(ctx, "login.jte", "user", user, "error", t.get("login.throttled"), "back", ctx.formParam("back"));
                 return;
             }
             LOG.info("login failed for {} from {}", user, ip);
             ctx.status(HttpStatus.UNAUTHORIZED);
-            http.render(ctx, "login.jte", "user", user, "error", t.get("login.failed"));
+            http.render(ctx, "login.jte", "user", user, "error", t.get("login.failed"), "back", ctx.formParam("back"));
             return;
         } catch (MessagingException e) {
             LOG.warn("IMAP server unavailable during login of {}: {}", user, e.toString());
@@ -112,6 +114,12 @@ public final class AuthRoutes {
         WebSession anon = Http.session(ctx);
         WebSession s = sessions.signedIn(user, password, mailbox, anon.lang());
         http.setSessionCookie(ctx, s);
-        ctx.redirect("/mail", HttpStatus.SEE_OTHER);
+        ctx.redirect(afterSignIn(ctx.formParam("back")), HttpStatus.SEE_OTHER);
+    }
+
+    /** Where a sign-in continues: the mail page the reader was on before the session lapsed, else the inbox. */
+    static String afterSignIn(String back) {
+        String path = localPath(back);
+        return path.startsWith("/mail") || path.startsWith("/compose") ? path : "/mail";
     }
 }

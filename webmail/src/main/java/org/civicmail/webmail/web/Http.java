@@ -8,37 +8,50 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.civicmail.webmail.i18n.UiText;
+import org.civicmail.webmail.prefs.Preferences;
 
 /** Request helpers shared by the route classes: session lookup, CSRF, cookies, rendering. */
 public final class Http {
 
     public static final String SESSION_COOKIE = "cm_session";
     public static final String LANG_COOKIE = "cm_lang";
+    /** Remembers the large-text mode on this browser (for the sign-in page); the account's choice wins. */
+    public static final String LARGE_COOKIE = "cm_large";
     /** The pre-login CSRF token ({@link PreLoginCsrf}); with HTTPS the __Host- prefix keeps other hosts from setting it. */
     static final String CSRF_COOKIE_PLAIN = "cm_csrf";
     static final String SESSION_ATTR = "cm.session";
     /** Set once a page was rendered, so the 404 fallback does not replace a page that explains itself. */
     static final String RENDERED_ATTR = "cm.rendered";
 
-    /** Baseline CSP: no script at all, styles and images from us only, forms post to us only. */
-    public static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+    /**
+     * Baseline CSP: script only from our own static files (the timeout warning and draft autosave; no inline
+     * script, mail HTML never carries any), styles and images from us only, forms post to us only.
+     */
+    public static final String CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     /** Message page once the reader allowed remote images. */
-    public static final String CSP_REMOTE_IMAGES = "default-src 'none'; style-src 'self'; img-src 'self' data: https: http:; "
+    public static final String CSP_REMOTE_IMAGES = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data: https: http:; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private final Templates templates;
     private final boolean secureCookies;
     private final ZoneId zone;
     private final boolean certLogin;
+    private final Preferences preferences;
     private final PreLoginCsrf preLoginCsrf;
 
-    public Http(Templates templates, boolean secureCookies, ZoneId zone, boolean certLogin, PreLoginCsrf preLoginCsrf) {
+    public Http(Templates templates, boolean secureCookies, ZoneId zone, boolean certLogin, PreLoginCsrf preLoginCsrf,
+                Preferences preferences) {
         this.templates = templates;
         this.preLoginCsrf = preLoginCsrf;
         this.secureCookies = secureCookies;
         this.zone = zone;
         this.certLogin = certLogin;
+        this.preferences = preferences;
+    }
+
+    public Preferences preferences() {
+        return preferences;
     }
 
     public static WebSession session(Context ctx) {
@@ -53,6 +66,11 @@ public final class Http {
         ctx.res().addHeader("Set-Cookie", SESSION_COOKIE + "=" + s.id() + "; Path=/; HttpOnly; SameSite=Strict"
                 + (secureCookies ? "; Secure" : ""));
         ctx.attribute(SESSION_ATTR, s);
+    }
+
+    public void setLargeCookie(Context ctx, boolean on) {
+        ctx.res().addHeader("Set-Cookie", LARGE_COOKIE + "=" + (on ? "1" : "0") + "; Path=/; Max-Age=31536000; HttpOnly; "
+                + "SameSite=Lax" + (secureCookies ? "; Secure" : ""));
     }
 
     /** Ends the browser's session cookie (logout). */
@@ -106,7 +124,9 @@ public final class Http {
     public PageModel page(Context ctx) {
         WebSession s = session(ctx);
         String path = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-        return new PageModel(UiText.of(s.lang()), s.user(), s.csrfToken(), path, zone, certLogin);
+        boolean large = s.signedIn() ? preferences.largeText(s.user()) : "1".equals(ctx.cookie(LARGE_COOKIE));
+        return new PageModel(UiText.of(s.lang()), s.user(), s.csrfToken(), path, zone, certLogin,
+                SessionStore.SIGNED_IN_IDLE.toSeconds(), large);
     }
 
     public void render(Context ctx, String template, Object... nameValues) {

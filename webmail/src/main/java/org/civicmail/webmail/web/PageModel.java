@@ -7,8 +7,13 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import org.civicmail.webmail.i18n.UiText;
 
-/** What every page template gets: texts, the signed-in user, the CSRF token, and small formatting helpers. */
-public record PageModel(UiText t, String user, String csrf, String path, ZoneId zone, boolean certLogin) {
+/**
+ * What every page template gets: texts, the signed-in user, the CSRF token, and small formatting helpers.
+ * {@code idleSeconds} is how long a signed-in session lasts without a request (for the timeout warning);
+ * {@code largeText} is the age-friendly mode.
+ */
+public record PageModel(UiText t, String user, String csrf, String path, ZoneId zone, boolean certLogin,
+                        long idleSeconds, boolean largeText) {
 
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 

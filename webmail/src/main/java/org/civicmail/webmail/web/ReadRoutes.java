@@ -91,38 +91,54 @@ public final class ReadRoutes {
 
     /** How many unknown agency names one list page may look up (one full fetch and check each). */
     private static final int NAME_LOOKUPS_PER_PAGE = 5;
+    /** Hits shown for a search in every folder (newest first). */
+    private static final int ALL_FOLDERS_LIMIT = 100;
 
     private void mailbox(Context ctx) throws MessagingException, IOException {
         WebSession s = Http.session(ctx);
         String folder = folderParam(ctx);
         MailboxAccess mb = s.mailbox();
+        String query = ctx.queryParam("q");
+        boolean everywhere = "1".equals(ctx.queryParam("all")) && query != null && !query.isBlank();
         MessagePage page;
+        List<MailboxAccess.FolderHit> hits = new ArrayList<>();
         try {
-            page = mb.list(folder, intParam(ctx, "page", 1), pageSize, !"asc".equals(ctx.queryParam("order")),
-                    ctx.queryParam("q"));
+            if (everywhere) {
+                for (MailboxAccess.FolderHit h : mb.searchAll(query, ALL_FOLDERS_LIMIT)) {
+                    hits.add(h);
+                }
+                page = new MessagePage(folder, List.of(), 1, 1, hits.size(), true, query.trim());
+            } else {
+                page = mb.list(folder, intParam(ctx, "page", 1), pageSize, !"asc".equals(ctx.queryParam("order")), query);
+                for (MessageSummary m : page.messages()) {
+                    hits.add(new MailboxAccess.FolderHit(folder, m));
+                }
+            }
         } catch (MailboxAccess.FolderNotFound e) {
             notFound(ctx);
             return;
         }
         List<ListRow> rows = new ArrayList<>();
         int lookups = 0;
-        for (MessageSummary m : page.messages()) {
+        for (MailboxAccess.FolderHit h : hits) {
+            MessageSummary m = h.message();
             TrustLine trust = TrustLine.of(m.signature(), m.warnings(), m.fromAddress(), officialDomain);
             String agency = null;
             if (trust.state() == TrustLine.State.VERIFIED) {
                 agency = agencies.get(trust.serial());
                 if (agency == null && lookups++ < NAME_LOOKUPS_PER_PAGE) {
-                    MailboxAccess.Stored stored = mb.stored(folder, m.uid(), false);
+                    MailboxAccess.Stored stored = mb.stored(h.folder(), m.uid(), false);
                     agency = stored == null ? null : learnAgency(stored, trust);
                 }
                 if (agency == null) {
                     agency = trust.signer() != null ? trust.signer() : m.fromAddress();
                 }
             }
-            rows.add(new ListRow(m, trust, agency, m.replyTo() != null && !m.replyTo().equalsIgnoreCase(m.fromAddress())));
+            rows.add(new ListRow(h.folder(), m, trust, agency,
+                    m.replyTo() != null && !m.replyTo().equalsIgnoreCase(m.fromAddress())));
         }
         http.render(ctx, "mailbox.jte", "view", new MailboxView(mb.folders(s.lang()),
-                FolderNames.display(folder, s.lang()), page, List.copyOf(rows), Notices.text(ctx)));
+                FolderNames.display(folder, s.lang()), page, List.copyOf(rows), Notices.text(ctx), everywhere));
     }
 
     /**

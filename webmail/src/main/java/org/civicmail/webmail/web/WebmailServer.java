@@ -21,6 +21,7 @@ import org.civicmail.webmail.imap.ImapConnector;
 import org.civicmail.verdict.Authorities;
 import org.civicmail.verdict.SignatureVerifier;
 import org.civicmail.verdict.revocation.RevocationSource;
+import org.civicmail.webmail.prefs.Preferences;
 import org.civicmail.webmail.tls.HttpsConnector;
 import org.civicmail.webmail.trust.CityDomains;
 import org.slf4j.Logger;
@@ -53,7 +54,7 @@ public final class WebmailServer {
         this.config = config;
         this.sessions = new SessionStore(clock, config.sessionsPerAccount(), config.sessionsTotal());
         Http http = new Http(new Templates(), config.secureCookies(), config.zone(), config.certificateLogin(),
-                new PreLoginCsrf(clock));
+                new PreLoginCsrf(clock), new Preferences(config.preferencesFile()));
         SignatureVerifier verifier = new SignatureVerifier(new Authorities(anchors, List.of()), revocation, revocation);
 
         this.app = Javalin.create(c -> {
@@ -92,6 +93,7 @@ public final class WebmailServer {
             }
             ctx.header("Cache-Control", "no-store");
             WebSession s = sessions.get(ctx.cookie(Http.SESSION_COOKIE));
+            boolean lapsed = s == null && ctx.cookie(Http.SESSION_COOKIE) != null;
             if (s == null) {
                 // Before login nothing is stored: a flood of cookie-less requests costs no memory.
                 s = WebSession.anonymous(http.preLoginToken(ctx),
@@ -100,7 +102,7 @@ public final class WebmailServer {
             ctx.attribute(Http.SESSION_ATTR, s);
             String path = ctx.path();
             if ((path.startsWith("/mail") || path.startsWith("/compose")) && !s.signedIn()) {
-                ctx.redirect("/login", HttpStatus.SEE_OTHER);
+                ctx.redirect(signInFirst(ctx, lapsed), HttpStatus.SEE_OTHER);
                 ctx.skipRemainingHandlers();
             }
         });
@@ -129,10 +131,23 @@ public final class WebmailServer {
         new ReadRoutes(http, verifier, new SignaturePanelText(config.zone()), config.pageSize(),
                 config.officialDomain(), city).register(app);
         new MailActionRoutes(http, sender, config.reportAddress()).register(app);
+        new PreferenceRoutes(http).register(app);
         new ComposeRoutes(http, sender, city).register(app);
         new CertificateLoginRoutes(http, sessions,
                 new ClientCertificateCheck(anchors, revocation, clock, config.revocationCheck()), imap,
                 config.certificateLogin(), config.zone()).register(app);
+    }
+
+    /** The sign-in page, told where to return (a GET page as is; after a POST its form page) and whether time ran out. */
+    static String signInFirst(io.javalin.http.Context ctx, boolean lapsed) {
+        String back = "GET".equals(ctx.method().name())
+                ? ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString())
+                : ctx.path().startsWith("/compose") ? "/compose" : "/mail";
+        if (back.equals("/mail") && !lapsed) {
+            return "/login";
+        }
+        return "/login?back=" + java.net.URLEncoder.encode(back, java.nio.charset.StandardCharsets.UTF_8)
+                + (lapsed ? "&expired=1" : "");
     }
 
     /** Starts listening; @return the bound port (useful with port 0) */

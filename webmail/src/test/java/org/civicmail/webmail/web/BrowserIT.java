@@ -138,7 +138,7 @@ class BrowserIT {
         assertTrue(driver.findElement(By.cssSelector("nav.folders")).getText().contains("账单"));
         List<WebElement> unread = driver.findElements(By.cssSelector("li.row.unread"));
         assertEquals(3, unread.size());
-        screenshot("inbox.png");
+        screenshot("browser-inbox.png");
     }
 
     @Test
@@ -250,7 +250,7 @@ class BrowserIT {
                 assertTrue(row.getSize().getHeight() >= 44, "row link height " + row.getSize());
                 assertTrue(row.getSize().getWidth() >= 250, "row link width " + row.getSize());
             }
-            screenshot("inbox-phone.png");
+            screenshot("browser-inbox-phone.png");
             open("关于2026年社保缴费基数调整的通知");
             long body = driver.findElement(By.id("body")).getLocation().getY();
             assertTrue(body < 812, "body starts at " + body + " px, below the first screen");
@@ -267,7 +267,7 @@ class BrowserIT {
             long scrollWidth = (Long) ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollWidth;");
             long clientWidth = (Long) ((JavascriptExecutor) driver).executeScript("return document.documentElement.clientWidth;");
             assertTrue(scrollWidth <= clientWidth + 1, "no horizontal scrolling: " + scrollWidth + " > " + clientWidth);
-            screenshot("signed-message-phone.png");
+            screenshot("browser-signed-message-phone.png");
         } finally {
             driver.manage().window().setSize(new Dimension(1200, 900));
         }

@@ -155,7 +155,7 @@ class MailboxTrustIT {
         String html = c.get("/mail/msg?f=" + q(TRUST) + "&uid=" + uidOf(c, TRUST, "五月水费账单")).body();
         assertTrue(html.contains("id=\"verdict-line\" data-trust=\"verified\">✔ 已验证 · 市自来水公司</p>"), html);
         assertTrue(html.indexOf("id=\"verdict-line\"") < html.indexOf("id=\"subject\""), html);
-        assertTrue(html.contains("<details id=\"signature-details\">"), html);
+        assertTrue(html.contains("<details class=\"signature valid\" id=\"signature-panel\" data-state=\"valid\">"), html);
         assertTrue(html.contains("class=\"button\" href=\"/compose?mode=reply"), html);
     }
 
@@ -292,6 +292,20 @@ class MailboxTrustIT {
         assertTrue(row(list, "关于汇算清缴的提醒").contains("<span class=\"name\">杭州市民服务中心</span>"), list);
         String view = c.get("/mail/msg?f=" + q("八位") + "&uid=" + uid(row(list, "关于汇算清缴的提醒"))).body();
         assertTrue(view.contains(">关于汇算清缴的提醒</h1>") && view.contains("<span>杭州市民服务中心</span>"), view);
+    }
+
+    @Test
+    void searchingAllFoldersFindsChineseWordsEverywhere() throws Exception {
+        fx.append(USER, PW, "社保", false, Mails.text("si@gov.city.test", USER, "退税与社保缴费提醒", "请按时缴费。"));
+        WebClient c = signedIn();
+        String html = c.get("/mail?f=INBOX&q=" + q("退税") + "&all=1").body();
+        assertTrue(html.contains("在所有文件夹中搜索“退税”"), html);
+        String here = row(html, "【紧急】您有一笔退税待领取");
+        assertTrue(here.contains("href=\"/mail/msg?f=" + q(TRUST) + "&uid="), here);
+        String there = row(html, "退税与社保缴费提醒");
+        assertTrue(there.contains("href=\"/mail/msg?f=" + q("社保") + "&uid=") && there.contains("<span class=\"in-folder\">社保</span>"), there);
+        assertFalse(html.contains("name=\"uid\""), "no bulk actions on rows from several folders");
+        assertFalse(html.contains(">五月水费账单</span>"), html);
     }
 
     @Test

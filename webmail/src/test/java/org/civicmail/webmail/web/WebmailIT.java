@@ -106,7 +106,7 @@ class WebmailIT {
     @Test
     void everyPageHasStrictCsp() throws Exception {
         HttpResponse<String> r = new WebClient(fx.baseUrl()).get("/login");
-        assertEquals("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        assertEquals("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
                 + "frame-ancestors 'none'; base-uri 'none'", r.headers().firstValue("Content-Security-Policy").orElseThrow());
         assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElseThrow());
     }
