@@ -32,6 +32,8 @@ import org.apache.commons.csv.CSVPrinter;
 import org.civicmail.broadcast.BroadcastRefusedException.Reason;
 import org.civicmail.broadcast.delivery.BroadcastRunner;
 import org.civicmail.broadcast.delivery.BroadcastStorage;
+import org.civicmail.broadcast.delivery.DeliveryCheck;
+import org.civicmail.broadcast.delivery.LiveDeliveryCheck;
 import org.civicmail.broadcast.delivery.SearchIndexCatchUp;
 import org.civicmail.broadcast.delivery.MessageComposer;
 import org.civicmail.broadcast.evidence.EvidenceSigner;
@@ -47,7 +49,9 @@ import org.civicmail.mailbox.AccountStore;
 import org.civicmail.server.CivicDatabase;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.smime.AccountKeyStore;
+import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.smime.SigningCredential;
+import org.civicmail.verdict.SignatureVerifier;
 import org.civicmail.smime.SmimeSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +86,7 @@ public class BroadcastService implements AutoCloseable {
 
     @Inject
     public BroadcastService(CivicDatabase db, AccountStore accounts, AccountKeyStore keys, BroadcastStorage storage,
-                            SmimeSigner signer, CivicMailConfig config) {
+                            SmimeSigner signer, SignatureVerifier verifier, CertificateAuthority ca, CivicMailConfig config) {
         this.store = new BroadcastStore(db);
         this.accounts = accounts;
         this.keys = keys;
@@ -93,7 +97,10 @@ public class BroadcastService implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(threads, daemon("broadcast-worker"));
         this.storage = storage;
         this.searchIndex = storage.searchIndex();
-        this.runner = new BroadcastRunner(store, storage, this.searchIndex, composer, accounts, workers, config.broadcastBatchSize());
+        // The shared verifier, judging each copy as it arrives in the mailbox: now.
+        DeliveryCheck check = new LiveDeliveryCheck(accounts, ca, message -> verifier.verify(message, Instant.now()));
+        this.runner = new BroadcastRunner(store, storage, this.searchIndex, composer, accounts, workers, config.broadcastBatchSize(),
+            check);
         this.searchIndex.start();
     }
 
@@ -184,12 +191,16 @@ public class BroadcastService implements AutoCloseable {
     }
 
     private void runToEnd(BroadcastJob job, AtomicLong done) throws InterruptedException {
-        if (job.state() == BroadcastJob.State.FINISHED) {
+        if (job.state().ended()) {
             return;
         }
         Optional<SigningCredential> credential = keys.usable(job.agency());
         String name = accounts.find(job.agency()).map(Account::name).orElse(job.agency());
-        runner.run(job, new BroadcastRunner.Sender(job.agency(), name, credential), done::addAndGet);
+        Optional<String> stopped = runner.run(job, new BroadcastRunner.Sender(job.agency(), name, credential), done::addAndGet);
+        if (stopped.isPresent()) {
+            // No signed summary: the agency's signature is what stopped being good.
+            return;
+        }
         Counts counts = store.counts(job.id());
         Instant finished = Instant.now();
         byte[] evidence = credential.map(c -> EvidenceSigner.sign(summary(job, counts, finished, c), c)).orElse(null);

@@ -5,7 +5,11 @@ import org.civicmail.broadcast.store.Counts;
 
 /** A broadcast and how far it got. */
 public record BroadcastStatus(BroadcastJob job, Counts counts, boolean hasEvidence) {
+    /** running, finishing (every recipient served, summary being signed), finished or stopped. */
     public String state() {
-        return job.state() == BroadcastJob.State.FINISHED ? "finished" : counts.done() == counts.total() ? "finishing" : "running";
+        if (job.state().ended()) {
+            return job.state().dbName();
+        }
+        return counts.done() == counts.total() ? "finishing" : "running";
     }
 }

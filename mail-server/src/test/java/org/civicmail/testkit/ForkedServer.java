@@ -221,6 +221,8 @@ public final class ForkedServer implements AutoCloseable {
 
     public static CliResult runCli(Path data, String stdin, String... args) throws Exception {
         List<String> command = javaCommand();
+        // As the civicmail script does: without a server to forward to, commands read CONF (e.g. `ca revoke`).
+        command.add(1, "-Dcivicmail.home=" + CONF.getParent());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("CIVICMAIL_DATA", data.toString());

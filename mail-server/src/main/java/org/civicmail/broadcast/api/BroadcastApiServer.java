@@ -214,6 +214,7 @@ public final class BroadcastApiServer implements AutoCloseable {
         m.put("dataSha256", job.dataSha256());
         m.put("createdAt", job.createdAt().toString());
         m.put("finishedAt", job.finishedAt().map(Object::toString).orElse(null));
+        m.put("stopReason", job.stopReason().orElse(null));
         m.put("report", "/broadcasts/" + job.id() + "/report");
         m.put("evidence", s.hasEvidence() ? "/broadcasts/" + job.id() + "/evidence" : null);
         return m;

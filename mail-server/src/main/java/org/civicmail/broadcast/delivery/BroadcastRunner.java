@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 import org.apache.james.mailbox.exception.MailboxException;
@@ -38,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * journaled but has no outcome is recorded as delivered: journaled means stored, so no second copy is made.
  * A recipient whose mailbox is over quota or whose account is disabled fails at once; a batch whose transaction
  * fails is retried, then its recipients one by one, and a recipient that still fails gets the error as reason.
+ *
+ * <p>Each batch is judged by {@link DeliveryCheck} against live state when it is stored: the agency's account must
+ * be enabled, and every copy carries the {@code X-CivicMail-Signature} verdict computed then (a notice's copies share
+ * one signature, so one verification per batch stands for all of them; personalised copies are verified one by one).
+ * A verdict other than valid (a revoked or expired certificate) or a disabled agency stops the broadcast before the
+ * batch is stored: no copy is stored under a signature that is no longer good. A revocation that happens while a
+ * batch's transaction is being written takes effect at the next batch.
  */
 public final class BroadcastRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BroadcastRunner.class);
@@ -52,11 +60,16 @@ public final class BroadcastRunner {
     private final AccountStore accounts;
     private final ExecutorService workers;
     private final int batchSize;
-    /** Each running notice's signed message, parsed once per run. */
-    private final Map<String, StoredMessageLayout> notices = new ConcurrentHashMap<>();
+    private final DeliveryCheck check;
+    /** Each running notice's signed message without any status header, and parsed, once per run. */
+    private final Map<String, Notice> notices = new ConcurrentHashMap<>();
+
+    private record Notice(byte[] bytes, StoredMessageLayout layout) {
+    }
 
     public BroadcastRunner(BroadcastStore store, MailboxDelivery delivery, SearchIndexCatchUp index, MessageComposer composer,
-                           AccountStore accounts, ExecutorService workers, int batchSize) {
+                           AccountStore accounts, ExecutorService workers, int batchSize, DeliveryCheck check) {
+        this.check = check;
         this.store = store;
         this.delivery = delivery;
         this.index = index;
@@ -71,13 +84,16 @@ public final class BroadcastRunner {
     }
 
     /**
-     * Runs until every recipient is delivered or failed; {@code progress} receives counts of finished recipients.
-     * Recipients whose message was stored before a crash are settled from the journal first; then {@link #LANES}
-     * lanes take batches of pending recipients (through one cursor, so each batch goes to one lane) and store them
-     * side by side, so that one lane's transaction commits while the other composes. The search index waits until
-     * the broadcast is done.
+     * Runs until every recipient is delivered or failed, or until the broadcast must stop; {@code progress} receives
+     * counts of finished recipients. Recipients whose message was stored before a crash are settled from the journal
+     * first; then {@link #LANES} lanes take batches of pending recipients (through one cursor, so each batch goes to
+     * one lane) and store them side by side, so that one lane's transaction commits while the other composes. The
+     * search index waits until the broadcast is done.
+     *
+     * @return empty when every recipient was served; the reason when the broadcast stopped (then recorded as stopped
+     *         in the store, with every recipient not served failed with that reason)
      */
-    public void run(BroadcastJob job, Sender sender, LongConsumer progress) throws InterruptedException {
+    public Optional<String> run(BroadcastJob job, Sender sender, LongConsumer progress) throws InterruptedException {
         Template template = job.kind().personalised() ? Template.parse("template", job.template().getBytes(StandardCharsets.UTF_8),
             "html", job.html() == null ? null : job.html().getBytes(StandardCharsets.UTF_8)) : null;
         index.deferWhile(true);
@@ -86,6 +102,7 @@ public final class BroadcastRunner {
             t.setDaemon(true);
             return t;
         });
+        AtomicReference<String> stop = new AtomicReference<>();
         try {
             settleFromJournal(job, progress);
             Object cursorLock = new Object();
@@ -94,7 +111,7 @@ public final class BroadcastRunner {
             for (int i = 0; i < LANES; i++) {
                 running.add(lanes.submit(() -> {
                     List<RecipientRow> batch;
-                    while (true) {
+                    while (stop.get() == null) {
                         synchronized (cursorLock) {
                             batch = store.pendingAfter(job.id(), cursor[0], batchSize);
                             if (!batch.isEmpty()) {
@@ -104,15 +121,22 @@ public final class BroadcastRunner {
                         if (batch.isEmpty()) {
                             return null;
                         }
-                        send(job, sender, template, batch, progress);
+                        send(job, sender, template, batch, progress, stop);
                     }
+                    return null;
                 }));
             }
             try {
                 for (Future<Void> lane : running) {
                     lane.get();
                 }
+                // Both lanes have ended: every stored copy has its outcome recorded, so the rest can be failed.
+                if (stop.get() != null) {
+                    store.stop(job.id(), stop.get(), Instant.now());
+                    LOG.warn("Broadcast {} stopped: {}", job.id(), stop.get());
+                }
                 forgetJournal(job);
+                return Optional.ofNullable(stop.get());
             } catch (ExecutionException e) {
                 running.forEach(f -> f.cancel(true));
                 Throwable cause = e.getCause();
@@ -131,21 +155,44 @@ public final class BroadcastRunner {
         }
     }
 
-    private void send(BroadcastJob job, Sender sender, Template template, List<RecipientRow> rows, LongConsumer progress)
-            throws InterruptedException {
+    /** Composes, judges and stores one batch; sets {@code stop} (and stores nothing) when the broadcast must stop. */
+    private void send(BroadcastJob job, Sender sender, Template template, List<RecipientRow> rows, LongConsumer progress,
+                      AtomicReference<String> stop) throws InterruptedException {
         List<Outcome> outcomes = new ArrayList<>(rows.size());
         long t0 = System.nanoTime();
+        Optional<String> agencyStop = check.agencyStopReason(job.agency());
+        if (agencyStop.isEmpty() && job.kind().personalised() && sender.credential().isEmpty()) {
+            agencyStop = Optional.of(check.whyNoCredential(job.agency()));
+        }
+        if (agencyStop.isPresent()) {
+            stop.compareAndSet(null, agencyStop.get());
+            return;
+        }
+        String noticeVerdict = null;
+        if (!job.kind().personalised()) {
+            RecipientRow first = rows.get(0);
+            DeliveryCheck.Judgement judged = check.judge(VerdictStamp.concat(MessageComposer.recipientHeaders(job.signedNotice(),
+                first.address(), composer.messageId(job.id(), first.address())), notice(job).bytes()));
+            if (judged.stopReason().isPresent()) {
+                stop.compareAndSet(null, judged.stopReason().get());
+                return;
+            }
+            noticeVerdict = judged.headerValue();
+        }
+        String sharedVerdict = noticeVerdict;
         Set<String> disabled = accounts.disabledAddresses();
         List<Future<Composed>> futures = new ArrayList<>(rows.size());
         for (RecipientRow row : rows) {
-            Callable<Composed> task = () -> compose(job, sender, template, row, disabled);
+            Callable<Composed> task = () -> compose(job, sender, template, row, disabled, sharedVerdict);
             futures.add(workers.submit(task));
         }
         List<MailboxBatchWriter.Delivery> deliveries = new ArrayList<>(rows.size());
         try {
             for (Future<Composed> f : futures) {
                 Composed composed = f.get();
-                if (composed.failure() != null) {
+                if (composed.stopReason() != null) {
+                    stop.compareAndSet(null, composed.stopReason());
+                } else if (composed.failure() != null) {
                     outcomes.add(composed.failure());
                 } else {
                     deliveries.add(composed.delivery());
@@ -156,6 +203,17 @@ public final class BroadcastRunner {
         } catch (InterruptedException e) {
             futures.forEach(f -> f.cancel(true));
             throw e;
+        }
+        // Judged once more right before storing (composing and signing took a while): the agency's account, and for
+        // signatures made one by one a copy's verdict again. The other lane's stop counts too.
+        Optional<String> late = stop.get() != null ? Optional.of(stop.get()) : check.agencyStopReason(job.agency());
+        if (late.isEmpty() && job.kind().personalised() && !deliveries.isEmpty()) {
+            StoredMessageLayout sample = deliveries.get(0).layout();
+            late = check.judge(VerdictStamp.unstamped(VerdictStamp.concat(sample.header(), sample.body()))).stopReason();
+        }
+        if (late.isPresent()) {
+            stop.compareAndSet(null, late.get());
+            return;
         }
         long t1 = System.nanoTime();
         outcomes.addAll(store(job, deliveries));
@@ -238,19 +296,31 @@ public final class BroadcastRunner {
         return outcomes;
     }
 
-    private StoredMessageLayout notice(BroadcastJob job) {
-        return notices.computeIfAbsent(job.id(), id -> StoredMessageLayout.of(job.signedNotice()));
+    /** The signed notice as stored for every copy: any verdict baked in by earlier versions removed, parsed once. */
+    private Notice notice(BroadcastJob job) {
+        return notices.computeIfAbsent(job.id(), id -> {
+            byte[] bytes = VerdictStamp.unstamped(job.signedNotice());
+            return new Notice(bytes, StoredMessageLayout.of(bytes));
+        });
     }
 
-    /** A recipient's signed message, or why there is none. */
-    private record Composed(MailboxBatchWriter.Delivery delivery, Outcome failure) {
+    /** A recipient's signed message, or why there is none, or why the whole broadcast must stop. */
+    private record Composed(MailboxBatchWriter.Delivery delivery, Outcome failure, String stopReason) {
         static Composed failed(int seq, String reason) {
-            return new Composed(null, Outcome.failed(seq, reason, Instant.now()));
+            return new Composed(null, Outcome.failed(seq, reason, Instant.now()), null);
+        }
+
+        static Composed stop(String reason) {
+            return new Composed(null, null, reason);
         }
     }
 
-    private Composed compose(BroadcastJob job, Sender sender, Template template, RecipientRow row, Set<String> disabled)
-            throws Exception {
+    /**
+     * One recipient's copy with its verdict: a notice's copy gets {@code noticeVerdict} (judged for the batch); a
+     * personalised copy is signed and then verified on its own.
+     */
+    private Composed compose(BroadcastJob job, Sender sender, Template template, RecipientRow row, Set<String> disabled,
+                             String noticeVerdict) throws Exception {
         if (disabled.contains(row.address())) {
             return Composed.failed(row.seq(), "account disabled");
         }
@@ -259,10 +329,6 @@ public final class BroadcastRunner {
         Date date = Date.from(now);
         StoredMessageLayout message;
         if (job.kind().personalised()) {
-            if (sender.credential().isEmpty()) {
-                return Composed.failed(row.seq(), "the signing certificate of " + sender.address()
-                    + " is no longer usable (revoked, expired or agency disabled)");
-            }
             Path attachment = row.attachment().map(Path::of).orElse(null);
             byte[] attachmentBytes = null;
             if (attachment != null) {
@@ -274,11 +340,17 @@ public final class BroadcastRunner {
             }
             MessageComposer.Content content = new MessageComposer.Content(sender.address(), sender.name(),
                 template.subject(row.fields()), template.body(row.fields()), template.html(row.fields()), attachment, attachmentBytes);
-            message = StoredMessageLayout.of(composer.signPersonal(job.id(), job.kind(), content, sender.credential().get(), date,
-                row.address(), messageId));
+            byte[] signed = VerdictStamp.unstamped(composer.signPersonal(job.id(), job.kind(), content, sender.credential().orElseThrow(),
+                date, row.address(), messageId));
+            DeliveryCheck.Judgement judged = check.judge(signed);
+            if (judged.stopReason().isPresent()) {
+                return Composed.stop(judged.stopReason().get());
+            }
+            message = StoredMessageLayout.of(VerdictStamp.concat(VerdictStamp.line(judged.headerValue()), signed));
         } else {
-            message = notice(job).withHeaderPrefix(MessageComposer.recipientHeaders(job.signedNotice(), row.address(), messageId));
+            message = notice(job).layout().withHeaderPrefix(VerdictStamp.concat(VerdictStamp.line(noticeVerdict),
+                MessageComposer.recipientHeaders(job.signedNotice(), row.address(), messageId)));
         }
-        return new Composed(new MailboxBatchWriter.Delivery(row.seq(), row.address(), message, now), null);
+        return new Composed(new MailboxBatchWriter.Delivery(row.seq(), row.address(), message, now), null, null);
     }
 }

@@ -22,8 +22,6 @@ import javax.mail.util.ByteArrayDataSource;
 
 import org.civicmail.broadcast.BroadcastKind;
 import org.civicmail.broadcast.input.BroadcastPlanner;
-import org.civicmail.verdict.SignatureVerdict;
-import org.civicmail.verdict.VerdictHeader;
 import org.civicmail.smime.SigningCredential;
 import org.civicmail.smime.SmimeSigner;
 
@@ -153,12 +151,9 @@ public final class MessageComposer {
         m.saveChanges();
         // Set after saveChanges(), which makes up a Message-ID of its own; the signature protects this one.
         m.setHeader("Message-ID", messageId);
-        // Date and signingTime are the one server time the caller read, so the verdict's signed-at is the Date.
-        MimeMessage signed = signer.sign(m, credential, date.toInstant());
-        Date signedAt = signed.getSentDate();
-        signed.setHeader(VerdictHeader.NAME, SignatureVerdict.valid(credential.address(),
-            credential.certificate().getSerialNumber(), signedAt.toInstant()).headerValue());
-        return signed;
+        // Date and signingTime are the one server time the caller read. No verdict header here: each copy's
+        // X-CivicMail-Signature is computed when it is stored (BroadcastRunner, DeliveryCheck).
+        return signer.sign(m, credential, date.toInstant());
     }
 
     private static String encodedName(String name) throws UnsupportedEncodingException {

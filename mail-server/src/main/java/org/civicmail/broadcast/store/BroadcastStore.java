@@ -46,6 +46,8 @@ public final class BroadcastStore {
                 + "HTML CLOB, TEMPLATE_SHA256 CHAR(64) NOT NULL, DATA_SHA256 CHAR(64) NOT NULL, DATA_CHARSET VARCHAR(40), "
                 + "ORIGIN VARCHAR(40) NOT NULL, SIGNED_NOTICE BLOB, STATE VARCHAR(16) NOT NULL, TOTAL INT NOT NULL, "
                 + "CREATED_AT TIMESTAMP NOT NULL, FINISHED_AT TIMESTAMP, EVIDENCE BLOB)");
+            // Added for stopped broadcasts; databases made before it get the column here (X0Y32 when present).
+            CivicDatabase.createIfMissing(c, "ALTER TABLE BC_JOB ADD COLUMN STOP_REASON VARCHAR(1000)");
             CivicDatabase.createIfMissing(c, "CREATE TABLE BC_RECIPIENT (BC_ID VARCHAR(40) NOT NULL, SEQ INT NOT NULL, "
                 + "ADDRESS VARCHAR(254) NOT NULL, ROW_NO INT NOT NULL, FIELDS LONG VARCHAR, ATTACHMENT VARCHAR(1000), "
                 + "STATE CHAR(1) NOT NULL, REASON VARCHAR(1000), DELIVERED_AT TIMESTAMP, PRIMARY KEY (BC_ID, SEQ))");
@@ -141,7 +143,7 @@ public final class BroadcastStore {
 
     private List<BroadcastJob> jobs(String where, String... params) {
         try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + JOB_COLUMNS + " FROM BC_JOB " + where)) {
+             PreparedStatement ps = c.prepareStatement("SELECT " + JOB_COLUMNS + ", STOP_REASON FROM BC_JOB " + where)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setString(i + 1, params[i]);
             }
@@ -153,7 +155,8 @@ public final class BroadcastStore {
                         rs.getString("AUDIENCE"), rs.getString("SUBJECT"), rs.getString("TEMPLATE"), rs.getString("HTML"),
                         rs.getString("TEMPLATE_SHA256"), rs.getString("DATA_SHA256"), rs.getString("DATA_CHARSET"), rs.getString("ORIGIN"),
                         rs.getBytes("SIGNED_NOTICE"), BroadcastJob.State.of(rs.getString("STATE")), rs.getInt("TOTAL"),
-                        rs.getTimestamp("CREATED_AT").toInstant(), Optional.ofNullable(finished).map(Timestamp::toInstant)));
+                        rs.getTimestamp("CREATED_AT").toInstant(), Optional.ofNullable(finished).map(Timestamp::toInstant),
+                        Optional.ofNullable(rs.getString("STOP_REASON"))));
                 }
             }
             return result;
@@ -296,6 +299,36 @@ public final class BroadcastStore {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot finish broadcast " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Ends a broadcast as stopped, in one commit: the job records why and when, and every recipient still without an
+     * outcome is recorded as failed ("not sent") with that reason, so the report shows it on each of their lines.
+     * Recipients whose copy was stored must have their outcome recorded before (see BroadcastRunner).
+     */
+    public void stop(String id, String reason, Instant at) {
+        String why = truncate(reason, 1000);
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement recipients = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = 'F', REASON = ? "
+                     + "WHERE BC_ID = ? AND STATE IN ('P', 'S')");
+                 PreparedStatement job = c.prepareStatement("UPDATE BC_JOB SET STATE = ?, FINISHED_AT = ?, STOP_REASON = ? WHERE ID = ?")) {
+                recipients.setString(1, truncate("not sent: the broadcast was stopped: " + reason, 1000));
+                recipients.setString(2, id);
+                recipients.executeUpdate();
+                job.setString(1, BroadcastJob.State.STOPPED.dbName());
+                job.setTimestamp(2, Timestamp.from(at));
+                job.setString(3, why);
+                job.setString(4, id);
+                job.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record that broadcast " + id + " stopped: " + e.getMessage(), e);
         }
     }
 

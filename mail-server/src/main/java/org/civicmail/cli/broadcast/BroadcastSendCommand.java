@@ -139,6 +139,10 @@ public class BroadcastSendCommand implements Callable<Integer> {
         BroadcastStatus status = service.requireStatus(id);
         context.out().printf("broadcast %s %s: %d delivered, %d failed%s%n", id, status.state(), status.counts().delivered(),
             status.counts().failed(), status.counts().failed() > 0 ? " (see `broadcast report " + id + " --csv`)" : "");
+        if (status.job().stopReason().isPresent()) {
+            context.err().println("broadcast " + id + " was stopped: " + status.job().stopReason().get());
+            return ExitCodes.FAILURE;
+        }
         return ExitCodes.OK;
     }
 

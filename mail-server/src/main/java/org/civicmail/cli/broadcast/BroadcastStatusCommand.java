@@ -55,11 +55,14 @@ public class BroadcastStatusCommand implements Callable<Integer> {
         out.println("kind:        " + job.kind() + " (folder " + job.kind().folder() + ")");
         out.println("audience:    " + job.audience());
         out.println("subject:     " + job.subject());
-        out.println("created:     " + job.createdAt() + (job.finishedAt().map(f -> ", finished " + f).orElse("")));
+        out.println("created:     " + job.createdAt() + (job.finishedAt().map(f -> (job.stopReason().isPresent() ? ", stopped " : ", finished ") + f)
+            .orElse("")));
+        job.stopReason().ifPresent(reason -> out.println("stopped:     " + reason));
         out.printf("recipients:  %d (delivered %d, failed %d, pending %d)%n", c.total(), c.delivered(), c.failed(), c.pending() + c.sending());
         out.println("template:    sha256 " + job.templateSha256());
         out.println("data:        sha256 " + job.dataSha256() + (job.dataCharset() == null ? "" : " (" + job.dataCharset() + ")"));
-        out.println("evidence:    " + (status.hasEvidence() ? "signed summary stored" : "written when the broadcast finishes"));
+        out.println("evidence:    " + (status.hasEvidence() ? "signed summary stored"
+            : job.stopReason().isPresent() ? "none (the broadcast was stopped)" : "written when the broadcast finishes"));
         if (evidence != null) {
             byte[] der = service.evidence(id).orElseThrow(() -> new BadInputException("broadcast " + id
                 + " has no signed summary yet: it is written when the broadcast finishes"));

@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
  * Stateless.
  */
 public final class DisplayNameImpersonation {
-    public static final String WARNING = "display-name-impersonation";
     private static final Pattern ADDRESS = Pattern.compile("[\\p{L}\\p{N}._%+'-]+@[\\p{L}\\p{N}-]+(?:\\.[\\p{L}\\p{N}-]+)+");
     private static final Pattern IGNORED = Pattern.compile("[\\s\\p{Cf}\"'`]+");
     private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cf}\"'`]+");

@@ -1,8 +1,8 @@
 package org.civicmail.mailbox.sender;
 
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -12,6 +12,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.civicmail.mailbox.AccountStore;
 import org.civicmail.verdict.WarningHeader;
+import org.civicmail.verdict.WarningHeader.Warning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,20 +49,16 @@ public class WarnDisplayNameImpersonation extends GenericMailet {
         }
         RegisteredNames.Snapshot registered = names.current();
         if (shown.stream().anyMatch(s -> DisplayNameImpersonation.impersonates(s, registered))) {
-            addWarning(message, DisplayNameImpersonation.WARNING);
+            addWarning(message, Warning.DISPLAY_NAME_IMPERSONATION);
             message.saveChanges();
         }
     }
 
-    static void addWarning(MimeMessage message, String warning) throws MessagingException {
-        String existing = message.getHeader(WarningHeader.NAME, ",");
-        List<String> values = new ArrayList<>();
-        if (existing != null) {
-            Arrays.stream(existing.split(",")).map(String::trim).filter(v -> !v.isEmpty()).forEach(values::add);
-        }
-        if (!values.contains(warning)) {
-            values.add(warning);
-        }
-        message.setHeader(WarningHeader.NAME, String.join(", ", values));
+    /** Adds {@code warning} to the message's warnings through the shared codec (comma separated, each once). */
+    static void addWarning(MimeMessage message, Warning warning) throws MessagingException {
+        Set<Warning> warnings = EnumSet.noneOf(Warning.class);
+        warnings.addAll(WarningHeader.parse(message.getHeader(WarningHeader.NAME, ",")));
+        warnings.add(warning);
+        message.setHeader(WarningHeader.NAME, WarningHeader.format(warnings));
     }
 }

@@ -93,6 +93,7 @@ public final class WebmailProcess implements AutoCloseable {
         p.setProperty("webmail.city-domains", java.util.Arrays.stream(AccountClass.values()).map(config::domain)
             .distinct().collect(java.util.stream.Collectors.joining(",")));
         p.setProperty("webmail.report-address", masterUser);
+        p.setProperty("webmail.preferences", dir.resolve("preferences.properties").toString());
         p.setProperty("webmail.lang.default", "zh");
         Path propertiesFile = dir.resolve("webmail.properties");
         try (Writer w = Files.newBufferedWriter(propertiesFile, StandardCharsets.UTF_8)) {

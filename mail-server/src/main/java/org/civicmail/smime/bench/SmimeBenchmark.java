@@ -62,8 +62,10 @@ public final class SmimeBenchmark {
         if (System.getenv(PassphraseSource.ENV_PASSPHRASE) == null && System.getenv(PassphraseSource.ENV_PASSPHRASE_FILE) == null) {
             out.println("note: no CA passphrase in the environment; using a throw-away demo passphrase for the bench data dir");
         }
+        // Every listener on a free port: a fixed one may be held by a running server (the bench would not start).
         Map<String, String> ports = Map.of("civicmail.smtp.port", "0", "civicmail.submission.port", "0", "civicmail.imap.port", "0",
-            "civicmail.imaps.port", "0", "civicmail.webadmin.port", "0", "civicmail.ca.port", "0");
+            "civicmail.imaps.port", "0", "civicmail.webadmin.port", "0", "civicmail.admin.port", "0", "civicmail.ca.port", "0",
+            "civicmail.broadcast.port", "0", "civicmail.webmail.port", "0");
         CivicMailConfig config = CivicMailConfig.load(confDir, ports);
         DataDirectory data = new DataDirectory(tmp.resolve("data"));
         try (CivicMailServer server = CivicMailServer.start(config, data, new StartOptions(true, true))) {

@@ -95,7 +95,7 @@ public final class StructureStep implements VerificationStep {
                 + " but the protocol parameter says " + protocol.toLowerCase(Locale.ROOT));
         }
         e.signedEntity = multipart.parts().get(0);
-        e.signedEntity.contentType();
+        e.signedEntity.contentType(); // refuses two Content-Type fields in the signed part: readers would differ
         byte[] content = Lines.canonical(e.signedEntity.rawBytes());
         CMSSignedData cms = new CMSSignedData(new CMSProcessableByteArray(content), decode(signature));
         if (!cms.isDetachedSignature()) {
@@ -111,7 +111,7 @@ public final class StructureStep implements VerificationStep {
         }
         byte[] content = (byte[]) cms.getSignedContent().getContent();
         e.signedEntity = MimeEntity.parse(content);
-        e.signedEntity.contentType();
+        e.signedEntity.contentType(); // refuses two Content-Type fields in the signed entity: readers would differ
         return cms;
     }
 

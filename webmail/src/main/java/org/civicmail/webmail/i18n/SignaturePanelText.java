@@ -55,9 +55,8 @@ public final class SignaturePanelText {
 
         List<String> notes = new ArrayList<>();
         if (own.kind() == Kind.VALID && own.headersUnprotected()) {
-            notes.add(zh ? "主题和收件人不在签名保护范围内：发件人的邮件程序没有对它们签名，它们可能已被改动。"
-                         : "The subject and recipients are not covered by the signature: the sender's mail program did not "
-                           + "sign them, so they may have been changed.");
+            // Short on purpose: on a phone the body must still start on the first screen (BrowserIT).
+            notes.add(zh ? "主题和收件人不在签名保护范围内。" : "The subject and recipients are not covered by the signature.");
         }
         if (own.kind() == Kind.VALID && own.revocationUnknown()) {
             notes.add(zh ? "未能向证书机构确认证书是否被吊销。" : "Could not confirm with the CA that the certificate is not revoked.");
