@@ -24,6 +24,8 @@ fi
 
 WORK="$(mktemp -d /tmp/postfix-peer.XXXXXX)"
 mkdir -p "$WORK/etc" "$WORK/spool" "$WORK/lib" "$WORK/mail"
+# mktemp makes the directory root-only; Postfix's own user must reach its data directory and the Maildirs.
+chmod 755 "$WORK"
 chown postfix "$WORK/lib" "$WORK/mail"
 cleanup() { postfix -c "$WORK/etc" stop >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
