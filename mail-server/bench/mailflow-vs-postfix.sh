@@ -64,9 +64,9 @@ postfix -c "$WORK/etc" check && postfix -c "$WORK/etc" start >/dev/null \
 run_bench() { "$HERE/civicmail" bench mailflow --mailboxes "$MAILBOXES" --messages "$MESSAGES" --concurrency "$CONCURRENCY" "$@"; }
 
 echo "== Postfix $(postconf -d -h mail_version) on 127.0.0.1:$PORT"
-POSTFIX_OUT="$(run_bench --peer "postfix=127.0.0.1:$PORT" --peer-maildir "$WORK/mail" | tee /dev/stderr)"
+POSTFIX_OUT="$(run_bench --peer "postfix=127.0.0.1:$PORT" --peer-maildir "$WORK/mail" | tee -a /dev/stderr)"
 echo "== CivicMail"
-CIVIC_OUT="$(run_bench | tee /dev/stderr)"
+CIVIC_OUT="$(run_bench | tee -a /dev/stderr)"
 
 rate() { sed -n "s/^RESULT $1 rate=\([0-9.]*\).*/\1/p" <<<"$2"; }
 P="$(rate postfix-inbound "$POSTFIX_OUT")"
