@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.civicmail.webmail.testkit.WebClient;
+import org.civicmail.webmail.testkit.WholeSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,52 +41,12 @@ class WholeSystemBrowserIT {
 
     @TempDir
     static Path tmp;
-    static Process server;
-    static final Map<String, String> listeners = new HashMap<>();
-    static final Map<String, String> demoPasswords = new HashMap<>();
+    static WholeSystem system;
     static WebDriver driver;
 
     @BeforeAll
     static void startSystem() throws Exception {
-        String classpath = ROOT.resolve("mail-server/target/classes") + java.io.File.pathSeparator
-            + Files.readString(ROOT.resolve("mail-server/target/civicmail.classpath")).trim();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx768m", "-Dcivicmail.home=" + ROOT, "-cp", classpath, "org.civicmail.cli.Main", "start", "--demo",
-            "--data", tmp.resolve("data").toString(), "--conf", ROOT.resolve("conf").toString()));
-        for (String key : List.of("smtp", "submission", "imap", "imaps", "webadmin", "admin", "ca", "broadcast", "webmail")) {
-            command.add("-Dcivicmail." + key + ".port=0");
-        }
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(tmp.resolve("server.err").toFile());
-        pb.environment().remove("CIVICMAIL_CA_PASSPHRASE");
-        pb.environment().remove("CIVICMAIL_CA_PASSPHRASE_FILE");
-        server = pb.start();
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    String[] parts = line.trim().split("\\s+");
-                    if (parts.length == 3 && parts[1].contains("@")) {
-                        demoPasswords.put(parts[1], parts[2]);
-                    } else if (parts.length == 2 && parts[1].matches("[0-9.]+:\\d+")) {
-                        listeners.put(parts[0], parts[1]);
-                        if (parts[0].equals("webmail")) {
-                            ready.complete(null);
-                        }
-                    }
-                }
-            } catch (Exception e) {
-                ready.completeExceptionally(e);
-            }
-            ready.completeExceptionally(new IllegalStateException("server exited before the webmail was ready"));
-        }, "system-output");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            ready.get(240, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("system did not start; stderr:\n" + Files.readString(tmp.resolve("server.err")), e);
-        }
+        system = WholeSystem.start(tmp);
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
@@ -106,16 +67,13 @@ class WholeSystemBrowserIT {
         if (driver != null) {
             driver.quit();
         }
-        if (server != null) {
-            server.destroy();
-            if (!server.waitFor(60, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
+        if (system != null) {
+            system.close();
         }
     }
 
     static String base() {
-        return "https://" + listeners.get("webmail");
+        return "https://" + system.listener("webmail");
     }
 
     static void screenshot(String name) throws Exception {
@@ -130,7 +88,7 @@ class WholeSystemBrowserIT {
     void aCitizenOpensTheSignedDemoNoticeAndSeesWhoSignedItAndTheForgeryIsFlagged() throws Exception {
         driver.get(base() + "/login");
         driver.findElement(By.id("user")).sendKeys(CITIZEN);
-        driver.findElement(By.id("password")).sendKeys(demoPasswords.get(CITIZEN));
+        driver.findElement(By.id("password")).sendKeys(system.password(CITIZEN));
         driver.findElement(By.id("login-submit")).click();
         // The click returns when the form is submitted, not when the redirect to the inbox has loaded.
         new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(20))
@@ -257,7 +215,7 @@ class WholeSystemBrowserIT {
     void webmailPasswordGuessesAreThrottledByTheServerPerBrowserAddress() throws Exception {
         // The owner signs in first from her usual address (127.0.0.1).
         WebClient owner = new WebClient(base(), clientWith(null, null));
-        assertEquals(200, owner.login(CITIZEN, demoPasswords.get(CITIZEN)).statusCode());
+        assertEquals(200, owner.login(CITIZEN, system.password(CITIZEN)).statusCode());
         // Attack: password guessing through the webmail from another address (curl bound to 127.0.0.5).
         Path jar = tmp.resolve("guesser.cookies");
         boolean throttled = false;
@@ -276,7 +234,7 @@ class WholeSystemBrowserIT {
                 + " client=127.0.0.5 reason=bad credentials"));
         // The owner's address is not held back by the guesser's failures.
         WebClient ownerAgain = new WebClient(base(), clientWith(null, null));
-        assertEquals(200, ownerAgain.login(CITIZEN, demoPasswords.get(CITIZEN)).statusCode());
+        assertEquals(200, ownerAgain.login(CITIZEN, system.password(CITIZEN)).statusCode());
     }
 
     /** One request with curl from 127.0.0.5 (status line first, then the body); POST when {@code form} is set. */
@@ -301,9 +259,9 @@ class WholeSystemBrowserIT {
         p.put("mail.imap.starttls.required", "true");
         p.put("mail.imap.ssl.socketFactory", org.civicmail.webmail.tls.TrustAnchors.socketFactory(
             org.civicmail.webmail.tls.TrustAnchors.load(tmp.resolve("data/webmail/root-ca.pem"))));
-        String[] hostPort = listeners.get("imap").split(":");
+        String[] hostPort = system.listener("imap").split(":");
         try (jakarta.mail.Store store = jakarta.mail.Session.getInstance(p).getStore("imap")) {
-            store.connect(hostPort[0], Integer.parseInt(hostPort[1]), user, demoPasswords.get(user));
+            store.connect(hostPort[0], Integer.parseInt(hostPort[1]), user, system.password(user));
             jakarta.mail.Folder inbox = store.getFolder("INBOX");
             inbox.open(jakarta.mail.Folder.READ_ONLY);
             for (jakarta.mail.Message m : inbox.getMessages()) {

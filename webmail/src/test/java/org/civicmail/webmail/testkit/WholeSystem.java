@@ -36,7 +36,7 @@ public final class WholeSystem implements AutoCloseable {
         String classpath = ROOT.resolve("mail-server/target/classes") + java.io.File.pathSeparator
             + Files.readString(ROOT.resolve("mail-server/target/civicmail.classpath")).trim();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx384m", "-Dcivicmail.home=" + ROOT, "-cp", classpath, "org.civicmail.cli.Main", "start", "--demo",
+            "-Xmx768m", "-Dcivicmail.home=" + ROOT, "-cp", classpath, "org.civicmail.cli.Main", "start", "--demo",
             "--data", tmp.resolve("data").toString(), "--conf", ROOT.resolve("conf").toString()));
         for (String key : List.of("smtp", "submission", "imap", "imaps", "webadmin", "admin", "ca", "broadcast", "webmail")) {
             command.add("-Dcivicmail." + key + ".port=0");
