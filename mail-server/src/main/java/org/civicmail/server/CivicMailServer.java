@@ -92,13 +92,21 @@ public final class CivicMailServer implements AutoCloseable {
             }
             // Derby opens its log in synchronous-write mode, so every full log buffer is one synchronous write: with
             // the default 32 KiB, a broadcast batch (several MiB of messages) waits on a hundred of them. A 1 MiB
-            // buffer keeps commits exactly as durable. The bigger page cache keeps the mailbox and quota indexes in
-            // memory with a few hundred thousand citizens (a bounded cache: the heap does not grow with them).
+            // buffer keeps commits exactly as durable. The page cache is counted in pages, and each database has its
+            // own: the message tables have 32 KiB pages (LOB columns), so 4000 pages could hold 128 MiB of the 256 MiB
+            // heap in James's database alone, and under load it did (old generation full, back-to-back full GCs).
+            // 1000 pages (Derby's default) bounds it at 32 MiB per database; index pages are 4 KiB, and a page that
+            // falls out is read again from the OS's file cache, not the disk.
             setIfAbsent("derby.storage.logBufferSize", "1048576");
-            setIfAbsent("derby.storage.pageCacheSize", "4000");
+            setIfAbsent("derby.storage.pageCacheSize", "1000");
             // A checkpoint (every dirty page written and synced) every 10 MiB of log by default, i.e. every few
             // broadcast batches; at 100 MiB crash recovery replays at most that much log (seconds).
             setIfAbsent("derby.storage.checkpointInterval", "104857600");
+            // Netty (James's SMTP and IMAP) pools buffers in one arena per two cores for heap and again for direct
+            // memory, each arena holding 4 MiB chunks: 17 MiB of heap and 17 MiB outside it on this machine. One arena
+            // of each is plenty for mail on loopback or a LAN (each event-loop thread still has its own small cache).
+            setIfAbsent("io.netty.allocator.numHeapArenas", "1");
+            setIfAbsent("io.netty.allocator.numDirectArenas", "1");
             // Derby's files (mail text is in its log) owner-only, whatever the process umask.
             System.setProperty("derby.storage.useDefaultFilePermissions", "false");
             CivicDatabase database = new CivicDatabase(data);

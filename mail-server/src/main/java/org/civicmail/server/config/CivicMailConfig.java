@@ -135,7 +135,7 @@ public final class CivicMailConfig implements MailDomains {
         this.maxMessageKib = (int) nonNegativeLong(p, MAX_MESSAGE_KIB);
         this.relayGateway = Optional.ofNullable(p.getProperty(RELAY_GATEWAY)).map(String::trim).filter(s -> !s.isEmpty());
         this.webmailEnabled = bool(p, WEBMAIL_ENABLED, true);
-        this.webmailHeapMib = p.containsKey(WEBMAIL_HEAP_MIB) ? (int) Math.min(positiveLong(p, WEBMAIL_HEAP_MIB), 65_536) : 96;
+        this.webmailHeapMib = p.containsKey(WEBMAIL_HEAP_MIB) ? (int) Math.min(positiveLong(p, WEBMAIL_HEAP_MIB), 65_536) : 64;
         this.webadminJwtPublicKey = bool(p, WEBADMIN_ENABLED, false) ? Optional.of(webadminKey(p)) : Optional.empty();
         this.broadcastBatchSize = p.containsKey(BROADCAST_BATCH) ? (int) Math.min(positiveLong(p, BROADCAST_BATCH), 100_000) : 500;
         this.extraTrustAnchors = trustAnchors(p.getProperty(SMIME_TRUST_ANCHORS, "").trim());

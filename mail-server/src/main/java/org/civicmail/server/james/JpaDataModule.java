@@ -42,7 +42,8 @@ public class JpaDataModule extends AbstractModule {
         install(new CoreDataModule());
 
         bind(JPADomainList.class).in(Scopes.SINGLETON);
-        bind(DomainList.class).to(JPADomainList.class);
+        bind(KnownDomainsCache.class).in(Scopes.SINGLETON);
+        bind(DomainList.class).to(KnownDomainsCache.class);
 
         bind(JPAUsersRepository.class).in(Scopes.SINGLETON);
         bind(UsersRepository.class).to(JPAUsersRepository.class);

@@ -113,10 +113,7 @@ public final class WebmailProcess implements AutoCloseable {
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx" + config.webmailHeapMib() + "m");
-        command.add("-Xss512k");
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmMemoryOptions(config.webmailHeapMib()));
         command.add("-Dwebmail.exit-with-parent=true");
         command.addAll(TlsPolicy.jvmOptions());
         command.add("-cp");
@@ -125,6 +122,10 @@ public final class WebmailProcess implements AutoCloseable {
         command.add(propertiesFile.toString());
         ProcessBuilder pb = new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.appendTo(data.logs().resolve("webmail.log").toFile()));
+        // glibc gives every thread that allocates its own malloc arena (64 MiB reserved, partly touched each); two
+        // are enough for a JVM whose Java objects live in the heap. Set here too, in case the server was started
+        // without the launcher (which sets it for the server itself).
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
         pb.environment().put("WEBMAIL_KEYSTORE_PASSWORD", new String(tls.secret()));
         pb.environment().put("WEBMAIL_MASTER_PASSWORD", masterPassword);
         pb.environment().put("WEBMAIL_FRONT_END_KEY", server.service(FrontEndKey.class).value());
@@ -142,6 +143,17 @@ public final class WebmailProcess implements AutoCloseable {
             throw new IllegalStateException("the webmail did not start within " + START_TIMEOUT_SECONDS + " s; see "
                 + data.logs().resolve("webmail.log") + " (or set civicmail.webmail.enabled=false)", e);
         }
+    }
+
+    /**
+     * The webmail's share of the system's 512 MiB: a heap that starts at 16 MiB and grows only as sessions need it,
+     * up to {@code civicmail.webmail.heap-mib}; the serial collector (no per-region overhead); the C1 compiler only
+     * (a page is I/O-bound, and C1's code cache and compiler arenas are a fraction of C2's), its code cache capped
+     * at 32 MiB (it uses about 5); freed malloc memory returned to the OS every 5 s; 512 KiB thread stacks.
+     */
+    static List<String> jvmMemoryOptions(int heapMib) {
+        return List.of("-Xms" + Math.min(16, heapMib) + "m", "-Xmx" + heapMib + "m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=32m", "-XX:TrimNativeHeapInterval=5000", "-Xss512k");
     }
 
     private static void readStdout(Process process, CompletableFuture<ListenerAddress> ready) {

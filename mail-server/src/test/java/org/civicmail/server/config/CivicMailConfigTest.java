@@ -70,7 +70,7 @@ class CivicMailConfigTest {
             .isInstanceOf(ConfigException.class)
             .hasMessageContaining("civicmail.webmail.enabled = 'ture' in ").hasMessageEndingWith("must be true or false");
         assertThat(CivicMailConfig.load(CONF, Map.of("civicmail.webmail.enabled", " FALSE ")).webmailEnabled()).isFalse();
-        assertThat(CivicMailConfig.load(CONF, Map.of()).webmailHeapMib()).isEqualTo(96);
+        assertThat(CivicMailConfig.load(CONF, Map.of()).webmailHeapMib()).isEqualTo(64);
         assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.webmail.heap-mib", "0")))
             .hasMessageEndingWith("must be greater than 0");
     }
