@@ -23,13 +23,17 @@ import org.apache.james.domainlist.jpa.JPADomainList;
  * first; no other process can change the list (embedded Derby admits one). Thread-safe.
  */
 public final class KnownDomainsCache implements DomainList {
-    private final JPADomainList delegate;
+    private final DomainList delegate;
     private final Set<Domain> known = ConcurrentHashMap.newKeySet();
     /** Counts removals, so an answer read while one ran is not remembered. */
     private final java.util.concurrent.atomic.AtomicLong removals = new java.util.concurrent.atomic.AtomicLong();
 
     @Inject
     public KnownDomainsCache(JPADomainList delegate) {
+        this((DomainList) delegate);
+    }
+
+    KnownDomainsCache(DomainList delegate) {
         this.delegate = delegate;
     }
 
