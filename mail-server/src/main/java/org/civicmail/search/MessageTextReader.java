@@ -32,6 +32,7 @@ import org.apache.james.mime4j.stream.BodyDescriptor;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.util.ByteSequence;
+import org.civicmail.mime.HeaderCharset;
 
 /**
  * Reads a stored message into its {@link MessageText}. Header fields are taken from their raw bytes

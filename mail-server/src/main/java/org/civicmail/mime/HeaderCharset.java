@@ -1,4 +1,4 @@
-package org.civicmail.search;
+package org.civicmail.mime;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -35,6 +35,20 @@ public final class HeaderCharset {
         } catch (CharacterCodingException notUtf8) {
             return new String(bytes, offset, length, GB18030);
         }
+    }
+
+    /**
+     * Header text that a reader took byte for byte as ISO-8859-1 (javax.mail does, when loading a header; mime4j's
+     * {@code ContentUtil.decode} does), read again as {@link #decode}: UTF-8, else GB18030. Text with a character
+     * above U+00FF was decoded properly already and is returned as it is.
+     */
+    public static String fromLatin1(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) > 0xFF) {
+                return text;
+            }
+        }
+        return decode(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private static boolean isAscii(byte[] bytes, int offset, int length) {
