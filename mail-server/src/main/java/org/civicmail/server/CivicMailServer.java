@@ -110,7 +110,8 @@ public final class CivicMailServer implements AutoCloseable {
             String caBaseUrl = config.caBaseUrl().orElse(caHttp != null ? caHttp.baseUrl()
                 : "http://" + config.bindHost() + ":" + config.port(Listener.CA_HTTP));
             PassphraseSource passphrase = CaPassphrase.resolve(data.ca(), options.demo());
-            CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl).withPassphrase(passphrase);
+            CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl).withPassphrase(passphrase)
+                .withNames(mailDomains(config), tlsNames(config));
             ca = CertificateAuthority.open(caConfig, new AccountSubjectDirectory(accounts));
             AccountKeyStore accountKeys = new AccountKeyStore(data.keys().resolve("accounts"), ca, accounts);
             if (accountKeys.hasLegacyFiles()) {
@@ -206,7 +207,7 @@ public final class CivicMailServer implements AutoCloseable {
      */
     private static SignatureVerifier verifier(CivicMailConfig config, CertificateAuthority ca) {
         Clock clock = Clock.systemUTC();
-        return new SignatureVerifier(new Authorities(ca.chain(), config.extraTrustAnchors()), new CityCaRevocation(ca),
+        return new SignatureVerifier(new Authorities(ca.caCertificates(), config.extraTrustAnchors()), new CityCaRevocation(ca),
             new OnlineRevocation(new OcspClient(clock), new CrlClient(config.crlMaxAge(), clock)));
     }
 
@@ -216,7 +217,16 @@ public final class CivicMailServer implements AutoCloseable {
         }
     }
 
-    /** Names the TLS certificate covers: the configured host name, loopback, and the bind address. */
+    /** The city's mail domains, one per class: what the CA's S/MIME issuing CA is constrained to. */
+    static List<String> mailDomains(CivicMailConfig config) {
+        List<String> domains = new ArrayList<>();
+        for (AccountClass c : AccountClass.values()) {
+            domains.add(config.domain(c));
+        }
+        return domains;
+    }
+
+    /** Names the TLS certificate covers (and the CA's TLS issuing CA is constrained to): the configured host name, loopback, and the bind address. */
     static List<String> tlsNames(CivicMailConfig config) {
         List<String> names = new ArrayList<>(List.of(config.hostname(), "localhost", "127.0.0.1"));
         if (!names.contains(config.bindHost()) && !config.bindHost().equals("0.0.0.0")) {

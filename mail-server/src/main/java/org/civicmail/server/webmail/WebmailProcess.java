@@ -64,9 +64,9 @@ public final class WebmailProcess implements AutoCloseable {
         }
         Path dir = Files.createDirectories(data.root().resolve("webmail"));
         Path rootPem = dir.resolve("root-ca.pem");
-        // The issuing CA beside the root: the webmail's verifier builds city paths from the CA's own certificates
-        // (a signature that carries only the leaf still chains, and is still checked for revocation).
-        Files.writeString(rootPem, Pem.certificates(server.service(CertificateAuthority.class).chain()), StandardCharsets.US_ASCII);
+        // Every issuing CA of ours beside the root: the webmail's verifier builds city paths from the CA's own
+        // certificates (a signature that carries only the leaf still chains, and is still checked for revocation).
+        Files.writeString(rootPem, Pem.certificates(server.service(CertificateAuthority.class).caCertificates()), StandardCharsets.US_ASCII);
         String masterUser = CivicMailServer.ADMIN_USER_LOCAL_PART + "@" + config.domain(AccountClass.OFFICIAL);
         String masterPassword = WebmailMasterUser.ensure(data, server.service(UsersRepository.class), masterUser);
         TlsKeyStore tls = new TlsKeyStore(data.keys());
