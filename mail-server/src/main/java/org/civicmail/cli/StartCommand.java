@@ -49,12 +49,7 @@ public class StartCommand implements Callable<Integer> {
         // Everything that runs is assembled, in order, by CivicMailServer.start; here only what a foreground
         // process adds: the CLI behind the admin API, demo data, the run file and the shutdown hook.
         StartOptions options = new StartOptions(true, demo)
-            .withAdminApi(server -> (args, cwd, stdin, env, out, err) -> {
-                ServerContext serverContext = new ServerContext(server, out, err, stdin, cwd, env);
-                int code = CivicMailCli.commandLine(serverContext).execute(args);
-                serverContext.flush();
-                return code;
-            })
+            .withAdminApi(AdminCommands::in)
             .withWebmail(Path.of(System.getProperty("civicmail.home", ".")));
         CivicMailServer server = CivicMailServer.start(config, data, options);
         try {
