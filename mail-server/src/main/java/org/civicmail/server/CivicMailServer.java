@@ -122,7 +122,9 @@ public final class CivicMailServer implements AutoCloseable {
                 }
             }
             passphrase.forget(); // the CA keeps only keys derived from it (CertificateAuthority#open)
-            SignatureVerifier verifier = verifier(config, ca);
+            // Whom S/MIME signatures may chain to, decided once here; the webmail child gets the same certificates.
+            Authorities authorities = new Authorities(ca.chain(), config.extraTrustAnchors());
+            SignatureVerifier verifier = verifier(authorities, config, ca);
             TlsKeyStore tls = new TlsKeyStore(data.keys());
             TlsCertificateProvisioner.ensure(tls, ca, tlsNames(config));
             JamesConfigRenderer.render(config.confDir().resolve("james"), data.jamesConf(),
@@ -143,6 +145,7 @@ public final class CivicMailServer implements AutoCloseable {
                     bind(CertificateAuthority.class).toInstance(authority);
                     bind(AccountKeyStore.class).toInstance(accountKeys);
                     bind(SmimeSigner.class).toInstance(new SmimeSigner());
+                    bind(Authorities.class).toInstance(authorities);
                     bind(SignatureVerifier.class).toInstance(verifier);
                     bind(LoginPolicy.class).toInstance(new LoginPolicy(config.login(), java.time.Clock.systemUTC()));
                     bind(FrontEndKey.class).toInstance(FrontEndKey.random());
@@ -204,9 +207,9 @@ public final class CivicMailServer implements AutoCloseable {
      * The shared verifier: the city CA's certificates (a certificate their key signed is the city's, whatever chain
      * the sender attached) answered from the CA's live store; configured foreign roots through OCSP, else CRL.
      */
-    private static SignatureVerifier verifier(CivicMailConfig config, CertificateAuthority ca) {
+    private static SignatureVerifier verifier(Authorities authorities, CivicMailConfig config, CertificateAuthority ca) {
         Clock clock = Clock.systemUTC();
-        return new SignatureVerifier(new Authorities(ca.chain(), config.extraTrustAnchors()), new CityCaRevocation(ca),
+        return new SignatureVerifier(authorities, new CityCaRevocation(ca),
             new OnlineRevocation(new OcspClient(clock), new CrlClient(config.crlMaxAge(), clock)));
     }
 
