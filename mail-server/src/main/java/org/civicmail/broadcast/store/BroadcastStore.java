@@ -343,7 +343,7 @@ public final class BroadcastStore {
     public boolean resume(String id) {
         try (Connection c = db.connection();
              PreparedStatement job = c.prepareStatement("UPDATE BC_JOB SET STATE = ?, FINISHED_AT = NULL, STOP_REASON = NULL "
-                 + "WHERE ID = ? AND STATE = ? AND EXISTS (SELECT 1 FROM BC_RECIPIENT WHERE BC_ID = ? AND STATE IN ('P', 'S'))")) {
+                 + "WHERE ID = ? AND STATE = ? AND EXISTS (SELECT 1 FROM BC_RECIPIENT WHERE BC_ID = ? AND STATE = 'P')")) {
             job.setString(1, BroadcastJob.State.RUNNING.dbName());
             job.setString(2, id);
             job.setString(3, BroadcastJob.State.STOPPED.dbName());
