@@ -195,4 +195,151 @@ class ImapProtocolIT {
         }
     }
 
+    // --- c. body part numbers of message/rfc822 parts (RFC 3501 section 6.4.5) ---
+
+    static final String INNER = "From: resident@citizen.hangzhou.example\n"
+        + "Date: Sun, 1 Nov 2026 08:00:00 +0800\n"
+        + "Subject: inner\n"
+        + "\n"
+        + "Inner body line\n";
+
+    static final String TOP_LEVEL_RFC822 = "From: clerk@city.hangzhou.example\n"
+        + "Date: Mon, 2 Nov 2026 09:00:00 +0800\n"
+        + "Subject: wrapper\n"
+        + "MIME-Version: 1.0\n"
+        + "Content-Type: message/rfc822\n"
+        + "\n"
+        + INNER;
+
+    static final String FORWARDED_INNER_HEADER = "From: resident@citizen.hangzhou.example\n"
+        + "Subject: original\n"
+        + "MIME-Version: 1.0\n"
+        + "Content-Type: multipart/alternative; boundary=\"inner\"\n"
+        + "\n";
+    static final String FORWARDED_INNER_BODY = "--inner\n"
+        + "Content-Type: text/plain; charset=utf-8\n"
+        + "\n"
+        + "plain text 正文\n"
+        + "--inner\n"
+        + "Content-Type: text/html\n"
+        + "\n"
+        + "<p>html</p>\n"
+        + "--inner--";
+
+    static final String FORWARDED = "From: clerk@city.hangzhou.example\n"
+        + "Subject: Fwd: original\n"
+        + "MIME-Version: 1.0\n"
+        + "Content-Type: multipart/mixed; boundary=\"outer\"\n"
+        + "\n"
+        + "--outer\n"
+        + "Content-Type: text/plain\n"
+        + "\n"
+        + "See the forwarded mail.\n"
+        + "--outer\n"
+        + "Content-Type: message/rfc822\n"
+        + "Content-Disposition: attachment\n"
+        + "\n"
+        + FORWARDED_INNER_HEADER
+        + FORWARDED_INNER_BODY
+        + "\n--outer--\n";
+
+    static String section(ImapDialog imap, String section) throws Exception {
+        String answer = imap.wire("FETCH 1 (BODY.PEEK[" + section + "])");
+        Matcher m = Pattern.compile("\\A\\* 1 FETCH \\(BODY\\[" + Pattern.quote(section) + "\\] \\{(\\d+)\\}\r\n", Pattern.DOTALL)
+            .matcher(answer);
+        assertThat(m.find()).as(answer).isTrue();
+        int length = Integer.parseInt(m.group(1));
+        byte[] rest = answer.substring(m.end()).getBytes(StandardCharsets.UTF_8);
+        String content = new String(rest, 0, length, StandardCharsets.UTF_8);
+        assertThat(new String(rest, length, rest.length - length, StandardCharsets.UTF_8))
+            .as(answer).matches("\\)\r\na\\d+ OK FETCH completed\\.\r\n");
+        return content;
+    }
+
+    static String crlfText(String text) {
+        return new String(crlf(text), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void topLevelMessageRfc822NumbersTheEncapsulatedMessagesParts() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE rfc822-top"))).contains("OK");
+            assertThat(imap.tagged(imap.append("rfc822-top", crlf(TOP_LEVEL_RFC822)))).contains("OK");
+            imap.command("SELECT rfc822-top");
+            // Part 1 of a non-multipart message is its body: here the whole encapsulated message.
+            assertThat(section(imap, "1")).isEqualTo(crlfText(INNER));
+            // 1.x are the parts of the encapsulated message; it is not multipart, so 1.1 is its body.
+            assertThat(section(imap, "1.1")).isEqualTo(crlfText("Inner body line\n"));
+            assertThat(section(imap, "1.HEADER")).isEqualTo(crlfText(INNER.substring(0, INNER.indexOf("\n\n") + 2)));
+            assertThat(section(imap, "1.TEXT")).isEqualTo(crlfText("Inner body line\n"));
+            assertThat(section(imap, "1.HEADER.FIELDS (SUBJECT)")).isEqualTo(crlfText("Subject: inner\n\n"));
+            assertThat(section(imap, "TEXT")).isEqualTo(crlfText(INNER));
+            // The MIME header of part 1 of a non-multipart message is the message's header (James failed the FETCH).
+            assertThat(section(imap, "1.MIME")).isEqualTo(crlfText(TOP_LEVEL_RFC822.substring(0, TOP_LEVEL_RFC822.indexOf("\n\n") + 2)));
+            // Parts that do not exist are empty, as in Dovecot.
+            assertThat(section(imap, "1.2")).isEmpty();
+            assertThat(section(imap, "1.1.1")).isEmpty();
+            // Partial fetches cut the corrected content.
+            assertThat(imap.wire("FETCH 1 (BODY.PEEK[1]<0.10> BODY.PEEK[1.1]<6.100>)")).isEqualTo(
+                "* 1 FETCH (BODY[1]<0> {10}\r\nFrom: resi BODY[1.1]<6> {11}\r\nbody line\r\n)\r\n"
+                    + "a" + tagOf(imap) + " OK FETCH completed.\r\n");
+            // Without PEEK the message becomes \Seen, as for any BODY[] fetch.
+            assertThat(imap.command("FETCH 1 (FLAGS)")).first().asString().doesNotContain("\\Seen");
+            imap.wire("FETCH 1 (BODY[1.1])");
+            assertThat(imap.command("FETCH 1 (FLAGS)")).first().asString().contains("\\Seen");
+        }
+    }
+
+    @Test
+    void forwardedAsAttachmentMailNumbersTheAttachedMessagesParts() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE rfc822-forwarded"))).contains("OK");
+            assertThat(imap.tagged(imap.append("rfc822-forwarded", crlf(FORWARDED)))).contains("OK");
+            imap.command("SELECT rfc822-forwarded");
+            assertThat(section(imap, "1")).isEqualTo("See the forwarded mail.");
+            // RFC 2046 5.1.1: the line break before "--outer--" belongs to that delimiter, so part 2 ends with "--inner--".
+            // Dovecot 2.3 counts that line break into part 2 as well (262 bytes, not 260); James and we follow RFC 2046.
+            // RFC 2046 5.1.1: the line break before "--outer--" belongs to that delimiter, so part 2 ends with "--inner--".
+            // Dovecot 2.3 counts that line break into part 2 as well (262 bytes, not 260); James and we follow RFC 2046.
+            assertThat(section(imap, "2")).isEqualTo(crlfText(FORWARDED_INNER_HEADER + FORWARDED_INNER_BODY));
+            assertThat(section(imap, "2.MIME")).isEqualTo(crlfText("Content-Type: message/rfc822\nContent-Disposition: attachment\n\n"));
+            assertThat(section(imap, "2.HEADER")).isEqualTo(crlfText(FORWARDED_INNER_HEADER));
+            assertThat(section(imap, "2.TEXT")).isEqualTo(crlfText(FORWARDED_INNER_BODY));
+            assertThat(section(imap, "2.1")).isEqualTo("plain text 正文");
+            assertThat(section(imap, "2.1.MIME")).isEqualTo(crlfText("Content-Type: text/plain; charset=utf-8\n\n"));
+            assertThat(section(imap, "2.2")).isEqualTo("<p>html</p>");
+            // Part 1 is text: it has no HEADER of an encapsulated message (James answered with part 2's).
+            assertThat(section(imap, "1.HEADER")).isEmpty();
+            assertThat(section(imap, "3")).isEmpty();
+        }
+    }
+
+    // --- d. CONDSTORE and QRESYNC (RFC 7162) ---
+
+    // --- e. ENVELOPE ---
+
+    @Test
+    void envelopeTakesTheNameFromACommentWhenThereIsNoDisplayName() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE envelope"))).contains("OK");
+            assertThat(imap.tagged(imap.append("envelope", crlf("Date: Mon, 2 Nov 2026 09:00:00 +0800\n"
+                + "From: resident@citizen.hangzhou.example (Real Name)\n"
+                + "To: Display Name <clerk@city.hangzhou.example> (a comment), plain@x.example,\n"
+                + " \"Li, Ming (not a comment)\" <li@x.example>, (before) lead@x.example\n"
+                + "Cc: group: g1@d1.example (G One), g2@d2.example;\n"
+                + "Subject: comments\n\nbody\n")))).contains("OK");
+            imap.command("SELECT envelope");
+            // The same answer as Dovecot 2.3 gives for this header.
+            assertThat(imap.command("FETCH 1 (ENVELOPE)")).first().isEqualTo("* 1 FETCH (ENVELOPE (\"Mon, 2 Nov 2026 09:00:00 +0800\" "
+                + "\"comments\" ((\"Real Name\" NIL \"resident\" \"citizen.hangzhou.example\")) "
+                + "((\"Real Name\" NIL \"resident\" \"citizen.hangzhou.example\")) "
+                + "((\"Real Name\" NIL \"resident\" \"citizen.hangzhou.example\")) "
+                + "((\"Display Name\" NIL \"clerk\" \"city.hangzhou.example\")(NIL NIL \"plain\" \"x.example\")"
+                + "(\"Li, Ming (not a comment)\" NIL \"li\" \"x.example\")(NIL NIL \"lead\" \"x.example\")) "
+                + "((NIL NIL \"group\" NIL)(\"G One\" NIL \"g1\" \"d1.example\")(NIL NIL \"g2\" \"d2.example\")(NIL NIL NIL NIL)) "
+                + "NIL NIL NIL))");
+            // Part 1 of a non-multipart message: its MIME header is the message header.
+            assertThat(section(imap, "1.MIME")).startsWith("Date: Mon, 2 Nov 2026").endsWith("Subject: comments\r\n\r\n");
+        }
+    }
 }
