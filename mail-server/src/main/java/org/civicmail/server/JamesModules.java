@@ -18,6 +18,7 @@ import org.apache.james.modules.server.ReIndexingModule;
 import org.apache.james.modules.server.TaskManagerModule;
 import org.apache.james.modules.server.WebAdminReIndexingTaskSerializationModule;
 import org.apache.james.modules.server.WebAdminServerModule;
+import org.civicmail.imap.names.GuardedCommandParsers;
 import org.civicmail.server.james.DerbyJpaModule;
 import org.civicmail.server.james.JpaDataModule;
 import org.civicmail.server.james.JpaMailboxModule;
@@ -33,7 +34,8 @@ final class JamesModules {
 
     static Module all() {
         Module protocols = Modules.combine(
-            new IMAPServerModule(),
+            // Our command parsers' guard replaces James's parser binding (bad mailbox names answer NO, not a dropped connection).
+            Modules.override(new IMAPServerModule()).with(new GuardedCommandParsers()),
             new ProtocolHandlerModule(),
             new SMTPServerModule(),
             new WebAdminServerModule(),

@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,13 +25,12 @@ import org.civicmail.ca.RevocationReason;
 import org.civicmail.ca.SerialNumbers;
 
 /**
- * {@link CertificateStore} on the host's Derby database. Creates its {@code CA_} tables if
- * missing. Statuses are cached in memory; this class is the only writer of the tables, so the
+ * {@link CertificateStore} on the host's Derby database. Brings its {@code CA_} tables to the
+ * current version ({@link CaTables}). Statuses are cached in memory; this class is the only writer of the tables, so the
  * cache is updated on every write.
  */
 public final class DerbyCertificateStore implements CertificateStore {
     private static final String DUPLICATE_KEY = "23505";
-    private static final String TABLE_EXISTS = "X0Y32";
     private static final String COLUMNS = "SERIAL, ISSUER, SUBJECT, SAN, PROFILE, ACCOUNT, NOT_BEFORE, NOT_AFTER, STATUS,"
             + " REVOKED_AT, REASON, DER";
 
@@ -45,32 +43,7 @@ public final class DerbyCertificateStore implements CertificateStore {
     }
 
     private void createTables() {
-        String[] ddl = {
-            "CREATE TABLE CA_CERTIFICATE (SERIAL VARCHAR(42) NOT NULL PRIMARY KEY, ISSUER VARCHAR(1024) NOT NULL,"
-                + " SUBJECT VARCHAR(1024) NOT NULL, SAN VARCHAR(2048), PROFILE VARCHAR(32) NOT NULL, ACCOUNT VARCHAR(320),"
-                + " NOT_BEFORE BIGINT NOT NULL, NOT_AFTER BIGINT NOT NULL, STATUS VARCHAR(8) NOT NULL, REVOKED_AT BIGINT,"
-                + " REASON INT, CREATED BIGINT NOT NULL, DER VARCHAR(32000) FOR BIT DATA NOT NULL)",
-            "CREATE INDEX CA_CERTIFICATE_ACCOUNT ON CA_CERTIFICATE (ACCOUNT)",
-            "CREATE INDEX CA_CERTIFICATE_STATUS ON CA_CERTIFICATE (STATUS, ISSUER)",
-            "CREATE TABLE CA_CRL (CRL_NUMBER BIGINT NOT NULL PRIMARY KEY, THIS_UPDATE BIGINT NOT NULL,"
-                + " NEXT_UPDATE BIGINT NOT NULL, DER BLOB(256M) NOT NULL)",
-            "CREATE TABLE CA_AUDIT_HEAD (ID INT NOT NULL PRIMARY KEY, SEQ BIGINT NOT NULL, HASH VARCHAR(64) NOT NULL)"
-        };
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String sql : ddl) {
-                try {
-                    s.executeUpdate(sql);
-                } catch (SQLException e) {
-                    if (!TABLE_EXISTS.equals(e.getSQLState()) && !"X0Y32".equals(e.getSQLState())
-                            && !(sql.startsWith("CREATE INDEX") && "42Z93".equals(e.getSQLState()))
-                            && !(sql.startsWith("CREATE INDEX") && "X0Y44".equals(e.getSQLState()))) {
-                        throw e;
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw failure("create the CA tables", e);
-        }
+        CaTables.SCHEMA.migrate(dataSource, "the CA's database");
     }
 
     private static String key(BigInteger serial) {
@@ -143,6 +116,11 @@ public final class DerbyCertificateStore implements CertificateStore {
     }
 
     @Override
+    public List<CertificateRecord> goodIssuedBy(String issuer) {
+        return query("SELECT " + COLUMNS + " FROM CA_CERTIFICATE WHERE ISSUER = ? AND STATUS = 'GOOD' ORDER BY CREATED", issuer);
+    }
+
+    @Override
     public List<CertificateRecord> list(String profile, int offset, int limit) {
         String where = profile == null ? "" : " WHERE PROFILE = ?";
         String sql = "SELECT " + COLUMNS + " FROM CA_CERTIFICATE" + where + " ORDER BY CREATED DESC OFFSET " + Math.max(0, offset)
@@ -190,36 +168,67 @@ public final class DerbyCertificateStore implements CertificateStore {
     }
 
     @Override
-    public synchronized long saveCrl(Instant thisUpdate, Instant nextUpdate, LongFunction<byte[]> crlForNumber) {
-        long number = latestCrl().map(StoredCrl::number).orElse(0L) + 1;
+    public synchronized long saveCrl(String issuer, Instant thisUpdate, Instant nextUpdate, LongFunction<byte[]> crlForNumber) {
+        long number = highestCrlNumber() + 1;
         byte[] der = crlForNumber.apply(number);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement p = c.prepareStatement("INSERT INTO CA_CRL (CRL_NUMBER, THIS_UPDATE, NEXT_UPDATE, DER) VALUES (?, ?, ?, ?)")) {
+             PreparedStatement p = c.prepareStatement("INSERT INTO CA_CRL (CRL_NUMBER, THIS_UPDATE, NEXT_UPDATE, DER, CRL_ISSUER)"
+                     + " VALUES (?, ?, ?, ?, ?)")) {
             p.setLong(1, number);
             p.setLong(2, thisUpdate.toEpochMilli());
             p.setLong(3, nextUpdate.toEpochMilli());
             p.setBinaryStream(4, new ByteArrayInputStream(der), der.length);
+            p.setString(5, issuer);
             p.executeUpdate();
-            update("DELETE FROM CA_CRL WHERE CRL_NUMBER < ?", number - 10);
+            dropOldCrls(issuer);
             return number;
         } catch (SQLException e) {
             throw failure("store CRL " + number, e);
         }
     }
 
+    private long highestCrlNumber() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement p = c.prepareStatement("SELECT MAX(CRL_NUMBER) FROM CA_CRL");
+             ResultSet rs = p.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw failure("read the highest CRL number", e);
+        }
+    }
+
+    /** Keeps the ten newest CRLs of {@code issuer}. */
+    private void dropOldCrls(String issuer) throws SQLException {
+        List<Long> numbers = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement p = c.prepareStatement("SELECT CRL_NUMBER FROM CA_CRL WHERE CRL_ISSUER = ? ORDER BY CRL_NUMBER DESC")) {
+            p.setString(1, issuer);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    numbers.add(rs.getLong(1));
+                }
+            }
+        }
+        if (numbers.size() > 10) {
+            update("DELETE FROM CA_CRL WHERE CRL_ISSUER = ? AND CRL_NUMBER <= ?", issuer, numbers.get(10));
+        }
+    }
+
     @Override
-    public Optional<StoredCrl> latestCrl() {
+    public Optional<StoredCrl> latestCrl(String issuer) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement p = c.prepareStatement("SELECT CRL_NUMBER, THIS_UPDATE, NEXT_UPDATE, DER FROM CA_CRL"
-                     + " ORDER BY CRL_NUMBER DESC FETCH FIRST 1 ROWS ONLY");
-             ResultSet rs = p.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
+                     + " WHERE CRL_ISSUER = ? ORDER BY CRL_NUMBER DESC FETCH FIRST 1 ROWS ONLY")) {
+            p.setString(1, issuer);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredCrl(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
+                        Instant.ofEpochMilli(rs.getLong(3)), rs.getBytes(4)));
             }
-            return Optional.of(new StoredCrl(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
-                    Instant.ofEpochMilli(rs.getLong(3)), rs.getBytes(4)));
         } catch (SQLException e) {
-            throw failure("read the latest CRL", e);
+            throw failure("read the latest CRL of " + issuer, e);
         }
     }
 

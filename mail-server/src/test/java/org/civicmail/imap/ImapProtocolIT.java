@@ -1,0 +1,345 @@
+package org.civicmail.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLSocketFactory;
+
+import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.ForkedServer.CliResult;
+import org.civicmail.testkit.ImapDialog;
+import org.civicmail.testkit.MailClient;
+import org.civicmail.testkit.TestIds;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 18 point 2 on the wire: the real server over imaps, a raw IMAP client, and the exact responses RFC 3501,
+ * RFC 4315 (UIDPLUS), RFC 6851 (MOVE) and RFC 7162 (CONDSTORE/QRESYNC) prescribe. Each test works in its own folder.
+ * Expected part contents were checked against Dovecot 2.3 (see README, "IMAP protocol conformance").
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ImapProtocolIT {
+    static final String USER = "li.ming@citizen.hangzhou.example";
+    static final String PASSWORD = "imap protocol 18";
+
+    @TempDir
+    static Path tmp;
+    ForkedServer server;
+    SSLSocketFactory tls;
+
+    @BeforeAll
+    void startServer() throws Exception {
+        server = ForkedServer.start(tmp.resolve("data"));
+        tls = MailClient.trusting(server.data());
+        CliResult r = server.cli(PASSWORD + "\n", "account", "add", "--class", "citizen", "--address", USER,
+            "--name", "李明", "--id-number", TestIds.residentId("33010219851111123"), "--password-stdin");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    ImapDialog login() throws Exception {
+        return ImapDialog.login(tls, server.port("imaps"), USER, PASSWORD);
+    }
+
+    static byte[] crlf(String text) {
+        return text.replace("\r\n", "\n").replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] plain(String subject) {
+        return crlf("From: clerk@city.hangzhou.example\nTo: " + USER + "\nSubject: " + subject + "\n\nbody of " + subject + "\n");
+    }
+
+    /** A folder holding three messages whose first two are expunged: message 1 is UID 3. */
+    static long folderWhereMessageOneIsUidThree(ImapDialog imap, String folder) throws Exception {
+        assertThat(imap.tagged(imap.command("CREATE " + folder))).contains("OK");
+        for (int i = 1; i <= 3; i++) {
+            assertThat(imap.tagged(imap.append(folder, plain(folder + " " + i)))).contains("OK");
+        }
+        List<String> select = imap.command("SELECT " + folder);
+        assertThat(imap.tagged(imap.command("STORE 1:2 +FLAGS.SILENT (\\Deleted)"))).contains("OK");
+        assertThat(imap.command("EXPUNGE")).startsWith("* 1 EXPUNGE", "* 1 EXPUNGE").endsWith("a" + tagOf(imap) + " OK EXPUNGE completed.");
+        assertThat(imap.command("FETCH 1 (UID)")).first().isEqualTo("* 1 FETCH (UID 3)");
+        return uidValidity(select);
+    }
+
+    static long uidValidity(List<String> selectOrStatus) {
+        for (String line : selectOrStatus) {
+            Matcher m = Pattern.compile("UIDVALIDITY (\\d+)").matcher(line);
+            if (m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        throw new AssertionError("no UIDVALIDITY in " + selectOrStatus);
+    }
+
+    /** The tag of the command last sent (ImapDialog numbers them a1, a2, ...). */
+    static int tagOf(ImapDialog imap) {
+        return imap.lastTag();
+    }
+
+    /** The answer to a command naming a mailbox that is not valid modified UTF-7 (Dovecot: "NO Mailbox name is not valid mUTF-7"). */
+    static String refused(ImapDialog imap, String command) {
+        return "a" + tagOf(imap) + " NO " + command + " failed. Mailbox name is not valid modified UTF-7 (RFC 3501 section 5.1.3).";
+    }
+
+    // --- a. COPYUID / APPENDUID (RFC 4315) and MOVE (RFC 6851) ---
+
+    @Test
+    void copyBySequenceNumberAnswersCopyUidWithTheSourceUids() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE copy-target"))).contains("OK");
+            long target = uidValidity(imap.command("STATUS copy-target (UIDVALIDITY)"));
+            folderWhereMessageOneIsUidThree(imap, "copy-source");
+            // msn 1 is UID 3: COPYUID names the source message by its UID, never by its sequence number.
+            assertThat(imap.tagged(imap.command("COPY 1 copy-target")))
+                .isEqualTo("a" + tagOf(imap) + " OK [COPYUID " + target + " 3 1] COPY completed.");
+        }
+    }
+
+    @Test
+    void moveBySequenceNumberSendsCopyUidUntaggedBeforeTheExpunge() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE move-target"))).contains("OK");
+            long target = uidValidity(imap.command("STATUS move-target (UIDVALIDITY)"));
+            folderWhereMessageOneIsUidThree(imap, "move-source");
+            List<String> answer = imap.command("MOVE 1 move-target");
+            // RFC 6851 section 4.3: COPYUID in an untagged OK, before the EXPUNGE it causes.
+            assertThat(answer).containsExactly(
+                "* OK [COPYUID " + target + " 3 1] Moved UIDs.",
+                "* 1 EXPUNGE",
+                "a" + tagOf(imap) + " OK MOVE completed.");
+        }
+    }
+
+    @Test
+    void uidMoveOfSeveralRangesPairsSourceAndDestinationUidsInOrder() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE ranges-target"))).contains("OK");
+            assertThat(imap.tagged(imap.append("ranges-target", plain("already there")))).contains("OK");
+            long target = uidValidity(imap.command("STATUS ranges-target (UIDVALIDITY)"));
+            assertThat(imap.tagged(imap.command("CREATE ranges-source"))).contains("OK");
+            for (int i = 1; i <= 5; i++) {
+                assertThat(imap.tagged(imap.append("ranges-source", plain("ranges " + i)))).contains("OK");
+            }
+            imap.command("SELECT ranges-source");
+            // UIDs 2 and 4:5 exist, 9 does not: the source set lists what was moved, in the order of the new UIDs.
+            List<String> answer = imap.command("UID MOVE 2,4:5,9 ranges-target");
+            assertThat(answer).containsExactly(
+                "* OK [COPYUID " + target + " 2,4:5 2:4] Moved UIDs.",
+                "* 2 EXPUNGE",
+                "* 3 EXPUNGE",
+                "* 3 EXPUNGE",
+                "a" + tagOf(imap) + " OK MOVE completed.");
+            // Nothing to move: no COPYUID at all (there is no UID to report).
+            assertThat(imap.command("UID MOVE 9 ranges-target")).containsExactly("a" + tagOf(imap) + " OK MOVE completed.");
+        }
+    }
+
+    @Test
+    void appendAnswersAppendUidWithTheNewMessagesUid() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE append-target"))).contains("OK");
+            long validity = uidValidity(imap.command("STATUS append-target (UIDVALIDITY)"));
+            assertThat(imap.tagged(imap.append("append-target", plain("first")))).contains("[APPENDUID " + validity + " 1]");
+            assertThat(imap.tagged(imap.append("append-target", plain("second")))).contains("[APPENDUID " + validity + " 2]");
+        }
+    }
+
+    // --- b. mailbox names that are not valid modified UTF-7 ---
+
+    @Test
+    void unusualAtomsAndInvalidModifiedUtf7AreRefusedAndTheConnectionStays() throws Exception {
+        try (ImapDialog imap = login()) {
+            // Attack: a name the mailbox-name decoder cannot decode, to knock the session off the server.
+            String atoms = "!#$$&'+,-.0123456789:;<=>?@^_`|[}";
+            assertThat(imap.tagged(imap.command("SELECT " + atoms))).isEqualTo(refused(imap, "SELECT"));
+            assertThat(imap.tagged(imap.command("EXAMINE " + atoms))).isEqualTo(refused(imap, "EXAMINE"));
+            assertThat(imap.tagged(imap.command("CREATE \"bad&Jjo\""))).isEqualTo(refused(imap, "CREATE"));
+            assertThat(imap.tagged(imap.command("CREATE \"&'+,\""))).isEqualTo(refused(imap, "CREATE"));
+            assertThat(imap.tagged(imap.command("STATUS \"&'+,\" (MESSAGES)"))).isEqualTo(refused(imap, "STATUS"));
+            assertThat(imap.tagged(imap.command("DELETE \"&'+,\""))).isEqualTo(refused(imap, "DELETE"));
+            assertThat(imap.tagged(imap.command("RENAME INBOX \"&'+,\""))).isEqualTo(refused(imap, "RENAME"));
+            assertThat(imap.tagged(imap.command("SUBSCRIBE \"&'+,\""))).isEqualTo(refused(imap, "SUBSCRIBE"));
+            assertThat(imap.tagged(imap.append("\"&'+,\"", plain("to nowhere")))).isEqualTo(refused(imap, "APPEND"));
+            // A pattern that is not modified UTF-7 matches no mailbox: an empty LIST (Dovecot and imaptest's "atoms" agree).
+            assertThat(imap.command("LIST \"\" " + atoms + "%*")).containsExactly("a" + tagOf(imap) + " OK LIST completed.");
+            assertThat(imap.command("LSUB \"\" \"&'+,\"")).containsExactly("a" + tagOf(imap) + " OK LSUB completed.");
+            // The session is still there and still works.
+            assertThat(imap.command("NOOP")).containsExactly("a" + tagOf(imap) + " OK NOOP completed.");
+            assertThat(imap.tagged(imap.command("SELECT INBOX"))).contains("OK");
+            assertThat(imap.tagged(imap.append("INBOX", plain("to copy")))).contains("OK");
+            assertThat(imap.tagged(imap.command("COPY 1 \"&'+,\""))).isEqualTo(refused(imap, "COPY"));
+            assertThat(imap.tagged(imap.command("UID COPY 1:* \"&'+,\""))).isEqualTo(refused(imap, "UID"));
+            assertThat(imap.tagged(imap.command("UID MOVE 1:* \"&'+,\""))).isEqualTo(refused(imap, "UID"));
+            // UID commands still reach James's parsers.
+            assertThat(imap.command("UID FETCH 1:* (FLAGS)")).last().asString().endsWith(" OK FETCH completed.");
+            // A valid modified UTF-7 name still works (RFC 3501 5.1.3).
+            assertThat(imap.tagged(imap.command("CREATE \"p&AOQA5A-\""))).contains("OK");
+            assertThat(imap.command("LIST \"\" \"p&AOQA5A-\"")).first().isEqualTo("* LIST (\\HasNoChildren) \".\" \"p&AOQA5A-\"");
+        }
+    }
+
+    // --- c. body part numbers of message/rfc822 parts (RFC 3501 section 6.4.5) ---
+
+    static final String INNER = "From: resident@citizen.hangzhou.example\n"
+        + "Date: Sun, 1 Nov 2026 08:00:00 +0800\n"
+        + "Subject: inner\n"
+        + "\n"
+        + "Inner body line\n";
+
+    static final String TOP_LEVEL_RFC822 = "From: clerk@city.hangzhou.example\n"
+        + "Date: Mon, 2 Nov 2026 09:00:00 +0800\n"
+        + "Subject: wrapper\n"
+        + "MIME-Version: 1.0\n"
+        + "Content-Type: message/rfc822\n"
+        + "\n"
+        + INNER;
+
+    static final String FORWARDED_INNER_HEADER = "From: resident@citizen.hangzhou.example\n"
+        + "Subject: original\n"
+        + "MIME-Version: 1.0\n"
+        + "Content-Type: multipart/alternative; boundary=\"inner\"\n"
+        + "\n";
+    static final String FORWARDED_INNER_BODY = "--inner\n"
+        + "Content-Type: text/plain; charset=utf-8\n"
+        + "\n"
+        + "plain text 正文\n"
+        + "--inner\n"
+        + "Content-Type: text/html\n"
+        + "\n"
+        + "<p>html</p>\n"
+        + "--inner--";
+
+    static final String FORWARDED = "From: clerk@city.hangzhou.example\n"
+        + "Subject: Fwd: original\n"
+        + "MIME-Version: 1.0\n"
+        + "Content-Type: multipart/mixed; boundary=\"outer\"\n"
+        + "\n"
+        + "--outer\n"
+        + "Content-Type: text/plain\n"
+        + "\n"
+        + "See the forwarded mail.\n"
+        + "--outer\n"
+        + "Content-Type: message/rfc822\n"
+        + "Content-Disposition: attachment\n"
+        + "\n"
+        + FORWARDED_INNER_HEADER
+        + FORWARDED_INNER_BODY
+        + "\n--outer--\n";
+
+    static String section(ImapDialog imap, String section) throws Exception {
+        String answer = imap.wire("FETCH 1 (BODY.PEEK[" + section + "])");
+        Matcher m = Pattern.compile("\\A\\* 1 FETCH \\(BODY\\[" + Pattern.quote(section) + "\\] \\{(\\d+)\\}\r\n", Pattern.DOTALL)
+            .matcher(answer);
+        assertThat(m.find()).as(answer).isTrue();
+        int length = Integer.parseInt(m.group(1));
+        byte[] rest = answer.substring(m.end()).getBytes(StandardCharsets.UTF_8);
+        String content = new String(rest, 0, length, StandardCharsets.UTF_8);
+        assertThat(new String(rest, length, rest.length - length, StandardCharsets.UTF_8))
+            .as(answer).matches("\\)\r\na\\d+ OK FETCH completed\\.\r\n");
+        return content;
+    }
+
+    static String crlfText(String text) {
+        return new String(crlf(text), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void topLevelMessageRfc822NumbersTheEncapsulatedMessagesParts() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE rfc822-top"))).contains("OK");
+            assertThat(imap.tagged(imap.append("rfc822-top", crlf(TOP_LEVEL_RFC822)))).contains("OK");
+            imap.command("SELECT rfc822-top");
+            // Part 1 of a non-multipart message is its body: here the whole encapsulated message.
+            assertThat(section(imap, "1")).isEqualTo(crlfText(INNER));
+            // 1.x are the parts of the encapsulated message; it is not multipart, so 1.1 is its body.
+            assertThat(section(imap, "1.1")).isEqualTo(crlfText("Inner body line\n"));
+            assertThat(section(imap, "1.HEADER")).isEqualTo(crlfText(INNER.substring(0, INNER.indexOf("\n\n") + 2)));
+            assertThat(section(imap, "1.TEXT")).isEqualTo(crlfText("Inner body line\n"));
+            assertThat(section(imap, "1.HEADER.FIELDS (SUBJECT)")).isEqualTo(crlfText("Subject: inner\n\n"));
+            assertThat(section(imap, "TEXT")).isEqualTo(crlfText(INNER));
+            // The MIME header of part 1 of a non-multipart message is the message's header (James failed the FETCH).
+            assertThat(section(imap, "1.MIME")).isEqualTo(crlfText(TOP_LEVEL_RFC822.substring(0, TOP_LEVEL_RFC822.indexOf("\n\n") + 2)));
+            // Parts that do not exist are empty, as in Dovecot.
+            assertThat(section(imap, "1.2")).isEmpty();
+            assertThat(section(imap, "1.1.1")).isEmpty();
+            // Partial fetches cut the corrected content.
+            assertThat(imap.wire("FETCH 1 (BODY.PEEK[1]<0.10> BODY.PEEK[1.1]<6.100>)")).isEqualTo(
+                "* 1 FETCH (BODY[1]<0> {10}\r\nFrom: resi BODY[1.1]<6> {11}\r\nbody line\r\n)\r\n"
+                    + "a" + tagOf(imap) + " OK FETCH completed.\r\n");
+            // Without PEEK the message becomes \Seen, as for any BODY[] fetch.
+            assertThat(imap.command("FETCH 1 (FLAGS)")).first().asString().doesNotContain("\\Seen");
+            imap.wire("FETCH 1 (BODY[1.1])");
+            assertThat(imap.command("FETCH 1 (FLAGS)")).first().asString().contains("\\Seen");
+        }
+    }
+
+    @Test
+    void forwardedAsAttachmentMailNumbersTheAttachedMessagesParts() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE rfc822-forwarded"))).contains("OK");
+            assertThat(imap.tagged(imap.append("rfc822-forwarded", crlf(FORWARDED)))).contains("OK");
+            imap.command("SELECT rfc822-forwarded");
+            assertThat(section(imap, "1")).isEqualTo("See the forwarded mail.");
+            // RFC 2046 5.1.1: the line break before "--outer--" belongs to that delimiter, so part 2 ends with "--inner--".
+            // Dovecot 2.3 counts that line break into part 2 as well (262 bytes, not 260); James and we follow RFC 2046.
+            // RFC 2046 5.1.1: the line break before "--outer--" belongs to that delimiter, so part 2 ends with "--inner--".
+            // Dovecot 2.3 counts that line break into part 2 as well (262 bytes, not 260); James and we follow RFC 2046.
+            assertThat(section(imap, "2")).isEqualTo(crlfText(FORWARDED_INNER_HEADER + FORWARDED_INNER_BODY));
+            assertThat(section(imap, "2.MIME")).isEqualTo(crlfText("Content-Type: message/rfc822\nContent-Disposition: attachment\n\n"));
+            assertThat(section(imap, "2.HEADER")).isEqualTo(crlfText(FORWARDED_INNER_HEADER));
+            assertThat(section(imap, "2.TEXT")).isEqualTo(crlfText(FORWARDED_INNER_BODY));
+            assertThat(section(imap, "2.1")).isEqualTo("plain text 正文");
+            assertThat(section(imap, "2.1.MIME")).isEqualTo(crlfText("Content-Type: text/plain; charset=utf-8\n\n"));
+            assertThat(section(imap, "2.2")).isEqualTo("<p>html</p>");
+            // Part 1 is text: it has no HEADER of an encapsulated message (James answered with part 2's).
+            assertThat(section(imap, "1.HEADER")).isEmpty();
+            assertThat(section(imap, "3")).isEmpty();
+        }
+    }
+
+    // --- d. CONDSTORE and QRESYNC (RFC 7162) ---
+
+    // --- e. ENVELOPE ---
+
+    @Test
+    void envelopeTakesTheNameFromACommentWhenThereIsNoDisplayName() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE envelope"))).contains("OK");
+            assertThat(imap.tagged(imap.append("envelope", crlf("Date: Mon, 2 Nov 2026 09:00:00 +0800\n"
+                + "From: resident@citizen.hangzhou.example (Real Name)\n"
+                + "To: Display Name <clerk@city.hangzhou.example> (a comment), plain@x.example,\n"
+                + " \"Li, Ming (not a comment)\" <li@x.example>, (before) lead@x.example\n"
+                + "Cc: group: g1@d1.example (G One), g2@d2.example;\n"
+                + "Subject: comments\n\nbody\n")))).contains("OK");
+            imap.command("SELECT envelope");
+            // The same answer as Dovecot 2.3 gives for this header.
+            assertThat(imap.command("FETCH 1 (ENVELOPE)")).first().isEqualTo("* 1 FETCH (ENVELOPE (\"Mon, 2 Nov 2026 09:00:00 +0800\" "
+                + "\"comments\" ((\"Real Name\" NIL \"resident\" \"citizen.hangzhou.example\")) "
+                + "((\"Real Name\" NIL \"resident\" \"citizen.hangzhou.example\")) "
+                + "((\"Real Name\" NIL \"resident\" \"citizen.hangzhou.example\")) "
+                + "((\"Display Name\" NIL \"clerk\" \"city.hangzhou.example\")(NIL NIL \"plain\" \"x.example\")"
+                + "(\"Li, Ming (not a comment)\" NIL \"li\" \"x.example\")(NIL NIL \"lead\" \"x.example\")) "
+                + "((NIL NIL \"group\" NIL)(\"G One\" NIL \"g1\" \"d1.example\")(NIL NIL \"g2\" \"d2.example\")(NIL NIL NIL NIL)) "
+                + "NIL NIL NIL))");
+            // Part 1 of a non-multipart message: its MIME header is the message header.
+            assertThat(section(imap, "1.MIME")).startsWith("Date: Mon, 2 Nov 2026").endsWith("Subject: comments\r\n\r\n");
+        }
+    }
+}
