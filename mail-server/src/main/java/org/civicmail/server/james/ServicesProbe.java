@@ -7,6 +7,7 @@ import javax.inject.Inject;
 import javax.inject.Provider;
 
 import org.apache.james.imapserver.netty.IMAPServerFactory;
+import org.apache.james.mailetcontainer.impl.JamesMailSpooler;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.SubscriptionManager;
 import org.apache.james.mailbox.quota.MaxQuotaManager;
@@ -47,7 +48,7 @@ public class ServicesProbe implements GuiceProbe {
                   Provider<MailboxManager> mailboxes, Provider<SubscriptionManager> subscriptions,
                   Provider<QuotaManager> quotas, Provider<MaxQuotaManager> maxQuotas, Provider<UserQuotaRootResolver> quotaRoots,
                   Provider<UsersRepository> users, Provider<SMTPServerFactory> smtp, Provider<IMAPServerFactory> imap,
-                  Provider<WebAdminServer> webAdmin) {
+                  Provider<WebAdminServer> webAdmin, Provider<JamesMailSpooler> spooler) {
         services.put(CivicMailConfig.class, config);
         services.put(CivicDatabase.class, civicDatabase);
         services.put(JamesDatabase.class, jamesDatabase);
@@ -71,6 +72,7 @@ public class ServicesProbe implements GuiceProbe {
         services.put(SMTPServerFactory.class, smtp);
         services.put(IMAPServerFactory.class, imap);
         services.put(WebAdminServer.class, webAdmin);
+        services.put(JamesMailSpooler.class, spooler);
     }
 
     public <T> T get(Class<T> type) {

@@ -150,8 +150,11 @@ public final class WholeSystem implements AutoCloseable {
         }
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        try (var in = Files.newInputStream(cityCertificates())) {
-            trust.setCertificateEntry("city-root", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        // Every certificate of the city CA the server gave its webmail: the listeners' TLS certificate may come from
+        // any of its issuing CAs.
+        int i = 0;
+        for (java.security.cert.X509Certificate c : org.civicmail.webmail.tls.TrustAnchors.load(cityCertificates())) {
+            trust.setCertificateEntry("city-" + i++, c);
         }
         javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
