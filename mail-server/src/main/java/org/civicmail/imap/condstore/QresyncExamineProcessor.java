@@ -33,6 +33,6 @@ public class QresyncExamineProcessor extends ExamineProcessor {
 
     @Override
     protected MessageRange normalizeMessageRange(SelectedMailbox selected, MessageRange range) {
-        return VanishedRange.searchedAsGiven(range) ? range : super.normalizeMessageRange(selected, range);
+        return VanishedRange.of(selected, range).orElseGet(() -> super.normalizeMessageRange(selected, range));
     }
 }
