@@ -39,6 +39,7 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.civicmail.ca.CaException;
 import org.civicmail.ca.CaUrls;
 import org.civicmail.ca.InvalidInputException;
+import org.civicmail.ca.IssuerSlot;
 import org.civicmail.ca.Subject;
 
 /**
@@ -134,7 +135,11 @@ public final class ProfileFactory {
     }
 
     public CertificateTemplate ocspSigner(PublicKey key, X509Certificate issuer) {
-        X500Name dn = caName("CivicMail OCSP Responder");
+        X500Name dn = caName(switch (slotOf(issuer)) {
+            case LEGACY -> "CivicMail OCSP Responder";
+            case SMIME -> "CivicMail S/MIME OCSP Responder";
+            case TLS -> "CivicMail TLS OCSP Responder";
+        });
         ExtensionsGenerator ext = new ExtensionsGenerator();
         add(ext, Extension.basicConstraints, true, new BasicConstraints(false));
         add(ext, Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -240,14 +245,38 @@ public final class ProfileFactory {
     }
 
     private void addRevocationPointers(ExtensionsGenerator ext, X509Certificate issuer) {
+        IssuerSlot slot = slotOf(issuer);
         add(ext, Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(subjectKeyId(issuer)));
-        GeneralName crl = new GeneralName(GeneralName.uniformResourceIdentifier, urls.crl());
+        GeneralName crl = new GeneralName(GeneralName.uniformResourceIdentifier, urls.crl(slot));
         add(ext, Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
                 new DistributionPoint(new DistributionPointName(new GeneralNames(crl)), null, null)}));
         add(ext, Extension.authorityInfoAccess, false, new AuthorityInformationAccess(new AccessDescription[] {
                 new AccessDescription(AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, urls.ocsp())),
                 new AccessDescription(AccessDescription.id_ad_caIssuers,
-                        new GeneralName(GeneralName.uniformResourceIdentifier, urls.caIssuers()))}));
+                        new GeneralName(GeneralName.uniformResourceIdentifier, urls.caIssuers(slot)))}));
+    }
+
+    /**
+     * Which of our issuing CAs {@code issuer} is, by its extKeyUsage: emailProtection → {@link IssuerSlot#SMIME},
+     * serverAuth → {@link IssuerSlot#TLS}, none → the first-generation {@link IssuerSlot#LEGACY}. Its certificates
+     * point at that CA's CRL and certificate.
+     */
+    public static IssuerSlot slotOf(X509Certificate issuer) {
+        try {
+            List<String> eku = issuer.getExtendedKeyUsage();
+            if (eku == null) {
+                return IssuerSlot.LEGACY;
+            }
+            if (eku.contains(KeyPurposeId.id_kp_emailProtection.getId())) {
+                return IssuerSlot.SMIME;
+            }
+            if (eku.contains(KeyPurposeId.id_kp_serverAuth.getId())) {
+                return IssuerSlot.TLS;
+            }
+            return IssuerSlot.LEGACY;
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new CaException("cannot read the extKeyUsage of " + issuer.getSubjectX500Principal() + ": " + e.getMessage(), e);
+        }
     }
 
     private CertificateTemplate template(CertProfile profile, X509Certificate issuer, X500Name dn, PublicKey key,
