@@ -160,9 +160,9 @@ class LinterTest {
 
     @Test
     void eachStrictProfileHasItsSubjectFieldByField() {
-        assertEquals("C=CN,O=Tax Bureau,2.5.4.97=GOVCN,SURNAME=李,GIVENNAME=伟,CN=李伟", official().subject().toString());
+        assertEquals("C=CN,O=Tax Bureau,organizationIdentifier=GOVCN,SURNAME=李,GIVENNAME=伟,CN=李伟", official().subject().toString());
         assertEquals("SURNAME=李,GIVENNAME=娜,CN=李娜", individual().subject().toString());
-        assertEquals("C=CN,O=Tax Bureau,2.5.4.97=GOVCN,CN=Tax Bureau", organization().subject().toString());
+        assertEquals("C=CN,O=Tax Bureau,organizationIdentifier=GOVCN,CN=Tax Bureau", organization().subject().toString());
         assertEquals(CertProfile.AGENCY_MAILBOX, organization().profile());
         assertEquals("2.23.140.1.5.2.3", organization().profile().policy().getId(), "an agency mailbox is organization-validated");
     }
@@ -181,11 +181,11 @@ class LinterTest {
         // strict columns: streetAddress, postalCode, OU and unknown attributes
         assertEquals("subject.strict-attributes", ruleOf(i.withSubject(new X500Name("STREET=1 Main St,SURNAME=李,GIVENNAME=娜,CN=李娜"))));
         assertEquals("subject.strict-attributes", ruleOf(o.withSubject(new X500Name(
-                "C=CN,O=Tax Bureau,OU=Audit,2.5.4.97=GOVCN,SURNAME=李,GIVENNAME=伟,CN=李伟"))));
+                "C=CN,O=Tax Bureau,OU=Audit,organizationIdentifier=GOVCN,SURNAME=李,GIVENNAME=伟,CN=李伟"))));
         assertEquals("subject.strict-attributes", ruleOf(g.withSubject(new X500Name("C=CN,O=Tax Bureau,2.5.4.97=GOVCN,POSTALCODE=310000,CN=Tax Bureau"))));
         // §7.1.4.2.4: organization-validated without organizationIdentifier, and with a person's name
         assertEquals("subject.organization", ruleOf(g.withSubject(new X500Name("C=CN,O=Tax Bureau,CN=Tax Bureau"))));
-        assertEquals("subject.organization", ruleOf(g.withSubject(new X500Name("C=CN,O=Tax Bureau,2.5.4.97=GOVCN,SURNAME=李,CN=Tax Bureau"))));
+        assertEquals("subject.organization", ruleOf(g.withSubject(new X500Name("C=CN,O=Tax Bureau,organizationIdentifier=GOVCN,SURNAME=李,CN=Tax Bureau"))));
         // §7.1.4.2.5: sponsor-validated without the agency's identifier, and without givenName/surname/pseudonym
         assertEquals("subject.sponsor", ruleOf(o.withSubject(new X500Name("C=CN,O=Tax Bureau,SURNAME=李,GIVENNAME=伟,CN=李伟"))));
         assertEquals("subject.sponsor", ruleOf(o.withSubject(new X500Name("C=CN,O=Tax Bureau,2.5.4.97=GOVCN,CN=李伟"))));
@@ -198,7 +198,7 @@ class LinterTest {
         assertEquals("subject.organization-identifier", ruleOf(g.withSubject(new X500Name(
                 "C=CN,O=Tax Bureau,2.5.4.97=TAX-12345,CN=Tax Bureau"))));
         // §7.1.4.2.2(a): commonName that is neither the person's name nor the organisation
-        assertEquals("subject.common-name", ruleOf(o.withSubject(new X500Name("C=CN,O=Tax Bureau,2.5.4.97=GOVCN,SURNAME=李,GIVENNAME=伟,CN=王芳"))));
+        assertEquals("subject.common-name", ruleOf(o.withSubject(new X500Name("C=CN,O=Tax Bureau,organizationIdentifier=GOVCN,SURNAME=李,GIVENNAME=伟,CN=王芳"))));
         assertEquals("subject.common-name", ruleOf(g.withSubject(new X500Name("C=CN,O=Tax Bureau,2.5.4.97=GOVCN,CN=Mayor's Office"))));
         // §7.1.4.2.2(n): countryName not an ISO 3166-1 code
         assertEquals("subject.country", ruleOf(g.withSubject(new X500Name("C=cn,O=Tax Bureau,2.5.4.97=GOVCN,CN=Tax Bureau"))));

@@ -89,13 +89,13 @@ class CertificateProfilesIT {
     @Order(1)
     void everyClassGetsItsStrictProfileFromTheSmimeIssuingCa() throws Exception {
         X509Certificate official = newest(OFFICIAL);
-        assertThat(subject(official)).isEqualTo("C=CN,O=杭州市民政局,2.5.4.97=GOVCN,SURNAME=周,GIVENNAME=磊,CN=周磊");
+        assertThat(subject(official)).isEqualTo("C=CN,O=杭州市民政局,organizationIdentifier=GOVCN,SURNAME=周,GIVENNAME=磊,CN=周磊");
         assertThat(policies(official)).contains("Policy: 2.23.140.1.5.3.3");
         X509Certificate agency = newest(AGENCY);
-        assertThat(subject(agency)).isEqualTo("C=CN,O=杭州市税务局,2.5.4.97=GOVCN,CN=杭州市税务局");
+        assertThat(subject(agency)).isEqualTo("C=CN,O=杭州市税务局,organizationIdentifier=GOVCN,CN=杭州市税务局");
         assertThat(policies(agency)).contains("Policy: 2.23.140.1.5.2.3");
         X509Certificate company = newest(COMPANY);
-        assertThat(subject(company)).startsWith("C=CN,O=杭州西湖水务有限公司,2.5.4.97=NTRCN-91330106MA2B0WAT");
+        assertThat(subject(company)).startsWith("C=CN,O=杭州西湖水务有限公司,organizationIdentifier=NTRCN-91330106MA2B0WAT");
         assertThat(policies(company)).contains("Policy: 2.23.140.1.5.2.3");
         // a citizen made without --surname: the documented derivation (compound surname 欧阳)
         X509Certificate citizen = issueForCitizen("first");
