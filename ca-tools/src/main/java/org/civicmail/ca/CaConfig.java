@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -24,10 +25,12 @@ import javax.sql.DataSource;
  *                     first-generation issuing CA ({@link IssuerSlot#LEGACY}); the mail server always gives them.
  * @param hostNames    the host names / IP addresses the TLS issuing CA may certify (its dNSName / iPAddress
  *                     constraints); given together with {@code mailDomains}
+ * @param subscriberKeys algorithm of the keys the CA generates for each {@link KeyUse}; a use not in the map gets
+ *                     {@code keyAlgorithm}
  */
 public record CaConfig(DataSource dataSource, Path home, CaUrls urls, KeyAlgorithm keyAlgorithm,
                        PassphraseSource passphrase, String country, String organization, Clock clock,
-                       List<String> mailDomains, List<String> hostNames) {
+                       List<String> mailDomains, List<String> hostNames, Map<KeyUse, KeyAlgorithm> subscriberKeys) {
     public CaConfig {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(home, "home");
@@ -45,6 +48,7 @@ public record CaConfig(DataSource dataSource, Path home, CaUrls urls, KeyAlgorit
         if (!country.matches("[A-Z]{2}")) {
             throw new InvalidInputException("country '" + country + "' must be a two-letter ISO 3166 code such as CN");
         }
+        subscriberKeys = subscriberKeys == null ? Map.of() : Map.copyOf(subscriberKeys);
         mailDomains = normalized(mailDomains);
         hostNames = normalized(hostNames);
         if (mailDomains.isEmpty() != hostNames.isEmpty()) {
@@ -56,7 +60,7 @@ public record CaConfig(DataSource dataSource, Path home, CaUrls urls, KeyAlgorit
     /** Without names: the first-generation layout (one unconstrained issuing CA). */
     public CaConfig(DataSource dataSource, Path home, CaUrls urls, KeyAlgorithm keyAlgorithm,
                     PassphraseSource passphrase, String country, String organization, Clock clock) {
-        this(dataSource, home, urls, keyAlgorithm, passphrase, country, organization, clock, List.of(), List.of());
+        this(dataSource, home, urls, keyAlgorithm, passphrase, country, organization, clock, List.of(), List.of(), Map.of());
     }
 
     private static List<String> normalized(List<String> names) {
@@ -74,6 +78,16 @@ public record CaConfig(DataSource dataSource, Path home, CaUrls urls, KeyAlgorit
         return List.copyOf(out);
     }
 
+    /** The algorithm of keys the CA generates for {@code use}: as configured, else {@link #keyAlgorithm()}. */
+    public KeyAlgorithm subscriberKey(KeyUse use) {
+        return subscriberKeys.getOrDefault(use, keyAlgorithm);
+    }
+
+    /** Per-use algorithms of generated keys (RSA 2048 allowed here, unlike for the CA's keys). */
+    public CaConfig withSubscriberKeys(Map<KeyUse, KeyAlgorithm> keys) {
+        return new CaConfig(dataSource, home, urls, keyAlgorithm, passphrase, country, organization, clock, mailDomains, hostNames, keys);
+    }
+
     /** True if the purpose-bound S/MIME and TLS issuing CAs can be made (names are configured). */
     public boolean hasNames() {
         return !mailDomains.isEmpty();
@@ -81,7 +95,7 @@ public record CaConfig(DataSource dataSource, Path home, CaUrls urls, KeyAlgorit
 
     /** The names the purpose-bound issuing CAs are constrained to. */
     public CaConfig withNames(List<String> domains, List<String> hosts) {
-        return new CaConfig(dataSource, home, urls, keyAlgorithm, passphrase, country, organization, clock, domains, hosts);
+        return new CaConfig(dataSource, home, urls, keyAlgorithm, passphrase, country, organization, clock, domains, hosts, subscriberKeys);
     }
 
     /** The usual configuration: ECDSA P-256, country CN, passphrase from the environment. */
@@ -91,14 +105,14 @@ public record CaConfig(DataSource dataSource, Path home, CaUrls urls, KeyAlgorit
     }
 
     public CaConfig withPassphrase(PassphraseSource source) {
-        return new CaConfig(dataSource, home, urls, keyAlgorithm, source, country, organization, clock, mailDomains, hostNames);
+        return new CaConfig(dataSource, home, urls, keyAlgorithm, source, country, organization, clock, mailDomains, hostNames, subscriberKeys);
     }
 
     public CaConfig withKeyAlgorithm(KeyAlgorithm algorithm) {
-        return new CaConfig(dataSource, home, urls, algorithm, passphrase, country, organization, clock, mailDomains, hostNames);
+        return new CaConfig(dataSource, home, urls, algorithm, passphrase, country, organization, clock, mailDomains, hostNames, subscriberKeys);
     }
 
     public CaConfig withClock(Clock c) {
-        return new CaConfig(dataSource, home, urls, keyAlgorithm, passphrase, country, organization, c, mailDomains, hostNames);
+        return new CaConfig(dataSource, home, urls, keyAlgorithm, passphrase, country, organization, c, mailDomains, hostNames, subscriberKeys);
     }
 }

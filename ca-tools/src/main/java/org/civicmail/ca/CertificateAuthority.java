@@ -221,9 +221,9 @@ public final class CertificateAuthority implements AutoCloseable {
 
     // ---------------------------------------------------------------- issuing
 
-    /** Generates a key pair (the configured algorithm) and issues the account's S/MIME certificate. */
+    /** Generates a key pair (the algorithm configured for the account's class) and issues the account's S/MIME certificate. */
     public IssuedCredential issueForAccount(String address) {
-        return issueForAccount(address, config.keyAlgorithm());
+        return issueForAccount(address, config.subscriberKey(KeyUse.of(subjectOf(address))));
     }
 
     public IssuedCredential issueForAccount(String address, KeyAlgorithm algorithm) {
@@ -244,7 +244,7 @@ public final class CertificateAuthority implements AutoCloseable {
     public IssuedCredential renew(BigInteger oldSerial) {
         CertificateRecord old = accountCertificate(oldSerial);
         Subject subject = subjectOf(old.account());
-        KeyPair keys = config.keyAlgorithm().generate();
+        KeyPair keys = config.subscriberKey(KeyUse.of(subject)).generate();
         return new IssuedCredential(keys.getPrivate(),
                 issueSmime(subject, keys.getPublic(), "renew", "generated-key replaces=" + old.serialHex()));
     }
@@ -260,7 +260,7 @@ public final class CertificateAuthority implements AutoCloseable {
     /** Issues a TLS server certificate (serverAuth) for DNS names or IP addresses; first name is the CN. */
     public IssuedCredential issueTlsServer(String... dnsNames) {
         List<String> names = Arrays.asList(dnsNames);
-        KeyPair keys = config.keyAlgorithm().generate();
+        KeyPair keys = config.subscriberKey(KeyUse.TLS).generate();
         CertificateTemplate t = profiles.tlsServer(names, keys.getPublic(), tls.certificate());
         IssuedCertificate issued = sign(t, null, String.join(",", names), tls);
         audit.append("issue", "serial=" + SerialNumbers.toHex(issued.serial()) + " profile=TLS_SERVER names=" + String.join(",", names));

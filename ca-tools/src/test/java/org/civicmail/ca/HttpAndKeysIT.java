@@ -143,7 +143,7 @@ class HttpAndKeysIT {
             assertEquals(leaf + ": OK\n", r.output());
             String text = Openssl.run("x509", "-noout", "-text", "-in", leaf.toString()).output();
             assertTrue(text.contains("Public-Key: (3072 bit)") && text.contains("Digital Signature, Key Encipherment")
-                    && text.contains("Policy: 2.23.140.1.5.4.3") && text.contains("Subject: CN = Bob Chen"), text);
+                    && text.contains("Policy: 2.23.140.1.5.4.3") && text.contains("Subject: SN = Chen, GN = Bob, CN = Bob Chen"), text);
             String root = Openssl.run("x509", "-noout", "-text", "-in", t.write("root.pem", Pem.certificates(t.ca.trustAnchor())).toString()).output();
             assertTrue(root.contains("Signature Algorithm: sha256WithRSAEncryption"), root);
         }

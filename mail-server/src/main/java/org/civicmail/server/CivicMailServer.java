@@ -123,7 +123,8 @@ public final class CivicMailServer implements AutoCloseable {
             : "http://" + config.bindHost() + ":" + config.port(Listener.CA_HTTP));
         PassphraseSource passphrase = CaPassphrase.resolve(data.ca(), options.demo());
         CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl).withPassphrase(passphrase)
-            .withNames(mailDomains(config), tlsNames(config));
+            .withNames(mailDomains(config), tlsNames(config)).withKeyAlgorithm(config.caKeyAlgorithm())
+            .withSubscriberKeys(config.subscriberKeys());
         CertificateAuthority ca = CertificateAuthority.open(caConfig, new AccountSubjectDirectory(accounts));
         closer.add("CA", ca::close);
         AccountKeyStore accountKeys = new AccountKeyStore(data.keys().resolve("accounts"), ca, accounts);

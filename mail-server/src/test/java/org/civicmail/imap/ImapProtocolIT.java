@@ -316,6 +316,114 @@ class ImapProtocolIT {
 
     // --- d. CONDSTORE and QRESYNC (RFC 7162) ---
 
+    static long number(List<String> answer, String pattern) {
+        Pattern p = Pattern.compile(pattern);
+        for (String line : answer) {
+            Matcher m = p.matcher(line);
+            if (m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        throw new AssertionError("no " + pattern + " in " + answer);
+    }
+
+    @Test
+    void condstoreIsAdvertisedWithQresyncAndWorks() throws Exception {
+        try (ImapDialog imap = login(); ImapDialog other = login()) {
+            // RFC 7162 section 3.2: a server that announces QRESYNC must announce CONDSTORE too.
+            assertThat(imap.command("CAPABILITY").get(0)).contains(" CONDSTORE").contains(" QRESYNC");
+            assertThat(imap.tagged(imap.command("CREATE condstore"))).contains("OK");
+            for (int i = 1; i <= 3; i++) {
+                assertThat(imap.tagged(imap.append("condstore", plain("condstore " + i)))).contains("OK");
+            }
+            assertThat(imap.command("ENABLE CONDSTORE")).containsExactly("* ENABLED CONDSTORE", "a" + tagOf(imap) + " OK ENABLE completed.");
+            List<String> select = imap.command("SELECT condstore (CONDSTORE)");
+            long validity = uidValidity(select);
+            assertThat(select).anyMatch(line -> line.matches("\\* OK \\[HIGHESTMODSEQ \\d+\\] Highest"));
+            assertThat(imap.command("FETCH 1:* (UID MODSEQ)")).allMatch(line -> line.matches("\\* \\d FETCH \\(MODSEQ \\(\\d+\\) UID \\d\\)")
+                || line.endsWith(" OK FETCH completed."));
+            long before = number(imap.command("FETCH 1:* (MODSEQ)"), "MODSEQ \\((\\d+)\\)");
+
+            // A flag change gets a new, higher mod-sequence, reported with it.
+            List<String> store = imap.command("STORE 2 +FLAGS (\\Seen)");
+            long seen = number(store, "\\* 2 FETCH \\(MODSEQ \\((\\d+)\\) FLAGS \\(\\\\Recent \\\\Seen\\)\\)");
+            assertThat(seen).isGreaterThan(before);
+            // CHANGEDSINCE: only what changed after that mod-sequence (how Thunderbird syncs flags).
+            assertThat(imap.command("FETCH 1:* (FLAGS) (CHANGEDSINCE " + (seen - 1) + ")")).containsExactly(
+                "* 2 FETCH (MODSEQ (" + seen + ") FLAGS (\\Recent \\Seen))", "a" + tagOf(imap) + " OK FETCH completed.");
+            // UNCHANGEDSINCE older than the message: refused with MODIFIED naming it (James wrote "[MODIFIED 0 2]").
+            assertThat(imap.command("STORE 2 (UNCHANGEDSINCE " + (seen - 1) + ") +FLAGS (\\Flagged)"))
+                .containsExactly("a" + tagOf(imap) + " OK [MODIFIED 2] STORE failed.");
+            List<String> flagged = imap.command("STORE 2 (UNCHANGEDSINCE " + seen + ") +FLAGS (\\Flagged)");
+            assertThat(number(flagged, "\\* 2 FETCH \\(MODSEQ \\((\\d+)\\)")).isGreaterThan(seen);
+            assertThat(imap.tagged(flagged)).isEqualTo("a" + tagOf(imap) + " OK STORE completed.");
+            long highest = number(imap.command("STATUS condstore (HIGHESTMODSEQ)"), "HIGHESTMODSEQ (\\d+)");
+
+            // QRESYNC: another client expunges message 1 (UID 1); the resync names it VANISHED.
+            assertThat(other.command("ENABLE QRESYNC")).containsExactly("* ENABLED QRESYNC", "a" + tagOf(other) + " OK ENABLE completed.");
+            other.command("SELECT condstore");
+            assertThat(other.tagged(other.command("STORE 3 +FLAGS.SILENT (\\Answered)"))).contains("OK");
+            assertThat(other.tagged(other.command("STORE 1 +FLAGS.SILENT (\\Deleted)"))).contains("OK");
+            assertThat(other.tagged(other.command("EXPUNGE"))).contains("OK");
+            other.command("CLOSE");
+            List<String> resync = other.command("SELECT condstore (QRESYNC (" + validity + " " + highest + "))");
+            assertThat(resync).contains("* VANISHED (EARLIER) 1");
+            // ...and sends the flags that changed since then, with UID and MODSEQ (James sent only the VANISHED half).
+            assertThat(resync).anyMatch(line -> line.matches("\\* 2 FETCH \\(MODSEQ \\(\\d+\\) FLAGS \\(\\\\Answered\\) UID 3\\)"));
+            assertThat(resync).noneMatch(line -> line.contains("UID 2)"));
+            assertThat(other.tagged(resync)).isEqualTo("a" + tagOf(other) + " OK [READ-WRITE] SELECT completed.");
+            // Attack: a known-UID range of four billion UIDs, to make the server test each one; answered at once.
+            other.command("CLOSE");
+            List<String> huge = other.command("SELECT condstore (QRESYNC (" + validity + " " + highest + " 1:4000000000))");
+            assertThat(huge).contains("* VANISHED (EARLIER) 1");
+            assertThat(other.tagged(huge)).isEqualTo("a" + tagOf(other) + " OK [READ-WRITE] SELECT completed.");
+        }
+    }
+
+    // --- the same answers through an independent client: Python's imaplib ---
+
+    static final String IMAPLIB = String.join("\n",
+        "import imaplib, ssl, sys",
+        "port, user, password, ca = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]",
+        "context = ssl.create_default_context(cafile=ca)",
+        "context.check_hostname = False  # the certificate names the city's host, the test connects to 127.0.0.1",
+        "imap = imaplib.IMAP4_SSL('127.0.0.1', int(port), ssl_context=context)",
+        "imap.login(user, password)",
+        "imap.select('py-rfc822')",
+        "typ, data = imap.fetch('1', '(BODY.PEEK[1.1] BODY.PEEK[1.HEADER.FIELDS (SUBJECT)])')",
+        "print('FETCH', typ, repr(data))",
+        "imap.create('py-target')",
+        "typ, data = imap.uid('MOVE', '1', 'py-target')",
+        "print('MOVE', typ, repr(data), repr(imap.untagged_responses.get('OK')), repr(imap.untagged_responses.get('EXPUNGE')))",
+        "typ, data = imap.select('!#$$&\\'+,-.0123456789:;<=>?@^_`|[}')",
+        "print('SELECT', typ, repr(data))",
+        "print('NOOP', imap.noop()[0])",
+        "imap.logout()");
+
+    @Test
+    void pythonImaplibGetsTheSameAnswers() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE py-rfc822"))).contains("OK");
+            assertThat(imap.tagged(imap.append("py-rfc822", crlf(TOP_LEVEL_RFC822)))).contains("OK");
+        }
+        java.security.cert.X509Certificate[] chain = new org.civicmail.server.tls.TlsKeyStore(server.data().resolve("keys")).chain();
+        Path ca = tmp.resolve("imaplib-ca.pem");
+        java.nio.file.Files.writeString(ca, "-----BEGIN CERTIFICATE-----\n"
+            + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(chain[chain.length - 1].getEncoded())
+            + "\n-----END CERTIFICATE-----\n");
+        Path script = java.nio.file.Files.writeString(tmp.resolve("imaplib-check.py"), IMAPLIB);
+        Process python = new ProcessBuilder("python3", script.toString(), String.valueOf(server.port("imaps")), USER, PASSWORD, ca.toString())
+            .redirectErrorStream(true).start();
+        String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(python.waitFor()).as(out).isZero();
+        assertThat(out).contains("FETCH OK [(b'1 (BODY[1.1] {17}', b'Inner body line\\r\\n'), "
+            + "(b' BODY[1.HEADER.FIELDS (SUBJECT)] {18}', b'Subject: inner\\r\\n\\r\\n'), b')']");
+        // imaplib keeps the untagged OK's text: COPYUID with UID 1 of py-rfc822 moved to UID 1 of py-target.
+        assertThat(out).containsPattern("MOVE OK .*b'\\[COPYUID \\d+ 1 1\\] Moved UIDs.'.*\\] \\[b'1'\\]");
+        assertThat(out).contains("SELECT NO [b'SELECT failed. Mailbox name is not valid modified UTF-7 (RFC 3501 section 5.1.3).']");
+        assertThat(out).contains("NOOP OK");
+    }
+
     // --- e. ENVELOPE ---
 
     @Test

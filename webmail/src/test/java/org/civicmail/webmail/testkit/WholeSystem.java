@@ -150,11 +150,12 @@ public final class WholeSystem implements AutoCloseable {
         }
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        // Every certificate of the city CA the server gave its webmail: the listeners' TLS certificate may come from
-        // any of its issuing CAs.
-        int i = 0;
-        for (java.security.cert.X509Certificate c : org.civicmail.webmail.tls.TrustAnchors.load(cityCertificates())) {
-            trust.setCertificateEntry("city-" + i++, c);
+        // Every CA certificate of the file (the root is not the first one since the purpose-bound hierarchy).
+        try (var in = Files.newInputStream(cityCertificates())) {
+            int i = 0;
+            for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("city-ca-" + i++, c);
+            }
         }
         javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);

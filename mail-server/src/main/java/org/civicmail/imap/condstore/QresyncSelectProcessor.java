@@ -1,0 +1,38 @@
+package org.civicmail.imap.condstore;
+
+import javax.inject.Inject;
+
+import org.apache.james.events.EventBus;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.api.process.SelectedMailbox;
+import org.apache.james.imap.message.request.SelectRequest;
+import org.apache.james.imap.processor.SelectProcessor;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.metrics.api.MetricFactory;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * SELECT whose QRESYNC resync reports every expunged UID of the range ({@link VanishedRange}) and the messages whose
+ * flags changed ({@link QresyncFlagChanges}).
+ */
+public class QresyncSelectProcessor extends SelectProcessor {
+    @Inject
+    public QresyncSelectProcessor(MailboxManager mailboxManager, EventBus eventBus, StatusResponseFactory factory,
+                                  MetricFactory metricFactory) {
+        super(mailboxManager, eventBus, factory, metricFactory);
+    }
+
+    @Override
+    protected Mono<Void> processRequestReactive(SelectRequest request, ImapSession session, Responder responder) {
+        return super.processRequestReactive(request, session,
+            QresyncFlagChanges.asked(request) ? new QresyncFlagChanges(responder, session, request) : responder);
+    }
+
+    @Override
+    protected MessageRange normalizeMessageRange(SelectedMailbox selected, MessageRange range) {
+        return VanishedRange.of(selected, range).orElseGet(() -> super.normalizeMessageRange(selected, range));
+    }
+}
