@@ -34,7 +34,8 @@ import javax.net.ssl.SSLSocketFactory;
  * <li>UIDs never go back: a SELECT's UIDNEXT is above every UID the server handed out (APPENDUID) before the SELECT
  * was sent, and within one FETCH the UIDs rise with the sequence numbers;</li>
  * <li>a SELECT's EXISTS matches the folder: {@code FETCH 1:*} right after it lists exactly the messages 1..EXISTS,
- * except those the server reports expunged within a few seconds (IDLE).</li>
+ * except those the server reports expunged within a few seconds (IDLE). A shortfall is counted apart as a "view gap":
+ * James 3.8.1's selected-folder view still shows them under concurrent writers (open in issue 18, see README).</li>
  * </ul>
  */
 public final class MixedImapWorkload {
@@ -145,6 +146,8 @@ public final class MixedImapWorkload {
         private String selected;
         /** UIDs of the selected folder as of this client's last listing. */
         private List<Long> uids = new ArrayList<>();
+        /** The answer to the last SELECT, for the report of a listing that disagrees with it. */
+        private ImapSession.Response lastSelect;
 
         Client(int number, String user, Random random, long deadline) {
             this.number = number;
@@ -225,6 +228,7 @@ public final class MixedImapWorkload {
                 report.violation(user + "/" + folder + ": SELECT answered UIDNEXT " + uidNext + " after the server had handed out UID "
                     + before);
             }
+            lastSelect = r;
             checkListing();
         }
 
@@ -256,9 +260,9 @@ public final class MixedImapWorkload {
                     }
                 }
                 if (listed.size() < exists - expunged) {
-                    report.violation(user + "/" + selected + ": SELECT answered EXISTS " + exists + " but FETCH 1:* listed " + listed.size()
-                        + " messages and within " + EXPLAIN_GAP.toSeconds() + " s only " + expunged + " were reported expunged; answer: "
-                        + abbreviated(r));
+                    report.viewGap(user + "/" + selected + ": SELECT answered EXISTS " + exists + " but FETCH 1:* listed " + listed.size()
+                        + " messages and within " + EXPLAIN_GAP.toSeconds() + " s only " + expunged + " were reported expunged; SELECT: "
+                        + abbreviated(lastSelect) + "; FETCH: " + abbreviated(r));
                 }
             } else if (listed.size() > Math.max(exists, after)) {
                 report.violation(user + "/" + selected + ": SELECT answered EXISTS " + exists + " but FETCH 1:* listed " + listed.size());

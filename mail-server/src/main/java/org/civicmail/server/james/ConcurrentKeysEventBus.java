@@ -30,7 +30,8 @@ import reactor.core.publisher.Mono;
  * {@code ConcurrentModificationException}; the bus swallows errors ({@code onErrorResume}), so the event reached
  * no session of that folder: a folder listing a message that was gone (EXISTS n with n-1 messages) or missing one
  * that had arrived, until the next SELECT. Group listeners (quota, search index, annotations) stay on James's bus,
- * which keeps them in a {@code ConcurrentHashMap} and delivers them with its retries and dead letters.
+ * which keeps them in a {@code ConcurrentHashMap} and delivers them with its retries and dead letters. Each session
+ * listener is wrapped in a {@link StaleAdditionFilter}: announcements travel concurrently and may overtake each other.
  */
 public final class ConcurrentKeysEventBus implements EventBus {
     private final InVMEventBus groups;
@@ -44,7 +45,8 @@ public final class ConcurrentKeysEventBus implements EventBus {
     }
 
     @Override
-    public Publisher<Registration> register(EventListener.ReactiveEventListener listener, RegistrationKey key) {
+    public Publisher<Registration> register(EventListener.ReactiveEventListener session, RegistrationKey key) {
+        EventListener.ReactiveEventListener listener = new StaleAdditionFilter(session);
         byKey.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(listener);
         return Mono.just(() -> Mono.fromRunnable(() -> byKey.computeIfPresent(key, (k, listeners) -> {
             listeners.remove(listener);

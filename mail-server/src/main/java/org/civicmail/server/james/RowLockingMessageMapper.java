@@ -55,7 +55,10 @@ public class RowLockingMessageMapper extends JPAMessageMapper {
 
     @Override
     public Iterator<UpdatedFlags> updateFlags(Mailbox mailbox, FlagsUpdateCalculator calculator, MessageRange set) throws MailboxException {
-        onRange(LOCK_RANGE, mailbox, set);
+        // James resets \Recent on SELECT outside any transaction; a lock taken there would be held by no one's commit.
+        if (getEntityManager().getTransaction().isActive()) {
+            onRange(LOCK_RANGE, mailbox, set);
+        }
         return super.updateFlags(mailbox, calculator, set);
     }
 

@@ -51,7 +51,7 @@ class ImapConcurrencyIT {
     private static final List<String> FOLDERS = List.of("Shared", "Archive");
     /** Bounded so CI stays short; -Dimap.load.seconds=120 for a longer local run. */
     private static final Duration LOAD = Duration.ofSeconds(Long.getLong("imap.load.seconds", 30));
-    private static final int CLIENTS = 8;
+    private static final int CLIENTS = Integer.getInteger("imap.load.clients", 8);
     /** What betrays a lock cycle or a James failure under load, in the server's output or Derby's log. */
     private static final Pattern SERVER_TROUBLE = Pattern.compile(
         "deadlock|cycle of locks|40001|40XL1|40XL2|A lock could not be obtained|ConcurrentModificationException|NullPointerException"
@@ -121,6 +121,8 @@ class ImapConcurrencyIT {
         assertThat(sent.out()).contains("finished: 10 delivered, 0 failed");
         assertThat(delivered).as("SMTP deliveries made while the clients ran").isPositive();
         assertThat(report.problems()).as("refusals, drops and consistency violations under load").isEqualTo("none");
+        // Not asserted: James's selected-folder view can count a message FETCH 1:* then does not list (view gaps, open in
+        // issue 18 and in the README with figures). Printed above with the figures; the quiet check below still holds.
         // Each kind of command really ran, so a quiet pass cannot come from a workload that did nothing.
         for (String command : List.of("SELECT", "APPEND", "FETCH", "STORE", "EXPUNGE", "COPY", "MOVE", "SEARCH", "IDLE")) {
             assertThat(report.operations(command)).as(command + " commands run").isPositive();
