@@ -51,8 +51,19 @@ public final class AdminClient {
     }
 
     public int execute(String[] args, Path cwd, PrintWriter out, PrintWriter err) {
+        byte[] stdin;
         try {
-            byte[] stdin = Arrays.asList(args).contains("--password-stdin") ? System.in.readAllBytes() : new byte[0];
+            stdin = Arrays.asList(args).contains("--password-stdin") ? System.in.readAllBytes() : new byte[0];
+        } catch (IOException e) {
+            err.println("error: cannot read standard input: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+        return execute(args, stdin, cwd, out, err);
+    }
+
+    /** Runs {@code args} in the server with {@code stdin} as the command's standard input. */
+    public int execute(String[] args, byte[] stdin, Path cwd, PrintWriter out, PrintWriter err) {
+        try {
             HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/cli").openConnection();
             c.setRequestMethod("POST");
             c.setDoOutput(true);

@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
+import org.civicmail.schema.DbObject;
+import org.civicmail.schema.Schema;
 import org.civicmail.server.CivicDatabase;
 
 /** Accounts and their identity in CivicMail's Derby database (table CM_ACCOUNT). */
@@ -24,23 +26,25 @@ public class AccountStore {
     private static final String COLUMNS =
         "ADDRESS, CLASS, NAME, ID_NUMBER, TAGS, CREDIT_CODE, AGENCY, EMPLOYEE_NO, MAY_BROADCAST, DISABLED";
 
+    /** Table CM_ACCOUNT; a change of layout is the next {@code .migration(...)} (ARCHITECTURE.md, Schemas). */
+    static final Schema SCHEMA = Schema.named("accounts")
+        .baseline("accounts",
+            List.of(DbObject.table("CM_ACCOUNT"), DbObject.index("CM_ACCOUNT_CLASS"), DbObject.index("CM_ACCOUNT_DISABLED")),
+            "CREATE TABLE CM_ACCOUNT ("
+                + "ADDRESS VARCHAR(254) NOT NULL PRIMARY KEY, CLASS VARCHAR(16) NOT NULL, NAME VARCHAR(200) NOT NULL, "
+                + "ID_NUMBER CHAR(18) UNIQUE, TAGS VARCHAR(2000), CREDIT_CODE CHAR(18) UNIQUE, AGENCY VARCHAR(200), "
+                + "EMPLOYEE_NO VARCHAR(200), MAY_BROADCAST BOOLEAN NOT NULL, DISABLED BOOLEAN NOT NULL, "
+                + "CREATED_AT TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+            "CREATE INDEX CM_ACCOUNT_CLASS ON CM_ACCOUNT(CLASS)",
+            // Every broadcast batch asks which accounts are disabled: without an index that scans all citizens.
+            "CREATE INDEX CM_ACCOUNT_DISABLED ON CM_ACCOUNT(DISABLED)");
+
     private final CivicDatabase db;
 
     @Inject
     public AccountStore(CivicDatabase db) {
         this.db = db;
-        try (Connection c = db.connection()) {
-            CivicDatabase.createIfMissing(c, "CREATE TABLE CM_ACCOUNT ("
-                + "ADDRESS VARCHAR(254) NOT NULL PRIMARY KEY, CLASS VARCHAR(16) NOT NULL, NAME VARCHAR(200) NOT NULL, "
-                + "ID_NUMBER CHAR(18) UNIQUE, TAGS VARCHAR(2000), CREDIT_CODE CHAR(18) UNIQUE, AGENCY VARCHAR(200), "
-                + "EMPLOYEE_NO VARCHAR(200), MAY_BROADCAST BOOLEAN NOT NULL, DISABLED BOOLEAN NOT NULL, "
-                + "CREATED_AT TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)");
-            CivicDatabase.createIfMissing(c, "CREATE INDEX CM_ACCOUNT_CLASS ON CM_ACCOUNT(CLASS)");
-            // Every broadcast batch asks which accounts are disabled: without an index that scans all citizens.
-            CivicDatabase.createIfMissing(c, "CREATE INDEX CM_ACCOUNT_DISABLED ON CM_ACCOUNT(DISABLED)");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create table CM_ACCOUNT in " + db + ": " + e.getMessage(), e);
-        }
+        SCHEMA.migrate(db.dataSource(), db.location());
     }
 
     /** Inserts inside the caller's transaction, so the caller can undo it if James refuses the user. */

@@ -2,7 +2,6 @@ package org.civicmail.server;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 import javax.sql.DataSource;
 
@@ -10,7 +9,8 @@ import org.apache.derby.jdbc.EmbeddedDataSource;
 
 /**
  * CivicMail's own embedded Derby database ({@code DATA/derby/civicmail}): accounts, certificates, broadcasts.
- * Kept apart from James's JPA database so our schema evolves without touching James's tables.
+ * Kept apart from James's JPA database so our schema evolves without touching James's tables. Each store brings its
+ * own tables to the current version when it is made ({@link org.civicmail.schema.Schema}).
  */
 public final class CivicDatabase {
     private final EmbeddedDataSource dataSource;
@@ -29,27 +29,13 @@ public final class CivicDatabase {
         return dataSource.getConnection();
     }
 
-    /** Runs a CREATE statement unless the object exists already (Derby has no IF NOT EXISTS). */
-    public static void createIfMissing(Connection c, String ddl) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(ddl);
-        } catch (SQLException e) {
-            if (!"X0Y32".equals(e.getSQLState())) {
-                throw e;
-            }
-        }
+    /** The database's directory, for messages. */
+    public String location() {
+        return dataSource.getDatabaseName();
     }
 
-    /** Drops the index if it exists (an index an earlier version created); true if it was there. */
-    public static boolean dropIndexIfPresent(Connection c, String index) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("DROP INDEX " + index);
-            return true;
-        } catch (SQLException e) {
-            if (!"42X65".equals(e.getSQLState())) {
-                throw e;
-            }
-            return false;
-        }
+    @Override
+    public String toString() {
+        return location();
     }
 }

@@ -15,6 +15,9 @@ import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.smtpserver.netty.SMTPServerFactory;
 import org.apache.james.utils.GuiceProbe;
 import org.apache.james.webadmin.WebAdminServer;
+import org.apache.james.user.api.UsersRepository;
+import org.civicmail.admin.AdminServer;
+import org.civicmail.admin.AdminToken;
 import org.civicmail.login.FrontEndKey;
 import org.civicmail.login.LoginPolicy;
 import org.civicmail.login.WebmailMasterUser;
@@ -41,6 +44,7 @@ import org.civicmail.server.tls.TlsCertificateProvisioner;
 import org.civicmail.server.tls.TlsKeyStore;
 import org.civicmail.server.tls.TlsPolicy;
 import org.civicmail.server.tls.TlsRenewal;
+import org.civicmail.server.webmail.WebmailProcess;
 import org.civicmail.verdict.Authorities;
 import org.civicmail.verdict.SignatureVerifier;
 import org.civicmail.verdict.revocation.CrlClient;
@@ -56,157 +60,192 @@ import com.google.inject.multibindings.Multibinder;
 import com.google.inject.util.Modules;
 
 /**
- * The embedded Apache James server with CivicMail's configuration, storage and mail flow.
- * {@link #start} returns once every listener accepts connections; {@link #close} stops it.
+ * The composition root: {@link #start} creates every component of a running CivicMail, in this order, and
+ * {@link #close} closes them in reverse, each close isolated ({@link Closer}); a start that fails closes what it had
+ * opened. Reading {@code start} tells what runs:
+ * <ol>
+ * <li>data directory and Derby's settings;</li>
+ * <li>our database (accounts; each store migrates its schema) and James's;</li>
+ * <li>the CA (its HTTP socket is bound first, so its URL in certificates is the real port) and account keys;</li>
+ * <li>the verifier's trust anchors, the TLS certificate, James's rendered configuration;</li>
+ * <li>James, wired by our Guice modules (which only bind what is created here), then our additions to its schema;</li>
+ * <li>listeners: James's SMTP/IMAP (started by James), CA HTTP, broadcast API; unfinished broadcasts resume;</li>
+ * <li>TLS renewal, the admin API, the webmail child.</li>
+ * </ol>
+ * Listeners are found by name ({@link #listener}); services of the running server through {@link #service}.
  */
 public final class CivicMailServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CivicMailServer.class);
     /** James's administrator: may log in as other users (SASL PLAIN authorization id), used by the webmail. */
     public static final String ADMIN_USER_LOCAL_PART = "civicmail-admin";
 
-    private final GuiceJamesServer james;
-    private final CaHttpServer caHttp;
-    private final CertificateAuthority ca;
-    private final List<ListenerAddress> listeners;
-    private TlsRenewal tlsRenewal;
-    private BroadcastApiServer broadcastApi;
+    /** Everything but the listeners, closed in reverse order of opening after them. */
+    private final Closer closer = new Closer();
+    /** Stopped together first, so no new work arrives while the rest closes (see {@link ParallelStop}). */
+    private final List<Runnable> listenerStops = new ArrayList<>();
+    private final List<ListenerAddress> listeners = new ArrayList<>();
+    private GuiceJamesServer james;
+    private WebmailProcess webmail;
 
-    private CivicMailServer(GuiceJamesServer james, CaHttpServer caHttp, CertificateAuthority ca, List<ListenerAddress> listeners) {
-        this.james = james;
-        this.caHttp = caHttp;
-        this.ca = ca;
-        this.listeners = listeners;
+    private CivicMailServer() {
     }
 
     public static CivicMailServer start(CivicMailConfig config, DataDirectory data, StartOptions options, Module... extra)
             throws ServerStartException {
-        GuiceJamesServer james = null;
-        CaHttpServer caHttp = null;
-        BroadcastApiServer broadcastApi = null;
-        CertificateAuthority ca = null;
+        CivicMailServer server = new CivicMailServer();
         try {
-            data.create();
-            // Derby writes derby.log into the working directory unless told otherwise.
-            if (System.getProperty("derby.stream.error.file") == null) {
-                System.setProperty("derby.stream.error.file", data.logs().resolve("derby.log").toString());
-            }
-            // Derby opens its log in synchronous-write mode, so every full log buffer is one synchronous write: with
-            // the default 32 KiB, a broadcast batch (several MiB of messages) waits on a hundred of them. A 1 MiB
-            // buffer keeps commits exactly as durable. The bigger page cache keeps the mailbox and quota indexes in
-            // memory with a few hundred thousand citizens (a bounded cache: the heap does not grow with them).
-            setIfAbsent("derby.storage.logBufferSize", "1048576");
-            setIfAbsent("derby.storage.pageCacheSize", "4000");
-            // A checkpoint (every dirty page written and synced) every 10 MiB of log by default, i.e. every few
-            // broadcast batches; at 100 MiB crash recovery replays at most that much log (seconds).
-            setIfAbsent("derby.storage.checkpointInterval", "104857600");
-            // Derby's files (mail text is in its log) owner-only, whatever the process umask.
-            System.setProperty("derby.storage.useDefaultFilePermissions", "false");
-            CivicDatabase database = new CivicDatabase(data);
-            JamesDatabase jamesDatabase = new JamesDatabase(data.jamesDerby());
-            AccountStore accounts = new AccountStore(database);
-            if (options.withListeners()) {
-                caHttp = CaHttpServer.bind(new InetSocketAddress(config.bindHost(), config.port(Listener.CA_HTTP)));
-            }
-            String caBaseUrl = config.caBaseUrl().orElse(caHttp != null ? caHttp.baseUrl()
-                : "http://" + config.bindHost() + ":" + config.port(Listener.CA_HTTP));
-            PassphraseSource passphrase = CaPassphrase.resolve(data.ca(), options.demo());
-            CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl).withPassphrase(passphrase);
-            ca = CertificateAuthority.open(caConfig, new AccountSubjectDirectory(accounts));
-            AccountKeyStore accountKeys = new AccountKeyStore(data.keys().resolve("accounts"), ca, accounts);
-            if (accountKeys.hasLegacyFiles()) {
-                char[] pass = passphrase.passphrase(); // once more, only to re-encrypt key files of an older version
-                try {
-                    accountKeys.upgradeLegacyFiles(pass);
-                } finally {
-                    java.util.Arrays.fill(pass, '\0');
-                }
-            }
-            passphrase.forget(); // the CA keeps only keys derived from it (CertificateAuthority#open)
-            SignatureVerifier verifier = verifier(config, ca);
-            TlsKeyStore tls = new TlsKeyStore(data.keys());
-            TlsCertificateProvisioner.ensure(tls, ca, tlsNames(config));
-            JamesConfigRenderer.render(config.confDir().resolve("james"), data.jamesConf(),
-                templateValues(config, data, tls, options.withListeners()));
-            Configuration configuration = Configuration.builder()
-                .workingDirectory(data.james().toFile())
-                .configurationPath(new Configuration.ConfigurationPath(FileSystem.FILE_PROTOCOL_AND_CONF))
-                .build();
-            CertificateAuthority authority = ca;
-            Module civic = new AbstractModule() {
-                @Override
-                protected void configure() {
-                    bind(CivicMailConfig.class).toInstance(config);
-                    bind(DataDirectory.class).toInstance(data);
-                    bind(JamesDatabase.class).toInstance(jamesDatabase);
-                    bind(CivicDatabase.class).toInstance(database);
-                    bind(AccountStore.class).toInstance(accounts);
-                    bind(CertificateAuthority.class).toInstance(authority);
-                    bind(AccountKeyStore.class).toInstance(accountKeys);
-                    bind(SmimeSigner.class).toInstance(new SmimeSigner());
-                    bind(SignatureVerifier.class).toInstance(verifier);
-                    bind(LoginPolicy.class).toInstance(new LoginPolicy(config.login(), java.time.Clock.systemUTC()));
-                    bind(FrontEndKey.class).toInstance(FrontEndKey.random());
-                    bind(BroadcastService.class).in(Scopes.SINGLETON);
-                    Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(ServicesProbe.class);
-                }
-            };
-            james = GuiceJamesServer.forConfiguration(configuration)
-                .combineWith(JamesModules.all())
-                .combineWith(Modules.combine(extra))
-                .combineWith(civic);
-            james.start();
-            JamesSchemaAdditions.ensure(jamesDatabase);
-            List<ListenerAddress> bound = new ArrayList<>();
-            if (options.withListeners()) {
-                bound.addAll(boundListeners(james, config.webadminEnabled()));
-                caHttp.serve(ca);
-                bound.add(new ListenerAddress("ca-http", config.bindHost(), caHttp.port()));
-                BroadcastService broadcasts = james.getProbe(ServicesProbe.class).get(BroadcastService.class);
-                broadcastApi = BroadcastApiServer.start(new InetSocketAddress(config.bindHost(), config.port(Listener.BROADCAST_API)),
-                    tls, ca, accounts, broadcasts);
-                bound.add(new ListenerAddress(Listener.BROADCAST_API.displayName(), config.bindHost(), broadcastApi.port()));
-                broadcasts.resumeUnfinished();
-                // The webmail's master credential exists whenever the server serves, also without the webmail.
-                WebmailMasterUser.ensure(data, james.getProbe(ServicesProbe.class).get(org.apache.james.user.api.UsersRepository.class),
-                    ADMIN_USER_LOCAL_PART + "@" + config.domain(AccountClass.OFFICIAL));
-            }
-            CivicMailServer server = new CivicMailServer(james, caHttp, ca, bound);
-            server.broadcastApi = broadcastApi;
-            if (options.withListeners()) {
-                ServicesProbe services = james.getProbe(ServicesProbe.class);
-                List<AbstractConfigurableAsyncServer> tlsListeners = new ArrayList<>(services.get(SMTPServerFactory.class).getServers());
-                tlsListeners.addAll(services.get(IMAPServerFactory.class).getServers());
-                server.tlsRenewal = new TlsRenewal(tls, ca, tlsNames(config), tlsListeners);
-            }
+            server.assemble(config, data, options, extra);
             return server;
         } catch (Exception | LinkageError e) {
-            if (james != null) {
-                try {
-                    james.stop();
-                } catch (RuntimeException stopFailure) {
-                    e.addSuppressed(stopFailure);
-                }
-            }
-            if (caHttp != null) {
-                caHttp.close();
-            }
-            if (broadcastApi != null) {
-                broadcastApi.close();
-            }
-            if (ca != null) {
-                ca.close();
+            try {
+                server.close();
+            } catch (RuntimeException closeFailure) {
+                e.addSuppressed(closeFailure);
             }
             throw new ServerStartException("CivicMail could not start: " + rootMessage(e), e);
         }
+    }
+
+    private void assemble(CivicMailConfig config, DataDirectory data, StartOptions options, Module... extra) throws Exception {
+        data.create();
+        configureDerby(data);
+        CivicDatabase database = new CivicDatabase(data);
+        JamesDatabase jamesDatabase = new JamesDatabase(data.jamesDerby());
+        AccountStore accounts = new AccountStore(database);
+
+        CaHttpServer caHttp = null;
+        if (options.withListeners()) {
+            caHttp = CaHttpServer.bind(new InetSocketAddress(config.bindHost(), config.port(Listener.CA_HTTP)));
+            listenerStops.add(caHttp::close);
+        }
+        String caBaseUrl = config.caBaseUrl().orElse(caHttp != null ? caHttp.baseUrl()
+            : "http://" + config.bindHost() + ":" + config.port(Listener.CA_HTTP));
+        PassphraseSource passphrase = CaPassphrase.resolve(data.ca(), options.demo());
+        CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl).withPassphrase(passphrase);
+        CertificateAuthority ca = CertificateAuthority.open(caConfig, new AccountSubjectDirectory(accounts));
+        closer.add("CA", ca::close);
+        AccountKeyStore accountKeys = new AccountKeyStore(data.keys().resolve("accounts"), ca, accounts);
+        if (accountKeys.hasLegacyFiles()) {
+            char[] pass = passphrase.passphrase(); // once more, only to re-encrypt key files of an older version
+            try {
+                accountKeys.upgradeLegacyFiles(pass);
+            } finally {
+                java.util.Arrays.fill(pass, '\0');
+            }
+        }
+        passphrase.forget(); // the CA keeps only keys derived from it (CertificateAuthority#open)
+
+        // Whom S/MIME signatures may chain to, decided once here; the webmail child gets the same certificates.
+        Authorities authorities = new Authorities(ca.chain(), config.extraTrustAnchors());
+        SignatureVerifier verifier = verifier(authorities, config, ca);
+        TlsKeyStore tls = new TlsKeyStore(data.keys());
+        TlsCertificateProvisioner.ensure(tls, ca, tlsNames(config));
+        JamesConfigRenderer.render(config.confDir().resolve("james"), data.jamesConf(),
+            templateValues(config, data, tls, options.withListeners()));
+
+        Module civic = civicBindings(config, data, database, jamesDatabase, accounts, ca, accountKeys, authorities, verifier);
+        james = GuiceJamesServer.forConfiguration(Configuration.builder()
+                .workingDirectory(data.james().toFile())
+                .configurationPath(new Configuration.ConfigurationPath(FileSystem.FILE_PROTOCOL_AND_CONF))
+                .build())
+            .combineWith(JamesModules.all())
+            .combineWith(Modules.combine(extra))
+            .combineWith(civic);
+        closer.add("James", james::stop);
+        james.start();
+        listenerStops.addAll(protocolListenerUnbinds());
+        JamesSchemaAdditions.ensure(jamesDatabase);
+        BroadcastService broadcasts = service(BroadcastService.class);
+        closer.add("broadcast worker", broadcasts::close);
+        if (!options.withListeners()) {
+            return;
+        }
+
+        listeners.addAll(boundListeners(config.webadminEnabled()));
+        caHttp.serve(ca);
+        listeners.add(new ListenerAddress("ca-http", config.bindHost(), caHttp.port()));
+        BroadcastApiServer broadcastApi = BroadcastApiServer.start(
+            new InetSocketAddress(config.bindHost(), config.port(Listener.BROADCAST_API)), tls, ca, accounts, broadcasts);
+        listenerStops.add(broadcastApi::close);
+        listeners.add(new ListenerAddress(Listener.BROADCAST_API.displayName(), config.bindHost(), broadcastApi.port()));
+        broadcasts.resumeUnfinished();
+        // The webmail's master credential exists whenever the server serves, also without the webmail.
+        WebmailMasterUser.ensure(data, service(UsersRepository.class),
+            ADMIN_USER_LOCAL_PART + "@" + config.domain(AccountClass.OFFICIAL));
+        List<AbstractConfigurableAsyncServer> tlsListeners = new ArrayList<>(service(SMTPServerFactory.class).getServers());
+        tlsListeners.addAll(service(IMAPServerFactory.class).getServers());
+        TlsRenewal tlsRenewal = new TlsRenewal(tls, ca, tlsNames(config), tlsListeners);
+        listenerStops.add(tlsRenewal::close);
+
+        if (options.adminCommands().isPresent()) {
+            AdminServer admin = AdminServer.start(config.port(Listener.ADMIN), AdminToken.readOrCreate(data.adminToken()),
+                options.adminCommands().get().apply(this));
+            listenerStops.add(admin::close);
+            listeners.add(new ListenerAddress("admin", "127.0.0.1", admin.port()));
+        }
+        if (options.webmailHome().isPresent() && config.webmailEnabled()) {
+            // Told to stop with the listeners, so it stops while the server does; close() waits for it last.
+            webmail = WebmailProcess.start(options.webmailHome().get(), config, data, this).orElse(null);
+            if (webmail != null) {
+                listenerStops.add(webmail::beginStop);
+                listeners.add(webmail.address());
+            }
+        }
+    }
+
+    /** What Guice gets from us: instances created above, and the classes it builds itself. Binds only. */
+    private Module civicBindings(CivicMailConfig config, DataDirectory data, CivicDatabase database, JamesDatabase jamesDatabase,
+                                 AccountStore accounts, CertificateAuthority ca, AccountKeyStore accountKeys,
+                                 Authorities authorities, SignatureVerifier verifier) {
+        SmimeSigner signer = new SmimeSigner();
+        LoginPolicy loginPolicy = new LoginPolicy(config.login(), Clock.systemUTC());
+        FrontEndKey frontEndKey = FrontEndKey.random();
+        return new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(CivicMailConfig.class).toInstance(config);
+                bind(DataDirectory.class).toInstance(data);
+                bind(JamesDatabase.class).toInstance(jamesDatabase);
+                bind(CivicDatabase.class).toInstance(database);
+                bind(AccountStore.class).toInstance(accounts);
+                bind(CertificateAuthority.class).toInstance(ca);
+                bind(AccountKeyStore.class).toInstance(accountKeys);
+                bind(SmimeSigner.class).toInstance(signer);
+                bind(Authorities.class).toInstance(authorities);
+                bind(SignatureVerifier.class).toInstance(verifier);
+                bind(LoginPolicy.class).toInstance(loginPolicy);
+                bind(FrontEndKey.class).toInstance(frontEndKey);
+                bind(BroadcastService.class).in(Scopes.SINGLETON);
+                Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(ServicesProbe.class);
+            }
+        };
+    }
+
+    private static void configureDerby(DataDirectory data) {
+        // Derby writes derby.log into the working directory unless told otherwise.
+        if (System.getProperty("derby.stream.error.file") == null) {
+            System.setProperty("derby.stream.error.file", data.logs().resolve("derby.log").toString());
+        }
+        // Derby opens its log in synchronous-write mode, so every full log buffer is one synchronous write: with
+        // the default 32 KiB, a broadcast batch (several MiB of messages) waits on a hundred of them. A 1 MiB
+        // buffer keeps commits exactly as durable. The bigger page cache keeps the mailbox and quota indexes in
+        // memory with a few hundred thousand citizens (a bounded cache: the heap does not grow with them).
+        setIfAbsent("derby.storage.logBufferSize", "1048576");
+        setIfAbsent("derby.storage.pageCacheSize", "4000");
+        // A checkpoint (every dirty page written and synced) every 10 MiB of log by default, i.e. every few
+        // broadcast batches; at 100 MiB crash recovery replays at most that much log (seconds).
+        setIfAbsent("derby.storage.checkpointInterval", "104857600");
+        // Derby's files (mail text is in its log) owner-only, whatever the process umask.
+        System.setProperty("derby.storage.useDefaultFilePermissions", "false");
     }
 
     /**
      * The shared verifier: the city CA's certificates (a certificate their key signed is the city's, whatever chain
      * the sender attached) answered from the CA's live store; configured foreign roots through OCSP, else CRL.
      */
-    private static SignatureVerifier verifier(CivicMailConfig config, CertificateAuthority ca) {
+    private static SignatureVerifier verifier(Authorities authorities, CivicMailConfig config, CertificateAuthority ca) {
         Clock clock = Clock.systemUTC();
-        return new SignatureVerifier(new Authorities(ca.chain(), config.extraTrustAnchors()), new CityCaRevocation(ca),
+        return new SignatureVerifier(authorities, new CityCaRevocation(ca),
             new OnlineRevocation(new OcspClient(clock), new CrlClient(config.crlMaxAge(), clock)));
     }
 
@@ -272,18 +311,17 @@ public final class CivicMailServer implements AutoCloseable {
         return Math.min(kib, Integer.MAX_VALUE / 1024) + "K";
     }
 
-    private static List<ListenerAddress> boundListeners(GuiceJamesServer james, boolean webadmin) {
-        ServicesProbe services = james.getProbe(ServicesProbe.class);
+    private List<ListenerAddress> boundListeners(boolean webadmin) {
         List<ListenerAddress> result = new ArrayList<>();
         // Servers come back in the order of the configuration files: inbound SMTP then submission; IMAP then IMAPS.
-        List<AbstractConfigurableAsyncServer> smtp = services.get(SMTPServerFactory.class).getServers();
-        List<AbstractConfigurableAsyncServer> imap = services.get(IMAPServerFactory.class).getServers();
+        List<AbstractConfigurableAsyncServer> smtp = service(SMTPServerFactory.class).getServers();
+        List<AbstractConfigurableAsyncServer> imap = service(IMAPServerFactory.class).getServers();
         result.add(address("smtp", smtp.get(0)));
         result.add(address("submission", smtp.get(1)));
         result.add(address("imap", imap.get(0)));
         result.add(address("imaps", imap.get(1)));
         if (webadmin) {
-            result.add(new ListenerAddress("webadmin", "127.0.0.1", services.get(WebAdminServer.class).getPort().getValue()));
+            result.add(new ListenerAddress("webadmin", "127.0.0.1", service(WebAdminServer.class).getPort().getValue()));
         }
         return result;
     }
@@ -307,45 +345,26 @@ public final class CivicMailServer implements AutoCloseable {
         return james.getProbe(ServicesProbe.class).get(type);
     }
 
+    /**
+     * Stops everything: the listeners first, all at once (each only waits: see {@link ParallelStop}), so no new work
+     * arrives; then, in reverse order of start and each isolated, the broadcast worker, James (spool, mailboxes,
+     * database) and the CA; last the wait for the webmail child, which was told to stop with the listeners.
+     */
     @Override
     public void close() {
         LOG.info("Stopping CivicMail");
         ShutdownLogFilter.serverStopping();
         long started = System.nanoTime();
-        // Reverse order of start. The listeners first, all at once (each only waits: see ParallelStop), so no new
-        // work arrives; then the broadcast worker, James (spool, mailboxes, database) and the CA, each isolated so
-        // that one failure does not leave the rest running.
-        List<Runnable> listeners = new ArrayList<>();
-        if (tlsRenewal != null) {
-            listeners.add(tlsRenewal::close);
+        Closer all = new Closer();
+        if (webmail != null) {
+            all.add("webmail", webmail::close);
         }
-        if (caHttp != null) {
-            listeners.add(caHttp::close);
-        }
-        if (broadcastApi != null) {
-            listeners.add(broadcastApi::close);
-        }
-        listeners.addAll(protocolListenerUnbinds());
-        List<Runnable> steps = List.of(
-            () -> ParallelStop.run("listeners", listeners),
-            () -> service(BroadcastService.class).close(),
-            james::stop,
-            ca::close);
-        RuntimeException failure = null;
-        for (Runnable step : steps) {
-            try {
-                step.run();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        LOG.info("CivicMail stopped ({} ms)", (System.nanoTime() - started) / 1_000_000);
-        if (failure != null) {
-            throw failure;
+        all.add("the rest", closer::close);
+        all.add("listeners", () -> ParallelStop.run("listeners", listenerStops));
+        try {
+            all.close();
+        } finally {
+            LOG.info("CivicMail stopped ({} ms)", (System.nanoTime() - started) / 1_000_000);
         }
     }
 
@@ -357,10 +376,9 @@ public final class CivicMailServer implements AutoCloseable {
      */
     private List<Runnable> protocolListenerUnbinds() {
         // Servers disabled in the configuration (CLI runs without listeners) were never bound: unbind() returns.
-        ServicesProbe services = james.getProbe(ServicesProbe.class);
         List<Runnable> unbinds = new ArrayList<>();
-        services.get(SMTPServerFactory.class).getServers().forEach(s -> unbinds.add(s::unbind));
-        services.get(IMAPServerFactory.class).getServers().forEach(s -> unbinds.add(s::unbind));
+        service(SMTPServerFactory.class).getServers().forEach(s -> unbinds.add(s::unbind));
+        service(IMAPServerFactory.class).getServers().forEach(s -> unbinds.add(s::unbind));
         return unbinds;
     }
 }

@@ -19,6 +19,7 @@ import org.apache.james.modules.server.TaskManagerModule;
 import org.apache.james.modules.server.WebAdminReIndexingTaskSerializationModule;
 import org.apache.james.modules.server.WebAdminServerModule;
 import org.apache.james.events.EventBus;
+import org.civicmail.imap.names.GuardedCommandParsers;
 import org.civicmail.server.james.ConcurrentKeysEventBus;
 import org.civicmail.server.james.DerbyJpaModule;
 import org.civicmail.server.james.JpaDataModule;
@@ -35,7 +36,8 @@ final class JamesModules {
 
     static Module all() {
         Module protocols = Modules.combine(
-            new IMAPServerModule(),
+            // Our command parsers' guard replaces James's parser binding (bad mailbox names answer NO, not a dropped connection).
+            Modules.override(new IMAPServerModule()).with(new GuardedCommandParsers()),
             new ProtocolHandlerModule(),
             new SMTPServerModule(),
             new WebAdminServerModule(),

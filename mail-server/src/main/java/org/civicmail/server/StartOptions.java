@@ -1,10 +1,34 @@
 package org.civicmail.server;
 
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.civicmail.admin.AdminServer;
+
 /**
  * How to start: {@code withListeners} false starts storage and services only (no sockets), for administrative
- * commands run while no server is up; {@code demo} allows a generated CA passphrase (see CaPassphrase).
+ * commands run while no server is up; {@code demo} allows a generated CA passphrase (see CaPassphrase);
+ * {@code adminCommands} starts the admin API running CLI commands in the server; {@code webmailHome} starts the
+ * webmail child built there (when {@code civicmail.webmail.enabled}).
  */
-public record StartOptions(boolean withListeners, boolean demo) {
+public record StartOptions(boolean withListeners, boolean demo,
+                           Optional<Function<CivicMailServer, AdminServer.CommandRunner>> adminCommands,
+                           Optional<Path> webmailHome) {
     public static final StartOptions SERVER = new StartOptions(true, false);
     public static final StartOptions OFFLINE = new StartOptions(false, false);
+
+    public StartOptions(boolean withListeners, boolean demo) {
+        this(withListeners, demo, Optional.empty(), Optional.empty());
+    }
+
+    /** Also the admin API, whose commands {@code commands} runs inside the started server. */
+    public StartOptions withAdminApi(Function<CivicMailServer, AdminServer.CommandRunner> commands) {
+        return new StartOptions(withListeners, demo, Optional.of(commands), webmailHome);
+    }
+
+    /** Also the webmail child process, built under {@code home/webmail}. */
+    public StartOptions withWebmail(Path home) {
+        return new StartOptions(withListeners, demo, adminCommands, Optional.of(home));
+    }
 }

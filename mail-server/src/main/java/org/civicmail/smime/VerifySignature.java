@@ -6,14 +6,15 @@ import java.util.Locale;
 import java.util.Set;
 
 import javax.inject.Inject;
-import javax.mail.Address;
 import javax.mail.MessagingException;
-import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.civicmail.mailbox.AccountClass;
+import org.civicmail.mailbox.sender.SenderHeaders;
+import org.civicmail.mailbox.sender.ShownSender;
+import org.civicmail.mailbox.sender.UnreadableSenderException;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.verdict.SignatureVerdict;
 import org.civicmail.verdict.SignatureVerifier;
@@ -71,23 +72,32 @@ public class VerifySignature extends GenericMailet {
         return values == null ? new String[0] : values;
     }
 
+    /**
+     * Whether any sender a reader is shown (every From and Sender field, each address of a list, group members,
+     * encoded words decoded: the city-domain rule's own reading, {@link SenderHeaders}) is in the official domain or
+     * under it. A sender field no parser can read is a claim when its text names the official domain.
+     */
     private boolean claimsOfficialSender(MimeMessage message) throws MessagingException {
-        String official = "@" + config.domain(AccountClass.OFFICIAL);
-        Address[] from;
+        String official = config.domain(AccountClass.OFFICIAL).toLowerCase(Locale.ROOT);
         try {
-            from = message.getFrom();
-        } catch (MessagingException e) {
-            return false;
-        }
-        if (from == null) {
-            return false;
-        }
-        for (Address a : from) {
-            String address = a instanceof InternetAddress ia ? ia.getAddress() : a.toString();
-            if (address != null && address.toLowerCase(Locale.ROOT).endsWith(official)) {
-                return true;
+            for (ShownSender sender : SenderHeaders.of(message)) {
+                for (String domain : sender.domains()) {
+                    String d = domain.toLowerCase(Locale.ROOT).replaceAll("\\.+$", "");
+                    if (d.equals(official) || d.endsWith("." + official)) {
+                        return true;
+                    }
+                }
             }
+            return false;
+        } catch (UnreadableSenderException e) {
+            for (String field : SenderHeaders.FIELDS) {
+                for (String value : headers(message, field)) {
+                    if (value.toLowerCase(Locale.ROOT).contains(official)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
-        return false;
     }
 }

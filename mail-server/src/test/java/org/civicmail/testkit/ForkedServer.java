@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * A real CivicMail server in its own JVM ({@code civicmail start}), on free ports, in a temporary data
  * directory, so tests can SIGTERM it, {@code kill -9} it and restart it on the same data.
  */
-public final class ForkedServer implements AutoCloseable {
+public final class ForkedServer implements RunningServer, AutoCloseable {
     public static final Path CONF = Path.of(System.getProperty("civicmail.conf", "../conf")).toAbsolutePath().normalize();
     /** Test-only CA key passphrase; real installations take theirs from the environment of the operator. */
     public static final String CA_PASSPHRASE = "integration-test-ca-passphrase";
@@ -179,6 +179,7 @@ public final class ForkedServer implements AutoCloseable {
         return ports;
     }
 
+    @Override
     public int port(String listener) {
         Integer port = ports.get(listener);
         if (port == null) {
@@ -187,6 +188,7 @@ public final class ForkedServer implements AutoCloseable {
         return port;
     }
 
+    @Override
     public Path data() {
         return data;
     }
@@ -215,6 +217,7 @@ public final class ForkedServer implements AutoCloseable {
     }
 
     /** Runs {@code civicmail ARGS} as a separate process, as a person would, against this server's data dir. */
+    @Override
     public CliResult cli(String stdin, String... args) throws Exception {
         return runCli(data, stdin, args);
     }

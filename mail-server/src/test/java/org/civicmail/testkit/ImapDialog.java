@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLSocketFactory;
 
@@ -58,6 +60,31 @@ public final class ImapDialog implements AutoCloseable {
         return readUntilTagged(t);
     }
 
+    /**
+     * Sends one command; returns the answer exactly as it came over the wire (lines joined by CRLF, literals
+     * included byte for byte, decoded as UTF-8), the tagged line last. For FETCH of body sections.
+     */
+    public String wire(String command) throws IOException {
+        String t = "a" + (++tag);
+        write(t + " " + command + "\r\n");
+        StringBuilder answer = new StringBuilder();
+        String line;
+        do {
+            line = readLine();
+            answer.append(line).append("\r\n");
+            Matcher literal = LITERAL.matcher(line);
+            while (literal.find()) {
+                answer.append(new String(in.readNBytes(Integer.parseInt(literal.group(1))), StandardCharsets.UTF_8));
+                line = readLine();
+                answer.append(line).append("\r\n");
+                literal = LITERAL.matcher(line);
+            }
+        } while (!line.startsWith(t + " "));
+        return answer.toString();
+    }
+
+    private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)\\}$");
+
     /** APPENDs a message (synchronising literal); returns the answer. */
     public List<String> append(String folder, byte[] message) throws IOException {
         String t = "a" + (++tag);
@@ -73,6 +100,11 @@ public final class ImapDialog implements AutoCloseable {
         out.write(message);
         write("\r\n");
         return readUntilTagged(t);
+    }
+
+    /** The number of the last tag sent: commands are tagged a1, a2, ... */
+    public int lastTag() {
+        return tag;
     }
 
     /** The tagged (last) line of an answer. */

@@ -23,10 +23,10 @@ import org.civicmail.server.tls.TlsKeyStore;
 
 /** A plain javax.mail client of a forked server: submission with STARTTLS + AUTH, IMAP with STARTTLS. */
 public final class MailClient {
-    private final ForkedServer server;
+    private final RunningServer server;
     private final SSLSocketFactory tls;
 
-    public MailClient(ForkedServer server) throws Exception {
+    public MailClient(RunningServer server) throws Exception {
         this.server = server;
         this.tls = trusting(server.data());
     }

@@ -18,15 +18,22 @@ import org.bouncycastle.asn1.x509.Extension;
  * Whom the verifier trusts. {@code cityCertificates} are the city CA's own certificates (root and issuing CAs):
  * a certificate they signed is the city's, its path is built from them alone, and its revocation is asked of the
  * CA itself. {@code trustAnchors} are every root accepted (the city's root and any configured foreign roots).
- * With no certificates at all every signature reads {@code unknown-ca}.
+ * With no certificates at all every signature reads {@code unknown-ca}. The server builds one instance from its
+ * configuration at start and hands the same certificates to the webmail, so both judge with the same anchors.
  */
 public final class Authorities {
     private final List<X509Certificate> cityCertificates;
     private final Set<TrustAnchor> trustAnchors;
     private final List<X509Certificate> anchorCertificates;
+    private final List<X509Certificate> foreignAnchors;
 
+    /**
+     * @param cityCertificates the city CA's root and issuing certificates
+     * @param trustAnchors     other CAs' roots trusted for S/MIME signatures (configured; may be empty)
+     */
     public Authorities(List<X509Certificate> cityCertificates, List<X509Certificate> trustAnchors) {
         this.cityCertificates = List.copyOf(cityCertificates);
+        this.foreignAnchors = List.copyOf(trustAnchors);
         List<X509Certificate> anchors = new ArrayList<>(trustAnchors);
         for (X509Certificate c : cityCertificates) {
             if (isSelfSigned(c) && !anchors.contains(c)) {
@@ -66,6 +73,11 @@ public final class Authorities {
 
     public List<X509Certificate> cityCertificates() {
         return cityCertificates;
+    }
+
+    /** The roots of other CAs given at construction (not the city's own). */
+    public List<X509Certificate> foreignAnchors() {
+        return foreignAnchors;
     }
 
     public Set<TrustAnchor> trustAnchors() {

@@ -10,6 +10,7 @@ import javax.net.ssl.SSLSocketFactory;
 import org.civicmail.webmail.compose.MailSender;
 import org.civicmail.webmail.config.WebmailConfig;
 import org.civicmail.webmail.imap.ImapConnector;
+import org.civicmail.verdict.Authorities;
 import org.civicmail.verdict.revocation.CrlClient;
 import org.civicmail.verdict.revocation.OcspClient;
 import org.civicmail.verdict.revocation.OnlineRevocation;
@@ -37,16 +38,16 @@ public final class WebmailMain {
             System.exit(2);
         }
         WebmailConfig config;
-        List<X509Certificate> anchors;
+        Authorities authorities;
         try {
             config = WebmailConfig.load(Path.of(args[0]));
-            anchors = config.trustAnchorPem() == null ? List.of() : TrustAnchors.load(config.trustAnchorPem());
+            authorities = authorities(config);
         } catch (IllegalArgumentException | java.io.IOException e) {
             System.err.println("webmail: " + args[0] + ": " + e.getMessage());
             System.exit(2);
             return;
         }
-        WebmailServer server = create(config, anchors, Clock.systemUTC());
+        WebmailServer server = create(config, authorities, Clock.systemUTC());
         int port = server.start();
         CountDownLatch stopped = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
@@ -98,22 +99,34 @@ public final class WebmailMain {
         watch.start();
     }
 
+    /**
+     * The city's certificates ({@link WebmailConfig#TRUST_ANCHOR}: S/MIME, TLS, certificate login) and other CAs'
+     * roots ({@link WebmailConfig#SMIME_FOREIGN_ANCHORS}: S/MIME only), read once at start.
+     */
+    static Authorities authorities(WebmailConfig config) throws java.io.IOException {
+        List<X509Certificate> city = config.trustAnchorPem() == null ? List.of() : TrustAnchors.load(config.trustAnchorPem());
+        List<X509Certificate> foreign = config.smimeForeignAnchorsPem() == null ? List.of()
+                : TrustAnchors.load(config.smimeForeignAnchorsPem());
+        return new Authorities(city, foreign);
+    }
+
     /** Wires the server from configuration; used by the main method, tests and the benchmark. */
-    public static WebmailServer create(WebmailConfig config, List<X509Certificate> anchors, Clock clock)
+    public static WebmailServer create(WebmailConfig config, Authorities authorities, Clock clock)
             throws java.security.GeneralSecurityException {
-        SSLSocketFactory tls = anchors.isEmpty() ? null : TrustAnchors.socketFactory(anchors);
+        List<X509Certificate> city = authorities.cityCertificates();
+        SSLSocketFactory tls = city.isEmpty() ? null : TrustAnchors.socketFactory(city);
         // The city CA's certificates name its OCSP responder: asked (nonce, responder and freshness checked) for
         // every city signature, like any foreign one; the CRL when OCSP gives no usable answer.
         RevocationSource revocation = config.revocationCheck()
                 ? new CachingRevocation(new OnlineRevocation(new OcspClient(clock), new CrlClient(Duration.ofMinutes(5), clock)),
                         Duration.ofMinutes(5), clock)
                 : NoRevocationCheck.INSTANCE;
-        return create(config, anchors, revocation, tls, clock);
+        return create(config, authorities, revocation, tls, clock);
     }
 
-    public static WebmailServer create(WebmailConfig config, List<X509Certificate> anchors,
+    public static WebmailServer create(WebmailConfig config, Authorities authorities,
                                        RevocationSource revocation, SSLSocketFactory tls, Clock clock) {
-        return new WebmailServer(config, anchors, revocation, new ImapConnector(config, tls),
+        return new WebmailServer(config, authorities, revocation, new ImapConnector(config, tls),
                 new MailSender(config, tls), clock);
     }
 }

@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,13 +25,12 @@ import org.civicmail.ca.RevocationReason;
 import org.civicmail.ca.SerialNumbers;
 
 /**
- * {@link CertificateStore} on the host's Derby database. Creates its {@code CA_} tables if
- * missing. Statuses are cached in memory; this class is the only writer of the tables, so the
+ * {@link CertificateStore} on the host's Derby database. Brings its {@code CA_} tables to the
+ * current version ({@link CaTables}). Statuses are cached in memory; this class is the only writer of the tables, so the
  * cache is updated on every write.
  */
 public final class DerbyCertificateStore implements CertificateStore {
     private static final String DUPLICATE_KEY = "23505";
-    private static final String TABLE_EXISTS = "X0Y32";
     private static final String COLUMNS = "SERIAL, ISSUER, SUBJECT, SAN, PROFILE, ACCOUNT, NOT_BEFORE, NOT_AFTER, STATUS,"
             + " REVOKED_AT, REASON, DER";
 
@@ -45,32 +43,7 @@ public final class DerbyCertificateStore implements CertificateStore {
     }
 
     private void createTables() {
-        String[] ddl = {
-            "CREATE TABLE CA_CERTIFICATE (SERIAL VARCHAR(42) NOT NULL PRIMARY KEY, ISSUER VARCHAR(1024) NOT NULL,"
-                + " SUBJECT VARCHAR(1024) NOT NULL, SAN VARCHAR(2048), PROFILE VARCHAR(32) NOT NULL, ACCOUNT VARCHAR(320),"
-                + " NOT_BEFORE BIGINT NOT NULL, NOT_AFTER BIGINT NOT NULL, STATUS VARCHAR(8) NOT NULL, REVOKED_AT BIGINT,"
-                + " REASON INT, CREATED BIGINT NOT NULL, DER VARCHAR(32000) FOR BIT DATA NOT NULL)",
-            "CREATE INDEX CA_CERTIFICATE_ACCOUNT ON CA_CERTIFICATE (ACCOUNT)",
-            "CREATE INDEX CA_CERTIFICATE_STATUS ON CA_CERTIFICATE (STATUS, ISSUER)",
-            "CREATE TABLE CA_CRL (CRL_NUMBER BIGINT NOT NULL PRIMARY KEY, THIS_UPDATE BIGINT NOT NULL,"
-                + " NEXT_UPDATE BIGINT NOT NULL, DER BLOB(256M) NOT NULL)",
-            "CREATE TABLE CA_AUDIT_HEAD (ID INT NOT NULL PRIMARY KEY, SEQ BIGINT NOT NULL, HASH VARCHAR(64) NOT NULL)"
-        };
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String sql : ddl) {
-                try {
-                    s.executeUpdate(sql);
-                } catch (SQLException e) {
-                    if (!TABLE_EXISTS.equals(e.getSQLState()) && !"X0Y32".equals(e.getSQLState())
-                            && !(sql.startsWith("CREATE INDEX") && "42Z93".equals(e.getSQLState()))
-                            && !(sql.startsWith("CREATE INDEX") && "X0Y44".equals(e.getSQLState()))) {
-                        throw e;
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw failure("create the CA tables", e);
-        }
+        CaTables.SCHEMA.migrate(dataSource, "the CA's database");
     }
 
     private static String key(BigInteger serial) {

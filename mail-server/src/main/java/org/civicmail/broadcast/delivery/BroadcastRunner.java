@@ -248,7 +248,6 @@ public final class BroadcastRunner {
         } catch (SQLException | MailboxException e) {
             throw new IllegalStateException("broadcast " + job.id() + ": cannot read the delivery journal: " + e.getMessage(), e);
         }
-        store.releaseClaimed(job.id());
         if (stored.isEmpty()) {
             return;
         }

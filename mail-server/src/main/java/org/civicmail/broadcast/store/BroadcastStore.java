@@ -18,6 +18,8 @@ import java.util.function.Consumer;
 
 import org.civicmail.broadcast.BroadcastKind;
 import org.civicmail.broadcast.input.BroadcastPlan;
+import org.civicmail.schema.DbObject;
+import org.civicmail.schema.Schema;
 import org.civicmail.server.CivicDatabase;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -36,27 +38,26 @@ public final class BroadcastStore {
         + "DATA_CHARSET, ORIGIN, SIGNED_NOTICE, STATE, TOTAL, CREATED_AT, FINISHED_AT";
     private static final String RECIPIENT_COLUMNS = "SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE, REASON, DELIVERED_AT";
 
+    /** Tables BC_JOB and BC_RECIPIENT; a change of layout is the next {@code .migration(...)} (ARCHITECTURE.md, Schemas). */
+    static final Schema SCHEMA = Schema.named("broadcast")
+        .baseline("jobs and recipients",
+            List.of(DbObject.table("BC_JOB"), DbObject.column("BC_JOB", "STOP_REASON"), DbObject.table("BC_RECIPIENT")),
+            "CREATE TABLE BC_JOB (ID VARCHAR(40) NOT NULL PRIMARY KEY, AGENCY VARCHAR(254) NOT NULL, "
+                + "KIND VARCHAR(40) NOT NULL, AUDIENCE VARCHAR(1000) NOT NULL, SUBJECT VARCHAR(2000) NOT NULL, TEMPLATE CLOB NOT NULL, "
+                + "HTML CLOB, TEMPLATE_SHA256 CHAR(64) NOT NULL, DATA_SHA256 CHAR(64) NOT NULL, DATA_CHARSET VARCHAR(40), "
+                + "ORIGIN VARCHAR(40) NOT NULL, SIGNED_NOTICE BLOB, STATE VARCHAR(16) NOT NULL, TOTAL INT NOT NULL, "
+                + "CREATED_AT TIMESTAMP NOT NULL, FINISHED_AT TIMESTAMP, EVIDENCE BLOB, STOP_REASON VARCHAR(1000))",
+            // Pending recipients are read in SEQ order through the primary key with a cursor (pendingAfter): no index
+            // on STATE, which every outcome would move.
+            "CREATE TABLE BC_RECIPIENT (BC_ID VARCHAR(40) NOT NULL, SEQ INT NOT NULL, "
+                + "ADDRESS VARCHAR(254) NOT NULL, ROW_NO INT NOT NULL, FIELDS LONG VARCHAR, ATTACHMENT VARCHAR(1000), "
+                + "STATE CHAR(1) NOT NULL, REASON VARCHAR(1000), DELIVERED_AT TIMESTAMP, PRIMARY KEY (BC_ID, SEQ))");
+
     private final CivicDatabase db;
 
     public BroadcastStore(CivicDatabase db) {
         this.db = db;
-        try (Connection c = db.connection()) {
-            CivicDatabase.createIfMissing(c, "CREATE TABLE BC_JOB (ID VARCHAR(40) NOT NULL PRIMARY KEY, AGENCY VARCHAR(254) NOT NULL, "
-                + "KIND VARCHAR(40) NOT NULL, AUDIENCE VARCHAR(1000) NOT NULL, SUBJECT VARCHAR(2000) NOT NULL, TEMPLATE CLOB NOT NULL, "
-                + "HTML CLOB, TEMPLATE_SHA256 CHAR(64) NOT NULL, DATA_SHA256 CHAR(64) NOT NULL, DATA_CHARSET VARCHAR(40), "
-                + "ORIGIN VARCHAR(40) NOT NULL, SIGNED_NOTICE BLOB, STATE VARCHAR(16) NOT NULL, TOTAL INT NOT NULL, "
-                + "CREATED_AT TIMESTAMP NOT NULL, FINISHED_AT TIMESTAMP, EVIDENCE BLOB)");
-            // Added for stopped broadcasts; databases made before it get the column here (X0Y32 when present).
-            CivicDatabase.createIfMissing(c, "ALTER TABLE BC_JOB ADD COLUMN STOP_REASON VARCHAR(1000)");
-            CivicDatabase.createIfMissing(c, "CREATE TABLE BC_RECIPIENT (BC_ID VARCHAR(40) NOT NULL, SEQ INT NOT NULL, "
-                + "ADDRESS VARCHAR(254) NOT NULL, ROW_NO INT NOT NULL, FIELDS LONG VARCHAR, ATTACHMENT VARCHAR(1000), "
-                + "STATE CHAR(1) NOT NULL, REASON VARCHAR(1000), DELIVERED_AT TIMESTAMP, PRIMARY KEY (BC_ID, SEQ))");
-            // Earlier versions indexed (BC_ID, STATE, SEQ): every outcome moved the recipient's index entry. Pending
-            // recipients are read in SEQ order through the primary key with a cursor (pendingAfter), so it went.
-            CivicDatabase.dropIndexIfPresent(c, "BC_RECIPIENT_STATE");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the broadcast tables BC_JOB/BC_RECIPIENT: " + e.getMessage(), e);
-        }
+        SCHEMA.migrate(db.dataSource(), db.location());
     }
 
     /** Stores the job and every recipient as pending, all or nothing. */
@@ -186,20 +187,6 @@ public final class BroadcastStore {
             return rows;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read recipients of broadcast " + id + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Recipients left in {@code S} (claimed for sending, a state earlier versions wrote) become pending again: the
-     * delivery journal decides about them like about the others.
-     */
-    public void releaseClaimed(String id) {
-        try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = 'P' WHERE BC_ID = ? AND STATE = 'S'")) {
-            ps.setString(1, id);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot update recipients of broadcast " + id + ": " + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 
+import javax.sql.DataSource;
+
 import org.apache.derby.jdbc.EmbeddedDataSource;
 
 /**
@@ -23,5 +25,14 @@ public final class JamesDatabase {
 
     public Connection connection() throws SQLException {
         return dataSource.getConnection();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The database's directory, for messages. */
+    public String location() {
+        return dataSource.getDatabaseName();
     }
 }

@@ -65,6 +65,8 @@ import org.apache.mailbox.tools.indexer.ReIndexerImpl;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.civicmail.search.SearchModule;
+import org.civicmail.search.SubstringSearchIndex;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -153,10 +155,14 @@ public class JpaMailboxModule extends AbstractModule {
         bind(QuotaSearcher.class).to(ScanningQuotaSearcher.class);
     }
 
-    /** The re-indexer needs a {@link ListeningMessageSearchIndex}; Lucene on disk under the data directory provides it. */
+    /**
+     * The re-indexer needs a {@link ListeningMessageSearchIndex}; Lucene on disk under the data directory provides it,
+     * with CivicMail's substring text search on top ({@link SubstringSearchIndex}).
+     */
     private void bindSearch() {
         install(new ReIndexingTaskSerializationModule());
-        bind(LuceneMessageSearchIndex.class).in(Scopes.SINGLETON);
+        install(new SearchModule());
+        bind(LuceneMessageSearchIndex.class).to(SubstringSearchIndex.class);
         bind(MessageSearchIndex.class).to(LuceneMessageSearchIndex.class);
         bind(ListeningMessageSearchIndex.class).to(LuceneMessageSearchIndex.class);
     }

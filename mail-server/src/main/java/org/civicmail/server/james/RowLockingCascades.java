@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * on the property table) blocked it, and two of them (EXPUNGE, MOVE) each holding the intent lock and waiting for the
  * table lock were a cycle Derby broke only after its 20 s deadlock timeout (NO to one of them).
  * <p>
- * Each cascade is replaced, in one transaction, by an index on the dependent rows' key (where the key is not the
+ * Each cascade is replaced, in the schema migration's transaction, by an index on the dependent rows' key (where the key is not the
  * dependent table's primary-key prefix), an {@code AFTER DELETE ... FOR EACH ROW} trigger that deletes the dependent
  * rows by that key through that index ({@link MessageRowsProcedure}: row locks only), and then the foreign key is
  * dropped.
@@ -53,7 +53,10 @@ final class RowLockingCascades {
     private RowLockingCascades() {
     }
 
-    /** Replaces each table-locking cascade still present; idempotent (a done one has no cascading key left). */
+    /**
+     * Replaces each table-locking cascade still present, in the caller's transaction; idempotent (a done one has no
+     * cascading key left).
+     */
     static void ensure(Connection c) throws SQLException {
         for (Cascade cascade : JAMES) {
             List<String> keys = cascadingKeys(c.getMetaData(), cascade);
@@ -71,11 +74,9 @@ final class RowLockingCascades {
         }
     }
 
+    /** Runs in the caller's (the schema migration's) transaction: all of it or nothing. */
     private static void replace(Connection c, Cascade cascade, List<String> keys) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            String columns = String.join(", ", cascade.columns());
             if (!triggerExists(c, cascade.trigger())) {
                 s.executeUpdate("CREATE TRIGGER " + cascade.trigger() + " AFTER DELETE ON " + cascade.parent()
                     + " REFERENCING OLD AS GONE FOR EACH ROW " + action(cascade));
@@ -86,17 +87,11 @@ final class RowLockingCascades {
             // After the key: Derby shares an index with the same columns as a key's backing index, and dropping the
             // key then dropped that index too.
             if (cascade.index() != null && !indexExists(c, cascade.index())) {
-                s.executeUpdate("CREATE INDEX " + cascade.index() + " ON " + cascade.child() + " (" + columns + ")");
+                s.executeUpdate("CREATE INDEX " + cascade.index() + " ON " + cascade.child() + " (" + String.join(", ", cascade.columns()) + ")");
             }
-            c.commit();
-            LOG.info("Deletes from {} now remove their {} rows with row locks (trigger {}) instead of the table-locking cascade {}",
-                cascade.parent(), cascade.child(), cascade.trigger(), keys);
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
         }
+        LOG.info("Deletes from {} now remove their {} rows with row locks (trigger {}) instead of the table-locking cascade {}",
+            cascade.parent(), cascade.child(), cascade.trigger(), keys);
     }
 
     /**

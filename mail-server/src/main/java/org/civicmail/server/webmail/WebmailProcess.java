@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.james.user.api.UsersRepository;
-import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.login.AccountSessions;
 import org.civicmail.login.FrontEndKey;
 import org.civicmail.login.WebmailMasterUser;
@@ -27,6 +26,7 @@ import org.civicmail.server.ListenerAddress;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.server.tls.TlsKeyStore;
 import org.civicmail.server.tls.TlsPolicy;
+import org.civicmail.verdict.Authorities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +64,17 @@ public final class WebmailProcess implements AutoCloseable {
         }
         Path dir = Files.createDirectories(data.root().resolve("webmail"));
         Path rootPem = dir.resolve("root-ca.pem");
-        // The issuing CA beside the root: the webmail's verifier builds city paths from the CA's own certificates
-        // (a signature that carries only the leaf still chains, and is still checked for revocation).
-        Files.writeString(rootPem, Pem.certificates(server.service(CertificateAuthority.class).chain()), StandardCharsets.US_ASCII);
+        // The webmail judges signatures with the server's own Authorities (one source: the configuration read at
+        // start), so its panel and the server's header cannot disagree about whom to trust. The city's certificates
+        // (root and issuing: a signature that carries only the leaf still chains and is checked for revocation) are
+        // also its trust for TLS and certificate login; other CAs' roots only for S/MIME, in a file of their own.
+        Authorities authorities = server.service(Authorities.class);
+        Files.writeString(rootPem, Pem.certificates(authorities.cityCertificates()), StandardCharsets.US_ASCII);
+        Path foreignPem = dir.resolve("smime-foreign-anchors.pem");
+        Files.deleteIfExists(foreignPem);
+        if (!authorities.foreignAnchors().isEmpty()) {
+            Files.writeString(foreignPem, Pem.certificates(authorities.foreignAnchors()), StandardCharsets.US_ASCII);
+        }
         String masterUser = CivicMailServer.ADMIN_USER_LOCAL_PART + "@" + config.domain(AccountClass.OFFICIAL);
         String masterPassword = WebmailMasterUser.ensure(data, server.service(UsersRepository.class), masterUser);
         TlsKeyStore tls = new TlsKeyStore(data.keys());
@@ -85,6 +93,9 @@ public final class WebmailProcess implements AutoCloseable {
         p.setProperty("webmail.submission.port", String.valueOf(server.listener("submission").port()));
         p.setProperty("webmail.submission.starttls", "true");
         p.setProperty("webmail.trust-anchor", rootPem.toString());
+        if (!authorities.foreignAnchors().isEmpty()) {
+            p.setProperty("webmail.smime.foreign-anchors", foreignPem.toString());
+        }
         p.setProperty("webmail.revocation.check", "true");
         p.setProperty("webmail.imap.master-user", masterUser);
         p.setProperty("webmail.imap.master-password-env", "WEBMAIL_MASTER_PASSWORD");

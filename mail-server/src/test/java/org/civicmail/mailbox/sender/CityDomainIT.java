@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,16 +17,15 @@ import javax.mail.Store;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
-import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.MailClient;
 import org.civicmail.testkit.SmtpDialog;
 import org.civicmail.testkit.TestIds;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The city's domains are the city's, end to end: unauthenticated mail on the smtp port showing a city sender is
@@ -42,24 +40,15 @@ class CityDomainIT {
     static final String PASSWORD = "city-domain-pw-1";
     static final String RULE = "city-domain rule, civicmail.inbound.reject-city-from, as DMARC p=reject";
 
-    @TempDir
-    static Path tmp;
-    ForkedServer server;
+    @RegisterExtension
+    static final CivicMailExtension server = new CivicMailExtension();
     MailClient client;
 
     @BeforeAll
-    void start() throws Exception {
-        server = ForkedServer.start(tmp.resolve("data"), Map.of("civicmail.broadcast.port", "0"));
+    void accounts() throws Exception {
         client = new MailClient(server);
         add("official", TAX, "杭州市税务局", "--agency", "杭州市税务局", "--employee-no", "SW-0001");
         add("citizen", CITIZEN, "李娜", "--id-number", TestIds.residentId("33010519900101002"));
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private void add(String cls, String address, String name, String... identity) throws Exception {

@@ -66,7 +66,7 @@ public final class OcspClient implements RevocationSource {
                 return ask(url, certificate, issuer);
             } catch (Exception e) {
                 problems.append(problems.length() == 0 ? "" : "; ").append("OCSP ").append(url).append(": ").append(e.getMessage());
-            } 
+            }
         }
         return RevocationStatus.unknown(problems.toString());
     }

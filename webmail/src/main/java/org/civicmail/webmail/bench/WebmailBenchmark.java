@@ -77,7 +77,7 @@ public final class WebmailBenchmark {
         p.setProperty(WebmailConfig.TRUST_ANCHOR, anchor.toString());
         p.setProperty(WebmailConfig.REVOCATION_CHECK, "false");
         WebmailConfig config = WebmailConfig.from(p, System.getenv(), dir);
-        WebmailServer server = WebmailMain.create(config, List.of(mail.root), NoRevocationCheck.INSTANCE, null,
+        WebmailServer server = WebmailMain.create(config, new org.civicmail.verdict.Authorities(List.of(mail.root), List.of()), NoRevocationCheck.INSTANCE, null,
                 Clock.systemUTC());
         int port = server.start();
         String base = "http://127.0.0.1:" + port;

@@ -72,7 +72,7 @@ public final class WebmailDemo {
         p.setProperty(WebmailConfig.REVOCATION_CHECK, "false");
         p.setProperty(WebmailConfig.OFFICIAL_DOMAIN, "gov.bench.test");
         WebmailConfig config = WebmailConfig.from(p, System.getenv(), dir);
-        WebmailServer server = WebmailMain.create(config, List.of(mail.root), NoRevocationCheck.INSTANCE, null, Clock.systemUTC());
+        WebmailServer server = WebmailMain.create(config, new org.civicmail.verdict.Authorities(List.of(mail.root), List.of()), NoRevocationCheck.INSTANCE, null, Clock.systemUTC());
         int port = server.start();
         System.out.println("webmail demo: open http://localhost:" + port + "/ and sign in as " + user + " / " + password
                 + " (folder 通知 has a signed notice, a tampered copy and an unsigned fake)");

@@ -22,7 +22,7 @@ public record WebmailConfig(
         boolean secureCookies,
         String imapHost, int imapPort, TlsMode imapTls,
         String submissionHost, int submissionPort, boolean submissionStartTls,
-        Path trustAnchorPem, boolean revocationCheck,
+        Path trustAnchorPem, Path smimeForeignAnchorsPem, boolean revocationCheck,
         String masterUser, char[] masterPassword,
         Lang defaultLang, ZoneId zone, int pageSize, String officialDomain,
         java.util.List<String> cityDomains, String reportAddress, String frontEndKey,
@@ -51,6 +51,12 @@ public record WebmailConfig(
     public static final String SUBMISSION_STARTTLS = "webmail.submission.starttls";
     /** PEM file with our root CA certificate(s): trusted for TLS to the mail server and for S/MIME. */
     public static final String TRUST_ANCHOR = "webmail.trust-anchor";
+    /**
+     * PEM file with other CAs' roots trusted for S/MIME signatures only (not for TLS or certificate login). Optional.
+     * {@code civicmail start} writes it from the server's {@code civicmail.smime.trust-anchors}, so the webmail's
+     * panel and the server's verdict header trust the same CAs.
+     */
+    public static final String SMIME_FOREIGN_ANCHORS = "webmail.smime.foreign-anchors";
     /** Ask OCSP (AIA URL), else CRL (CRL DP URL) when verifying signatures and client certificates. Default true. */
     public static final String REVOCATION_CHECK = "webmail.revocation.check";
     /** IMAP admin account allowed to log in for another user (SASL PLAIN authzid); enables certificate login. */
@@ -143,6 +149,10 @@ public record WebmailConfig(
         if (anchor != null && !Files.isReadable(anchor)) {
             throw new IllegalArgumentException(TRUST_ANCHOR + "=" + anchor + ": file not readable");
         }
+        Path foreignAnchors = path(p, SMIME_FOREIGN_ANCHORS, base);
+        if (foreignAnchors != null && !Files.isReadable(foreignAnchors)) {
+            throw new IllegalArgumentException(SMIME_FOREIGN_ANCHORS + "=" + foreignAnchors + ": file not readable");
+        }
         if (clientAuth && anchor == null) {
             throw new IllegalArgumentException(HTTPS_CLIENT_AUTH + "=true needs " + TRUST_ANCHOR
                     + " to check client certificates");
@@ -181,7 +191,7 @@ public record WebmailConfig(
                 imapHost, imapPort, tls,
                 p.getProperty(SUBMISSION_HOST, imapHost).trim(), port(p, SUBMISSION_PORT, 587),
                 bool(p, SUBMISSION_STARTTLS, true),
-                anchor, bool(p, REVOCATION_CHECK, true), master, masterPw,
+                anchor, foreignAnchors, bool(p, REVOCATION_CHECK, true), master, masterPw,
                 Lang.fromCode(p.getProperty(DEFAULT_LANG, "zh"), Lang.ZH), zone, pageSize,
                 blankToNull(p.getProperty(OFFICIAL_DOMAIN)), cityDomains(p), reportAddress(p), frontEndKey,
                 perAccount, total, preferences(p, base));

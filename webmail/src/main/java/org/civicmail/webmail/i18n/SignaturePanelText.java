@@ -94,7 +94,8 @@ public final class SignaturePanelText {
                     : (zh ? "证书已于 " + DATE.format(revokedAt.atZone(zone)) + " 吊销"
                           : "certificate revoked on " + DATE.format(revokedAt.atZone(zone)));
             case EXPIRED -> zh ? "邮件到达时证书不在有效期内" : "certificate not valid when the message arrived";
-            case UNKNOWN_CA -> zh ? "证书颁发者未知，不是本市证书机构签发" : "unknown issuer: not issued by the city's CA";
+            case UNKNOWN_CA -> zh ? "证书颁发者未知：不是本市证书机构，也不是本市信任的其他证书机构"
+                    : "unknown issuer: neither the city's CA nor another CA the city trusts";
             case FROM_MISMATCH -> zh ? "发件人与证书不符" : "sender does not match certificate";
             case BAD_KEY_USAGE -> zh ? "证书不能用于邮件签名" : "certificate is not meant for e-mail";
             case MALFORMED -> zh ? "签名已损坏，无法检查" : "signature is damaged and cannot be checked";

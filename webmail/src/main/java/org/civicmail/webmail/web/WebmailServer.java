@@ -45,17 +45,19 @@ public final class WebmailServer {
     });
 
     /**
-     * @param anchors    the city CA's certificates, root and issuing (may be empty: then every signature is
-     *                   "unknown issuer"); the issuing one lets leaf-only signatures chain
-     * @param revocation OCSP/CRL, shared by signature verification and certificate login
+     * @param authorities whom signatures may chain to, the server's own (city CA certificates, root and issuing, which
+     *                    also decide TLS client certificates; configured foreign roots for S/MIME only). With none,
+     *                    every signature is "unknown issuer"
+     * @param revocation  OCSP/CRL, shared by signature verification and certificate login
      */
-    public WebmailServer(WebmailConfig config, List<X509Certificate> anchors, RevocationSource revocation,
+    public WebmailServer(WebmailConfig config, Authorities authorities, RevocationSource revocation,
                          ImapConnector imap, MailSender sender, Clock clock) {
+        List<X509Certificate> anchors = authorities.cityCertificates();
         this.config = config;
         this.sessions = new SessionStore(clock, config.sessionsPerAccount(), config.sessionsTotal());
         Http http = new Http(new Templates(), config.secureCookies(), config.zone(), config.certificateLogin(),
                 new PreLoginCsrf(clock), new Preferences(config.preferencesFile()));
-        SignatureVerifier verifier = new SignatureVerifier(new Authorities(anchors, List.of()), revocation, revocation);
+        SignatureVerifier verifier = new SignatureVerifier(authorities, revocation, revocation);
 
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;

@@ -56,6 +56,8 @@ class WebmailConfigTest {
                 error(props(WebmailConfig.HTTPS_KEYSTORE, "tls.p12")));
         assertEquals("webmail.trust-anchor=/etc/civicmail/root.pem: file not readable",
                 error(props(WebmailConfig.TRUST_ANCHOR, "root.pem")));
+        assertEquals("webmail.smime.foreign-anchors=/etc/civicmail/province-root.pem: file not readable",
+                error(props(WebmailConfig.SMIME_FOREIGN_ANCHORS, "province-root.pem")));
         assertEquals("webmail.revocation.check=yes: use true or false", error(props(WebmailConfig.REVOCATION_CHECK, "yes")));
         assertEquals("webmail.zone=Mars/Base: not a time zone id such as Asia/Shanghai", error(props(WebmailConfig.ZONE, "Mars/Base")));
     }

@@ -78,11 +78,11 @@ class SignaturePanelTextTest {
         assertEquals("证书已于 2026-03-02 吊销", text.panel(invalid(Reason.REVOKED, revoked), null, false, Lang.ZH).reason());
         assertEquals("certificate revoked on 2026-03-02", text.panel(invalid(Reason.REVOKED, revoked), null, false, Lang.EN).reason());
         assertEquals("certificate not valid when the message arrived", text.reason(Reason.EXPIRED, null, Lang.EN));
-        assertEquals("unknown issuer: not issued by the city's CA", text.reason(Reason.UNKNOWN_CA, null, Lang.EN));
+        assertEquals("unknown issuer: neither the city's CA nor another CA the city trusts", text.reason(Reason.UNKNOWN_CA, null, Lang.EN));
         assertEquals("sender does not match certificate", text.reason(Reason.FROM_MISMATCH, null, Lang.EN));
         assertEquals("发件人与证书不符", text.reason(Reason.FROM_MISMATCH, null, Lang.ZH));
         assertEquals("邮件到达时证书不在有效期内", text.reason(Reason.EXPIRED, null, Lang.ZH));
-        assertEquals("证书颁发者未知，不是本市证书机构签发", text.reason(Reason.UNKNOWN_CA, null, Lang.ZH));
+        assertEquals("证书颁发者未知：不是本市证书机构，也不是本市信任的其他证书机构", text.reason(Reason.UNKNOWN_CA, null, Lang.ZH));
         for (Reason r : Reason.values()) {
             assertTrue(!text.reason(r, null, Lang.ZH).isBlank() && !text.reason(r, null, Lang.EN).isBlank(), r.token());
         }

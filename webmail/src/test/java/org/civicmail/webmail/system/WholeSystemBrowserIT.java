@@ -114,42 +114,12 @@ class WholeSystemBrowserIT {
 
     /** Runs `civicmail ARGS` against the running system (it goes over the admin API), as an administrator would. */
     static String cli(String... args) throws Exception {
-        String classpath = ROOT.resolve("mail-server/target/classes") + java.io.File.pathSeparator
-            + Files.readString(ROOT.resolve("mail-server/target/civicmail.classpath")).trim();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", classpath, "org.civicmail.cli.Main"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("CIVICMAIL_DATA", tmp.resolve("data").toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        return system.cli(args);
     }
 
     /** HTTPS client trusting the city root; with {@code p12} it presents that client certificate. */
     static java.net.http.HttpClient clientWith(Path p12, char[] password) throws Exception {
-        javax.net.ssl.KeyManager[] keys = null;
-        if (p12 != null) {
-            java.security.KeyStore identity = java.security.KeyStore.getInstance("PKCS12");
-            try (var in = Files.newInputStream(p12)) {
-                identity.load(in, password);
-            }
-            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(identity, password);
-            keys = kmf.getKeyManagers();
-        }
-        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (var in = Files.newInputStream(tmp.resolve("data/webmail/root-ca.pem"))) {
-            trust.setCertificateEntry("city-root", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        tls.init(keys, tmf.getTrustManagers(), null);
-        return java.net.http.HttpClient.newBuilder().sslContext(tls).followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        return system.httpsClient(p12, password);
     }
 
     @Test

@@ -72,8 +72,8 @@ public final class WebmailFixture implements AutoCloseable {
         }
         config = WebmailConfig.from(p, env, dir);
         webmail = connector == null
-                ? WebmailMain.create(config, List.of(pki.root), revocation, null, Clock.systemUTC())
-                : new WebmailServer(config, List.of(pki.root), revocation, connector.apply(config),
+                ? WebmailMain.create(config, new org.civicmail.verdict.Authorities(List.of(pki.root), List.of()), revocation, null, Clock.systemUTC())
+                : new WebmailServer(config, new org.civicmail.verdict.Authorities(List.of(pki.root), List.of()), revocation, connector.apply(config),
                         new MailSender(config, null), Clock.systemUTC());
         port = webmail.start();
     }

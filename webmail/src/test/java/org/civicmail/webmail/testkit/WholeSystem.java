@@ -21,18 +21,25 @@ public final class WholeSystem implements AutoCloseable {
     public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     private final Process process;
+    private final Path data;
     private final Path stderr;
     private final Map<String, String> listeners;
     private final Map<String, String> demoPasswords;
 
-    private WholeSystem(Process process, Path stderr, Map<String, String> listeners, Map<String, String> demoPasswords) {
+    private WholeSystem(Process process, Path data, Path stderr, Map<String, String> listeners, Map<String, String> demoPasswords) {
         this.process = process;
+        this.data = data;
         this.stderr = stderr;
         this.listeners = listeners;
         this.demoPasswords = demoPasswords;
     }
 
     public static WholeSystem start(Path tmp) throws Exception {
+        return start(tmp, Map.of());
+    }
+
+    /** @param settings configuration keys set for this run ({@code -Dkey=value}, as `civicmail start` takes them) */
+    public static WholeSystem start(Path tmp, Map<String, String> settings) throws Exception {
         String classpath = ROOT.resolve("mail-server/target/classes") + java.io.File.pathSeparator
             + Files.readString(ROOT.resolve("mail-server/target/civicmail.classpath")).trim();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -41,6 +48,7 @@ public final class WholeSystem implements AutoCloseable {
         for (String key : List.of("smtp", "submission", "imap", "imaps", "webadmin", "admin", "ca", "broadcast", "webmail")) {
             command.add("-Dcivicmail." + key + ".port=0");
         }
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         Path stderr = tmp.resolve("server.err");
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(stderr.toFile());
         pb.environment().remove("CIVICMAIL_CA_PASSPHRASE");
@@ -76,7 +84,7 @@ public final class WholeSystem implements AutoCloseable {
             process.destroyForcibly();
             throw new IllegalStateException("system did not start; stderr:\n" + Files.readString(stderr), e);
         }
-        return new WholeSystem(process, stderr, listeners, passwords);
+        return new WholeSystem(process, tmp.resolve("data"), stderr, listeners, passwords);
     }
 
     public Process process() {
@@ -104,6 +112,52 @@ public final class WholeSystem implements AutoCloseable {
 
     public String password(String address) {
         return demoPasswords.get(address);
+    }
+
+    /** Runs `civicmail ARGS` against the running system (over its admin API), as an administrator would; its output. */
+    public String cli(String... args) throws Exception {
+        String classpath = ROOT.resolve("mail-server/target/classes") + java.io.File.pathSeparator
+            + Files.readString(ROOT.resolve("mail-server/target/civicmail.classpath")).trim();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", classpath, "org.civicmail.cli.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("CIVICMAIL_DATA", data.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("civicmail " + String.join(" ", args) + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    /** The city's CA certificates the server gave its webmail (root and issuing), PEM. */
+    public Path cityCertificates() {
+        return data.resolve("webmail/root-ca.pem");
+    }
+
+    /** HTTPS client trusting the city root; with {@code p12} it presents that client certificate. */
+    public java.net.http.HttpClient httpsClient(Path p12, char[] password) throws Exception {
+        javax.net.ssl.KeyManager[] keys = null;
+        if (p12 != null) {
+            java.security.KeyStore identity = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(p12)) {
+                identity.load(in, password);
+            }
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(identity, password);
+            keys = kmf.getKeyManagers();
+        }
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = Files.newInputStream(cityCertificates())) {
+            trust.setCertificateEntry("city-root", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(keys, tmf.getTrustManagers(), null);
+        return java.net.http.HttpClient.newBuilder().sslContext(tls).followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
     }
 
     public String stderr() throws java.io.IOException {

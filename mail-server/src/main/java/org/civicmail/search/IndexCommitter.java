@@ -1,0 +1,59 @@
+package org.civicmail.search;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.apache.james.lifecycle.api.Startable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits the search indexes a few seconds after messages were added or removed. James's index listener only adds
+ * to Lucene's in-memory buffer (searches see it, a crash loses it); without this, messages delivered since the last
+ * broadcast or clean stop would be missing from search after a {@code kill -9}. At most {@link #PERIOD_SECONDS}
+ * seconds of additions are at risk.
+ */
+public final class IndexCommitter implements AutoCloseable, Startable {
+    static final int PERIOD_SECONDS = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(IndexCommitter.class);
+
+    private final SubstringSearchIndex index;
+    private final TextIndex text;
+    private ScheduledExecutorService timer;
+
+    @Inject
+    public IndexCommitter(SubstringSearchIndex index, TextIndex text) {
+        this.index = index;
+        this.text = text;
+    }
+
+    public synchronized void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "search-index-commit");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::commitIfChanged, PERIOD_SECONDS, PERIOD_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void commitIfChanged() {
+        if (!text.isDirty()) {
+            return;
+        }
+        try {
+            index.commit();
+        } catch (Exception e) {
+            LOG.warn("Search index: commit failed, retrying in {} s: {}", PERIOD_SECONDS, e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+}

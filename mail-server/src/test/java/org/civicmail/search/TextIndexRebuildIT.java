@@ -1,0 +1,97 @@
+package org.civicmail.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import javax.net.ssl.SSLSocketFactory;
+
+import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.ForkedServer.CliResult;
+import org.civicmail.testkit.MailClient;
+import org.civicmail.testkit.TestIds;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Upgrading a data directory whose messages were indexed only by James's analyser (as every installation before the
+ * substring index was): the first start re-indexes every folder from the mailboxes, logging it, after which the
+ * words are found; the next start finds the index current and does not re-index.
+ */
+class TextIndexRebuildIT {
+    private static final String CITIZEN = "zhao.min@citizen.hangzhou.example";
+    private static final String PASSWORD = "correct horse 1";
+
+    @TempDir
+    Path tmp;
+    private ForkedServer server;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void anIndexWithoutTheSubstringLayoutIsRebuiltAtStartAndThenKept() throws Exception {
+        server = ForkedServer.start(tmp.resolve("data"));
+        CliResult added = server.cli(PASSWORD + "\n", "account", "add", "--class", "citizen", "--address", CITIZEN,
+            "--name", "赵敏", "--id-number", TestIds.residentId("11010519491231002"), "--password-stdin");
+        assertThat(added.exitCode()).as(added.err()).isZero();
+        SSLSocketFactory tls = MailClient.trusting(server.data());
+        try (ImapSearchIT.Imap imap = ImapSearchIT.Imap.login(tls, server.port("imaps"), CITIZEN, PASSWORD)) {
+            imap.append(message("Subject: =?UTF-8?B?" + b64("汇算清缴提醒") + "?="));
+            imap.append(message("Subject: Water bill"));
+            imap.append(message("Subject: =?UTF-8?B?" + b64("退税到账通知") + "?="));
+        }
+        server.stop();
+        Path textIndex = server.data().resolve("james/var/search-text");
+        assertThat(textIndex).isDirectory();
+        deleteTree(textIndex); // what a data directory from before the substring index has: James's index only
+
+        server = server.restart();
+        server.awaitOutput(line -> line.contains("Search index: re-indexed 3 messages in"), Duration.ofSeconds(120));
+        assertThat(server.output()).anyMatch(line -> line.contains("re-indexing 3 messages in"));
+        assertThat(subjectSearch(tls, "汇算清缴")).isEqualTo("* SEARCH 1");
+        assertThat(subjectSearch(tls, "到账")).isEqualTo("* SEARCH 3");
+
+        server = server.restart();
+        assertThat(server.output()).noneMatch(line -> line.contains("re-index"));
+        assertThat(subjectSearch(tls, "汇算清缴")).isEqualTo("* SEARCH 1");
+    }
+
+    private String subjectSearch(SSLSocketFactory tls, String word) throws Exception {
+        try (ImapSearchIT.Imap imap = ImapSearchIT.Imap.login(tls, server.port("imaps"), CITIZEN, PASSWORD)) {
+            imap.command("EXAMINE INBOX");
+            List<String> answer = imap.commandWithLiteral("UID SEARCH CHARSET UTF-8 SUBJECT ", word.getBytes(StandardCharsets.UTF_8));
+            assertThat(answer.get(answer.size() - 1)).contains(" OK ");
+            return answer.stream().filter(l -> l.startsWith("* SEARCH")).findFirst().orElseThrow().trim();
+        }
+    }
+
+    private static byte[] message(String subjectLine) {
+        return ("From: office@example.org\r\nTo: " + CITIZEN + "\r\n" + subjectLine + "\r\nDate: Mon, 30 Nov 2026 09:00:00 +0800\r\n"
+            + "Content-Type: text/plain; charset=us-ascii\r\n\r\nx\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package org.civicmail.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.derby.jdbc.EmbeddedDataSource;
+import org.civicmail.broadcast.store.BroadcastStore;
+import org.civicmail.ca.store.DerbyCertificateStore;
+import org.civicmail.mailbox.AccountStore;
+import org.civicmail.server.james.JamesDatabase;
+import org.civicmail.server.james.JamesSchemaAdditions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real schemas of both databases on a fresh data directory and on one made before versioned schemas (tables
+ * present, no version table). James's own tables are stood in for by the columns our additions touch; the ITs run
+ * the same migrations on James's real tables at every start.
+ */
+class SchemaVersionsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void freshCivicDatabaseGetsEverySchemaApplied() throws Exception {
+        CivicDatabase db = new CivicDatabase(new DataDirectory(tmp));
+
+        new AccountStore(db);
+        new BroadcastStore(db);
+        new DerbyCertificateStore(db.dataSource());
+
+        assertThat(versions(db.dataSource())).containsExactlyInAnyOrder(
+            "accounts 1 applied", "broadcast 1 applied", "ca 1 applied");
+        assertThat(count(db.dataSource(), "SELECT COUNT(*) FROM BC_JOB WHERE STOP_REASON IS NULL")).isZero();
+    }
+
+    @Test
+    void civicDatabaseOfAnOlderLayoutIsBaselinedWithItsData() throws Exception {
+        CivicDatabase db = new CivicDatabase(new DataDirectory(tmp));
+        // What AccountStore, BroadcastStore and DerbyCertificateStore created before versioned schemas.
+        execute(db.dataSource(),
+            "CREATE TABLE CM_ACCOUNT (ADDRESS VARCHAR(254) NOT NULL PRIMARY KEY, CLASS VARCHAR(16) NOT NULL, "
+                + "NAME VARCHAR(200) NOT NULL, ID_NUMBER CHAR(18) UNIQUE, TAGS VARCHAR(2000), CREDIT_CODE CHAR(18) UNIQUE, "
+                + "AGENCY VARCHAR(200), EMPLOYEE_NO VARCHAR(200), MAY_BROADCAST BOOLEAN NOT NULL, DISABLED BOOLEAN NOT NULL, "
+                + "CREATED_AT TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+            "CREATE INDEX CM_ACCOUNT_CLASS ON CM_ACCOUNT(CLASS)",
+            "CREATE INDEX CM_ACCOUNT_DISABLED ON CM_ACCOUNT(DISABLED)",
+            "INSERT INTO CM_ACCOUNT (ADDRESS, CLASS, NAME, MAY_BROADCAST, DISABLED) VALUES ('a@citizen.test', 'citizen', 'A', false, false)",
+            "CREATE TABLE BC_JOB (ID VARCHAR(40) NOT NULL PRIMARY KEY, AGENCY VARCHAR(254) NOT NULL, KIND VARCHAR(40) NOT NULL, "
+                + "AUDIENCE VARCHAR(1000) NOT NULL, SUBJECT VARCHAR(2000) NOT NULL, TEMPLATE CLOB NOT NULL, HTML CLOB, "
+                + "TEMPLATE_SHA256 CHAR(64) NOT NULL, DATA_SHA256 CHAR(64) NOT NULL, DATA_CHARSET VARCHAR(40), "
+                + "ORIGIN VARCHAR(40) NOT NULL, SIGNED_NOTICE BLOB, STATE VARCHAR(16) NOT NULL, TOTAL INT NOT NULL, "
+                + "CREATED_AT TIMESTAMP NOT NULL, FINISHED_AT TIMESTAMP, EVIDENCE BLOB)",
+            "ALTER TABLE BC_JOB ADD COLUMN STOP_REASON VARCHAR(1000)",
+            "CREATE TABLE BC_RECIPIENT (BC_ID VARCHAR(40) NOT NULL, SEQ INT NOT NULL, ADDRESS VARCHAR(254) NOT NULL, "
+                + "ROW_NO INT NOT NULL, FIELDS LONG VARCHAR, ATTACHMENT VARCHAR(1000), STATE CHAR(1) NOT NULL, "
+                + "REASON VARCHAR(1000), DELIVERED_AT TIMESTAMP, PRIMARY KEY (BC_ID, SEQ))",
+            "CREATE TABLE CA_CERTIFICATE (SERIAL VARCHAR(42) NOT NULL PRIMARY KEY, ISSUER VARCHAR(1024) NOT NULL, "
+                + "SUBJECT VARCHAR(1024) NOT NULL, SAN VARCHAR(2048), PROFILE VARCHAR(32) NOT NULL, ACCOUNT VARCHAR(320), "
+                + "NOT_BEFORE BIGINT NOT NULL, NOT_AFTER BIGINT NOT NULL, STATUS VARCHAR(8) NOT NULL, REVOKED_AT BIGINT, "
+                + "REASON INT, CREATED BIGINT NOT NULL, DER VARCHAR(32000) FOR BIT DATA NOT NULL)",
+            "CREATE INDEX CA_CERTIFICATE_ACCOUNT ON CA_CERTIFICATE (ACCOUNT)",
+            "CREATE INDEX CA_CERTIFICATE_STATUS ON CA_CERTIFICATE (STATUS, ISSUER)",
+            "CREATE TABLE CA_CRL (CRL_NUMBER BIGINT NOT NULL PRIMARY KEY, THIS_UPDATE BIGINT NOT NULL, "
+                + "NEXT_UPDATE BIGINT NOT NULL, DER BLOB(256M) NOT NULL)",
+            "CREATE TABLE CA_AUDIT_HEAD (ID INT NOT NULL PRIMARY KEY, SEQ BIGINT NOT NULL, HASH VARCHAR(64) NOT NULL)",
+            "INSERT INTO CA_AUDIT_HEAD (ID, SEQ, HASH) VALUES (1, 42, 'abc')");
+
+        AccountStore accounts = new AccountStore(db);
+        new BroadcastStore(db);
+        new DerbyCertificateStore(db.dataSource());
+
+        assertThat(versions(db.dataSource())).containsExactlyInAnyOrder(
+            "accounts 1 baselined", "broadcast 1 baselined", "ca 1 baselined");
+        assertThat(accounts.find("a@citizen.test")).isPresent();
+        assertThat(count(db.dataSource(), "SELECT SEQ FROM CA_AUDIT_HEAD WHERE ID = 1")).isEqualTo(42);
+    }
+
+    @Test
+    void freshJamesDatabaseGetsTheAdditions() throws Exception {
+        EmbeddedDataSource james = jamesStandIn();
+
+        JamesSchemaAdditions.ensure(new JamesDatabase(tmp.resolve("james")));
+
+        assertThat(versions(james)).containsExactlyInAnyOrder(
+            "james-indexes 1 applied", "james-indexes 2 applied", "broadcast-journal 1 applied");
+        assertThat(indexes(james)).contains("CM_MAILBOX_PATH", "CM_BC_DELIVERY_TO_INDEX").doesNotContain("I_JMS_MIL_MAIL_IS_SEEN");
+        assertThat(count(james, "SELECT SEQUENCE_VALUE FROM OPENJPA_SEQUENCE_TABLE WHERE ID = 0")).isEqualTo(1);
+    }
+
+    @Test
+    void jamesDatabaseOfAnOlderLayoutIsBaselined() throws Exception {
+        EmbeddedDataSource james = jamesStandIn();
+        execute(james,
+            "CREATE UNIQUE INDEX CM_MAILBOX_PATH ON JAMES_MAILBOX (USER_NAME, MAILBOX_NAMESPACE, MAILBOX_NAME)",
+            "CREATE TABLE CM_BC_DELIVERY (BC_ID VARCHAR(64) NOT NULL, SEQ INT NOT NULL, MAILBOX_ID BIGINT NOT NULL, "
+                + "MAIL_UID BIGINT NOT NULL, DELIVERED_AT TIMESTAMP NOT NULL, INDEXED SMALLINT NOT NULL DEFAULT 0, "
+                + "PRIMARY KEY (BC_ID, SEQ))",
+            "CREATE INDEX CM_BC_DELIVERY_TO_INDEX ON CM_BC_DELIVERY (INDEXED)",
+            "INSERT INTO CM_BC_DELIVERY (BC_ID, SEQ, MAILBOX_ID, MAIL_UID, DELIVERED_AT) VALUES ('b1', 1, 7, 9, CURRENT_TIMESTAMP)");
+
+        JamesSchemaAdditions.ensure(new JamesDatabase(tmp.resolve("james")));
+
+        assertThat(versions(james)).containsExactlyInAnyOrder(
+            "james-indexes 1 baselined", "james-indexes 2 applied", "broadcast-journal 1 baselined");
+        assertThat(count(james, "SELECT COUNT(*) FROM CM_BC_DELIVERY")).isEqualTo(1);
+        assertThat(indexes(james)).doesNotContain("I_JMS_MIL_MAIL_IS_SEEN");
+    }
+
+    /** The columns and indexes of James's tables (as OpenJPA makes them) that our additions touch. */
+    private EmbeddedDataSource jamesStandIn() throws SQLException {
+        EmbeddedDataSource ds = new EmbeddedDataSource();
+        ds.setDatabaseName(tmp.resolve("james").toString());
+        ds.setUser("app");
+        ds.setCreateDatabase("create");
+        execute(ds,
+            "CREATE TABLE JAMES_MAILBOX (MAILBOX_ID BIGINT NOT NULL PRIMARY KEY, USER_NAME VARCHAR(255), "
+                + "MAILBOX_NAMESPACE VARCHAR(255) NOT NULL, MAILBOX_NAME VARCHAR(255) NOT NULL)",
+            "CREATE TABLE JAMES_MAIL (MAILBOX_ID BIGINT NOT NULL, MAIL_UID BIGINT NOT NULL, MAIL_IS_SEEN SMALLINT, "
+                + "PRIMARY KEY (MAILBOX_ID, MAIL_UID))",
+            "CREATE INDEX I_JMS_MIL_MAIL_IS_SEEN ON JAMES_MAIL (MAIL_IS_SEEN)",
+            "CREATE TABLE OPENJPA_SEQUENCE_TABLE (ID SMALLINT NOT NULL PRIMARY KEY, SEQUENCE_VALUE BIGINT)");
+        return ds;
+    }
+
+    private static void execute(javax.sql.DataSource db, String... statements) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    private static long count(javax.sql.DataSource db, String sql) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<String> indexes(javax.sql.DataSource db) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT CONGLOMERATENAME FROM SYS.SYSCONGLOMERATES WHERE ISINDEX")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    private static List<String> versions(javax.sql.DataSource db) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT SCHEMA_NAME, VERSION, BASELINED FROM CM_SCHEMA_VERSION")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getInt(2) + " " + (rs.getBoolean(3) ? "baselined" : "applied"));
+            }
+        }
+        return rows;
+    }
+}
