@@ -76,6 +76,15 @@ public final class WorkloadReport {
         return nanosByCommand.values().stream().mapToInt(ConcurrentLinkedQueue::size).sum();
     }
 
+    /** Every kind of command the workload issues. */
+    public static final java.util.List<String> KINDS = java.util.List.of("SELECT", "APPEND", "FETCH", "STORE", "EXPUNGE", "COPY", "MOVE",
+        "SEARCH", "IDLE");
+
+    /** Whether some kind of command has not run yet. */
+    boolean missingKinds() {
+        return KINDS.stream().anyMatch(k -> operations(k) == 0);
+    }
+
     public int operations(String command) {
         ConcurrentLinkedQueue<Long> q = nanosByCommand.get(command);
         return q == null ? 0 : q.size();

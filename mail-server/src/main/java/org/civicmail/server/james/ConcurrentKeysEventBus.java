@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.inject.Inject;
+import javax.inject.Singleton;
 
 import org.apache.james.events.Event;
 import org.apache.james.events.EventBus;
@@ -33,6 +34,7 @@ import reactor.core.publisher.Mono;
  * which keeps them in a {@code ConcurrentHashMap} and delivers them with its retries and dead letters. Each session
  * listener is wrapped in a {@link StaleAdditionFilter}: announcements travel concurrently and may overtake each other.
  */
+@Singleton // one bus: every session registers where every command announces
 public final class ConcurrentKeysEventBus implements EventBus {
     private final InVMEventBus groups;
     private final EventDelivery delivery;

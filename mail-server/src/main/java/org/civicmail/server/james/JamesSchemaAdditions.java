@@ -48,7 +48,7 @@ public final class JamesSchemaAdditions {
                 dropIndexIfPresent(c, unused);
             }
         }))
-        .migration(new Migration(3, "row-locking cascades for messages' dependent rows; deadlock traces in derby.log", c -> {
+        .migration(new Migration(3, "row-locking cascades for messages' dependent rows; lock-cycle traces in derby.log", c -> {
             // Every deadlock and lock timeout, with the lock table at that moment, goes to derby.log: the evidence to
             // find a lock cycle by (issue 18), at no cost while there is none.
             try (Statement s = c.createStatement()) {

@@ -16,7 +16,6 @@ import org.apache.james.mailbox.jpa.JPAId;
 import org.apache.james.mailbox.jpa.mail.JPAMessageMapper;
 import org.apache.james.mailbox.jpa.mail.JPAModSeqProvider;
 import org.apache.james.mailbox.jpa.mail.JPAUidProvider;
-import org.apache.james.mailbox.jpa.mail.model.openjpa.AbstractJPAMailboxMessage;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MessageMetaData;
 import org.apache.james.mailbox.model.MessageRange;
@@ -49,32 +48,27 @@ public class RowLockingMessageMapper extends JPAMessageMapper {
         "UPDATE JAMES_MAIL SET MAIL_MODSEQ = MAIL_MODSEQ WHERE MAILBOX_ID = ? AND MAIL_UID BETWEEN ? AND ?";
     private static final String DELETE_RANGE = "DELETE FROM JAMES_MAIL WHERE MAILBOX_ID = ? AND MAIL_UID BETWEEN ? AND ?";
 
+    /** Ours when bound (JpaMailboxModule): lets a STORE take its modseq before it locks message rows. */
+    private final AtomicModSeqProvider modSeqs;
+
     public RowLockingMessageMapper(JPAUidProvider uidProvider, JPAModSeqProvider modSeqProvider, EntityManagerFactory factory) {
         super(uidProvider, modSeqProvider, factory);
+        this.modSeqs = modSeqProvider instanceof AtomicModSeqProvider atomic ? atomic : null;
     }
 
     @Override
     public Iterator<UpdatedFlags> updateFlags(Mailbox mailbox, FlagsUpdateCalculator calculator, MessageRange set) throws MailboxException {
         // James resets \Recent on SELECT outside any transaction; a lock taken there would be held by no one's commit.
-        if (getEntityManager().getTransaction().isActive()) {
+        if (!getEntityManager().getTransaction().isActive() || modSeqs == null) {
+            return super.updateFlags(mailbox, calculator, set);
+        }
+        modSeqs.reserve(mailbox.getMailboxId());
+        try {
             onRange(LOCK_RANGE, mailbox, set);
+            return super.updateFlags(mailbox, calculator, set);
+        } finally {
+            modSeqs.release();
         }
-        return super.updateFlags(mailbox, calculator, set);
-    }
-
-    /**
-     * A message already in this mapper's persistence context (STORE, \Recent reset) is written by OpenJPA at commit
-     * as it is. James's save would set its folder again, and the folder is part of the message's key: OpenJPA then
-     * rewrote the key of all its MIME properties and user flags ({@code UPDATE JAMES_MAIL_PROPERTY SET MAILBOX_ID = ?,
-     * MAIL_UID = ? WHERE MAILBOX_ID = ? AND MAIL_UID = ?}), which Derby cannot run through the index on the columns it
-     * changes: a heap scan of every message's rows under exclusive row locking, for one flag.
-     */
-    @Override
-    protected MessageMetaData save(Mailbox mailbox, MailboxMessage message) throws MailboxException {
-        if (message instanceof AbstractJPAMailboxMessage && getEntityManager().contains(message)) {
-            return message.metaData();
-        }
-        return super.save(mailbox, message);
     }
 
     @Override
