@@ -5,15 +5,13 @@ import java.util.Locale;
 
 /**
  * The HTTP URLs written into certificates (CRL distribution point, AIA OCSP and caIssuers) and
- * served by {@link org.civicmail.ca.http.CaHttpServer}, all under one base URL.
+ * served by {@link org.civicmail.ca.http.CaHttpServer}, all under one base URL; each issuing CA has its own
+ * CRL and certificate URL ({@link IssuerSlot#slug()}).
  */
 public record CaUrls(String base) {
     public static final String ROOT_DER = "/ca/root.der";
     public static final String ROOT_PEM = "/ca/root.pem";
-    public static final String ISSUING_DER = "/ca/issuing.der";
-    public static final String ISSUING_PEM = "/ca/issuing.pem";
     public static final String CHAIN_PEM = "/ca/chain.pem";
-    public static final String CRL = "/crl/issuing.crl";
     public static final String ROOT_CRL = "/crl/root.crl";
     public static final String OCSP = "/ocsp";
 
@@ -36,8 +34,22 @@ public record CaUrls(String base) {
         base = b;
     }
 
-    public String crl() {
-        return base + CRL;
+    /** {@code /crl/<slug>.crl}: the CRL of one issuing CA. */
+    public String crl(IssuerSlot slot) {
+        return base + crlPath(slot);
+    }
+
+    public static String crlPath(IssuerSlot slot) {
+        return "/crl/" + slot.slug() + ".crl";
+    }
+
+    /** {@code /ca/<slug>.der}: the certificate of one issuing CA, for AIA caIssuers. */
+    public String caIssuers(IssuerSlot slot) {
+        return base + certificatePath(slot, "der");
+    }
+
+    public static String certificatePath(IssuerSlot slot, String format) {
+        return "/ca/" + slot.slug() + "." + format;
     }
 
     public String rootCertificate() {
@@ -52,7 +64,4 @@ public record CaUrls(String base) {
         return base + OCSP;
     }
 
-    public String caIssuers() {
-        return base + ISSUING_DER;
-    }
 }

@@ -6,9 +6,13 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,7 +24,7 @@ import org.civicmail.ca.audit.AuditVerification;
 import org.civicmail.ca.authority.CertificateIssuer;
 import org.civicmail.ca.authority.CsrValidator;
 import org.civicmail.ca.authority.Hierarchy;
-import org.civicmail.ca.crl.CrlPublisher;
+import org.civicmail.ca.authority.IssuingCa;
 import org.civicmail.ca.crl.RootCrl;
 import org.civicmail.ca.keys.KeyFileSigner;
 import org.civicmail.ca.keys.MasterKey;
@@ -54,9 +58,12 @@ public final class CertificateAuthority implements AutoCloseable {
     private final CertificateIssuer issuer;
     private final ProfileFactory profiles;
     private final Hierarchy hierarchy;
-    private final KeyFileSigner issuing;
-    private volatile KeyFileSigner ocspSigner;
-    private final CrlPublisher crl;
+    /** Every issuing CA whose key is here: the purpose-bound ones and, in older data directories, the first one. */
+    private final Map<IssuerSlot, IssuingCa> issuers;
+    /** Signs new S/MIME certificates: the S/MIME issuing CA, or the first-generation one if there is no other. */
+    private final IssuingCa smime;
+    /** Signs new TLS server certificates. */
+    private final IssuingCa tls;
     private final OcspResponder ocsp;
     private final AuditLog audit;
     private final MasterKey masterKey;
@@ -73,6 +80,8 @@ public final class CertificateAuthority implements AutoCloseable {
         // nothing after this point can ask for it again (see PassphraseSource#discarded).
         List<String> upgraded;
         long rootCrlNumber;
+        Map<IssuerSlot, KeyFileSigner> signers;
+        Map<IssuerSlot, KeyFileSigner> madeNow;
         char[] pass = config.passphrase().passphrase(); // fails here, naming the variable to set, if there is none
         try {
             synchronized (CertificateAuthority.class) {
@@ -84,7 +93,14 @@ public final class CertificateAuthority implements AutoCloseable {
                             + " would accept ({}; the rule is {}); choose a stronger one when the CA is next set up",
                             config.passphrase().origin(), p, PassphrasePolicy.RULE));
                 }
-                this.issuing = createdNow ? hierarchy.create(profiles, pass) : hierarchy.loadIssuing(pass);
+                if (createdNow) {
+                    signers = hierarchy.create(profiles, pass, config.mailDomains(), config.hostNames());
+                    madeNow = signers;
+                } else {
+                    signers = new EnumMap<>(hierarchy.loadIssuing(pass));
+                    madeNow = upgradeToBoundCas(config, signers, pass);
+                    signers.putAll(madeNow);
+                }
                 this.masterKey = MasterKey.unlock(config.home(), pass);
                 upgraded = hierarchy.upgradeKeyFiles(pass, masterKey);
                 rootCrlNumber = issueRootCrlIfDue(config, pass);
@@ -102,22 +118,61 @@ public final class CertificateAuthority implements AutoCloseable {
         if (rootCrlNumber > 0 && !createdNow) {
             audit.append("issue-root-crl", "number=" + rootCrlNumber);
         }
-        this.ocspSigner = hierarchy.ocspSigner(issuing, profiles, config.clock().instant(), masterKey);
-        if (createdNow) {
-            audit.append("init", "root=" + SerialNumbers.toHex(trustAnchor().getSerialNumber())
-                    + " issuing=" + SerialNumbers.toHex(issuing.certificate().getSerialNumber())
-                    + " ocsp-signer=" + SerialNumbers.toHex(ocspSigner.certificate().getSerialNumber())
-                    + " root-crl=" + rootCrlNumber);
+        Map<IssuerSlot, IssuingCa> open = new EnumMap<>(IssuerSlot.class);
+        for (Map.Entry<IssuerSlot, KeyFileSigner> e : signers.entrySet()) {
+            KeyFileSigner ocspSigner = hierarchy.ocspSigner(e.getKey(), e.getValue(), profiles, config.clock().instant(), masterKey);
+            open.put(e.getKey(), new IssuingCa(e.getKey(), e.getValue(), ocspSigner, store, config.clock()));
         }
-        this.crl = new CrlPublisher(store, () -> issuing, config.clock());
-        this.ocsp = new OcspResponder(() -> ocspSigner, issuing.certificate(), store::status, config.clock());
-        crl.current();
+        this.issuers = Collections.unmodifiableMap(open);
+        this.smime = issuers.containsKey(IssuerSlot.SMIME) ? issuers.get(IssuerSlot.SMIME) : issuers.get(IssuerSlot.LEGACY);
+        this.tls = issuers.containsKey(IssuerSlot.TLS) ? issuers.get(IssuerSlot.TLS) : issuers.get(IssuerSlot.LEGACY);
+        if (createdNow) {
+            audit.append("init", "root=" + SerialNumbers.toHex(trustAnchor().getSerialNumber()) + " " + describeIssuers(madeNow.keySet())
+                    + " root-crl=" + rootCrlNumber);
+        } else if (!madeNow.isEmpty()) {
+            audit.append("create-issuing-ca", describeIssuers(madeNow.keySet()) + " names=" + String.join(",", config.mailDomains())
+                    + ";" + String.join(",", config.hostNames()));
+            LOG.info("Created the purpose-bound issuing CAs ({}); new certificates come from them, those of {} stay valid"
+                    + " until `ca renew-all` replaces them", describeIssuers(madeNow.keySet()), Hierarchy.ISSUING_FILE);
+        }
+        List<OcspResponder.Issuer> forOcsp = new ArrayList<>();
+        issuers.values().forEach(i -> forOcsp.add(i.forOcsp()));
+        this.ocsp = new OcspResponder(forOcsp, store::status, config.clock());
+        issuers.values().forEach(i -> i.crl().current());
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ca-maintenance");
             t.setDaemon(true);
             return t;
         });
         maintenance.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.HOURS);
+    }
+
+    /**
+     * A data directory made before the purpose-bound CAs, opened with names configured: makes the S/MIME and TLS
+     * issuing CAs under the root, if the root key is here. Without it, a warning: new certificates keep coming from
+     * the first-generation CA until {@code root-ca.p12} is back for one start.
+     */
+    private Map<IssuerSlot, KeyFileSigner> upgradeToBoundCas(CaConfig config, Map<IssuerSlot, KeyFileSigner> signers, char[] pass) {
+        if (!config.hasNames() || signers.containsKey(IssuerSlot.SMIME)) {
+            return Map.of();
+        }
+        Optional<KeyFileSigner> root = hierarchy.loadRoot(pass);
+        if (root.isEmpty()) {
+            LOG.warn("The S/MIME and TLS issuing CAs cannot be created: {} is not in {}. Certificates keep coming from the"
+                    + " first-generation issuing CA; bring the root key back and start once to create them", Hierarchy.ROOT_FILE, config.home());
+            return Map.of();
+        }
+        return hierarchy.createBound(profiles, root.get(), pass, config.mailDomains(), config.hostNames());
+    }
+
+    private String describeIssuers(java.util.Set<IssuerSlot> slots) {
+        StringBuilder b = new StringBuilder();
+        for (IssuerSlot slot : slots) {
+            IssuingCa i = issuers.get(slot);
+            b.append(b.length() == 0 ? "" : " ").append(slot.slug()).append('=').append(SerialNumbers.toHex(i.certificate().getSerialNumber()))
+                    .append(" ocsp-").append(slot.slug()).append('=').append(SerialNumbers.toHex(i.ocspSigner().certificate().getSerialNumber()));
+        }
+        return b.toString();
     }
 
     /** Signs a new root CRL if it is due and the root key is here; returns its number, 0 if none was signed. */
@@ -147,25 +202,28 @@ public final class CertificateAuthority implements AutoCloseable {
         return createdNow;
     }
 
-    /** Reissues the CRL if it is due and renews the OCSP signer before it expires; runs hourly. */
+    /** Reissues each issuing CA's CRL if it is due and renews its OCSP signer before it expires; runs hourly. */
     public void maintain() {
-        try {
-            crl.current();
-            X509Certificate o = ocspSigner.certificate();
-            if (!o.getNotAfter().toInstant().isAfter(config.clock().instant().plus(Hierarchy.OCSP_RENEW_BEFORE))) {
-                ocspSigner = hierarchy.ocspSigner(issuing, profiles, config.clock().instant(), masterKey);
-                audit.append("renew-ocsp-signer", "serial=" + SerialNumbers.toHex(ocspSigner.certificate().getSerialNumber()));
+        for (IssuingCa i : issuers.values()) {
+            try {
+                i.crl().current();
+                X509Certificate o = i.ocspSigner().certificate();
+                if (!o.getNotAfter().toInstant().isAfter(config.clock().instant().plus(Hierarchy.OCSP_RENEW_BEFORE))) {
+                    i.replaceOcspSigner(hierarchy.ocspSigner(i.slot(), i.signer(), profiles, config.clock().instant(), masterKey));
+                    audit.append("renew-ocsp-signer", "issuer=" + i.slot().slug() + " serial="
+                            + SerialNumbers.toHex(i.ocspSigner().certificate().getSerialNumber()));
+                }
+            } catch (RuntimeException e) {
+                LOG.error("CA maintenance of the {} issuing CA failed: {}", i.slot().slug(), e.getMessage());
             }
-        } catch (RuntimeException e) {
-            LOG.error("CA maintenance failed: {}", e.getMessage());
         }
     }
 
     // ---------------------------------------------------------------- issuing
 
-    /** Generates a key pair (the configured algorithm) and issues the account's S/MIME certificate. */
+    /** Generates a key pair (the algorithm configured for the account's class) and issues the account's S/MIME certificate. */
     public IssuedCredential issueForAccount(String address) {
-        return issueForAccount(address, config.keyAlgorithm());
+        return issueForAccount(address, config.subscriberKey(KeyUse.of(subjectOf(address))));
     }
 
     public IssuedCredential issueForAccount(String address, KeyAlgorithm algorithm) {
@@ -186,7 +244,7 @@ public final class CertificateAuthority implements AutoCloseable {
     public IssuedCredential renew(BigInteger oldSerial) {
         CertificateRecord old = accountCertificate(oldSerial);
         Subject subject = subjectOf(old.account());
-        KeyPair keys = config.keyAlgorithm().generate();
+        KeyPair keys = config.subscriberKey(KeyUse.of(subject)).generate();
         return new IssuedCredential(keys.getPrivate(),
                 issueSmime(subject, keys.getPublic(), "renew", "generated-key replaces=" + old.serialHex()));
     }
@@ -202,11 +260,67 @@ public final class CertificateAuthority implements AutoCloseable {
     /** Issues a TLS server certificate (serverAuth) for DNS names or IP addresses; first name is the CN. */
     public IssuedCredential issueTlsServer(String... dnsNames) {
         List<String> names = Arrays.asList(dnsNames);
-        KeyPair keys = config.keyAlgorithm().generate();
-        CertificateTemplate t = profiles.tlsServer(names, keys.getPublic(), issuing.certificate());
-        IssuedCertificate issued = sign(t, null, String.join(",", names));
+        KeyPair keys = config.subscriberKey(KeyUse.TLS).generate();
+        CertificateTemplate t = profiles.tlsServer(names, keys.getPublic(), tls.certificate());
+        IssuedCertificate issued = sign(t, null, String.join(",", names), tls);
         audit.append("issue", "serial=" + SerialNumbers.toHex(issued.serial()) + " profile=TLS_SERVER names=" + String.join(",", names));
         return new IssuedCredential(keys.getPrivate(), issued);
+    }
+
+    /** One certificate {@link #renewAll} replaced: the old record and its replacement from the current issuing CA. */
+    public record Renewal(CertificateRecord old, IssuedCertificate replacement) {
+    }
+
+    /** What {@link #renewAll} did: the certificates replaced, and those it left (with why). */
+    public record RenewAllResult(List<Renewal> renewed, List<String> skipped) {
+    }
+
+    /**
+     * Re-issues every good, unexpired account (S/MIME) and TLS server certificate that an issuing CA other than
+     * the current one for its purpose signed (the first-generation CA after the upgrade), for the same public key
+     * and with the subject the account directory gives now, under the current S/MIME or TLS issuing CA; hands
+     * each replacement to {@code host} (which puts it beside the key it keeps, if any) and then revokes the old
+     * certificate with reason superseded. Certificates whose account is gone are left and reported. Safe to run
+     * again: a revoked certificate is not renewed twice.
+     */
+    public RenewAllResult renewAll(java.util.function.Consumer<Renewal> host) {
+        List<Renewal> renewed = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        Instant now = config.clock().instant();
+        for (IssuingCa old : issuers.values()) {
+            if (old == smime && old == tls) {
+                continue; // nothing newer to move to
+            }
+            for (CertificateRecord r : store.goodIssuedBy(old.certificate().getSubjectX500Principal().getName())) {
+                CertProfile profile = CertProfile.valueOf(r.profile());
+                boolean account = profile.isSmime() && r.account() != null;
+                IssuingCa to = account ? smime : tls;
+                if ((!account && profile != CertProfile.TLS_SERVER) || to == old || !r.notAfter().isAfter(now)) {
+                    continue;
+                }
+                IssuedCertificate replacement;
+                if (account) {
+                    Optional<Subject> subject = directory.find(r.account());
+                    if (subject.isEmpty()) {
+                        skipped.add(r.serialHex() + " " + r.account() + ": the account no longer exists; revoke it with `ca revoke`");
+                        continue;
+                    }
+                    replacement = issueSmime(subject.get(), r.certificate().getPublicKey(), "renew",
+                            "same-key replaces=" + r.serialHex() + " (renew-all)");
+                } else {
+                    List<String> names = List.of(r.san().split(","));
+                    CertificateTemplate t = profiles.tlsServer(names, r.certificate().getPublicKey(), tls.certificate());
+                    replacement = sign(t, null, r.san(), tls);
+                    audit.append("renew", "serial=" + SerialNumbers.toHex(replacement.serial()) + " profile=TLS_SERVER names=" + r.san()
+                            + " key=same-key replaces=" + r.serialHex() + " (renew-all)");
+                }
+                Renewal renewal = new Renewal(r, replacement);
+                host.accept(renewal);
+                revoke(r.serial(), RevocationReason.superseded);
+                renewed.add(renewal);
+            }
+        }
+        return new RenewAllResult(List.copyOf(renewed), List.copyOf(skipped));
     }
 
     private CertificateRecord accountCertificate(BigInteger serial) {
@@ -229,17 +343,17 @@ public final class CertificateAuthority implements AutoCloseable {
     }
 
     private IssuedCertificate issueSmime(Subject subject, PublicKey key, String action, String how) {
-        CertificateTemplate t = profiles.smime(subject, key, issuing.certificate());
-        IssuedCertificate issued = sign(t, subject.emailAddress(), subject.emailAddress());
+        CertificateTemplate t = profiles.smime(subject, key, smime.certificate());
+        IssuedCertificate issued = sign(t, subject.emailAddress(), subject.emailAddress(), smime);
         audit.append(action, "serial=" + SerialNumbers.toHex(issued.serial()) + " profile=" + t.profile()
                 + " account=" + subject.emailAddress() + " key=" + how);
         return issued;
     }
 
-    private IssuedCertificate sign(CertificateTemplate t, String account, String san) {
+    private IssuedCertificate sign(CertificateTemplate t, String account, String san, IssuingCa by) {
         for (int attempt = 0; attempt < 5; attempt++) {
             BigInteger serial = issuer.newSerial();
-            X509Certificate cert = issuer.sign(t, serial, issuing);
+            X509Certificate cert = issuer.sign(t, serial, by.signer());
             byte[] der;
             try {
                 der = cert.getEncoded();
@@ -250,7 +364,7 @@ public final class CertificateAuthority implements AutoCloseable {
                     cert.getSubjectX500Principal().getName(), san, t.profile().name(), account,
                     cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(), CertificateStatus.good(), cert);
             if (store.insert(r, der)) {
-                return new IssuedCertificate(cert, chain());
+                return new IssuedCertificate(cert, by.chain());
             }
         }
         throw new CaException("could not find an unused serial number in 5 attempts; check the random source");
@@ -269,7 +383,7 @@ public final class CertificateAuthority implements AutoCloseable {
                 throw new InvalidInputException("certificate " + r.serialHex() + " is " + r.status()
                         + "; only a certificate on certificateHold can be released with removeFromCRL");
             }
-            crl.reissue();
+            reissueCrlOf(r);
             audit.append("release-hold", "serial=" + r.serialHex());
             return status(serial);
         }
@@ -277,9 +391,18 @@ public final class CertificateAuthority implements AutoCloseable {
             throw new InvalidInputException("certificate " + r.serialHex() + " is already " + store.status(serial)
                     + "; revocation is permanent (only certificateHold can be changed)");
         }
-        crl.reissue();
+        reissueCrlOf(r);
         audit.append("revoke", "serial=" + r.serialHex() + " reason=" + reason + (r.account() == null ? "" : " account=" + r.account()));
         return status(serial);
+    }
+
+    /** Reissues the CRL of the issuing CA that issued {@code r} (a revoked issuing CA goes on the root CRL at the next unlock). */
+    private void reissueCrlOf(CertificateRecord r) {
+        for (IssuingCa i : issuers.values()) {
+            if (i.certificate().getSubjectX500Principal().getName().equals(r.issuer())) {
+                i.crl().reissue();
+            }
+        }
     }
 
     /** good / revoked(time, reason) / unknown, from an in-memory cache; cheap enough for every message. */
@@ -287,12 +410,17 @@ public final class CertificateAuthority implements AutoCloseable {
         return store.status(serial);
     }
 
-    /** Status of a certificate, {@code unknown} if this CA's issuing CA did not issue it. */
+    /**
+     * Status of a certificate, {@code unknown} unless one of our issuing CAs issued it (issuer name and authority
+     * key identifier; the caller has checked the signature).
+     */
     public CertificateStatus status(X509Certificate certificate) {
-        if (!certificate.getIssuerX500Principal().equals(issuing.certificate().getSubjectX500Principal())) {
-            return CertificateStatus.unknown();
+        for (IssuingCa i : issuers.values()) {
+            if (i.issued(certificate)) {
+                return status(certificate.getSerialNumber());
+            }
         }
-        return status(certificate.getSerialNumber());
+        return CertificateStatus.unknown();
     }
 
     private InvalidInputException unknownSerial(BigInteger serial) {
@@ -303,16 +431,59 @@ public final class CertificateAuthority implements AutoCloseable {
     // ---------------------------------------------------------------- reading
 
     public X509Certificate trustAnchor() {
-        return issuing.chain().get(1);
+        return smime.chain().get(1);
     }
 
-    /** The issuing CA certificate, then the root. */
+    /** The chain of new S/MIME certificates: the S/MIME issuing CA's certificate, then the root. */
     public List<X509Certificate> chain() {
-        return List.of(issuing.certificate(), trustAnchor());
+        return smime.chain();
     }
 
+    /** The chain of new TLS server certificates: the TLS issuing CA's certificate, then the root. */
+    public List<X509Certificate> tlsChain() {
+        return tls.chain();
+    }
+
+    /**
+     * Every CA certificate of ours: each issuing CA (also the first-generation one, whose certificates stay valid
+     * until renewed), then the root. What a verifier needs to recognise all our certificates.
+     */
+    public List<X509Certificate> caCertificates() {
+        List<X509Certificate> all = new ArrayList<>();
+        issuers.values().forEach(i -> all.add(i.certificate()));
+        all.add(trustAnchor());
+        return List.copyOf(all);
+    }
+
+    /** The certificate of one issuing CA, if this CA has it. */
+    public Optional<X509Certificate> issuingCertificate(IssuerSlot slot) {
+        return Optional.ofNullable(issuers.get(slot)).map(IssuingCa::certificate);
+    }
+
+    /** The issuing CA new S/MIME certificates come from ({@link IssuerSlot#SMIME}, or LEGACY if it is the only one). */
+    public IssuerSlot smimeIssuer() {
+        return smime.slot();
+    }
+
+    public IssuerSlot tlsIssuer() {
+        return tls.slot();
+    }
+
+    /** The OCSP signer of the S/MIME issuing CA. */
     public X509Certificate ocspSignerCertificate() {
-        return ocspSigner.certificate();
+        return smime.ocspSigner().certificate();
+    }
+
+    public X509Certificate ocspSignerCertificate(IssuerSlot slot) {
+        return issuer(slot).ocspSigner().certificate();
+    }
+
+    private IssuingCa issuer(IssuerSlot slot) {
+        IssuingCa i = issuers.get(slot);
+        if (i == null) {
+            throw new InvalidInputException("this CA has no " + slot.slug() + " issuing CA; it has " + issuers.keySet());
+        }
+        return i;
     }
 
     public Optional<CertificateRecord> find(BigInteger serial) {
@@ -329,9 +500,14 @@ public final class CertificateAuthority implements AutoCloseable {
         return store.list(profile == null ? null : profile.name(), offset, limit);
     }
 
-    /** The current CRL, DER encoded (reissued first if due). */
+    /** The current CRL of the S/MIME issuing CA, DER encoded (reissued first if due). */
     public byte[] currentCrl() {
-        return crl.current();
+        return smime.crl().current();
+    }
+
+    /** The current CRL of one issuing CA. */
+    public byte[] currentCrl(IssuerSlot slot) {
+        return issuer(slot).crl().current();
     }
 
     /** The root's CRL (ARL, DER) listing revoked issuing CAs. */
@@ -344,9 +520,10 @@ public final class CertificateAuthority implements AutoCloseable {
         }
     }
 
-    /** Forces a new CRL now and returns it. */
+    /** Forces a new CRL of every issuing CA now and returns the S/MIME issuing CA's. */
     public byte[] reissueCrl() {
-        return crl.reissue();
+        issuers.values().forEach(i -> i.crl().reissue());
+        return smime.crl().current();
     }
 
     public OcspResponder ocspResponder() {
@@ -381,8 +558,8 @@ public final class CertificateAuthority implements AutoCloseable {
 
     /** The names of the certificates in {@link #chain()}, for messages. */
     public String describe() {
-        List<X509Certificate> all = new ArrayList<>(chain());
-        all.add(ocspSigner.certificate());
+        List<X509Certificate> all = new ArrayList<>(caCertificates());
+        issuers.values().forEach(i -> all.add(i.ocspSigner().certificate()));
         return all.stream().map(c -> c.getSubjectX500Principal().getName() + " serial " + SerialNumbers.toHex(c.getSerialNumber())
                 + " until " + c.getNotAfter().toInstant()).collect(Collectors.joining("\n"));
     }
@@ -396,6 +573,6 @@ public final class CertificateAuthority implements AutoCloseable {
 
     /** Exposed for tests and the benchmark. */
     public Signer issuingSigner() {
-        return issuing;
+        return smime.signer();
     }
 }

@@ -10,16 +10,18 @@ import java.util.regex.Pattern;
  * server) knows it. Checks itself when built; the CA never takes identity from a CSR.
  *
  * <ul>
- *   <li>CITIZEN: the address, optionally the person's name (individual-validated; otherwise
- *       mailbox-validated with no name, O or OU);</li>
+ *   <li>CITIZEN: the address, optionally the person's surname and given name (individual-validated;
+ *       otherwise mailbox-validated with no name, O or OU);</li>
  *   <li>LEGAL_ENTITY: the address, the organisation name and its 18-character unified social
  *       credit code (organization-validated);</li>
- *   <li>OFFICIAL: the address, the official's name and the agency name (sponsor-validated),
- *       optionally the agency's credit code.</li>
+ *   <li>OFFICIAL: the address, the official's surname and given name and the agency name
+ *       (sponsor-validated), optionally the agency's credit code;</li>
+ *   <li>AGENCY: an agency's own mailbox (a role such as the tax bureau's notices, no person behind
+ *       it): the address and the agency (organization-validated), optionally its credit code.</li>
  * </ul>
  */
 public final class Subject {
-    public enum Profile { CITIZEN, LEGAL_ENTITY, OFFICIAL }
+    public enum Profile { CITIZEN, LEGAL_ENTITY, OFFICIAL, AGENCY }
 
     private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
     /** GB 32100-2015 unified social credit code: 18 characters from 0-9 and A-Z without I, O, S, V, Z. */
@@ -27,14 +29,14 @@ public final class Subject {
 
     private final String emailAddress;
     private final Profile profile;
-    private final String personName;
+    private final PersonName personName;
     private final String organizationName;
     private final String creditCode;
 
-    private Subject(String emailAddress, Profile profile, String personName, String organizationName, String creditCode) {
+    private Subject(String emailAddress, Profile profile, PersonName personName, String organizationName, String creditCode) {
         this.emailAddress = normalizeAddress(emailAddress);
         this.profile = Objects.requireNonNull(profile, "profile");
-        this.personName = blankToNull(personName);
+        this.personName = personName;
         this.organizationName = blankToNull(organizationName);
         this.creditCode = blankToNull(creditCode);
         if (profile != Profile.CITIZEN && this.organizationName == null) {
@@ -54,18 +56,36 @@ public final class Subject {
         }
     }
 
-    /** A citizen; {@code personName} null for a mailbox-validated certificate. */
-    public static Subject citizen(String emailAddress, String personName) {
-        return new Subject(emailAddress, Profile.CITIZEN, personName, null, null);
+    /** A citizen with surname and given name (individual-validated); {@code person} null for a mailbox-validated certificate. */
+    public static Subject individual(String emailAddress, PersonName person) {
+        return new Subject(emailAddress, Profile.CITIZEN, person, null, null);
+    }
+
+    /** A citizen whose name is split by {@link PersonName#derive}; null or blank for a mailbox-validated certificate. */
+    public static Subject citizen(String emailAddress, String fullName) {
+        return individual(emailAddress, blankToNull(fullName) == null ? null : PersonName.derive(fullName));
     }
 
     public static Subject legalEntity(String emailAddress, String organizationName, String creditCode) {
         return new Subject(emailAddress, Profile.LEGAL_ENTITY, null, organizationName, creditCode);
     }
 
-    /** An official of an agency; {@code agencyCreditCode} may be null. */
-    public static Subject official(String emailAddress, String personName, String agencyName, String agencyCreditCode) {
-        return new Subject(emailAddress, Profile.OFFICIAL, personName, agencyName, agencyCreditCode);
+    /**
+     * An official of an agency with surname and given name (sponsor-validated); {@code agencyCreditCode} may be null
+     * (the agency is then identified as a government entity).
+     */
+    public static Subject sponsored(String emailAddress, PersonName person, String agencyName, String agencyCreditCode) {
+        return new Subject(emailAddress, Profile.OFFICIAL, person, agencyName, agencyCreditCode);
+    }
+
+    /** An official whose name is split by {@link PersonName#derive}. */
+    public static Subject official(String emailAddress, String fullName, String agencyName, String agencyCreditCode) {
+        return sponsored(emailAddress, blankToNull(fullName) == null ? null : PersonName.derive(fullName), agencyName, agencyCreditCode);
+    }
+
+    /** An agency's own (role) mailbox; {@code agencyCreditCode} may be null. */
+    public static Subject agency(String emailAddress, String agencyName, String agencyCreditCode) {
+        return new Subject(emailAddress, Profile.AGENCY, null, agencyName, agencyCreditCode);
     }
 
     /** Lower-cases the domain and checks the syntax; throws {@link InvalidInputException} naming the rule. */
@@ -90,11 +110,16 @@ public final class Subject {
         return profile;
     }
 
+    /** The person's full name (the commonName), for citizens with a name and officials. */
     public Optional<String> personName() {
+        return person().map(PersonName::fullName);
+    }
+
+    public Optional<PersonName> person() {
         return Optional.ofNullable(personName);
     }
 
-    /** The legal entity's name, or the official's agency. */
+    /** The legal entity's name, or the agency of an official or agency mailbox. */
     public Optional<String> organizationName() {
         return Optional.ofNullable(organizationName);
     }

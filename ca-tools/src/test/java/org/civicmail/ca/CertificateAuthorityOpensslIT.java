@@ -22,7 +22,7 @@ class CertificateAuthorityOpensslIT {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         t = new TestCa(dir);
-        chain = t.write("chain.pem", Pem.certificates(t.ca.chain()));
+        chain = t.write("chain.pem", Pem.certificates(t.ca.caCertificates()));
     }
 
     @AfterAll
@@ -51,6 +51,28 @@ class CertificateAuthorityOpensslIT {
                 "smimesign");
         assertVerifies(pem("tls.pem", t.ca.issueTlsServer("mail.city.example", "127.0.0.1").certificate()), "sslserver");
         assertVerifies(pem("ocsp.pem", t.ca.ocspSignerCertificate()), "ocsphelper");
+        assertVerifies(pem("ocsp-tls.pem", t.ca.ocspSignerCertificate(IssuerSlot.TLS)), "ocsphelper");
+    }
+
+    @Test
+    void theTlsIssuingCaHasItsOwnCrlAndOcspSigner() throws Exception {
+        IssuedCredential server = t.ca.issueTlsServer("mail.city.example");
+        Path cert = pem("tls-revoked.pem", server.certificate());
+        Path issuer = pem("tls-issuing.pem", t.ca.tlsChain().get(0));
+        String text = Openssl.run("x509", "-noout", "-text", "-in", cert.toString()).output();
+        assertTrue(text.contains("URI:" + t.http.baseUrl() + "/crl/tls.crl") && text.contains("CA Issuers - URI:" + t.http.baseUrl()
+                + "/ca/tls.der"), text);
+        t.ca.revoke(server.serial(), RevocationReason.superseded);
+        Path crl = t.write("tls-crl.pem", Pem.encode("X509 CRL", t.ca.currentCrl(IssuerSlot.TLS)));
+        Openssl.Result verify = Openssl.run("verify", "-crl_check", "-CAfile", chain.toString(), "-CRLfile", crl.toString(),
+                cert.toString());
+        assertTrue(verify.output().contains("certificate revoked"), verify.output());
+        Openssl.Result ocsp = Openssl.run("ocsp", "-issuer", issuer.toString(), "-cert", cert.toString(),
+                "-url", t.http.baseUrl() + "/ocsp", "-CAfile", chain.toString());
+        assertTrue(ocsp.output().startsWith("Response verify OK\n" + cert + ": revoked\n"), ocsp.output());
+        String responder = Openssl.run("ocsp", "-issuer", issuer.toString(), "-cert", cert.toString(), "-url", t.http.baseUrl() + "/ocsp",
+                "-CAfile", chain.toString(), "-resp_text").output();
+        assertTrue(responder.contains("CivicMail TLS OCSP Responder"), responder);
     }
 
     @Test
@@ -64,9 +86,9 @@ class CertificateAuthorityOpensslIT {
                 "X509v3 Extended Key Usage: \n                E-mail Protection\n",
                 "X509v3 Subject Alternative Name: \n                email:contact@acme.example\n",
                 "X509v3 Certificate Policies: \n                Policy: 2.23.140.1.5.2.3\n",
-                "X509v3 CRL Distribution Points: \n                Full Name:\n                  URI:" + base + "/crl/issuing.crl",
+                "X509v3 CRL Distribution Points: \n                Full Name:\n                  URI:" + base + "/crl/smime.crl",
                 "OCSP - URI:" + base + "/ocsp\n",
-                "CA Issuers - URI:" + base + "/ca/issuing.der\n",
+                "CA Issuers - URI:" + base + "/ca/smime.der\n",
                 "Public-Key: (256 bit)",
                 "Signature Algorithm: ecdsa-with-SHA256")) {
             assertTrue(text.contains(expected), "missing '" + expected + "' in\n" + text);

@@ -38,7 +38,8 @@ class CliIT {
     }
 
     Run ca(Map<String, String> env, String... args) {
-        List<String> all = new ArrayList<>(List.of("--data", dir.resolve("data").toString(), "--directory", accounts.toString(), "ca"));
+        List<String> all = new ArrayList<>(List.of("--data", dir.resolve("data").toString(), "--directory", accounts.toString(),
+                "--mail-domains", String.join(",", TestCa.MAIL_DOMAINS), "--tls-names", String.join(",", TestCa.HOST_NAMES), "ca"));
         all.addAll(List.of(args));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

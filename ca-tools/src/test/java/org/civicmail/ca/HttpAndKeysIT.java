@@ -54,10 +54,14 @@ class HttpAndKeysIT {
         try (TestCa t = new TestCa(dir)) {
             String base = t.http.baseUrl();
             assertArrayEquals(t.ca.trustAnchor().getEncoded(), get(base + "/ca/root.der").body());
-            assertArrayEquals(t.ca.chain().get(0).getEncoded(), get(base + "/ca/issuing.der").body());
+            assertArrayEquals(t.ca.chain().get(0).getEncoded(), get(base + "/ca/smime.der").body());
+            assertArrayEquals(t.ca.tlsChain().get(0).getEncoded(), get(base + "/ca/tls.der").body());
+            assertEquals(404, get(base + "/ca/issuing.der").statusCode(), "a new CA has no first-generation issuing CA");
             assertEquals(Pem.certificates(t.ca.trustAnchor()), new String(get(base + "/ca/root.pem").body(), StandardCharsets.US_ASCII));
-            assertEquals(Pem.certificates(t.ca.chain()), new String(get(base + "/ca/chain.pem").body(), StandardCharsets.US_ASCII));
-            HttpResponse<byte[]> crl = get(base + "/crl/issuing.crl");
+            assertEquals(Pem.certificates(t.ca.caCertificates()), new String(get(base + "/ca/chain.pem").body(), StandardCharsets.US_ASCII));
+            HttpResponse<byte[]> tlsCrl = get(base + "/crl/tls.crl");
+            assertTrue(new X509CRLHolder(tlsCrl.body()).isSignatureValid(new JcaContentVerifierProviderBuilder().build(t.ca.tlsChain().get(0))));
+            HttpResponse<byte[]> crl = get(base + "/crl/smime.crl");
             assertEquals("application/pkix-crl", crl.headers().firstValue("Content-Type").orElseThrow());
             X509CRLHolder holder = new X509CRLHolder(crl.body());
             assertTrue(holder.isSignatureValid(new JcaContentVerifierProviderBuilder().build(t.ca.chain().get(0))));
@@ -113,7 +117,7 @@ class HttpAndKeysIT {
             assertEquals(root, again.ca.trustAnchor().getSerialNumber());
             assertTrue(again.ca.verifyAuditLog().intact(), again.ca.verifyAuditLog().problems().toString());
         }
-        Path p12 = dir.resolve("ca/issuing-ca.p12");
+        Path p12 = dir.resolve("ca/smime-ca.p12");
         Openssl.Result info = Openssl.run("pkcs12", "-info", "-in", p12.toString(), "-noout", "-passin",
                 "pass:" + new String(TestCa.PASSPHRASE));
         assertTrue(info.output().contains("Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC"), info.output());
@@ -139,7 +143,7 @@ class HttpAndKeysIT {
             assertEquals(leaf + ": OK\n", r.output());
             String text = Openssl.run("x509", "-noout", "-text", "-in", leaf.toString()).output();
             assertTrue(text.contains("Public-Key: (3072 bit)") && text.contains("Digital Signature, Key Encipherment")
-                    && text.contains("Policy: 2.23.140.1.5.4.3") && text.contains("Subject: CN = Bob Chen"), text);
+                    && text.contains("Policy: 2.23.140.1.5.4.3") && text.contains("Subject: SN = Chen, GN = Bob, CN = Bob Chen"), text);
             String root = Openssl.run("x509", "-noout", "-text", "-in", t.write("root.pem", Pem.certificates(t.ca.trustAnchor())).toString()).output();
             assertTrue(root.contains("Signature Algorithm: sha256WithRSAEncryption"), root);
         }

@@ -25,12 +25,16 @@ class IndependentJudgesIT {
     void everyProfilePassesOpensslStrictAndNss() throws Exception {
         try (TestCa t = new TestCa(dir)) {
             Path root = t.write("root.pem", Pem.certificates(t.ca.trustAnchor()));
-            Path issuing = t.write("issuing.pem", Pem.certificates(t.ca.chain().get(0)));
+            // Both issuing CAs as untrusted intermediates: each judge must pick the right one by name and key.
+            Path issuing = t.write("issuing.pem", Pem.certificates(t.ca.chain().get(0), t.ca.tlsChain().get(0)));
             Path db = dir.resolve("nss");
             java.nio.file.Files.createDirectories(db);
             ok(certutil("-N", "-d", "sql:" + db, "--empty-password"));
             ok(certutil("-A", "-d", "sql:" + db, "-n", "root", "-t", "C,C,C", "-i", root.toString()));
-            ok(certutil("-A", "-d", "sql:" + db, "-n", "issuing", "-t", ",,", "-i", issuing.toString()));
+            ok(certutil("-A", "-d", "sql:" + db, "-n", "smime-issuing", "-t", ",,", "-i",
+                    t.write("smime-issuing.pem", Pem.certificates(t.ca.chain().get(0))).toString()));
+            ok(certutil("-A", "-d", "sql:" + db, "-n", "tls-issuing", "-t", ",,", "-i",
+                    t.write("tls-issuing.pem", Pem.certificates(t.ca.tlsChain().get(0))).toString()));
 
             record Case(String name, X509Certificate cert, String opensslPurpose, String nssUsage) {
             }

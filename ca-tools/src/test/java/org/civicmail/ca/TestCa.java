@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,9 +13,14 @@ import javax.sql.DataSource;
 import org.apache.derby.jdbc.EmbeddedDataSource;
 import org.civicmail.ca.http.CaHttpServer;
 
-/** A CA on an in-memory Derby database, a temp directory and an in-memory account directory. */
+/**
+ * A CA on an in-memory Derby database, a temp directory and an in-memory account directory, with the
+ * purpose-bound S/MIME and TLS issuing CAs constrained to {@link #MAIL_DOMAINS} and {@link #HOST_NAMES}.
+ */
 public final class TestCa implements AutoCloseable {
     public static final char[] PASSPHRASE = "test passphrase, not secret".toCharArray();
+    public static final List<String> MAIL_DOMAINS = List.of("city.example", "gov.city.example", "acme.example");
+    public static final List<String> HOST_NAMES = List.of("mail.city.example", "localhost", "127.0.0.1");
 
     public final Path home;
     public final DataSource dataSource;
@@ -31,10 +37,19 @@ public final class TestCa implements AutoCloseable {
     }
 
     public TestCa(Path dir, KeyAlgorithm algorithm, DataSource dataSource) {
+        this(dir, algorithm, dataSource, true);
+    }
+
+    /**
+     * {@code bound} false: opened without names, as data directories of the first-generation layout were made
+     * (one unconstrained issuing CA); reopening such a directory with names upgrades it.
+     */
+    public TestCa(Path dir, KeyAlgorithm algorithm, DataSource dataSource, boolean bound) {
         this.home = dir.resolve("ca");
         this.dataSource = dataSource;
         this.http = CaHttpServer.bind(new InetSocketAddress("127.0.0.1", 0));
-        this.ca = CertificateAuthority.open(config(http.baseUrl()).withKeyAlgorithm(algorithm), directory);
+        CaConfig config = config(http.baseUrl()).withKeyAlgorithm(algorithm);
+        this.ca = CertificateAuthority.open(bound ? config : config.withNames(List.of(), List.of()), directory);
         http.serve(ca);
         directory.add(Subject.citizen("alice@city.example", null));
         directory.add(Subject.citizen("bob@city.example", "Bob Chen"));
@@ -44,7 +59,7 @@ public final class TestCa implements AutoCloseable {
 
     public CaConfig config(String baseUrl) {
         return new CaConfig(dataSource, home, new CaUrls(baseUrl), KeyAlgorithm.EC_P256, PassphraseSource.of(PASSPHRASE),
-                null, null, null);
+                null, null, null).withNames(MAIL_DOMAINS, HOST_NAMES);
     }
 
     public static DataSource memoryDataSource() {

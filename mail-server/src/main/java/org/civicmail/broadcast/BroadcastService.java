@@ -98,7 +98,7 @@ public class BroadcastService implements AutoCloseable {
         this.storage = storage;
         this.searchIndex = storage.searchIndex();
         // The shared verifier, judging each copy as it arrives in the mailbox: now.
-        DeliveryCheck check = new LiveDeliveryCheck(accounts, ca, message -> verifier.verify(message, Instant.now()));
+        DeliveryCheck check = new LiveDeliveryCheck(db, accounts, ca, message -> verifier.verify(message, Instant.now()));
         this.runner = new BroadcastRunner(store, storage, this.searchIndex, composer, accounts, workers, config.broadcastBatchSize(),
             check);
         this.searchIndex.start();
@@ -196,9 +196,10 @@ public class BroadcastService implements AutoCloseable {
         }
         Optional<SigningCredential> credential = keys.usable(job.agency());
         String name = accounts.find(job.agency()).map(Account::name).orElse(job.agency());
-        Optional<String> stopped = runner.run(job, new BroadcastRunner.Sender(job.agency(), name, credential), done::addAndGet);
+        Optional<BroadcastRunner.Stopped> stopped = runner.run(job, new BroadcastRunner.Sender(job.agency(), name, credential),
+            done::addAndGet);
         if (stopped.isPresent()) {
-            // No signed summary: the agency's signature is what stopped being good.
+            // No signed summary: the agency's signature stopped being good, or the rest waits for `broadcast resume`.
             return;
         }
         Counts counts = store.counts(job.id());
@@ -245,6 +246,25 @@ public class BroadcastService implements AutoCloseable {
             start(id);
         }
         return ids;
+    }
+
+    /**
+     * Resumes a broadcast that stopped because the mailbox database kept failing: its pending recipients are sent
+     * (each exactly once: the delivery journal settles what was stored before the stop). A broadcast stopped for its
+     * signature or its agency cannot be resumed: its remaining recipients were recorded as not sent.
+     */
+    public synchronized void resume(String id) {
+        BroadcastStatus status = requireStatus(id);
+        if (status.job().state() != BroadcastJob.State.STOPPED) {
+            throw new BroadcastRefusedException(Reason.BAD_INPUT, "broadcast " + id + " is " + status.state()
+                + "; only a stopped broadcast can be resumed");
+        }
+        if (!store.resume(id)) {
+            throw new BroadcastRefusedException(Reason.BAD_INPUT, "broadcast " + id + " was stopped for good ("
+                + status.job().stopReason().orElse("?") + "); every recipient not served was recorded as not sent, nothing is left to resume");
+        }
+        LOG.info("Broadcast {} resumed by request", id);
+        start(id);
     }
 
     public Optional<Future<?>> running(String id) {

@@ -21,11 +21,12 @@ import org.civicmail.csv.SpreadsheetText;
 /**
  * Reads and validates an account registry CSV as a whole before anything is created. Rows are numbered as a
  * spreadsheet shows them (the header is row 1). Columns: {@code class,address,name,id-number,tags,credit-code,
- * agency,employee-no,may-broadcast,password}; {@code class} may come from the command line instead.
+ * agency,employee-no,may-broadcast,password}, optionally {@code surname,given-name} (a person's name as the
+ * certificate carries it); {@code class} may come from the command line instead.
  */
 public final class AccountCsv {
     public static final Set<String> COLUMNS = Set.of("class", "address", "name", "id-number", "tags", "credit-code",
-        "agency", "employee-no", "may-broadcast", "password");
+        "agency", "employee-no", "may-broadcast", "password", "surname", "given-name");
 
     /** One valid row, ready to create. */
     public record Row(int rowNumber, Account account, AccountRequest request, char[] password) {
@@ -87,6 +88,8 @@ public final class AccountCsv {
                     request.agency = values.get("agency");
                     request.employeeNo = values.get("employee-no");
                     request.mayBroadcast = parseBoolean(values.get("may-broadcast"));
+                    request.surname = values.get("surname");
+                    request.givenName = values.get("given-name");
                     Account account = request.validate(domains);
                     char[] password = Optional.ofNullable(values.get("password")).orElse("").toCharArray();
                     AccountService.checkPassword(password);

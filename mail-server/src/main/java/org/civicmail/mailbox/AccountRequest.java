@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import org.civicmail.ca.InvalidInputException;
 import org.civicmail.ca.KeyAlgorithm;
+import org.civicmail.ca.PersonName;
 
 /**
  * Raw account fields as a clerk or a CSV file gives them. {@link #validate} checks every rule of the class and
@@ -29,6 +30,9 @@ public final class AccountRequest {
     public boolean mayBroadcast;
     /** Official or legal entity: algorithm of the signing key the server keeps for it; blank = the CA's default. */
     public String signingKey;
+    /** Citizen or official (a person): surname and given name as the certificate carries them; blank = derived from the name. */
+    public String surname;
+    public String givenName;
 
     public Account validate(MailDomains domains) {
         AccountClass cls = AccountClass.parse(require("class", accountClass));
@@ -65,6 +69,11 @@ public final class AccountRequest {
         if (mayBroadcast && cls != AccountClass.OFFICIAL) {
             throw new InvalidAccountException("may-broadcast", "only official (agency) accounts may broadcast");
         }
+        if (cls == AccountClass.LEGAL_ENTITY || mayBroadcast) {
+            refuse("surname", surname, cls);
+            refuse("given-name", givenName, cls);
+        }
+        personName();
         return new Account(addr, cls, person, id, tagList, credit, agencyName, employee, mayBroadcast, false);
     }
 
@@ -118,6 +127,25 @@ public final class AccountRequest {
             throw new InvalidAccountException(field, "must be at most " + MAX_TEXT + " characters without control characters");
         }
         return value;
+    }
+
+    /**
+     * The person's surname and given name if given ({@code --surname/--given-name}, CSV columns {@code surname,given-name});
+     * a given name needs a surname (a single legal name is given as the surname, S/MIME BR §7.1.4.2.2(e)).
+     */
+    public Optional<PersonName> personName() {
+        boolean hasSurname = surname != null && !surname.isBlank();
+        if (!hasSurname) {
+            if (givenName != null && !givenName.isBlank()) {
+                throw new InvalidAccountException("surname", "is required with given-name (a single legal name goes into surname)");
+            }
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(PersonName.of(surname, givenName));
+        } catch (InvalidInputException e) {
+            throw new InvalidAccountException("surname", e.getMessage());
+        }
     }
 
     /** The requested signing-key algorithm, if one was given. */

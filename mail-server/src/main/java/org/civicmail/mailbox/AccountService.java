@@ -20,6 +20,7 @@ import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.ca.CertificateRecord;
 import org.civicmail.ca.CertificateStatus;
 import org.civicmail.ca.KeyAlgorithm;
+import org.civicmail.ca.PersonName;
 import org.civicmail.ca.RevocationReason;
 import org.civicmail.login.AccountSessions;
 import org.civicmail.server.CivicDatabase;
@@ -81,6 +82,10 @@ public class AccountService {
             c.setAutoCommit(false);
             try {
                 store.insert(c, account);
+                Optional<PersonName> personName = request.personName();
+                if (personName.isPresent()) {
+                    store.insertPersonName(c, account.address(), personName.get());
+                }
                 users.addUser(username, new String(password));
                 quotas.setMaxStorage(quotaRoots.forUser(username), QuotaSizeLimit.size(config.quotaBytes(account.accountClass())));
                 c.commit();
@@ -223,6 +228,20 @@ public class AccountService {
         List<CertificateRecord> all = new ArrayList<>(ca.certificatesFor(require(address).address()));
         all.sort(java.util.Comparator.comparing(CertificateRecord::notBefore).reversed());
         return all;
+    }
+
+    /**
+     * Stores the surname and given name of an existing person's account ({@code account set}); its next certificate
+     * carries them. Agency mailboxes and legal entities have no person's name.
+     */
+    public PersonName setPersonName(String address, PersonName name) {
+        Account account = require(address);
+        if (account.accountClass() == AccountClass.LEGAL_ENTITY || account.mayBroadcast()) {
+            throw new InvalidAccountException("surname", account.address() + " is an organisation's mailbox; its certificate carries"
+                + " the organisation, not a person's name");
+        }
+        store.setPersonName(account.address(), name);
+        return name;
     }
 
     public Account require(String address) {

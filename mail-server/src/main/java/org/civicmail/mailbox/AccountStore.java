@@ -16,7 +16,9 @@ import java.util.function.Consumer;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
+import org.civicmail.ca.PersonName;
 import org.civicmail.schema.DbObject;
+import org.civicmail.schema.Migration;
 import org.civicmail.schema.Schema;
 import org.civicmail.server.CivicDatabase;
 
@@ -37,7 +39,11 @@ public class AccountStore {
                 + "CREATED_AT TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)",
             "CREATE INDEX CM_ACCOUNT_CLASS ON CM_ACCOUNT(CLASS)",
             // Every broadcast batch asks which accounts are disabled: without an index that scans all citizens.
-            "CREATE INDEX CM_ACCOUNT_DISABLED ON CM_ACCOUNT(DISABLED)");
+            "CREATE INDEX CM_ACCOUNT_DISABLED ON CM_ACCOUNT(DISABLED)")
+        // Surname and given name of a person's account, as their certificates carry them (S/MIME BR §7.1.4.2.2(e)).
+        // A table of its own: accounts made before it have no row and get PersonName#derive.
+        .migration(Migration.sql(2, "person names", "CREATE TABLE CM_PERSON_NAME (ADDRESS VARCHAR(254) NOT NULL PRIMARY KEY, "
+            + "SURNAME VARCHAR(64) NOT NULL, GIVEN_NAME VARCHAR(64))"));
 
     private final CivicDatabase db;
 
@@ -61,6 +67,47 @@ public class AccountStore {
             ps.setBoolean(9, a.mayBroadcast());
             ps.setBoolean(10, a.disabled());
             ps.executeUpdate();
+        }
+    }
+
+    /** Stores the surname and given name of a new account inside the caller's transaction. */
+    public void insertPersonName(Connection c, String address, PersonName name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO CM_PERSON_NAME (ADDRESS, SURNAME, GIVEN_NAME) VALUES (?,?,?)")) {
+            ps.setString(1, address);
+            ps.setString(2, name.surname());
+            setOptional(ps, 3, Optional.ofNullable(name.givenName()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Replaces the stored surname and given name of an existing account ({@code account set}). */
+    public void setPersonName(String address, PersonName name) {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM CM_PERSON_NAME WHERE ADDRESS = ?")) {
+                del.setString(1, address);
+                del.executeUpdate();
+                insertPersonName(c, address, name);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store the name of " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The stored surname and given name, if the account has them (accounts made before they were stored have not). */
+    public Optional<PersonName> personName(String address) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT SURNAME, GIVEN_NAME FROM CM_PERSON_NAME WHERE ADDRESS = ?")) {
+            ps.setString(1, address.toLowerCase(java.util.Locale.ROOT));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(PersonName.of(rs.getString(1), rs.getString(2))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the name of " + address + ": " + e.getMessage(), e);
         }
     }
 

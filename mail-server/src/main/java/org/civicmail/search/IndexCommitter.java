@@ -4,6 +4,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import javax.annotation.PreDestroy;
 import javax.inject.Inject;
 
 import org.apache.james.lifecycle.api.Startable;
@@ -51,6 +52,7 @@ public final class IndexCommitter implements AutoCloseable, Startable {
     }
 
     @Override
+    @PreDestroy
     public synchronized void close() {
         if (timer != null) {
             timer.shutdownNow();

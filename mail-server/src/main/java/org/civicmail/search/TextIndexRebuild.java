@@ -49,7 +49,11 @@ public final class TextIndexRebuild implements Startable {
         this.sessions = sessions;
     }
 
-    /** Checks the index's layout; when it is not the current one, starts rebuilding it in the background. */
+    /**
+     * Checks the index's layout; when it is not the current one, lists the folders (one query; counting their
+     * messages is left to the background thread, so a large installation starts without waiting) and starts
+     * rebuilding in the background.
+     */
     public void start() throws Exception {
         String found = text.committedVersion();
         if (found.equals(TextIndex.VERSION)) {
@@ -60,26 +64,26 @@ public final class TextIndexRebuild implements Startable {
         List<Mailbox> folders;
         try {
             folders = mappers.getMailboxMapper(session).list().collectList().block();
-            MessageMapper messages = mappers.getMessageMapper(session);
-            for (Mailbox folder : folders) {
-                total += messages.countMessagesInMailbox(folder);
-                pending.add(folder.getMailboxId().serialize());
-            }
         } finally {
             mappers.endProcessingRequest(session);
         }
-        LOG.info("Search index: built {}, this version needs {}; re-indexing {} messages in {} folders in the background",
-            found.isEmpty() ? "by an older version (or none)" : "as '" + found + "'", TextIndex.VERSION, total, folders.size());
-        Thread t = new Thread(() -> run(folders), "search-index-rebuild");
+        for (Mailbox folder : folders) {
+            pending.add(folder.getMailboxId().serialize());
+        }
+        String was = found.isEmpty() ? "by an older version (or none)" : "as '" + found + "'";
+        Thread t = new Thread(() -> run(folders, was), "search-index-rebuild");
         t.setDaemon(true);
         thread = t;
         t.start();
     }
 
-    private void run(List<Mailbox> folders) {
+    private void run(List<Mailbox> folders, String was) {
         long started = System.nanoTime();
         lastProgress = started;
         try {
+            count(folders);
+            LOG.info("Search index: built {}, this version needs {}; re-indexing {} messages in {} folders in the background",
+                was, TextIndex.VERSION, total, folders.size());
             for (Mailbox folder : folders) {
                 if (Thread.currentThread().isInterrupted()) {
                     return;
@@ -92,6 +96,22 @@ public final class TextIndexRebuild implements Startable {
                 (System.nanoTime() - started) / 1_000_000_000L);
         } catch (Exception e) {
             LOG.error("Search index: re-indexing stopped ({}); it starts again at the next start", e.toString());
+        }
+    }
+
+    private void count(List<Mailbox> folders) throws Exception {
+        MailboxSession session = sessions.createSystemSession(Username.of("civicmail-search-index"));
+        try {
+            MessageMapper messages = mappers.getMessageMapper(session);
+            long sum = 0;
+            for (Mailbox folder : folders) {
+                sum += messages.countMessagesInMailbox(folder);
+            }
+            synchronized (this) {
+                total = sum;
+            }
+        } finally {
+            mappers.endProcessingRequest(session);
         }
     }
 

@@ -121,7 +121,9 @@ public final class CivicMailServer implements AutoCloseable {
         String caBaseUrl = config.caBaseUrl().orElse(caHttp != null ? caHttp.baseUrl()
             : "http://" + config.bindHost() + ":" + config.port(Listener.CA_HTTP));
         PassphraseSource passphrase = CaPassphrase.resolve(data.ca(), options.demo());
-        CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl).withPassphrase(passphrase);
+        CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl).withPassphrase(passphrase)
+            .withNames(mailDomains(config), tlsNames(config)).withKeyAlgorithm(config.caKeyAlgorithm())
+            .withSubscriberKeys(config.subscriberKeys());
         CertificateAuthority ca = CertificateAuthority.open(caConfig, new AccountSubjectDirectory(accounts));
         closer.add("CA", ca::close);
         AccountKeyStore accountKeys = new AccountKeyStore(data.keys().resolve("accounts"), ca, accounts);
@@ -136,7 +138,8 @@ public final class CivicMailServer implements AutoCloseable {
         passphrase.forget(); // the CA keeps only keys derived from it (CertificateAuthority#open)
 
         // Whom S/MIME signatures may chain to, decided once here; the webmail child gets the same certificates.
-        Authorities authorities = new Authorities(ca.chain(), config.extraTrustAnchors());
+        // Every issuing CA of ours (also the first-generation one of an upgraded data directory) and the root.
+        Authorities authorities = new Authorities(ca.caCertificates(), config.extraTrustAnchors());
         SignatureVerifier verifier = verifier(authorities, config, ca);
         TlsKeyStore tls = new TlsKeyStore(data.keys());
         TlsCertificateProvisioner.ensure(tls, ca, tlsNames(config));
@@ -253,6 +256,15 @@ public final class CivicMailServer implements AutoCloseable {
         if (System.getProperty(property) == null) {
             System.setProperty(property, value);
         }
+    }
+
+    /** The city's mail domains, one per class: what the CA's S/MIME issuing CA is constrained to. */
+    static List<String> mailDomains(CivicMailConfig config) {
+        List<String> domains = new ArrayList<>();
+        for (AccountClass c : AccountClass.values()) {
+            domains.add(config.domain(c));
+        }
+        return domains;
     }
 
     /** Names the TLS certificate covers: the configured host name, loopback, and the bind address. */

@@ -19,6 +19,7 @@ import org.apache.james.modules.server.TaskManagerModule;
 import org.apache.james.modules.server.WebAdminReIndexingTaskSerializationModule;
 import org.apache.james.modules.server.WebAdminServerModule;
 import org.apache.james.events.EventBus;
+import org.civicmail.imap.condstore.CondstoreCapability;
 import org.civicmail.imap.names.GuardedCommandParsers;
 import org.civicmail.server.james.ConcurrentKeysEventBus;
 import org.civicmail.server.james.DerbyJpaModule;
@@ -36,8 +37,9 @@ final class JamesModules {
 
     static Module all() {
         Module protocols = Modules.combine(
-            // Our command parsers' guard replaces James's parser binding (bad mailbox names answer NO, not a dropped connection).
-            Modules.override(new IMAPServerModule()).with(new GuardedCommandParsers()),
+            // Over James's IMAP bindings: the command parsers' guard (a bad mailbox name answers NO, not a dropped
+            // connection) and the CAPABILITY processor that advertises CONDSTORE beside QRESYNC.
+            Modules.override(new IMAPServerModule()).with(new GuardedCommandParsers(), new CondstoreCapability()),
             new ProtocolHandlerModule(),
             new SMTPServerModule(),
             new WebAdminServerModule(),

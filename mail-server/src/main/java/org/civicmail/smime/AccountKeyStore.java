@@ -116,6 +116,32 @@ public final class AccountKeyStore {
         return credential;
     }
 
+    /**
+     * Puts a re-issued certificate for the same key ({@code ca renew-all}) beside the account's key, if the key file
+     * holds the key of {@code oldSerial}'s certificate. Returns false (and changes nothing) otherwise: then the
+     * account's key is not kept here (a CSR-based certificate) or already moved on.
+     */
+    public boolean replaceCertificate(String address, java.math.BigInteger oldSerial, X509Certificate renewed,
+                                      List<X509Certificate> issuerChain) {
+        String normalized = address.toLowerCase(Locale.ROOT);
+        Optional<SigningCredential> current = load(normalized);
+        if (current.isEmpty() || !current.get().certificate().getSerialNumber().equals(oldSerial)
+            || !current.get().certificate().getPublicKey().equals(renewed.getPublicKey())) {
+            return false;
+        }
+        List<X509Certificate> chain = new java.util.ArrayList<>();
+        chain.add(renewed);
+        chain.addAll(issuerChain);
+        SigningCredential credential = new SigningCredential(normalized, current.get().privateKey(), chain);
+        try {
+            write(credential);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot store the renewed certificate of " + normalized + " under " + dir + ": " + e.getMessage(), e);
+        }
+        cache.put(normalized, credential);
+        return true;
+    }
+
     /** The credential to sign with now, if the account has one whose certificate is good and the account is enabled. */
     public Optional<SigningCredential> usable(String address) {
         String normalized = address.toLowerCase(Locale.ROOT);

@@ -33,7 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 class BroadcastStopIT {
     static final int RECIPIENTS = 400;
     static final int BATCH = 10;
-    /** Batches a broadcast has in flight (BroadcastRunner.LANES): each may have passed its check just before a revocation. */
+    /**
+     * Batches a broadcast has in flight (BroadcastRunner.LANES): each may have committed just before the revocation and
+     * recorded its outcomes just after it (RevocationDuringBatchIT proves that none commits after it).
+     */
     static final int LANES = 2;
     static final Pattern COUNTS = Pattern.compile("recipients:\\s+(\\d+) \\(delivered (\\d+), failed (\\d+), pending (\\d+)\\)");
 
@@ -122,7 +125,7 @@ class BroadcastStopIT {
             long delivered = c[1];
             assertThat(c[0]).isEqualTo(RECIPIENTS);
             assertThat(delivered).as("stopped mid-way").isLessThan(RECIPIENTS);
-            // Only the batches that had passed their check before the revocation may still have been stored.
+            // Only the batches that had committed before the revocation may have been counted after it.
             assertThat(delivered).isLessThanOrEqualTo(deliveredWhenRevoked + (long) LANES * BATCH);
             assertThat(c[2]).as("every other recipient is recorded as not sent").isEqualTo(RECIPIENTS - delivered);
             assertThat(c[3]).isZero();

@@ -195,4 +195,250 @@ class ImapProtocolIT {
         }
     }
 
+    // --- c. body part numbers of message/rfc822 parts (RFC 3501 section 6.4.5) ---
+
+    static final String INNER = "From: resident@citizen.hangzhou.example\n"
+        + "Date: Sun, 1 Nov 2026 08:00:00 +0800\n"
+        + "Subject: inner\n"
+        + "\n"
+        + "Inner body line\n";
+
+    static final String TOP_LEVEL_RFC822 = "From: clerk@city.hangzhou.example\n"
+        + "Date: Mon, 2 Nov 2026 09:00:00 +0800\n"
+        + "Subject: wrapper\n"
+        + "MIME-Version: 1.0\n"
+        + "Content-Type: message/rfc822\n"
+        + "\n"
+        + INNER;
+
+    static final String FORWARDED_INNER_HEADER = "From: resident@citizen.hangzhou.example\n"
+        + "Subject: original\n"
+        + "MIME-Version: 1.0\n"
+        + "Content-Type: multipart/alternative; boundary=\"inner\"\n"
+        + "\n";
+    static final String FORWARDED_INNER_BODY = "--inner\n"
+        + "Content-Type: text/plain; charset=utf-8\n"
+        + "\n"
+        + "plain text 正文\n"
+        + "--inner\n"
+        + "Content-Type: text/html\n"
+        + "\n"
+        + "<p>html</p>\n"
+        + "--inner--";
+
+    static final String FORWARDED = "From: clerk@city.hangzhou.example\n"
+        + "Subject: Fwd: original\n"
+        + "MIME-Version: 1.0\n"
+        + "Content-Type: multipart/mixed; boundary=\"outer\"\n"
+        + "\n"
+        + "--outer\n"
+        + "Content-Type: text/plain\n"
+        + "\n"
+        + "See the forwarded mail.\n"
+        + "--outer\n"
+        + "Content-Type: message/rfc822\n"
+        + "Content-Disposition: attachment\n"
+        + "\n"
+        + FORWARDED_INNER_HEADER
+        + FORWARDED_INNER_BODY
+        + "\n--outer--\n";
+
+    static String section(ImapDialog imap, String section) throws Exception {
+        String answer = imap.wire("FETCH 1 (BODY.PEEK[" + section + "])");
+        Matcher m = Pattern.compile("\\A\\* 1 FETCH \\(BODY\\[" + Pattern.quote(section) + "\\] \\{(\\d+)\\}\r\n", Pattern.DOTALL)
+            .matcher(answer);
+        assertThat(m.find()).as(answer).isTrue();
+        int length = Integer.parseInt(m.group(1));
+        byte[] rest = answer.substring(m.end()).getBytes(StandardCharsets.UTF_8);
+        String content = new String(rest, 0, length, StandardCharsets.UTF_8);
+        assertThat(new String(rest, length, rest.length - length, StandardCharsets.UTF_8))
+            .as(answer).matches("\\)\r\na\\d+ OK FETCH completed\\.\r\n");
+        return content;
+    }
+
+    static String crlfText(String text) {
+        return new String(crlf(text), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void topLevelMessageRfc822NumbersTheEncapsulatedMessagesParts() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE rfc822-top"))).contains("OK");
+            assertThat(imap.tagged(imap.append("rfc822-top", crlf(TOP_LEVEL_RFC822)))).contains("OK");
+            imap.command("SELECT rfc822-top");
+            // Part 1 of a non-multipart message is its body: here the whole encapsulated message.
+            assertThat(section(imap, "1")).isEqualTo(crlfText(INNER));
+            // 1.x are the parts of the encapsulated message; it is not multipart, so 1.1 is its body.
+            assertThat(section(imap, "1.1")).isEqualTo(crlfText("Inner body line\n"));
+            assertThat(section(imap, "1.HEADER")).isEqualTo(crlfText(INNER.substring(0, INNER.indexOf("\n\n") + 2)));
+            assertThat(section(imap, "1.TEXT")).isEqualTo(crlfText("Inner body line\n"));
+            assertThat(section(imap, "1.HEADER.FIELDS (SUBJECT)")).isEqualTo(crlfText("Subject: inner\n\n"));
+            assertThat(section(imap, "TEXT")).isEqualTo(crlfText(INNER));
+            // The MIME header of part 1 of a non-multipart message is the message's header (James failed the FETCH).
+            assertThat(section(imap, "1.MIME")).isEqualTo(crlfText(TOP_LEVEL_RFC822.substring(0, TOP_LEVEL_RFC822.indexOf("\n\n") + 2)));
+            // Parts that do not exist are empty, as in Dovecot.
+            assertThat(section(imap, "1.2")).isEmpty();
+            assertThat(section(imap, "1.1.1")).isEmpty();
+            // Partial fetches cut the corrected content.
+            assertThat(imap.wire("FETCH 1 (BODY.PEEK[1]<0.10> BODY.PEEK[1.1]<6.100>)")).isEqualTo(
+                "* 1 FETCH (BODY[1]<0> {10}\r\nFrom: resi BODY[1.1]<6> {11}\r\nbody line\r\n)\r\n"
+                    + "a" + tagOf(imap) + " OK FETCH completed.\r\n");
+            // Without PEEK the message becomes \Seen, as for any BODY[] fetch.
+            assertThat(imap.command("FETCH 1 (FLAGS)")).first().asString().doesNotContain("\\Seen");
+            imap.wire("FETCH 1 (BODY[1.1])");
+            assertThat(imap.command("FETCH 1 (FLAGS)")).first().asString().contains("\\Seen");
+        }
+    }
+
+    @Test
+    void forwardedAsAttachmentMailNumbersTheAttachedMessagesParts() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE rfc822-forwarded"))).contains("OK");
+            assertThat(imap.tagged(imap.append("rfc822-forwarded", crlf(FORWARDED)))).contains("OK");
+            imap.command("SELECT rfc822-forwarded");
+            assertThat(section(imap, "1")).isEqualTo("See the forwarded mail.");
+            // RFC 2046 5.1.1: the line break before "--outer--" belongs to that delimiter, so part 2 ends with "--inner--".
+            // Dovecot 2.3 counts that line break into part 2 as well (262 bytes, not 260); James and we follow RFC 2046.
+            // RFC 2046 5.1.1: the line break before "--outer--" belongs to that delimiter, so part 2 ends with "--inner--".
+            // Dovecot 2.3 counts that line break into part 2 as well (262 bytes, not 260); James and we follow RFC 2046.
+            assertThat(section(imap, "2")).isEqualTo(crlfText(FORWARDED_INNER_HEADER + FORWARDED_INNER_BODY));
+            assertThat(section(imap, "2.MIME")).isEqualTo(crlfText("Content-Type: message/rfc822\nContent-Disposition: attachment\n\n"));
+            assertThat(section(imap, "2.HEADER")).isEqualTo(crlfText(FORWARDED_INNER_HEADER));
+            assertThat(section(imap, "2.TEXT")).isEqualTo(crlfText(FORWARDED_INNER_BODY));
+            assertThat(section(imap, "2.1")).isEqualTo("plain text 正文");
+            assertThat(section(imap, "2.1.MIME")).isEqualTo(crlfText("Content-Type: text/plain; charset=utf-8\n\n"));
+            assertThat(section(imap, "2.2")).isEqualTo("<p>html</p>");
+            // Part 1 is text: it has no HEADER of an encapsulated message (James answered with part 2's).
+            assertThat(section(imap, "1.HEADER")).isEmpty();
+            assertThat(section(imap, "3")).isEmpty();
+        }
+    }
+
+    // --- d. CONDSTORE and QRESYNC (RFC 7162) ---
+
+    static long number(List<String> answer, String pattern) {
+        Pattern p = Pattern.compile(pattern);
+        for (String line : answer) {
+            Matcher m = p.matcher(line);
+            if (m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        throw new AssertionError("no " + pattern + " in " + answer);
+    }
+
+    @Test
+    void condstoreIsAdvertisedWithQresyncAndWorks() throws Exception {
+        try (ImapDialog imap = login(); ImapDialog other = login()) {
+            // RFC 7162 section 3.2: a server that announces QRESYNC must announce CONDSTORE too.
+            assertThat(imap.command("CAPABILITY").get(0)).contains(" CONDSTORE").contains(" QRESYNC");
+            assertThat(imap.tagged(imap.command("CREATE condstore"))).contains("OK");
+            for (int i = 1; i <= 3; i++) {
+                assertThat(imap.tagged(imap.append("condstore", plain("condstore " + i)))).contains("OK");
+            }
+            assertThat(imap.command("ENABLE CONDSTORE")).containsExactly("* ENABLED CONDSTORE", "a" + tagOf(imap) + " OK ENABLE completed.");
+            List<String> select = imap.command("SELECT condstore (CONDSTORE)");
+            long validity = uidValidity(select);
+            assertThat(select).anyMatch(line -> line.matches("\\* OK \\[HIGHESTMODSEQ \\d+\\] Highest"));
+            assertThat(imap.command("FETCH 1:* (UID MODSEQ)")).allMatch(line -> line.matches("\\* \\d FETCH \\(MODSEQ \\(\\d+\\) UID \\d\\)")
+                || line.endsWith(" OK FETCH completed."));
+            long before = number(imap.command("FETCH 1:* (MODSEQ)"), "MODSEQ \\((\\d+)\\)");
+
+            // A flag change gets a new, higher mod-sequence, reported with it.
+            List<String> store = imap.command("STORE 2 +FLAGS (\\Seen)");
+            long seen = number(store, "\\* 2 FETCH \\(MODSEQ \\((\\d+)\\) FLAGS \\(\\\\Recent \\\\Seen\\)\\)");
+            assertThat(seen).isGreaterThan(before);
+            // CHANGEDSINCE: only what changed after that mod-sequence (how Thunderbird syncs flags).
+            assertThat(imap.command("FETCH 1:* (FLAGS) (CHANGEDSINCE " + (seen - 1) + ")")).containsExactly(
+                "* 2 FETCH (MODSEQ (" + seen + ") FLAGS (\\Recent \\Seen))", "a" + tagOf(imap) + " OK FETCH completed.");
+            // UNCHANGEDSINCE older than the message: refused with MODIFIED naming it (James wrote "[MODIFIED 0 2]").
+            assertThat(imap.command("STORE 2 (UNCHANGEDSINCE " + (seen - 1) + ") +FLAGS (\\Flagged)"))
+                .containsExactly("a" + tagOf(imap) + " OK [MODIFIED 2] STORE failed.");
+            List<String> flagged = imap.command("STORE 2 (UNCHANGEDSINCE " + seen + ") +FLAGS (\\Flagged)");
+            assertThat(number(flagged, "\\* 2 FETCH \\(MODSEQ \\((\\d+)\\)")).isGreaterThan(seen);
+            assertThat(imap.tagged(flagged)).isEqualTo("a" + tagOf(imap) + " OK STORE completed.");
+            long highest = number(imap.command("STATUS condstore (HIGHESTMODSEQ)"), "HIGHESTMODSEQ (\\d+)");
+
+            // QRESYNC: another client expunges message 1 (UID 1); the resync names it VANISHED.
+            assertThat(other.command("ENABLE QRESYNC")).containsExactly("* ENABLED QRESYNC", "a" + tagOf(other) + " OK ENABLE completed.");
+            other.command("SELECT condstore");
+            assertThat(other.tagged(other.command("STORE 1 +FLAGS.SILENT (\\Deleted)"))).contains("OK");
+            assertThat(other.tagged(other.command("EXPUNGE"))).contains("OK");
+            other.command("CLOSE");
+            List<String> resync = other.command("SELECT condstore (QRESYNC (" + validity + " " + highest + "))");
+            assertThat(resync).contains("* VANISHED (EARLIER) 1");
+            assertThat(other.tagged(resync)).isEqualTo("a" + tagOf(other) + " OK [READ-WRITE] SELECT completed.");
+        }
+    }
+
+    // --- the same answers through an independent client: Python's imaplib ---
+
+    static final String IMAPLIB = String.join("\n",
+        "import imaplib, ssl, sys",
+        "port, user, password, ca = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]",
+        "context = ssl.create_default_context(cafile=ca)",
+        "context.check_hostname = False  # the certificate names the city's host, the test connects to 127.0.0.1",
+        "imap = imaplib.IMAP4_SSL('127.0.0.1', int(port), ssl_context=context)",
+        "imap.login(user, password)",
+        "imap.select('py-rfc822')",
+        "typ, data = imap.fetch('1', '(BODY.PEEK[1.1] BODY.PEEK[1.HEADER.FIELDS (SUBJECT)])')",
+        "print('FETCH', typ, repr(data))",
+        "imap.create('py-target')",
+        "typ, data = imap.uid('MOVE', '1', 'py-target')",
+        "print('MOVE', typ, repr(data), repr(imap.untagged_responses.get('OK')), repr(imap.untagged_responses.get('EXPUNGE')))",
+        "typ, data = imap.select('!#$$&\\'+,-.0123456789:;<=>?@^_`|[}')",
+        "print('SELECT', typ, repr(data))",
+        "print('NOOP', imap.noop()[0])",
+        "imap.logout()");
+
+    @Test
+    void pythonImaplibGetsTheSameAnswers() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE py-rfc822"))).contains("OK");
+            assertThat(imap.tagged(imap.append("py-rfc822", crlf(TOP_LEVEL_RFC822)))).contains("OK");
+        }
+        java.security.cert.X509Certificate[] chain = new org.civicmail.server.tls.TlsKeyStore(server.data().resolve("keys")).chain();
+        Path ca = tmp.resolve("imaplib-ca.pem");
+        java.nio.file.Files.writeString(ca, "-----BEGIN CERTIFICATE-----\n"
+            + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(chain[chain.length - 1].getEncoded())
+            + "\n-----END CERTIFICATE-----\n");
+        Path script = java.nio.file.Files.writeString(tmp.resolve("imaplib-check.py"), IMAPLIB);
+        Process python = new ProcessBuilder("python3", script.toString(), String.valueOf(server.port("imaps")), USER, PASSWORD, ca.toString())
+            .redirectErrorStream(true).start();
+        String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(python.waitFor()).as(out).isZero();
+        assertThat(out).contains("FETCH OK [(b'1 (BODY[1.1] {17}', b'Inner body line\\r\\n'), "
+            + "(b' BODY[1.HEADER.FIELDS (SUBJECT)] {18}', b'Subject: inner\\r\\n\\r\\n'), b')']");
+        // imaplib keeps the untagged OK's text: COPYUID with UID 1 of py-rfc822 moved to UID 1 of py-target.
+        assertThat(out).containsPattern("MOVE OK .*b'\\[COPYUID \\d+ 1 1\\] Moved UIDs.'.*\\] \\[b'1'\\]");
+        assertThat(out).contains("SELECT NO [b'SELECT failed. Mailbox name is not valid modified UTF-7 (RFC 3501 section 5.1.3).']");
+        assertThat(out).contains("NOOP OK");
+    }
+
+    // --- e. ENVELOPE ---
+
+    @Test
+    void envelopeTakesTheNameFromACommentWhenThereIsNoDisplayName() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE envelope"))).contains("OK");
+            assertThat(imap.tagged(imap.append("envelope", crlf("Date: Mon, 2 Nov 2026 09:00:00 +0800\n"
+                + "From: resident@citizen.hangzhou.example (Real Name)\n"
+                + "To: Display Name <clerk@city.hangzhou.example> (a comment), plain@x.example,\n"
+                + " \"Li, Ming (not a comment)\" <li@x.example>, (before) lead@x.example\n"
+                + "Cc: group: g1@d1.example (G One), g2@d2.example;\n"
+                + "Subject: comments\n\nbody\n")))).contains("OK");
+            imap.command("SELECT envelope");
+            // The same answer as Dovecot 2.3 gives for this header.
+            assertThat(imap.command("FETCH 1 (ENVELOPE)")).first().isEqualTo("* 1 FETCH (ENVELOPE (\"Mon, 2 Nov 2026 09:00:00 +0800\" "
+                + "\"comments\" ((\"Real Name\" NIL \"resident\" \"citizen.hangzhou.example\")) "
+                + "((\"Real Name\" NIL \"resident\" \"citizen.hangzhou.example\")) "
+                + "((\"Real Name\" NIL \"resident\" \"citizen.hangzhou.example\")) "
+                + "((\"Display Name\" NIL \"clerk\" \"city.hangzhou.example\")(NIL NIL \"plain\" \"x.example\")"
+                + "(\"Li, Ming (not a comment)\" NIL \"li\" \"x.example\")(NIL NIL \"lead\" \"x.example\")) "
+                + "((NIL NIL \"group\" NIL)(\"G One\" NIL \"g1\" \"d1.example\")(NIL NIL \"g2\" \"d2.example\")(NIL NIL NIL NIL)) "
+                + "NIL NIL NIL))");
+            // Part 1 of a non-multipart message: its MIME header is the message header.
+            assertThat(section(imap, "1.MIME")).startsWith("Date: Mon, 2 Nov 2026").endsWith("Subject: comments\r\n\r\n");
+        }
+    }
 }

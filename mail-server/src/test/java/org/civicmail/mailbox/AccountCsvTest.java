@@ -60,10 +60,20 @@ class AccountCsvTest {
     }
 
     @Test
+    void surnameAndGivenNameColumnsAreReadAndAGivenNameNeedsASurname() throws Exception {
+        AccountCsv.Validation v = validate("address,name,surname,given-name,id-number,password\n"
+            + "a@citizen.test,欧阳修,欧阳,修,11010519491231002X,password-1\n"
+            + "b@citizen.test,李娜,,娜,330106198506120023,password-1\n", StandardCharsets.UTF_8);
+        assertThat(v.errors()).containsExactly("row 3: surname: is required with given-name (a single legal name goes into surname)");
+        assertThat(v.toCreate()).hasSize(1);
+        assertThat(v.toCreate().get(0).request().personName()).contains(org.civicmail.ca.PersonName.of("欧阳", "修"));
+    }
+
+    @Test
     void unknownOrMissingColumnsAreRefusedBeforeAnyRow() throws Exception {
         assertThat(validate("address,name,pasword\n", StandardCharsets.UTF_8).errors())
-            .containsExactly("row 1: unknown column(s) [pasword]; allowed: [address, agency, class, credit-code, employee-no, id-number, "
-                + "may-broadcast, name, password, tags]");
+            .containsExactly("row 1: unknown column(s) [pasword]; allowed: [address, agency, class, credit-code, employee-no, given-name, "
+                + "id-number, may-broadcast, name, password, surname, tags]");
         assertThat(validate("address,name\n", StandardCharsets.UTF_8).errors()).containsExactly("row 1: column 'password' is missing");
     }
 

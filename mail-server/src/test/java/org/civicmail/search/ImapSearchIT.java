@@ -339,6 +339,7 @@ class ImapSearchIT {
         private Imap(SSLSocketFactory tls, int port) throws IOException {
             socket = (SSLSocket) tls.createSocket("127.0.0.1", port);
             socket.setSoTimeout(30_000);
+            socket.setTcpNoDelay(true); // a literal is a second small write: Nagle would hold it up to 40 ms
             in = socket.getInputStream();
             out = socket.getOutputStream();
             line(in);

@@ -100,6 +100,39 @@ class AccountKeyStoreIT {
         }
     }
 
+    // After the upgrade to purpose-bound issuing CAs, `ca renew-all` re-issues each server-kept signing key's certificate
+    // under the S/MIME issuing CA: the key file keeps the same key with the new chain, the old certificate is revoked.
+    @Test
+    void renewAllPutsTheReissuedCertificateBesideTheSameKey() throws Exception {
+        CivicDatabase db = new CivicDatabase(new DataDirectory(tmp));
+        Path dir = tmp.resolve("keys/accounts");
+        java.math.BigInteger oldSerial;
+        java.security.PrivateKey key;
+        try (CertificateAuthority ca = open(db)) { // no names: the first-generation layout
+            SigningCredential c = new AccountKeyStore(dir, ca, null).issue(OFFICIAL, Optional.empty());
+            oldSerial = c.certificate().getSerialNumber();
+            key = c.privateKey();
+        }
+        CaConfig named = CaConfig.of(db.dataSource(), tmp.resolve("ca"), "http://127.0.0.1:8088")
+            .withPassphrase(PassphraseSource.of(PASSPHRASE.toCharArray()))
+            .withNames(java.util.List.of("gov.hangzhou.example"), java.util.List.of("mail.hangzhou.example"));
+        try (CertificateAuthority ca = CertificateAuthority.open(named,
+                address -> Optional.of(Subject.official(address, "Li Wei", "City Tax Bureau", null)))) {
+            AccountKeyStore keys = new AccountKeyStore(dir, ca, null);
+            CertificateAuthority.RenewAllResult result = ca.renewAll(r -> assertThat(keys.replaceCertificate(r.old().account(),
+                r.old().serial(), r.replacement().certificate(), r.replacement().chain())).isTrue());
+            assertThat(result.renewed()).hasSize(1);
+            Pkcs12Files.Entry entry = Pkcs12Files.read(dir.resolve(OFFICIAL + ".p12"), "signing", ca.keyFilePassword("account:" + OFFICIAL));
+            assertThat(entry.key()).isEqualTo(key);
+            X509Certificate now = entry.chain().get(0);
+            now.verify(ca.chain().get(0).getPublicKey());
+            assertThat(entry.chain()).containsExactly(now, ca.chain().get(0), ca.trustAnchor());
+            assertThat(ca.status(oldSerial).reason()).contains(org.civicmail.ca.RevocationReason.superseded);
+            // Attack: hand it a certificate for the old serial again; the file no longer holds that certificate, nothing changes.
+            assertThat(keys.replaceCertificate(OFFICIAL, oldSerial, now, ca.chain())).isFalse();
+        }
+    }
+
     private static char[] legacyPassword(String address) throws Exception {
         PBEKeySpec spec = new PBEKeySpec(PASSPHRASE.toCharArray(), ("civicmail-account-key:" + address).getBytes(StandardCharsets.UTF_8),
             20_000, 256);

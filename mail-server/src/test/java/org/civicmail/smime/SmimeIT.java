@@ -273,7 +273,7 @@ class SmimeIT {
 
         // openssl agrees once it is given our CRL.
         byte[] crlDer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("ca-http")
-            + "/crl/issuing.crl")).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+            + "/crl/smime.crl")).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
         Path crlFile = Files.write(tmp.resolve("issuing.crl"), crlDer);
         Path crlPem = tmp.resolve("issuing.crl.pem");
         assertThat(Openssl.run("crl", "-inform", "DER", "-in", crlFile.toString(), "-out", crlPem.toString()).exitCode()).isZero();
@@ -381,7 +381,7 @@ class SmimeIT {
 
         // openssl agrees once it has what our verifier uses: the CA's own certificates and its CRL.
         byte[] crlDer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("ca-http")
-            + "/crl/issuing.crl")).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+            + "/crl/smime.crl")).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
         Path crlPem = tmp.resolve("leaf-only.crl.pem");
         assertThat(Openssl.run("crl", "-inform", "DER", "-in", Files.write(tmp.resolve("leaf-only.crl"), crlDer).toString(),
             "-out", crlPem.toString()).exitCode()).isZero();

@@ -8,10 +8,13 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.civicmail.ca.CaException;
 import org.civicmail.ca.CertificateRecord;
 import org.civicmail.ca.CertificateStatus;
+import org.civicmail.ca.IssuerSlot;
 import org.civicmail.ca.KeyAlgorithm;
 import org.civicmail.ca.keys.KeyFileSigner;
 import org.civicmail.ca.keys.MasterKey;
@@ -22,18 +25,20 @@ import org.civicmail.ca.profile.ProfileFactory;
 import org.civicmail.ca.store.CertificateStore;
 
 /**
- * The CA's own keys under the home directory: {@code root-ca.p12} (only read to create the
- * issuing CA; may be moved offline afterwards) and {@code issuing-ca.p12}, encrypted under the CA
- * passphrase; {@code ocsp-signer.p12}, which the CA replaces by itself while running and therefore
- * encrypts under a password from the {@link MasterKey} (the passphrase is gone by then). All are
- * written by {@link Pkcs12Files} and replaced atomically.
+ * The CA's own keys under the home directory: {@code root-ca.p12} (read only to create issuing CAs and to sign
+ * the root CRL; may be moved offline afterwards) and one key file per issuing CA ({@link IssuerSlot#keyFile()}:
+ * {@code smime-ca.p12}, {@code tls-ca.p12}, and {@code issuing-ca.p12} in data directories older than the
+ * purpose-bound CAs), encrypted under the CA passphrase; one OCSP signer per issuing CA
+ * ({@link IssuerSlot#ocspFile()}), which the CA replaces by itself while running and therefore encrypts under a
+ * password from the {@link MasterKey} (the passphrase is gone by then). All are written by {@link Pkcs12Files}
+ * and replaced atomically.
  */
 public final class Hierarchy {
     public static final String ROOT_FILE = "root-ca.p12";
-    public static final String ISSUING_FILE = "issuing-ca.p12";
-    public static final String OCSP_FILE = "ocsp-signer.p12";
+    public static final String ISSUING_FILE = IssuerSlot.LEGACY.keyFile();
+    public static final String OCSP_FILE = IssuerSlot.LEGACY.ocspFile();
     public static final String ROOT_ALIAS = "root-ca";
-    public static final String ISSUING_ALIAS = "issuing-ca";
+    public static final String ISSUING_ALIAS = IssuerSlot.LEGACY.alias();
     public static final String OCSP_ALIAS = "ocsp-signer";
     /** The OCSP signer is replaced when it has less than this left. */
     public static final Duration OCSP_RENEW_BEFORE = Duration.ofDays(30);
@@ -50,12 +55,21 @@ public final class Hierarchy {
         this.store = store;
     }
 
+    /** True if some issuing CA exists (the CA was set up before). */
     public boolean exists() {
-        return Files.exists(home.resolve(ISSUING_FILE));
+        return Arrays.stream(IssuerSlot.values()).anyMatch(this::exists);
     }
 
-    /** Creates root and issuing CA; returns the issuing signer (chain: issuing, root). */
-    public KeyFileSigner create(ProfileFactory profiles, char[] pass) {
+    public boolean exists(IssuerSlot slot) {
+        return Files.exists(home.resolve(slot.keyFile()));
+    }
+
+    /**
+     * Creates the root (unless {@code root-ca.p12} is here already) and the issuing CAs: the S/MIME and the TLS
+     * issuing CA, constrained to {@code mailDomains} and {@code hostNames}, or, without names, the one
+     * unconstrained first-generation issuing CA. Returns the new issuing signers (chain: issuing, root).
+     */
+    public Map<IssuerSlot, KeyFileSigner> create(ProfileFactory profiles, char[] pass, List<String> mailDomains, List<String> hostNames) {
         KeyFileSigner root;
         if (Files.exists(home.resolve(ROOT_FILE))) {
             root = KeyFileSigner.load(home.resolve(ROOT_FILE), ROOT_ALIAS, pass);
@@ -67,10 +81,33 @@ public final class Hierarchy {
             root = new KeyFileSigner(rootKeys.getPrivate(), List.of(rootCert));
             record(rootCert, t);
         }
-        KeyPair keys = algorithm.generate();
-        CertificateTemplate t = profiles.issuingCa(keys.getPublic(), root.certificate());
+        if (mailDomains.isEmpty()) {
+            KeyPair keys = algorithm.generate();
+            return Map.of(IssuerSlot.LEGACY, createIssuing(IssuerSlot.LEGACY, profiles.issuingCa(keys.getPublic(), root.certificate()),
+                    keys, root, pass));
+        }
+        return createBound(profiles, root, pass, mailDomains, hostNames);
+    }
+
+    /**
+     * Creates the S/MIME and TLS issuing CAs under an existing root (the in-place upgrade of a data directory
+     * made with the first-generation CA). The first-generation CA stays: what it issued stays valid.
+     */
+    public Map<IssuerSlot, KeyFileSigner> createBound(ProfileFactory profiles, KeyFileSigner root, char[] pass,
+                                                       List<String> mailDomains, List<String> hostNames) {
+        Map<IssuerSlot, KeyFileSigner> made = new EnumMap<>(IssuerSlot.class);
+        KeyPair smime = algorithm.generate();
+        made.put(IssuerSlot.SMIME, createIssuing(IssuerSlot.SMIME,
+                profiles.smimeIssuingCa(smime.getPublic(), root.certificate(), mailDomains), smime, root, pass));
+        KeyPair tls = algorithm.generate();
+        made.put(IssuerSlot.TLS, createIssuing(IssuerSlot.TLS,
+                profiles.tlsIssuingCa(tls.getPublic(), root.certificate(), hostNames), tls, root, pass));
+        return made;
+    }
+
+    private KeyFileSigner createIssuing(IssuerSlot slot, CertificateTemplate t, KeyPair keys, KeyFileSigner root, char[] pass) {
         X509Certificate cert = issuer.sign(t, issuer.newSerial(), root);
-        write(ISSUING_FILE, ISSUING_ALIAS, keys, List.of(cert, root.certificate()), pass);
+        write(slot.keyFile(), slot.alias(), keys, List.of(cert, root.certificate()), pass);
         record(cert, t);
         return new KeyFileSigner(keys.getPrivate(), List.of(cert, root.certificate()));
     }
@@ -81,8 +118,15 @@ public final class Hierarchy {
         return Files.exists(file) ? java.util.Optional.of(KeyFileSigner.load(file, ROOT_ALIAS, pass)) : java.util.Optional.empty();
     }
 
-    public KeyFileSigner loadIssuing(char[] pass) {
-        return KeyFileSigner.load(home.resolve(ISSUING_FILE), ISSUING_ALIAS, pass);
+    /** Every issuing CA whose key file is here. */
+    public Map<IssuerSlot, KeyFileSigner> loadIssuing(char[] pass) {
+        Map<IssuerSlot, KeyFileSigner> out = new EnumMap<>(IssuerSlot.class);
+        for (IssuerSlot slot : IssuerSlot.values()) {
+            if (exists(slot)) {
+                out.put(slot, KeyFileSigner.load(home.resolve(slot.keyFile()), slot.alias(), pass));
+            }
+        }
+        return out;
     }
 
     /**
@@ -92,7 +136,12 @@ public final class Hierarchy {
      */
     public List<String> upgradeKeyFiles(char[] pass, MasterKey keys) {
         List<String> upgraded = new java.util.ArrayList<>();
-        for (String[] f : new String[][] {{ROOT_FILE, ROOT_ALIAS}, {ISSUING_FILE, ISSUING_ALIAS}}) {
+        List<String[]> passphraseFiles = new java.util.ArrayList<>();
+        passphraseFiles.add(new String[] {ROOT_FILE, ROOT_ALIAS});
+        for (IssuerSlot slot : IssuerSlot.values()) {
+            passphraseFiles.add(new String[] {slot.keyFile(), slot.alias()});
+        }
+        for (String[] f : passphraseFiles) {
             Path file = home.resolve(f[0]);
             if (Files.exists(file) && Pkcs12Files.weakestIterationCount(file) < Pkcs12Files.ITERATIONS) {
                 Pkcs12Files.Entry e = Pkcs12Files.read(file, f[1], pass);
@@ -100,6 +149,7 @@ public final class Hierarchy {
                 upgraded.add(f[0]);
             }
         }
+        // Only the first-generation OCSP signer ever existed under the passphrase.
         Path ocsp = home.resolve(OCSP_FILE);
         if (Files.exists(ocsp) && Pkcs12Files.weakestIterationCount(ocsp) < Pkcs12Files.ITERATIONS) {
             Pkcs12Files.Entry e = Pkcs12Files.read(ocsp, OCSP_ALIAS, pass);
@@ -114,11 +164,14 @@ public final class Hierarchy {
         return upgraded;
     }
 
-    /** Loads the OCSP signer, or issues a new one if it is missing or expires within 30 days. */
-    public KeyFileSigner ocspSigner(Signer issuing, ProfileFactory profiles, java.time.Instant now, MasterKey keys) {
-        char[] pass = keys.password(OCSP_FILE);
+    /**
+     * Loads the OCSP signer of one issuing CA, or issues a new one if it is missing, expires within 30 days or
+     * belongs to another issuer.
+     */
+    public KeyFileSigner ocspSigner(IssuerSlot slot, Signer issuing, ProfileFactory profiles, java.time.Instant now, MasterKey keys) {
+        char[] pass = keys.password(slot.ocspFile());
         try {
-            Path file = home.resolve(OCSP_FILE);
+            Path file = home.resolve(slot.ocspFile());
             if (Files.exists(file)) {
                 KeyFileSigner s = KeyFileSigner.load(file, OCSP_ALIAS, pass);
                 if (s.certificate().getNotAfter().toInstant().isAfter(now.plus(OCSP_RENEW_BEFORE))

@@ -24,6 +24,13 @@ public interface CaEnvironment {
         return Path.of("").toAbsolutePath();
     }
 
+    /**
+     * Called by {@code ca renew-all} for each certificate it re-issued, before the old one is revoked: a host
+     * that keeps the key (the mail server's signing keys and TLS key store) puts the new certificate beside it.
+     */
+    default void renewed(CertificateAuthority.Renewal renewal) {
+    }
+
     /** Environment variables (for {@code CIVICMAIL_P12_PASSWORD}); overridable in tests. */
     default String getenv(String name) {
         return System.getenv(name);

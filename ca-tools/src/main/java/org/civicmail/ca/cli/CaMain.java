@@ -35,6 +35,14 @@ public final class CaMain implements CaEnvironment {
     @Option(names = "--key-algorithm", defaultValue = "ec-p256", description = "CA key algorithm at init: ec-p256 or rsa-3072.")
     String keyAlgorithm;
 
+    @Option(names = "--mail-domains", paramLabel = "DOMAIN,...", split = ",",
+            description = "The city's mail domains: the S/MIME issuing CA's name constraints (with --tls-names).")
+    java.util.List<String> mailDomains = java.util.List.of();
+
+    @Option(names = "--tls-names", paramLabel = "HOST,...", split = ",",
+            description = "Host names / IP addresses the TLS issuing CA may certify (with --mail-domains).")
+    java.util.List<String> tlsNames = java.util.List.of();
+
     private final PrintStream out;
     private final PrintStream err;
     private final java.util.Map<String, String> env;
@@ -79,7 +87,12 @@ public final class CaMain implements CaEnvironment {
             ds.setDatabaseName(data.resolve("derby").resolve("civicmail").toString());
             ds.setCreateDatabase("create");
             CaConfig config = new CaConfig(ds, data.resolve("ca"), new CaUrls(baseUrl),
-                    KeyAlgorithm.parse("--key-algorithm", keyAlgorithm), PassphraseSource.fromEnvironment(env), null, null, null);
+                    KeyAlgorithm.parse("--key-algorithm", keyAlgorithm), PassphraseSource.fromEnvironment(env), null, null, null)
+                    .withNames(mailDomains, tlsNames);
+            if (!config.hasNames()) {
+                err.println("warning: without --mail-domains and --tls-names a new CA gets one unconstrained issuing CA"
+                        + " (the first-generation layout); give both to get the purpose-bound S/MIME and TLS issuing CAs");
+            }
             authority = CertificateAuthority.open(config,
                     directory == null ? a -> Optional.empty() : new CsvSubjectDirectory(directory));
         }

@@ -62,7 +62,7 @@ final class ExportCommand extends CaSubcommand {
             certs.add(ca.find(s).orElseThrow(() -> new InvalidInputException("--serial " + serial
                     + ": no certificate with that serial was issued by this CA")).certificate());
         }
-        certs.addAll(rootOnly ? List.of(ca.trustAnchor()) : ca.chain());
+        certs.addAll(rootOnly ? List.of(ca.trustAnchor()) : ca.caCertificates());
         Path file = resolve(env, out);
         if (f.equals("pem")) {
             Files.writeString(file, Pem.certificates(certs), StandardCharsets.US_ASCII);

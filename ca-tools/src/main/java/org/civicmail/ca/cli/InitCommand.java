@@ -4,9 +4,9 @@ import org.civicmail.ca.CertificateAuthority;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code ca init}: creates the root CA, issuing CA and OCSP signer if they do not exist yet. */
+/** {@code ca init}: creates the root CA, the issuing CAs and their OCSP signers if they do not exist yet. */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = "Create the root CA, issuing CA and OCSP signer (does nothing if they exist).")
+        description = "Create the root CA, the S/MIME and TLS issuing CAs and their OCSP signers (does nothing if they exist).")
 final class InitCommand extends CaSubcommand {
     @ParentCommand
     CaCommand parent;

@@ -19,7 +19,7 @@ import org.civicmail.ca.profile.ProfileFactory;
 import org.civicmail.ca.store.CertificateStore;
 
 /**
- * Issues the issuing CA's X.509 v2 CRL: a CRL number, nextUpdate {@link #VALIDITY} ahead (at most
+ * Issues one issuing CA's X.509 v2 CRL (one publisher per {@link org.civicmail.ca.IssuerSlot}): a CRL number, nextUpdate {@link #VALIDITY} ahead (at most
  * 10 days), reissued on every revocation and whenever the current one is older than
  * {@link #REISSUE_AFTER}. Thread-safe.
  */
@@ -28,15 +28,17 @@ public final class CrlPublisher {
     public static final Duration REISSUE_AFTER = Duration.ofDays(6);
 
     private final CertificateStore store;
+    private final String slot;
     private final Supplier<Signer> issuing;
     private final Clock clock;
     private volatile CertificateStore.StoredCrl current;
 
-    public CrlPublisher(CertificateStore store, Supplier<Signer> issuing, Clock clock) {
+    public CrlPublisher(CertificateStore store, String slot, Supplier<Signer> issuing, Clock clock) {
         this.store = store;
+        this.slot = slot;
         this.issuing = issuing;
         this.clock = clock;
-        this.current = store.latestCrl().orElse(null);
+        this.current = store.latestCrl(slot).orElse(null);
     }
 
     /** The current CRL (DER), reissued first if it is missing or due. */
@@ -66,7 +68,7 @@ public final class CrlPublisher {
         X500Name issuer = X500Name.getInstance(signer.certificate().getSubjectX500Principal().getEncoded());
         String issuerKey = signer.certificate().getSubjectX500Principal().getName();
         long[] holder = new long[1];
-        store.saveCrl(now, next, number -> {
+        store.saveCrl(slot, now, next, number -> {
             holder[0] = number;
             X509v2CRLBuilder b = new X509v2CRLBuilder(issuer, Date.from(now));
             b.setNextUpdate(Date.from(next));
@@ -83,7 +85,7 @@ public final class CrlPublisher {
                 throw new CaException("cannot encode CRL " + number + ": " + e.getMessage(), e);
             }
         });
-        current = store.latestCrl().orElseThrow();
+        current = store.latestCrl(slot).orElseThrow();
         return current.der();
     }
 }

@@ -10,11 +10,13 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.civicmail.ca.CaException;
 import org.civicmail.ca.CaUrls;
 import org.civicmail.ca.CertificateAuthority;
+import org.civicmail.ca.IssuerSlot;
 import org.civicmail.ca.Pem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,18 +109,13 @@ public final class CaHttpServer implements AutoCloseable {
                 return;
             }
             X509Certificate root = ca.trustAnchor();
-            X509Certificate issuing = ca.chain().get(0);
             switch (path) {
                 case CaUrls.ROOT_DER -> send(ex, 200, "application/pkix-cert", root.getEncoded());
                 case CaUrls.ROOT_PEM -> send(ex, 200, "application/x-pem-file", Pem.certificates(root).getBytes(StandardCharsets.US_ASCII));
-                case CaUrls.ISSUING_DER -> send(ex, 200, "application/pkix-cert", issuing.getEncoded());
-                case CaUrls.ISSUING_PEM -> send(ex, 200, "application/x-pem-file", Pem.certificates(issuing).getBytes(StandardCharsets.US_ASCII));
                 case CaUrls.CHAIN_PEM -> send(ex, 200, "application/x-pem-file",
-                        Pem.certificates(issuing, root).getBytes(StandardCharsets.US_ASCII));
-                case CaUrls.CRL -> send(ex, 200, "application/pkix-crl", ca.currentCrl());
+                        Pem.certificates(ca.caCertificates()).getBytes(StandardCharsets.US_ASCII));
                 case CaUrls.ROOT_CRL -> send(ex, 200, "application/pkix-crl", ca.rootCrl());
-                default -> send(ex, 404, "text/plain", ("no such CA resource; try " + CaUrls.CHAIN_PEM + ", " + CaUrls.CRL
-                        + " or " + CaUrls.OCSP + "\n").getBytes(StandardCharsets.UTF_8));
+                default -> issuerResource(ex, ca, path);
             }
         } catch (Exception e) {
             LOG.warn("CA HTTP request {} failed: {}", ex.getRequestURI(), e.toString());
@@ -128,6 +125,31 @@ public final class CaHttpServer implements AutoCloseable {
                 // response already started
             }
         }
+    }
+
+    /** {@code /ca/<slug>.der|pem} and {@code /crl/<slug>.crl} of each issuing CA ({@link IssuerSlot}). */
+    private static void issuerResource(HttpExchange ex, CertificateAuthority ca, String path) throws IOException,
+            java.security.cert.CertificateEncodingException {
+        for (IssuerSlot slot : IssuerSlot.values()) {
+            Optional<X509Certificate> cert = ca.issuingCertificate(slot);
+            if (cert.isEmpty()) {
+                continue;
+            }
+            if (path.equals(CaUrls.certificatePath(slot, "der"))) {
+                send(ex, 200, "application/pkix-cert", cert.get().getEncoded());
+                return;
+            }
+            if (path.equals(CaUrls.certificatePath(slot, "pem"))) {
+                send(ex, 200, "application/x-pem-file", Pem.certificates(cert.get()).getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            if (path.equals(CaUrls.crlPath(slot))) {
+                send(ex, 200, "application/pkix-crl", ca.currentCrl(slot));
+                return;
+            }
+        }
+        send(ex, 404, "text/plain", ("no such CA resource; try " + CaUrls.CHAIN_PEM + ", " + CaUrls.crlPath(ca.smimeIssuer())
+                + " or " + CaUrls.OCSP + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private void ocsp(HttpExchange ex, CertificateAuthority ca, String path, String method) throws IOException {

@@ -17,6 +17,7 @@ public final class Linter {
         List<LintRule> all = new ArrayList<>();
         all.addAll(CommonRules.all());
         all.addAll(SmimeRules.all());
+        all.addAll(SubjectRules.all());
         all.addAll(ServiceRules.all());
         all.addAll(IssuingCaRules.all());
         return new Linter(all);

@@ -24,10 +24,10 @@ import org.civicmail.ca.profile.CertificateTemplate;
 /** CA/Browser Forum S/MIME Baseline Requirements rules (strict generation) for the four mailbox profiles. */
 final class SmimeRules {
     private static final Set<CertProfile> SMIME = EnumSet.of(CertProfile.CITIZEN_MAILBOX, CertProfile.CITIZEN_INDIVIDUAL,
-            CertProfile.LEGAL_ENTITY, CertProfile.OFFICIAL);
+            CertProfile.LEGAL_ENTITY, CertProfile.AGENCY_MAILBOX, CertProfile.OFFICIAL);
     /** The revocation pointers are required of TLS certificates as well. */
     private static final Set<CertProfile> WITH_POINTERS = EnumSet.of(CertProfile.CITIZEN_MAILBOX,
-            CertProfile.CITIZEN_INDIVIDUAL, CertProfile.LEGAL_ENTITY, CertProfile.OFFICIAL, CertProfile.TLS_SERVER);
+            CertProfile.CITIZEN_INDIVIDUAL, CertProfile.LEGAL_ENTITY, CertProfile.AGENCY_MAILBOX, CertProfile.OFFICIAL, CertProfile.TLS_SERVER);
 
     private SmimeRules() {
     }
@@ -45,8 +45,7 @@ final class SmimeRules {
                         SmimeRules::policy),
                 LintRule.of("revocation.crldp", "cRLDistributionPoints with an http:// URL (S/MIME BR §7.1.2.3)", WITH_POINTERS, SmimeRules::crlDp),
                 LintRule.of("revocation.aia", "authorityInfoAccess with http:// OCSP and caIssuers URLs (S/MIME BR §7.1.2.3)", WITH_POINTERS,
-                        SmimeRules::aia),
-                LintRule.of("smime.subject", "subject attributes allowed by the validation type (S/MIME BR §7.1.4.2.2)", SMIME, SmimeRules::subject));
+                        SmimeRules::aia));
     }
 
     private static Optional<String> san(CertificateTemplate t) {
@@ -120,39 +119,5 @@ final class SmimeRules {
             issuers |= d.getAccessMethod().equals(AccessDescription.id_ad_caIssuers);
         }
         return ocsp && issuers ? Optional.empty() : Optional.of("authorityInfoAccess lacks " + (ocsp ? "caIssuers" : "OCSP"));
-    }
-
-    private static Optional<String> subject(CertificateTemplate t) {
-        X500Name dn = t.subject();
-        List<String> o = Ext.values(dn, BCStyle.O);
-        List<String> ou = Ext.values(dn, BCStyle.OU);
-        List<String> orgId = Ext.values(dn, BCStyle.ORGANIZATION_IDENTIFIER);
-        List<String> cn = Ext.values(dn, BCStyle.CN);
-        if (!ou.isEmpty()) {
-            return Optional.of("organizationalUnitName is not allowed in strict S/MIME certificates");
-        }
-        switch (t.profile()) {
-            case CITIZEN_MAILBOX:
-                if (dn.getRDNs().length != cn.size() || cn.size() > 1 || (cn.size() == 1 && !cn.get(0).equals(t.expectedEmail()))) {
-                    return Optional.of("a mailbox-validated subject may only hold commonName = the address, found " + dn);
-                }
-                return Optional.empty();
-            case CITIZEN_INDIVIDUAL:
-                return !o.isEmpty() || !orgId.isEmpty() || cn.size() != 1
-                        ? Optional.of("an individual-validated subject holds the person's commonName and no organization, found " + dn)
-                        : Optional.empty();
-            case LEGAL_ENTITY:
-                if (o.size() != 1 || orgId.size() != 1) {
-                    return Optional.of("an organization-validated subject needs organizationName and organizationIdentifier, found " + dn);
-                }
-                return orgId.get(0).matches("NTR[A-Z]{2}-[0-9A-Z]+") ? Optional.empty()
-                        : Optional.of("organizationIdentifier '" + orgId.get(0) + "' is not of the form NTR<country>-<credit code>");
-            case OFFICIAL:
-                return o.size() != 1 || cn.size() != 1
-                        ? Optional.of("a sponsor-validated subject needs the person's commonName and the agency as organizationName, found " + dn)
-                        : Optional.empty();
-            default:
-                return Optional.empty();
-        }
     }
 }

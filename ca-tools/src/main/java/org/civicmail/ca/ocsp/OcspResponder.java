@@ -6,7 +6,9 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
@@ -30,9 +32,10 @@ import org.civicmail.ca.CaException;
 import org.civicmail.ca.keys.Signer;
 
 /**
- * RFC 6960 responder for the issuing CA, signing with the delegated OCSP signer. Answers
- * {@code good} only for serials the CA issued and has not revoked; a serial it never issued, or a
- * request naming another issuer, gets {@code unknown}. Echoes the nonce. Thread-safe.
+ * RFC 6960 responder for our issuing CAs, each answered by its own delegated OCSP signer: the response is
+ * signed by the signer of the issuer the first request names. Answers {@code good} only for serials the CA
+ * issued and has not revoked; a serial it never issued, or a request naming another issuer (also one of ours
+ * other than the first request's), gets {@code unknown}. Echoes the nonce. Thread-safe.
  */
 public final class OcspResponder {
     /**
@@ -41,19 +44,30 @@ public final class OcspResponder {
      */
     public static final Duration NEXT_UPDATE = Duration.ofHours(12);
 
-    private final Supplier<Signer> signer;
-    private final X509CertificateHolder issuingCa;
+    /** One issuing CA and the delegated signer that speaks for it. */
+    public record Issuer(X509Certificate certificate, Supplier<Signer> signer) {
+    }
+
+    private record Known(X509CertificateHolder certificate, Supplier<Signer> signer) {
+    }
+
+    private final List<Known> issuers;
     private final Function<java.math.BigInteger, org.civicmail.ca.CertificateStatus> lookup;
     private final Clock clock;
     private final DigestCalculatorProvider digests;
 
-    public OcspResponder(Supplier<Signer> signer, X509Certificate issuingCa,
-                         Function<java.math.BigInteger, org.civicmail.ca.CertificateStatus> lookup, Clock clock) {
-        this.signer = signer;
+    public OcspResponder(List<Issuer> issuers, Function<java.math.BigInteger, org.civicmail.ca.CertificateStatus> lookup, Clock clock) {
+        if (issuers.isEmpty()) {
+            throw new IllegalArgumentException("an OCSP responder needs at least one issuing CA");
+        }
         this.lookup = lookup;
         this.clock = clock;
         try {
-            this.issuingCa = new JcaX509CertificateHolder(issuingCa);
+            List<Known> known = new ArrayList<>();
+            for (Issuer i : issuers) {
+                known.add(new Known(new JcaX509CertificateHolder(i.certificate()), i.signer()));
+            }
+            this.issuers = List.copyOf(known);
             this.digests = new JcaDigestCalculatorProviderBuilder().build();
         } catch (CertificateEncodingException | OperatorCreationException e) {
             throw new CaException("cannot set up the OCSP responder: " + e.getMessage(), e);
@@ -72,7 +86,8 @@ public final class OcspResponder {
             return status(OCSPRespBuilder.MALFORMED_REQUEST);
         }
         try {
-            Signer s = signer.get();
+            Known issuer = issuerOf(req.getRequestList()[0].getCertID());
+            Signer s = issuer.signer().get();
             X509CertificateHolder signerCert = new JcaX509CertificateHolder(s.certificate());
             BasicOCSPRespBuilder b = new BasicOCSPRespBuilder(signerCert.getSubjectPublicKeyInfo(),
                     digests.get(CertificateID.HASH_SHA1));
@@ -81,7 +96,7 @@ public final class OcspResponder {
             Date nextUpdate = Date.from(now.plus(NEXT_UPDATE));
             for (Req r : req.getRequestList()) {
                 CertificateID id = r.getCertID();
-                b.addResponse(id, statusOf(id), thisUpdate, nextUpdate, null);
+                b.addResponse(id, statusOf(id, issuer), thisUpdate, nextUpdate, null);
             }
             Extension nonce = req.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
             if (nonce != null) {
@@ -94,8 +109,18 @@ public final class OcspResponder {
         }
     }
 
-    private CertificateStatus statusOf(CertificateID id) throws OCSPException {
-        if (!id.matchesIssuer(issuingCa, digests)) {
+    /** The issuer {@code id} names, or the first one (whose signer then answers {@code unknown}). */
+    private Known issuerOf(CertificateID id) throws OCSPException {
+        for (Known k : issuers) {
+            if (id.matchesIssuer(k.certificate(), digests)) {
+                return k;
+            }
+        }
+        return issuers.get(0);
+    }
+
+    private CertificateStatus statusOf(CertificateID id, Known issuer) throws OCSPException {
+        if (!id.matchesIssuer(issuer.certificate(), digests)) {
             return new UnknownStatus();
         }
         org.civicmail.ca.CertificateStatus s = lookup.apply(id.getSerialNumber());

@@ -12,6 +12,8 @@ public enum CertProfile {
     CITIZEN_INDIVIDUAL("2.23.140.1.5.4.3", 825),
     LEGAL_ENTITY("2.23.140.1.5.2.3", 825),
     OFFICIAL("2.23.140.1.5.3.3", 825),
+    /** An agency's own mailbox (no person): organization-validated strict. */
+    AGENCY_MAILBOX("2.23.140.1.5.2.3", 825),
     TLS_SERVER(null, 397),
     OCSP_SIGNER(null, 366),
     ISSUING_CA(null, 3653 + 10),

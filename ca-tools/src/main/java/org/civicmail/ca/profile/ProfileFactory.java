@@ -39,6 +39,7 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.civicmail.ca.CaException;
 import org.civicmail.ca.CaUrls;
 import org.civicmail.ca.InvalidInputException;
+import org.civicmail.ca.IssuerSlot;
 import org.civicmail.ca.Subject;
 
 /**
@@ -69,20 +70,17 @@ public final class ProfileFactory {
     public CertificateTemplate smime(Subject subject, PublicKey key, X509Certificate issuer) {
         CertProfile profile = smimeProfile(subject);
         X500NameBuilder dn = new X500NameBuilder(BCStyle.INSTANCE);
+        // Field by field as the S/MIME BR strict profiles allow (§7.1.4.2.3-6); the lint checks each rule again.
         switch (profile) {
             case CITIZEN_MAILBOX -> dn.addRDN(BCStyle.CN, subject.emailAddress());
-            case CITIZEN_INDIVIDUAL -> dn.addRDN(BCStyle.CN, subject.personName().orElseThrow());
-            case LEGAL_ENTITY -> {
-                dn.addRDN(BCStyle.C, country);
-                dn.addRDN(BCStyle.O, subject.organizationName().orElseThrow());
-                dn.addRDN(BCStyle.ORGANIZATION_IDENTIFIER, organizationIdentifier(subject.creditCode().orElseThrow()));
+            case CITIZEN_INDIVIDUAL -> addPerson(dn, subject.person().orElseThrow());
+            case LEGAL_ENTITY, AGENCY_MAILBOX -> {
+                addOrganization(dn, subject);
                 dn.addRDN(BCStyle.CN, subject.organizationName().orElseThrow());
             }
             case OFFICIAL -> {
-                dn.addRDN(BCStyle.C, country);
-                dn.addRDN(BCStyle.O, subject.organizationName().orElseThrow());
-                subject.creditCode().ifPresent(c -> dn.addRDN(BCStyle.ORGANIZATION_IDENTIFIER, organizationIdentifier(c)));
-                dn.addRDN(BCStyle.CN, subject.personName().orElseThrow());
+                addOrganization(dn, subject);
+                addPerson(dn, subject.person().orElseThrow());
             }
             default -> throw new IllegalStateException(profile.name());
         }
@@ -100,17 +98,42 @@ public final class ProfileFactory {
         return template(profile, issuer, dn.build(), key, SMIME_VALIDITY, ext, subject.emailAddress(), List.of());
     }
 
+    /** countryName, organizationName, organizationIdentifier: the organisation of an organization- or sponsor-validated subject. */
+    private void addOrganization(X500NameBuilder dn, Subject subject) {
+        dn.addRDN(BCStyle.C, country);
+        dn.addRDN(BCStyle.O, subject.organizationName().orElseThrow());
+        dn.addRDN(BCStyle.ORGANIZATION_IDENTIFIER, subject.creditCode().map(this::organizationIdentifier).orElse(governmentEntity()));
+    }
+
+    /** surname, givenName (if any) and the full name as commonName (S/MIME BR §7.1.4.2.2(a), (e)). */
+    private static void addPerson(X500NameBuilder dn, org.civicmail.ca.PersonName person) {
+        dn.addRDN(BCStyle.SURNAME, person.surname());
+        if (person.givenName() != null) {
+            dn.addRDN(BCStyle.GIVENNAME, person.givenName());
+        }
+        dn.addRDN(BCStyle.CN, person.fullName());
+    }
+
     public static CertProfile smimeProfile(Subject subject) {
         return switch (subject.profile()) {
-            case CITIZEN -> subject.personName().isPresent() ? CertProfile.CITIZEN_INDIVIDUAL : CertProfile.CITIZEN_MAILBOX;
+            case CITIZEN -> subject.person().isPresent() ? CertProfile.CITIZEN_INDIVIDUAL : CertProfile.CITIZEN_MAILBOX;
             case LEGAL_ENTITY -> CertProfile.LEGAL_ENTITY;
             case OFFICIAL -> CertProfile.OFFICIAL;
+            case AGENCY -> CertProfile.AGENCY_MAILBOX;
         };
     }
 
-    /** organizationIdentifier as the S/MIME BR format it: scheme NTR, country, hyphen, register number. */
+    /** organizationIdentifier as the S/MIME BR format it (§7.1.4.2.2(d)): scheme NTR, country, hyphen, register number. */
     public String organizationIdentifier(String creditCode) {
         return "NTR" + country + "-" + creditCode;
+    }
+
+    /**
+     * organizationIdentifier of a government entity without a register number: scheme GOV and the country
+     * (S/MIME BR §7.1.4.2.2(d) note 2), e.g. GOVCN.
+     */
+    public String governmentEntity() {
+        return "GOV" + country;
     }
 
     public CertificateTemplate tlsServer(List<String> names, PublicKey key, X509Certificate issuer) {
@@ -134,7 +157,11 @@ public final class ProfileFactory {
     }
 
     public CertificateTemplate ocspSigner(PublicKey key, X509Certificate issuer) {
-        X500Name dn = caName("CivicMail OCSP Responder");
+        X500Name dn = caName(switch (slotOf(issuer)) {
+            case LEGACY -> "CivicMail OCSP Responder";
+            case SMIME -> "CivicMail S/MIME OCSP Responder";
+            case TLS -> "CivicMail TLS OCSP Responder";
+        });
         ExtensionsGenerator ext = new ExtensionsGenerator();
         add(ext, Extension.basicConstraints, true, new BasicConstraints(false));
         add(ext, Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -240,14 +267,38 @@ public final class ProfileFactory {
     }
 
     private void addRevocationPointers(ExtensionsGenerator ext, X509Certificate issuer) {
+        IssuerSlot slot = slotOf(issuer);
         add(ext, Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(subjectKeyId(issuer)));
-        GeneralName crl = new GeneralName(GeneralName.uniformResourceIdentifier, urls.crl());
+        GeneralName crl = new GeneralName(GeneralName.uniformResourceIdentifier, urls.crl(slot));
         add(ext, Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
                 new DistributionPoint(new DistributionPointName(new GeneralNames(crl)), null, null)}));
         add(ext, Extension.authorityInfoAccess, false, new AuthorityInformationAccess(new AccessDescription[] {
                 new AccessDescription(AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, urls.ocsp())),
                 new AccessDescription(AccessDescription.id_ad_caIssuers,
-                        new GeneralName(GeneralName.uniformResourceIdentifier, urls.caIssuers()))}));
+                        new GeneralName(GeneralName.uniformResourceIdentifier, urls.caIssuers(slot)))}));
+    }
+
+    /**
+     * Which of our issuing CAs {@code issuer} is, by its extKeyUsage: emailProtection → {@link IssuerSlot#SMIME},
+     * serverAuth → {@link IssuerSlot#TLS}, none → the first-generation {@link IssuerSlot#LEGACY}. Its certificates
+     * point at that CA's CRL and certificate.
+     */
+    public static IssuerSlot slotOf(X509Certificate issuer) {
+        try {
+            List<String> eku = issuer.getExtendedKeyUsage();
+            if (eku == null) {
+                return IssuerSlot.LEGACY;
+            }
+            if (eku.contains(KeyPurposeId.id_kp_emailProtection.getId())) {
+                return IssuerSlot.SMIME;
+            }
+            if (eku.contains(KeyPurposeId.id_kp_serverAuth.getId())) {
+                return IssuerSlot.TLS;
+            }
+            return IssuerSlot.LEGACY;
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new CaException("cannot read the extKeyUsage of " + issuer.getSubjectX500Principal() + ": " + e.getMessage(), e);
+        }
     }
 
     private CertificateTemplate template(CertProfile profile, X509Certificate issuer, X500Name dn, PublicKey key,

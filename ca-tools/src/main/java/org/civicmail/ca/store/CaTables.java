@@ -3,6 +3,7 @@ package org.civicmail.ca.store;
 import java.util.List;
 
 import org.civicmail.schema.DbObject;
+import org.civicmail.schema.Migration;
 import org.civicmail.schema.Schema;
 
 /**
@@ -22,7 +23,11 @@ final class CaTables {
             "CREATE INDEX CA_CERTIFICATE_STATUS ON CA_CERTIFICATE (STATUS, ISSUER)",
             "CREATE TABLE CA_CRL (CRL_NUMBER BIGINT NOT NULL PRIMARY KEY, THIS_UPDATE BIGINT NOT NULL,"
                 + " NEXT_UPDATE BIGINT NOT NULL, DER BLOB(256M) NOT NULL)",
-            "CREATE TABLE CA_AUDIT_HEAD (ID INT NOT NULL PRIMARY KEY, SEQ BIGINT NOT NULL, HASH VARCHAR(64) NOT NULL)");
+            "CREATE TABLE CA_AUDIT_HEAD (ID INT NOT NULL PRIMARY KEY, SEQ BIGINT NOT NULL, HASH VARCHAR(64) NOT NULL)")
+        // One CRL sequence per issuing CA (IssuerSlot#slug). Rows written before the purpose-bound CAs are the
+        // first-generation CA's: the default says so. CRL numbers stay one global sequence, so each issuer's numbers
+        // still only grow (RFC 5280 §5.2.3).
+        .migration(Migration.sql(2, "CRL per issuing CA", "ALTER TABLE CA_CRL ADD COLUMN CRL_ISSUER VARCHAR(16) NOT NULL DEFAULT 'issuing'"));
 
     private CaTables() {
     }

@@ -23,6 +23,9 @@ public interface CertificateStore {
 
     List<CertificateRecord> byAccount(String account);
 
+    /** Certificates of one issuer (RFC 2253 name) that are GOOD now (not revoked, not on hold), oldest first. */
+    List<CertificateRecord> goodIssuedBy(String issuer);
+
     /** Newest first; {@code profile} null for all profiles. */
     List<CertificateRecord> list(String profile, int offset, int limit);
 
@@ -41,10 +44,13 @@ public interface CertificateStore {
     record RevokedEntry(BigInteger serial, Instant revokedAt, RevocationReason reason) {
     }
 
-    /** Stores a CRL and returns its number, one more than the last. */
-    long saveCrl(Instant thisUpdate, Instant nextUpdate, java.util.function.LongFunction<byte[]> crlForNumber);
+    /**
+     * Stores a CRL of one issuing CA ({@code issuer}: its {@link org.civicmail.ca.IssuerSlot#slug()}) and returns its
+     * number, one more than the highest of any issuer (so each issuer's numbers only grow).
+     */
+    long saveCrl(String issuer, Instant thisUpdate, Instant nextUpdate, java.util.function.LongFunction<byte[]> crlForNumber);
 
-    Optional<StoredCrl> latestCrl();
+    Optional<StoredCrl> latestCrl(String issuer);
 
     record StoredCrl(long number, Instant thisUpdate, Instant nextUpdate, byte[] der) {
     }

@@ -116,6 +116,11 @@ public final class DerbyCertificateStore implements CertificateStore {
     }
 
     @Override
+    public List<CertificateRecord> goodIssuedBy(String issuer) {
+        return query("SELECT " + COLUMNS + " FROM CA_CERTIFICATE WHERE ISSUER = ? AND STATUS = 'GOOD' ORDER BY CREATED", issuer);
+    }
+
+    @Override
     public List<CertificateRecord> list(String profile, int offset, int limit) {
         String where = profile == null ? "" : " WHERE PROFILE = ?";
         String sql = "SELECT " + COLUMNS + " FROM CA_CERTIFICATE" + where + " ORDER BY CREATED DESC OFFSET " + Math.max(0, offset)
@@ -163,36 +168,67 @@ public final class DerbyCertificateStore implements CertificateStore {
     }
 
     @Override
-    public synchronized long saveCrl(Instant thisUpdate, Instant nextUpdate, LongFunction<byte[]> crlForNumber) {
-        long number = latestCrl().map(StoredCrl::number).orElse(0L) + 1;
+    public synchronized long saveCrl(String issuer, Instant thisUpdate, Instant nextUpdate, LongFunction<byte[]> crlForNumber) {
+        long number = highestCrlNumber() + 1;
         byte[] der = crlForNumber.apply(number);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement p = c.prepareStatement("INSERT INTO CA_CRL (CRL_NUMBER, THIS_UPDATE, NEXT_UPDATE, DER) VALUES (?, ?, ?, ?)")) {
+             PreparedStatement p = c.prepareStatement("INSERT INTO CA_CRL (CRL_NUMBER, THIS_UPDATE, NEXT_UPDATE, DER, CRL_ISSUER)"
+                     + " VALUES (?, ?, ?, ?, ?)")) {
             p.setLong(1, number);
             p.setLong(2, thisUpdate.toEpochMilli());
             p.setLong(3, nextUpdate.toEpochMilli());
             p.setBinaryStream(4, new ByteArrayInputStream(der), der.length);
+            p.setString(5, issuer);
             p.executeUpdate();
-            update("DELETE FROM CA_CRL WHERE CRL_NUMBER < ?", number - 10);
+            dropOldCrls(issuer);
             return number;
         } catch (SQLException e) {
             throw failure("store CRL " + number, e);
         }
     }
 
+    private long highestCrlNumber() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement p = c.prepareStatement("SELECT MAX(CRL_NUMBER) FROM CA_CRL");
+             ResultSet rs = p.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw failure("read the highest CRL number", e);
+        }
+    }
+
+    /** Keeps the ten newest CRLs of {@code issuer}. */
+    private void dropOldCrls(String issuer) throws SQLException {
+        List<Long> numbers = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement p = c.prepareStatement("SELECT CRL_NUMBER FROM CA_CRL WHERE CRL_ISSUER = ? ORDER BY CRL_NUMBER DESC")) {
+            p.setString(1, issuer);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    numbers.add(rs.getLong(1));
+                }
+            }
+        }
+        if (numbers.size() > 10) {
+            update("DELETE FROM CA_CRL WHERE CRL_ISSUER = ? AND CRL_NUMBER <= ?", issuer, numbers.get(10));
+        }
+    }
+
     @Override
-    public Optional<StoredCrl> latestCrl() {
+    public Optional<StoredCrl> latestCrl(String issuer) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement p = c.prepareStatement("SELECT CRL_NUMBER, THIS_UPDATE, NEXT_UPDATE, DER FROM CA_CRL"
-                     + " ORDER BY CRL_NUMBER DESC FETCH FIRST 1 ROWS ONLY");
-             ResultSet rs = p.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
+                     + " WHERE CRL_ISSUER = ? ORDER BY CRL_NUMBER DESC FETCH FIRST 1 ROWS ONLY")) {
+            p.setString(1, issuer);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredCrl(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
+                        Instant.ofEpochMilli(rs.getLong(3)), rs.getBytes(4)));
             }
-            return Optional.of(new StoredCrl(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
-                    Instant.ofEpochMilli(rs.getLong(3)), rs.getBytes(4)));
         } catch (SQLException e) {
-            throw failure("read the latest CRL", e);
+            throw failure("read the latest CRL of " + issuer, e);
         }
     }
 

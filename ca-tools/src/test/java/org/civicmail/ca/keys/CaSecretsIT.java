@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.civicmail.ca.CaConfig;
+import org.civicmail.ca.IssuerSlot;
 import org.civicmail.ca.CaException;
 import org.civicmail.ca.CaUrls;
 import org.civicmail.ca.CertificateAuthority;
@@ -37,17 +38,18 @@ class CaSecretsIT {
     @Test
     void everyKeyFileOfANewCaUsesSixHundredThousandIterations() {
         try (TestCa t = new TestCa(dir)) {
-            for (String name : List.of(Hierarchy.ROOT_FILE, Hierarchy.ISSUING_FILE, Hierarchy.OCSP_FILE)) {
+            for (String name : List.of(Hierarchy.ROOT_FILE, IssuerSlot.SMIME.keyFile(), IssuerSlot.TLS.keyFile(), IssuerSlot.SMIME.ocspFile(),
+                    IssuerSlot.TLS.ocspFile())) {
                 assertEquals(600_000, Pkcs12Files.weakestIterationCount(t.home.resolve(name)), name);
             }
-            Openssl.Result info = Openssl.run("pkcs12", "-info", "-noout", "-in", t.home.resolve(Hierarchy.ISSUING_FILE).toString(),
+            Openssl.Result info = Openssl.run("pkcs12", "-info", "-noout", "-in", t.home.resolve(IssuerSlot.SMIME.keyFile()).toString(),
                     "-passin", "pass:" + new String(TestCa.PASSPHRASE));
             assertEquals(0, info.exit(), info.output());
             assertTrue(info.output().contains("MAC: sha256, Iteration 600000"), info.output());
             assertTrue(info.output().contains("Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 600000, PRF hmacWithSHA256"),
                     info.output());
             // The OCSP signer's file is not under the passphrase: an oracle-free, machine-managed password.
-            Openssl.Result ocsp = Openssl.run("pkcs12", "-info", "-noout", "-in", t.home.resolve(Hierarchy.OCSP_FILE).toString(),
+            Openssl.Result ocsp = Openssl.run("pkcs12", "-info", "-noout", "-in", t.home.resolve(IssuerSlot.SMIME.ocspFile()).toString(),
                     "-passin", "pass:" + new String(TestCa.PASSPHRASE));
             assertNotEquals(0, ocsp.exit(), ocsp.output());
         }
@@ -120,7 +122,7 @@ class CaSecretsIT {
         CaConfig wrong = new CaConfig(ds, dir.resolve("ca"), new CaUrls("http://127.0.0.1:1"), null,
                 PassphraseSource.of("a different passphrase entirely".toCharArray()), null, null, null);
         CaException e = assertThrows(CaException.class, () -> CertificateAuthority.open(wrong, a -> Optional.empty()));
-        assertEquals("cannot decrypt keystore " + dir.resolve("ca/issuing-ca.p12") + ": the passphrase from CIVICMAIL_CA_PASSPHRASE"
+        assertEquals("cannot decrypt keystore " + dir.resolve("ca/smime-ca.p12") + ": the passphrase from CIVICMAIL_CA_PASSPHRASE"
                 + " (or CIVICMAIL_CA_PASSPHRASE_FILE) is not the one it was created with", e.getMessage());
     }
 
@@ -129,7 +131,7 @@ class CaSecretsIT {
     void aDataDirectoryFromThePreviousVersionIsUpgradedInPlace() throws Exception {
         DataSource ds = TestCa.memoryDataSource();
         X509Certificate ocspBefore;
-        try (TestCa t = new TestCa(dir, KeyAlgorithm.EC_P256, ds)) {
+        try (TestCa t = new TestCa(dir, KeyAlgorithm.EC_P256, ds, false)) {
             t.ca.issueForAccount("alice@city.example");
             ocspBefore = t.ca.ocspSignerCertificate();
         }
@@ -150,7 +152,7 @@ class CaSecretsIT {
         Files.write(home.resolve("audit.log"), unsealed);
         assertEquals(10_000, Pkcs12Files.weakestIterationCount(home.resolve(Hierarchy.ISSUING_FILE)));
 
-        try (TestCa t = new TestCa(dir, KeyAlgorithm.EC_P256, ds)) {
+        try (TestCa t = new TestCa(dir, KeyAlgorithm.EC_P256, ds, false)) {
             assertFalse(t.ca.createdOnOpen());
             for (String name : List.of(Hierarchy.ROOT_FILE, Hierarchy.ISSUING_FILE, Hierarchy.OCSP_FILE)) {
                 assertEquals(600_000, Pkcs12Files.weakestIterationCount(home.resolve(name)), name);
@@ -167,7 +169,7 @@ class CaSecretsIT {
     }
 
     private Pkcs12Files.Entry readOcspWithDerivedPassword(DataSource ds) {
-        try (TestCa t = new TestCa(dir, KeyAlgorithm.EC_P256, ds)) {
+        try (TestCa t = new TestCa(dir, KeyAlgorithm.EC_P256, ds, false)) {
             return Pkcs12Files.read(t.home.resolve(Hierarchy.OCSP_FILE), Hierarchy.OCSP_ALIAS, t.ca.keyFilePassword(Hierarchy.OCSP_FILE));
         }
     }

@@ -2,6 +2,7 @@ package org.civicmail.ca.lint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -25,7 +26,9 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.PolicyInformation;
 import org.civicmail.ca.CaUrls;
 import org.civicmail.ca.KeyAlgorithm;
+import org.civicmail.ca.PersonName;
 import org.civicmail.ca.Subject;
+import org.civicmail.ca.profile.CertProfile;
 import org.civicmail.ca.authority.CertificateIssuer;
 import org.civicmail.ca.keys.KeyFileSigner;
 import org.civicmail.ca.profile.CertificateTemplate;
@@ -133,9 +136,91 @@ class LinterTest {
         CertificateTemplate t = citizen();
         assertEquals("certificate refused by lint rule revocation.crldp (cRLDistributionPoints with an http:// URL (S/MIME BR §7.1.2.3)):"
                 + " cRLDistributionPoints is missing", refusal(t.withExtensions(replace(t.extensions(), Extension.cRLDistributionPoints, null))));
-        assertEquals("certificate refused by lint rule smime.subject (subject attributes allowed by the validation type (S/MIME BR §7.1.4.2.2)):"
-                + " a mailbox-validated subject may only hold commonName = the address, found O=Acme,CN=alice@city.example",
-                refusal(t.withSubject(new X500Name("O=Acme,CN=alice@city.example"))));
+        assertEquals("subject.mailbox", ruleOf(t.withSubject(new X500Name("O=Acme,CN=alice@city.example"))));
+    }
+
+    static CertificateTemplate official() {
+        return PROFILES.smime(Subject.sponsored("li.wei@gov.example", PersonName.of("李", "伟"), "Tax Bureau", null),
+                KeyAlgorithm.EC_P256.generate().getPublic(), issuing);
+    }
+
+    static CertificateTemplate individual() {
+        return PROFILES.smime(Subject.individual("li.na@city.example", PersonName.of("李", "娜")), KeyAlgorithm.EC_P256.generate().getPublic(),
+                issuing);
+    }
+
+    static CertificateTemplate organization() {
+        return PROFILES.smime(Subject.agency("notice@gov.example", "Tax Bureau", null), KeyAlgorithm.EC_P256.generate().getPublic(),
+                issuing);
+    }
+
+    String ruleOf(CertificateTemplate t) {
+        return assertThrows(LintException.class, () -> LINTER.check(t)).ruleId();
+    }
+
+    @Test
+    void eachStrictProfileHasItsSubjectFieldByField() {
+        assertEquals("C=CN,O=Tax Bureau,organizationIdentifier=GOVCN,SURNAME=李,GIVENNAME=伟,CN=李伟", official().subject().toString());
+        assertEquals("SURNAME=李,GIVENNAME=娜,CN=李娜", individual().subject().toString());
+        assertEquals("C=CN,O=Tax Bureau,organizationIdentifier=GOVCN,CN=Tax Bureau", organization().subject().toString());
+        assertEquals(CertProfile.AGENCY_MAILBOX, organization().profile());
+        assertEquals("2.23.140.1.5.2.3", organization().profile().policy().getId(), "an agency mailbox is organization-validated");
+    }
+
+    // One negative case per subject rule: a template that breaks exactly that rule is refused before signing, naming it.
+    @Test
+    void everySubjectRuleRefusesItsViolation() {
+        CertificateTemplate o = official();
+        CertificateTemplate i = individual();
+        CertificateTemplate g = organization();
+        CertificateTemplate m = citizen();
+        // §7.1.4.2.3: a mailbox-validated subject with a person's name
+        assertEquals("subject.mailbox", ruleOf(m.withSubject(new X500Name("SURNAME=Li,CN=alice@city.example"))));
+        // §7.1.4.2.3: its commonName is another mailbox
+        assertEquals("subject.mailbox", ruleOf(m.withSubject(new X500Name("CN=mallory@city.example"))));
+        // strict columns: streetAddress, postalCode, OU and unknown attributes
+        assertEquals("subject.strict-attributes", ruleOf(i.withSubject(new X500Name("STREET=1 Main St,SURNAME=李,GIVENNAME=娜,CN=李娜"))));
+        assertEquals("subject.strict-attributes", ruleOf(o.withSubject(new X500Name(
+                "C=CN,O=Tax Bureau,OU=Audit,organizationIdentifier=GOVCN,SURNAME=李,GIVENNAME=伟,CN=李伟"))));
+        assertEquals("subject.strict-attributes", ruleOf(g.withSubject(new X500Name("C=CN,O=Tax Bureau,2.5.4.97=GOVCN,POSTALCODE=310000,CN=Tax Bureau"))));
+        // §7.1.4.2.4: organization-validated without organizationIdentifier, and with a person's name
+        assertEquals("subject.organization", ruleOf(g.withSubject(new X500Name("C=CN,O=Tax Bureau,CN=Tax Bureau"))));
+        assertEquals("subject.organization", ruleOf(g.withSubject(new X500Name("C=CN,O=Tax Bureau,organizationIdentifier=GOVCN,SURNAME=李,CN=Tax Bureau"))));
+        // §7.1.4.2.5: sponsor-validated without the agency's identifier, and without givenName/surname/pseudonym
+        assertEquals("subject.sponsor", ruleOf(o.withSubject(new X500Name("C=CN,O=Tax Bureau,SURNAME=李,GIVENNAME=伟,CN=李伟"))));
+        assertEquals("subject.sponsor", ruleOf(o.withSubject(new X500Name("C=CN,O=Tax Bureau,2.5.4.97=GOVCN,CN=李伟"))));
+        // §7.1.4.2.6: individual-validated with an organisation, and with the name only as commonName
+        assertEquals("subject.individual", ruleOf(i.withSubject(new X500Name("O=Acme,SURNAME=李,GIVENNAME=娜,CN=李娜"))));
+        assertEquals("subject.individual", ruleOf(i.withSubject(new X500Name("CN=李娜"))));
+        // §7.1.4.2.2(e), (f): pseudonym beside a surname
+        assertEquals("subject.pseudonym-exclusive", ruleOf(i.withSubject(new X500Name("SURNAME=李,PSEUDONYM=小娜,CN=小娜"))));
+        // §7.1.4.2.2(d): organizationIdentifier outside the registration schemes
+        assertEquals("subject.organization-identifier", ruleOf(g.withSubject(new X500Name(
+                "C=CN,O=Tax Bureau,2.5.4.97=TAX-12345,CN=Tax Bureau"))));
+        // §7.1.4.2.2(a): commonName that is neither the person's name nor the organisation
+        assertEquals("subject.common-name", ruleOf(o.withSubject(new X500Name("C=CN,O=Tax Bureau,organizationIdentifier=GOVCN,SURNAME=李,GIVENNAME=伟,CN=王芳"))));
+        assertEquals("subject.common-name", ruleOf(g.withSubject(new X500Name("C=CN,O=Tax Bureau,2.5.4.97=GOVCN,CN=Mayor's Office"))));
+        // §7.1.4.2.2(n): countryName not an ISO 3166-1 code
+        assertEquals("subject.country", ruleOf(g.withSubject(new X500Name("C=cn,O=Tax Bureau,2.5.4.97=GOVCN,CN=Tax Bureau"))));
+        // and each rule's text cites its section
+        for (LintRule r : LINTER.rules()) {
+            if (r.id().startsWith("subject.")) {
+                assertTrue(r.description().contains("S/MIME BR §7.1.4.2"), r.id() + ": " + r.description());
+            }
+        }
+    }
+
+    @Test
+    void namesAreDerivedForAccountsWithoutStoredParts() {
+        assertEquals(PersonName.of("李", "娜"), PersonName.derive("李娜"));
+        assertEquals(PersonName.of("欧阳", "修"), PersonName.derive("欧阳修"));
+        assertEquals(PersonName.of("司马", "相如"), PersonName.derive("司马相如"));
+        assertEquals(PersonName.of("王", "小明"), PersonName.derive("王小明"));
+        assertEquals(PersonName.of("Chen", "Bob"), PersonName.derive("Bob Chen"));
+        assertEquals(PersonName.of("买买提", "阿依古丽"), PersonName.derive("阿依古丽·买买提"));
+        assertEquals(PersonName.of("Madonna", null), PersonName.derive("Madonna"));
+        assertEquals("李娜", PersonName.of("李", "娜").fullName());
+        assertEquals("Bob Chen", PersonName.of("Chen", "Bob").fullName());
     }
 
     @Test

@@ -1,12 +1,15 @@
 package org.civicmail.broadcast.bench;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAKey;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 import org.apache.james.core.Username;
 import org.apache.james.mailbox.MailboxManager;
@@ -35,7 +39,10 @@ import org.civicmail.mailbox.Account;
 import org.civicmail.mailbox.AccountClass;
 import org.civicmail.mailbox.AccountRequest;
 import org.civicmail.mailbox.AccountService;
+import org.civicmail.mailbox.ResidentIdNumber;
 import org.civicmail.server.CivicDatabase;
+import org.civicmail.server.DataDirectory;
+import org.civicmail.server.SecretFiles;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.smime.SigningCredential;
 
@@ -57,10 +64,12 @@ public final class BroadcastBenchmark {
     private final CivicDatabase db;
     private final MailboxManager mailboxes;
     private final UsersRepository users;
+    private final DataDirectory data;
     private final PrintWriter out;
 
     public BroadcastBenchmark(AccountService accounts, AccountKeyStore keys, BroadcastService broadcasts, CivicDatabase db,
-                              MailboxManager mailboxes, UsersRepository users, PrintWriter out) {
+                              MailboxManager mailboxes, UsersRepository users, DataDirectory data, PrintWriter out) {
+        this.data = data;
         this.accounts = accounts;
         this.keys = keys;
         this.broadcasts = broadcasts;
@@ -78,7 +87,7 @@ public final class BroadcastBenchmark {
         out.printf("bench broadcast: run %s, %d recipient(s), agency %s (%s key), %d CPU(s), max heap %d MiB%n", run, s.recipients(), agency,
             describe(credential.privateKey()), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         List<String> addresses = citizens(run, tag, s.recipients());
-        out.printf("heap before: %d MiB%n", heapMiB());
+        out.printf("heap before: %d MiB, data directory %,d MiB%n", heapMiB(), dataMiB());
 
         String template = "Subject: 2026年度西湖区供水价格调整通知 (bench " + run + ")\n\n尊敬的市民：\n根据杭州市物价局批复，自2026年1月1日起居民生活用水价格调整为每立方米2.9元。\n特此通知。\n";
         long t0 = System.nanoTime();
@@ -92,7 +101,7 @@ public final class BroadcastBenchmark {
         long t1 = System.nanoTime();
         report("notice (sign once, store directly)", noticeId, s.recipients(), t0, tPlanned, tStored, t1);
         awaitSearchIndex();
-        out.printf("heap after notice: %d MiB%n", heapMiB());
+        out.printf("heap after notice: %d MiB, data directory %,d MiB%n", heapMiB(), dataMiB());
 
         int m = Math.min(s.personalised(), addresses.size());
         if (m > 0) {
@@ -185,14 +194,47 @@ public final class BroadcastBenchmark {
         return address;
     }
 
-    /** Bench citizens in our account table (batched commits); no James user, so the stock path adds its own. */
+    /**
+     * One citizen of the audience who can log in (a real account, with a password), for the latency of opening the
+     * notice folder once the data directory is populated (mail-server/bench/broadcast-scale.sh): its address and
+     * password go to {@code DATA/bench-probe.txt}, owner-only, not to the output.
+     */
+    private String probeCitizen(String run, String tag) throws Exception {
+        String domain = accounts.domains().domainOf(AccountClass.CITIZEN);
+        String address = "bench-" + run + "-probe@" + domain;
+        AccountRequest r = AccountRequest.of("citizen", address, "基准测试市民");
+        r.idNumber = ResidentIdNumber.withCheckCharacter("33010619800101" + String.format("%03d", Math.floorMod(run.hashCode(), 1000)));
+        r.tags = tag;
+        String password = "bench-probe-" + run + "-" + Long.toString(System.nanoTime(), 36);
+        accounts.create(r, password.toCharArray());
+        SecretFiles.write(data.root().resolve("bench-probe.txt"), (address + "\n" + password + "\n").getBytes(StandardCharsets.UTF_8));
+        return address;
+    }
+
+    /** Size on disk of the whole data directory (Derby databases, search index, keys, logs). */
+    private long dataMiB() throws IOException {
+        try (Stream<Path> files = Files.walk(data.root())) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0; // a file removed while walking (a Derby log file recycled): not there any more
+                }
+            }).sum() >> 20;
+        }
+    }
+
+    /**
+     * {@code n} citizens: bench citizens in our account table (batched commits; no James user, so the stock path adds
+     * its own), and last the probe citizen.
+     */
     private List<String> citizens(String run, String tag, int n) throws Exception {
         long t0 = System.nanoTime();
         List<String> addresses = new ArrayList<>(n);
         String domain = accounts.domains().domainOf(AccountClass.CITIZEN);
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < n - 1; i++) {
                 String address = "bench-" + run + "-" + i + "@" + domain;
                 accounts.store().insert(c, new Account(address, AccountClass.CITIZEN, "Bench " + i, Optional.empty(), List.of(tag),
                     Optional.empty(), Optional.empty(), Optional.empty(), false, false));
@@ -203,6 +245,7 @@ public final class BroadcastBenchmark {
             }
             c.commit();
         }
+        addresses.add(probeCitizen(run, tag));
         out.printf("created %,d bench citizens tagged %s in %.1f s%n", n, tag, (System.nanoTime() - t0) / 1e9);
         return addresses;
     }

@@ -1,6 +1,7 @@
 package org.civicmail.broadcast.delivery;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
@@ -39,19 +42,28 @@ import org.slf4j.LoggerFactory;
  * journaled but has no outcome is recorded as delivered: journaled means stored, so no second copy is made.
  * A recipient whose mailbox is over quota or whose account is disabled fails at once; a batch whose transaction
  * fails is retried, then its recipients one by one, and a recipient that still fails gets the error as reason.
+ * A mailbox database that keeps failing ({@link #MAX_FAILURES_IN_A_ROW} store attempts in a row, whichever lane)
+ * stops the broadcast, resumable: its recipients not yet served stay pending for {@code broadcast resume}.
  *
- * <p>Each batch is judged by {@link DeliveryCheck} against live state when it is stored: the agency's account must
- * be enabled, and every copy carries the {@code X-CivicMail-Signature} verdict computed then (a notice's copies share
- * one signature, so one verification per batch stands for all of them; personalised copies are verified one by one).
- * A verdict other than valid (a revoked or expired certificate) or a disabled agency stops the broadcast before the
- * batch is stored: no copy is stored under a signature that is no longer good. A revocation that happens while a
- * batch's transaction is being written takes effect at the next batch.
+ * <p>Each batch is judged by {@link DeliveryCheck} against live state when it is stored: every copy carries the
+ * {@code X-CivicMail-Signature} verdict computed then (a notice's copies share one signature, so one verification
+ * per batch stands for all of them; personalised copies are verified one by one), and the batch's transaction runs
+ * inside a {@link DeliveryCheck.Hold} on the agency's account and its certificate, taken and checked right before
+ * it: a revocation or disable either committed before (the batch sees it and stores nothing) or waits until the
+ * batch has committed. A verdict other than valid, a revoked certificate or a disabled agency stops the broadcast
+ * for good (its remaining recipients are recorded as not sent): no copy is committed after the revocation under the
+ * revoked signature.
  */
 public final class BroadcastRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BroadcastRunner.class);
     private static final int ATTEMPTS = 3;
     /** Batches in flight per broadcast; two keep both cores of the target machine busy (measured, BROADCAST.md). */
     private static final int LANES = 2;
+    /**
+     * Failed store attempts in a row (any lane, any batch) after which the database is taken to be down and the
+     * broadcast stops, resumable; one recipient that cannot be stored costs {@link #ATTEMPTS}, then a success resets.
+     */
+    static final int MAX_FAILURES_IN_A_ROW = 10;
 
     private final BroadcastStore store;
     private final MailboxDelivery delivery;
@@ -84,16 +96,37 @@ public final class BroadcastRunner {
     }
 
     /**
+     * Why a broadcast stopped. {@code resumable}: its recipients not yet served stay pending (the database failed);
+     * otherwise they are recorded as not sent (the signature or the agency is no longer good).
+     */
+    public record Stopped(String reason, boolean resumable) {
+    }
+
+    /** One run's shared state between its lanes: why it stops, and store failures in a row. */
+    private static final class RunState {
+        final AtomicReference<Stopped> stop = new AtomicReference<>();
+        final AtomicInteger failuresInARow = new AtomicInteger();
+
+        boolean stopping() {
+            return stop.get() != null;
+        }
+
+        void stop(String reason) {
+            stop.compareAndSet(null, new Stopped(reason, false));
+        }
+    }
+
+    /**
      * Runs until every recipient is delivered or failed, or until the broadcast must stop; {@code progress} receives
      * counts of finished recipients. Recipients whose message was stored before a crash are settled from the journal
      * first; then {@link #LANES} lanes take batches of pending recipients (through one cursor, so each batch goes to
      * one lane) and store them side by side, so that one lane's transaction commits while the other composes. The
      * search index waits until the broadcast is done.
      *
-     * @return empty when every recipient was served; the reason when the broadcast stopped (then recorded as stopped
-     *         in the store, with every recipient not served failed with that reason)
+     * @return empty when every recipient was served; why the broadcast stopped (then recorded as stopped in the
+     *         store, with every recipient not served failed with that reason unless the stop is resumable)
      */
-    public Optional<String> run(BroadcastJob job, Sender sender, LongConsumer progress) throws InterruptedException {
+    public Optional<Stopped> run(BroadcastJob job, Sender sender, LongConsumer progress) throws InterruptedException {
         Template template = job.kind().personalised() ? Template.parse("template", job.template().getBytes(StandardCharsets.UTF_8),
             "html", job.html() == null ? null : job.html().getBytes(StandardCharsets.UTF_8)) : null;
         index.deferWhile(true);
@@ -102,7 +135,7 @@ public final class BroadcastRunner {
             t.setDaemon(true);
             return t;
         });
-        AtomicReference<String> stop = new AtomicReference<>();
+        RunState state = new RunState();
         try {
             settleFromJournal(job, progress);
             Object cursorLock = new Object();
@@ -111,7 +144,7 @@ public final class BroadcastRunner {
             for (int i = 0; i < LANES; i++) {
                 running.add(lanes.submit(() -> {
                     List<RecipientRow> batch;
-                    while (stop.get() == null) {
+                    while (!state.stopping()) {
                         synchronized (cursorLock) {
                             batch = store.pendingAfter(job.id(), cursor[0], batchSize);
                             if (!batch.isEmpty()) {
@@ -121,7 +154,7 @@ public final class BroadcastRunner {
                         if (batch.isEmpty()) {
                             return null;
                         }
-                        send(job, sender, template, batch, progress, stop);
+                        send(job, sender, template, batch, progress, state);
                     }
                     return null;
                 }));
@@ -131,12 +164,18 @@ public final class BroadcastRunner {
                     lane.get();
                 }
                 // Both lanes have ended: every stored copy has its outcome recorded, so the rest can be failed.
-                if (stop.get() != null) {
-                    store.stop(job.id(), stop.get(), Instant.now());
-                    LOG.warn("Broadcast {} stopped: {}", job.id(), stop.get());
+                Stopped stopped = state.stop.get();
+                if (stopped == null) {
+                    forgetJournal(job);
+                } else if (stopped.resumable()) {
+                    store.pause(job.id(), stopped.reason(), Instant.now());
+                    LOG.warn("Broadcast {} stopped (resumable with `broadcast resume {}`): {}", job.id(), job.id(), stopped.reason());
+                } else {
+                    store.stop(job.id(), stopped.reason(), Instant.now());
+                    forgetJournal(job);
+                    LOG.warn("Broadcast {} stopped: {}", job.id(), stopped.reason());
                 }
-                forgetJournal(job);
-                return Optional.ofNullable(stop.get());
+                return Optional.ofNullable(stopped);
             } catch (ExecutionException e) {
                 running.forEach(f -> f.cancel(true));
                 Throwable cause = e.getCause();
@@ -155,9 +194,9 @@ public final class BroadcastRunner {
         }
     }
 
-    /** Composes, judges and stores one batch; sets {@code stop} (and stores nothing) when the broadcast must stop. */
+    /** Composes, judges and stores one batch; sets the run's stop (and stores nothing) when the broadcast must stop. */
     private void send(BroadcastJob job, Sender sender, Template template, List<RecipientRow> rows, LongConsumer progress,
-                      AtomicReference<String> stop) throws InterruptedException {
+                      RunState state) throws InterruptedException {
         List<Outcome> outcomes = new ArrayList<>(rows.size());
         long t0 = System.nanoTime();
         Optional<String> agencyStop = check.agencyStopReason(job.agency());
@@ -165,19 +204,23 @@ public final class BroadcastRunner {
             agencyStop = Optional.of(check.whyNoCredential(job.agency()));
         }
         if (agencyStop.isPresent()) {
-            stop.compareAndSet(null, agencyStop.get());
+            state.stop(agencyStop.get());
             return;
         }
         String noticeVerdict = null;
-        if (!job.kind().personalised()) {
+        BigInteger signerSerial;
+        if (job.kind().personalised()) {
+            signerSerial = sender.credential().orElseThrow().certificate().getSerialNumber();
+        } else {
             RecipientRow first = rows.get(0);
             DeliveryCheck.Judgement judged = check.judge(VerdictStamp.concat(MessageComposer.recipientHeaders(job.signedNotice(),
                 first.address(), composer.messageId(job.id(), first.address())), notice(job).bytes()));
             if (judged.stopReason().isPresent()) {
-                stop.compareAndSet(null, judged.stopReason().get());
+                state.stop(judged.stopReason().get());
                 return;
             }
             noticeVerdict = judged.headerValue();
+            signerSerial = judged.signerSerial().orElseThrow();
         }
         String sharedVerdict = noticeVerdict;
         Set<String> disabled = accounts.disabledAddresses();
@@ -191,7 +234,7 @@ public final class BroadcastRunner {
             for (Future<Composed> f : futures) {
                 Composed composed = f.get();
                 if (composed.stopReason() != null) {
-                    stop.compareAndSet(null, composed.stopReason());
+                    state.stop(composed.stopReason());
                 } else if (composed.failure() != null) {
                     outcomes.add(composed.failure());
                 } else {
@@ -204,19 +247,21 @@ public final class BroadcastRunner {
             futures.forEach(f -> f.cancel(true));
             throw e;
         }
-        // Judged once more right before storing (composing and signing took a while): the agency's account, and for
-        // signatures made one by one a copy's verdict again. The other lane's stop counts too.
-        Optional<String> late = stop.get() != null ? Optional.of(stop.get()) : check.agencyStopReason(job.agency());
-        if (late.isEmpty() && job.kind().personalised() && !deliveries.isEmpty()) {
+        // Signatures made one by one: a copy's verdict once more right before storing (signing took a while). The
+        // agency's account and the certificate's revocation are checked inside the hold the batch is stored in.
+        if (!state.stopping() && job.kind().personalised() && !deliveries.isEmpty()) {
             StoredMessageLayout sample = deliveries.get(0).layout();
-            late = check.judge(VerdictStamp.unstamped(VerdictStamp.concat(sample.header(), sample.body()))).stopReason();
+            check.judge(VerdictStamp.unstamped(VerdictStamp.concat(sample.header(), sample.body()))).stopReason().ifPresent(state::stop);
         }
-        if (late.isPresent()) {
-            stop.compareAndSet(null, late.get());
+        if (state.stopping()) {
             return;
         }
         long t1 = System.nanoTime();
-        outcomes.addAll(store(job, deliveries));
+        Optional<List<Outcome>> stored = store(job, signerSerial, deliveries, state);
+        if (stored.isEmpty()) {
+            return;
+        }
+        outcomes.addAll(stored.get());
         long t2 = System.nanoTime();
         store.record(job.id(), outcomes);
         long t3 = System.nanoTime();
@@ -268,31 +313,78 @@ public final class BroadcastRunner {
     }
 
     /**
-     * Stores the batch in one transaction; a failed transaction stored nothing, so it is simply tried again. When
-     * the whole batch keeps failing, each message is tried on its own so that one bad recipient fails alone.
+     * Stores the batch (see {@link #tryStore}); when the whole batch keeps failing, each message is tried on its own
+     * so that one bad recipient fails alone. Empty when the broadcast must stop; then nothing more of the batch was
+     * stored, and its recipients not stored stay without outcome (a recipient that failed alone just before the
+     * database was found to be down is not counted as failed: it is tried again on resume).
      */
-    private List<Outcome> store(BroadcastJob job, List<MailboxBatchWriter.Delivery> deliveries) throws InterruptedException {
-        String folder = job.kind().folder();
+    private Optional<List<Outcome>> store(BroadcastJob job, BigInteger signerSerial, List<MailboxBatchWriter.Delivery> deliveries,
+                                          RunState state) throws InterruptedException {
+        Attempted whole = tryStore(job, signerSerial, deliveries, state);
+        if (whole.outcomes() != null) {
+            return Optional.of(whole.outcomes());
+        }
+        if (whole.failure() == null) {
+            return Optional.empty();
+        }
+        List<Outcome> outcomes = new ArrayList<>(deliveries.size());
+        Set<Integer> failedAlone = new HashSet<>();
+        for (MailboxBatchWriter.Delivery d : deliveries) {
+            Attempted one = deliveries.size() == 1 ? whole : tryStore(job, signerSerial, List.of(d), state);
+            if (one.outcomes() != null) {
+                outcomes.addAll(one.outcomes());
+            } else if (one.failure() != null) {
+                LOG.warn("Broadcast {}: {} failed after {} attempt(s)", job.id(), d.address(), ATTEMPTS, one.failure());
+                outcomes.add(Outcome.failed(d.seq(), "delivery error: " + one.failure(), Instant.now()));
+                failedAlone.add(d.seq());
+            } else {
+                outcomes.removeIf(o -> failedAlone.contains(o.seq()));
+                return outcomes.isEmpty() ? Optional.empty() : Optional.of(outcomes);
+            }
+        }
+        return Optional.of(outcomes);
+    }
+
+    /** What {@link #tryStore} came to: the outcomes, or the last failure, or neither (the broadcast must stop). */
+    private record Attempted(List<Outcome> outcomes, Exception failure) {
+    }
+
+    /**
+     * Up to {@link #ATTEMPTS} tries to store the deliveries in one transaction, each inside a {@link DeliveryCheck.Hold}
+     * taken (and checked) right before it. A failed transaction stored nothing, so it is simply tried again (and a
+     * transaction whose commit succeeded but whose reply was lost is recognised by the journal: no second copy).
+     */
+    private Attempted tryStore(BroadcastJob job, BigInteger signerSerial, List<MailboxBatchWriter.Delivery> deliveries, RunState state)
+            throws InterruptedException {
         Exception last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            try {
-                return delivery.deliver(job.id(), folder, deliveries);
+            if (state.stopping()) {
+                return new Attempted(null, null);
+            }
+            try (DeliveryCheck.Hold hold = check.hold(job.agency(), signerSerial)) {
+                Optional<String> why = hold.stopReason();
+                if (why.isPresent()) {
+                    state.stop(why.get());
+                    return new Attempted(null, null);
+                }
+                List<Outcome> outcomes = delivery.deliver(job.id(), job.kind().folder(), deliveries);
+                state.failuresInARow.set(0);
+                return new Attempted(outcomes, null);
             } catch (SQLException | MailboxException | RuntimeException e) {
                 last = e;
-                LOG.warn("Broadcast {}: storing a batch of {} failed (attempt {}): {}", job.id(), deliveries.size(), attempt, e.toString());
+                int inARow = state.failuresInARow.incrementAndGet();
+                LOG.warn("Broadcast {}: storing a batch of {} failed (attempt {}, {} in a row): {}", job.id(), deliveries.size(), attempt,
+                    inARow, e.toString());
+                if (inARow >= MAX_FAILURES_IN_A_ROW) {
+                    state.stop.compareAndSet(null, new Stopped("the mailbox database failed " + inARow + " times in a row (last: "
+                        + e + "); recipients not yet served are still pending: `broadcast resume " + job.id()
+                        + "` continues once the database works again", true));
+                    return new Attempted(null, null);
+                }
                 Thread.sleep(100L * attempt);
             }
         }
-        if (deliveries.size() == 1) {
-            MailboxBatchWriter.Delivery d = deliveries.get(0);
-            LOG.warn("Broadcast {}: {} failed after {} attempt(s)", job.id(), d.address(), ATTEMPTS, last);
-            return List.of(Outcome.failed(d.seq(), "delivery error: " + last, Instant.now()));
-        }
-        List<Outcome> outcomes = new ArrayList<>(deliveries.size());
-        for (MailboxBatchWriter.Delivery d : deliveries) {
-            outcomes.addAll(store(job, List.of(d)));
-        }
-        return outcomes;
+        return new Attempted(null, last);
     }
 
     /** The signed notice as stored for every copy: any verdict baked in by earlier versions removed, parsed once. */

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 
-import javax.inject.Inject;
 import javax.inject.Singleton;
 
 import org.apache.james.events.EventBus;
@@ -23,6 +22,8 @@ import org.civicmail.server.james.JamesDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.google.inject.Inject;
+
 /**
  * Where broadcast messages are stored: the {@link MailboxDelivery} chosen by checking James's live schema
  * ({@link WriterSchema}) once, when it is first needed (at start when a broadcast resumes), and the search index
@@ -38,6 +39,7 @@ public final class BroadcastStorage implements MailboxDelivery, AutoCloseable {
     private final DirectTableDelivery direct;
     private final MailboxManagerDelivery api;
     private MailboxDelivery chosen;
+    private DeliveryInterceptor interceptor = chosen -> chosen;
 
     @Inject
     public BroadcastStorage(JamesDatabase james, MailboxManager mailboxes, SubscriptionManager subscriptions,
@@ -51,6 +53,12 @@ public final class BroadcastStorage implements MailboxDelivery, AutoCloseable {
         this.api = new MailboxManagerDelivery(mailboxes, subscriptions, journal);
     }
 
+    /** Only tests bind one (see {@link DeliveryInterceptor}); without a binding Guice skips this. */
+    @Inject(optional = true)
+    synchronized void interceptWith(DeliveryInterceptor interceptor) {
+        this.interceptor = interceptor;
+    }
+
     public SearchIndexCatchUp searchIndex() {
         return searchIndex;
     }
@@ -58,7 +66,7 @@ public final class BroadcastStorage implements MailboxDelivery, AutoCloseable {
     /** The delivery in use; the first call checks the schema (and warns if it falls back). */
     public synchronized MailboxDelivery chosen() {
         if (chosen == null) {
-            chosen = choose();
+            chosen = interceptor.around(choose());
         }
         return chosen;
     }

@@ -40,8 +40,33 @@ public final class DirectTableDelivery implements MailboxDelivery {
         this.catchUp = catchUp;
     }
 
+    /**
+     * Recipients of the batch that are journaled already (a try whose commit succeeded but whose reply was lost) get
+     * their delivered outcome from the journal, indexed first if they were not; only the others are stored.
+     */
     @Override
-    public List<Outcome> deliver(String broadcastId, String folder, List<MailboxBatchWriter.Delivery> deliveries)
+    public List<Outcome> deliver(String broadcastId, String folder, List<MailboxBatchWriter.Delivery> batch)
+            throws SQLException, MailboxException {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        Map<Integer, DeliveryJournal.Entry> journaled = new HashMap<>(journal.journaled(broadcastId,
+            batch.stream().mapToInt(MailboxBatchWriter.Delivery::seq).min().orElseThrow(),
+            batch.stream().mapToInt(MailboxBatchWriter.Delivery::seq).max().orElseThrow()));
+        // The range may hold recipients of earlier batches (served already, between this batch's): not this batch's.
+        journaled.keySet().retainAll(batch.stream().map(MailboxBatchWriter.Delivery::seq).toList());
+        if (journaled.isEmpty()) {
+            return store(broadcastId, folder, batch);
+        }
+        List<Outcome> outcomes = new ArrayList<>(settled(broadcastId, journaled).values());
+        List<MailboxBatchWriter.Delivery> rest = batch.stream().filter(d -> !journaled.containsKey(d.seq())).toList();
+        if (!rest.isEmpty()) {
+            outcomes.addAll(store(broadcastId, folder, rest));
+        }
+        return outcomes;
+    }
+
+    private List<Outcome> store(String broadcastId, String folder, List<MailboxBatchWriter.Delivery> deliveries)
             throws SQLException, MailboxException {
         // One lock order for everyone (the path's string form), so two batches of different broadcasts cannot deadlock.
         List<MailboxPath> paths = deliveries.stream().map(d -> MailboxPath.forUser(Username.of(d.address()), folder)).distinct()
@@ -99,7 +124,11 @@ public final class DirectTableDelivery implements MailboxDelivery {
 
     @Override
     public Map<Integer, Outcome> settle(String broadcastId) throws SQLException {
-        Map<Integer, DeliveryJournal.Entry> journaled = journal.journaled(broadcastId);
+        return settled(broadcastId, journal.journaled(broadcastId));
+    }
+
+    /** Delivered outcomes of journaled recipients, those not yet in the search index indexed first. */
+    private Map<Integer, Outcome> settled(String broadcastId, Map<Integer, DeliveryJournal.Entry> journaled) throws SQLException {
         List<DeliveryJournal.Entry> open = DeliveryJournal.unindexed(journaled);
         Map<Integer, String> unsearchable = catchUp.indexNow(open);
         journal.markIndexed(broadcastId, open.stream().map(DeliveryJournal.Entry::seq).toList());

@@ -319,6 +319,41 @@ public final class BroadcastStore {
         }
     }
 
+    /**
+     * Stops a broadcast for now, resumable: the job records why and when; its recipients without an outcome stay
+     * pending, for {@link #resume}.
+     */
+    public void pause(String id, String reason, Instant at) {
+        try (Connection c = db.connection();
+             PreparedStatement job = c.prepareStatement("UPDATE BC_JOB SET STATE = ?, FINISHED_AT = ?, STOP_REASON = ? WHERE ID = ?")) {
+            job.setString(1, BroadcastJob.State.STOPPED.dbName());
+            job.setTimestamp(2, Timestamp.from(at));
+            job.setString(3, truncate(reason, 1000));
+            job.setString(4, id);
+            job.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record that broadcast " + id + " stopped: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A stopped broadcast that still has recipients without an outcome (stopped by {@link #pause}) runs again; false
+     * when it is not stopped or has none left (a broadcast stopped for its signature recorded them all as not sent).
+     */
+    public boolean resume(String id) {
+        try (Connection c = db.connection();
+             PreparedStatement job = c.prepareStatement("UPDATE BC_JOB SET STATE = ?, FINISHED_AT = NULL, STOP_REASON = NULL "
+                 + "WHERE ID = ? AND STATE = ? AND EXISTS (SELECT 1 FROM BC_RECIPIENT WHERE BC_ID = ? AND STATE = 'P')")) {
+            job.setString(1, BroadcastJob.State.RUNNING.dbName());
+            job.setString(2, id);
+            job.setString(3, BroadcastJob.State.STOPPED.dbName());
+            job.setString(4, id);
+            return job.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot resume broadcast " + id + ": " + e.getMessage(), e);
+        }
+    }
+
     public Optional<byte[]> evidence(String id) {
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT EVIDENCE FROM BC_JOB WHERE ID = ?")) {

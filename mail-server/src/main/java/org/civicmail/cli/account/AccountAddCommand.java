@@ -33,6 +33,13 @@ public class AccountAddCommand implements Callable<Integer> {
     @Option(names = "--name", required = true, paramLabel = "NAME", description = "Person's or organisation's name.")
     String name;
 
+    @Option(names = "--surname", paramLabel = "S",
+        description = "Citizen or official: surname as the certificate carries it (a single legal name goes here).")
+    String surname;
+
+    @Option(names = "--given-name", paramLabel = "G", description = "Citizen or official: given name.")
+    String givenName;
+
     @Option(names = "--id-number", paramLabel = "N", description = "Citizen: 18-character resident ID number.")
     String idNumber;
 
@@ -74,6 +81,8 @@ public class AccountAddCommand implements Callable<Integer> {
         request.employeeNo = employeeNo;
         request.mayBroadcast = mayBroadcast;
         request.signingKey = signingKey;
+        request.surname = surname;
+        request.givenName = givenName;
         Account account = context.service(AccountService.class).create(request, password);
         context.out().println("created " + account.accountClass() + " " + account.address());
         return ExitCodes.OK;

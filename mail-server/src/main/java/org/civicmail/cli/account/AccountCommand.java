@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "account", mixinStandardHelpOptions = true, description = "Create, import, list, show, disable and enable mailboxes.",
     subcommands = {AccountAddCommand.class, AccountImportCommand.class, AccountListCommand.class,
         AccountShowCommand.class, AccountDisableCommand.class, AccountEnableCommand.class,
-        AccountCertificateCommand.class})
+        AccountCertificateCommand.class, AccountSetCommand.class})
 public class AccountCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -17,6 +17,7 @@ import org.civicmail.cli.ExitCodes;
 import org.civicmail.cli.ServerLocation;
 import org.civicmail.mailbox.AccountService;
 import org.civicmail.server.CivicDatabase;
+import org.civicmail.server.DataDirectory;
 import org.civicmail.smime.AccountKeyStore;
 
 import picocli.CommandLine.Command;
@@ -68,7 +69,7 @@ public class BenchBroadcastCommand implements Callable<Integer> {
         }
         new BroadcastBenchmark(context.service(AccountService.class), context.service(AccountKeyStore.class),
             context.service(BroadcastService.class), context.service(CivicDatabase.class), context.service(MailboxManager.class),
-            context.service(UsersRepository.class), context.out())
+            context.service(UsersRepository.class), context.service(DataDirectory.class), context.out())
             .run(new BroadcastBenchmark.Settings(recipients, personalised == null ? Math.min(recipients, 20_000) : personalised,
                 keys, stock == null ? Math.min(recipients, 1_000) : stock, smtp));
         return ExitCodes.OK;

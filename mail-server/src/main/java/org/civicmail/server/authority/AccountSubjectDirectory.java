@@ -2,6 +2,7 @@ package org.civicmail.server.authority;
 
 import java.util.Optional;
 
+import org.civicmail.ca.PersonName;
 import org.civicmail.ca.Subject;
 import org.civicmail.ca.SubjectDirectory;
 import org.civicmail.mailbox.Account;
@@ -18,14 +19,26 @@ public final class AccountSubjectDirectory implements SubjectDirectory {
 
     @Override
     public Optional<Subject> find(String emailAddress) {
-        return accounts.find(emailAddress).filter(a -> !a.disabled()).map(AccountSubjectDirectory::subjectOf);
+        return accounts.find(emailAddress).filter(a -> !a.disabled()).map(this::subjectOf);
     }
 
-    static Subject subjectOf(Account a) {
+    /**
+     * The strict S/MIME profile of each class: a citizen is individual-validated (surname and given name), a legal
+     * entity organization-validated; an official is sponsor-validated (the person, in the agency), except the agency's
+     * own mailbox (may-broadcast: notices, the tax bureau), which has no person behind it and is organization-validated.
+     * Names stored at creation or with {@code account set} win; older accounts get {@link PersonName#derive}.
+     */
+    Subject subjectOf(Account a) {
         return switch (a.accountClass()) {
-            case CITIZEN -> Subject.citizen(a.address(), a.name());
+            case CITIZEN -> Subject.individual(a.address(), person(a));
             case LEGAL_ENTITY -> Subject.legalEntity(a.address(), a.name(), a.creditCode().map(UnifiedSocialCreditCode::value).orElseThrow());
-            case OFFICIAL -> Subject.official(a.address(), a.name(), a.agency().orElseThrow(), null);
+            case OFFICIAL -> a.mayBroadcast()
+                ? Subject.agency(a.address(), a.agency().orElseThrow(), null)
+                : Subject.sponsored(a.address(), person(a), a.agency().orElseThrow(), null);
         };
+    }
+
+    private PersonName person(Account a) {
+        return accounts.personName(a.address()).orElseGet(() -> PersonName.derive(a.name()));
     }
 }

@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
+import org.civicmail.ca.KeyAlgorithm;
+import org.civicmail.ca.KeyUse;
 import org.civicmail.mailbox.AccountClass;
 import org.civicmail.mailbox.MailDomains;
 
@@ -43,7 +45,7 @@ public final class CivicMailConfig implements MailDomains {
     /** HTTPS port of the broadcast REST API for agency systems (client-certificate authentication). */
     public static final String BROADCAST_PORT = "civicmail.broadcast.port";
     public static final String WEBMAIL_PORT = "civicmail.webmail.port";
-    /** Recipients a broadcast claims, delivers and records per Derby commit. */
+    /** Recipients a broadcast delivers and records per Derby commit (one batch). */
     public static final String BROADCAST_BATCH = "civicmail.broadcast.batch-size";
     /** PEM file (relative to the conf directory) of other CAs' roots whose S/MIME signatures are trusted too. */
     public static final String SMIME_TRUST_ANCHORS = "civicmail.smime.trust-anchors";
@@ -55,6 +57,10 @@ public final class CivicMailConfig implements MailDomains {
     public static final String WEBMAIL_HEAP_MIB = "civicmail.webmail.heap-mib";
     /** Public base URL of the CA's HTTP endpoints, written into certificates (CRL, OCSP, CA issuers). */
     public static final String CA_BASE_URL = "civicmail.ca.base-url";
+    /** Algorithm of the CA's own keys (root and issuing CAs), used when they are created: ec-p256 or rsa-3072. */
+    public static final String CA_KEY_ALGORITHM = "civicmail.ca.key-algorithm";
+    /** Prefix of the algorithm of the keys the CA generates per use: citizen, official, agency, legal-entity, tls. */
+    public static final String SUBSCRIBER_KEY_PREFIX = "civicmail.ca.subscriber-key.";
     public static final String DOMAIN_PREFIX = "civicmail.domain.";
     public static final String QUOTA_PREFIX = "civicmail.quota.";
     public static final String OUTBOUND_ALLOWED = "civicmail.outbound.allowed-classes";
@@ -77,6 +83,8 @@ public final class CivicMailConfig implements MailDomains {
     private final int maxMessageKib;
     private final Optional<String> relayGateway;
     private final Optional<String> caBaseUrl;
+    private final KeyAlgorithm caKeyAlgorithm;
+    private final Map<KeyUse, KeyAlgorithm> subscriberKeys;
     private final boolean webmailEnabled;
     private final Optional<Path> webadminJwtPublicKey;
     private final int webmailHeapMib;
@@ -142,6 +150,24 @@ public final class CivicMailConfig implements MailDomains {
         this.crlMaxAge = java.time.Duration.ofSeconds(p.containsKey(CRL_MAX_AGE) ? nonNegativeLong(p, CRL_MAX_AGE) : 300);
         this.rejectCityFrom = bool(p, REJECT_CITY_FROM, true);
         this.login = org.civicmail.login.LoginPolicySettings.parse(p, file());
+        this.caKeyAlgorithm = keyAlgorithm(p, CA_KEY_ALGORITHM);
+        if (caKeyAlgorithm == KeyAlgorithm.RSA_2048) {
+            throw new ConfigException(CA_KEY_ALGORITHM + " = rsa-2048 in " + file() + ": the CA's own keys sign for the life of every"
+                + " certificate below them; use ec-p256 (default) or rsa-3072");
+        }
+        this.subscriberKeys = new EnumMap<>(KeyUse.class);
+        for (KeyUse use : KeyUse.values()) {
+            subscriberKeys.put(use, KeyAlgorithm.EC_P256);
+        }
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith(SUBSCRIBER_KEY_PREFIX)) {
+                try {
+                    subscriberKeys.put(KeyUse.parse(key, key.substring(SUBSCRIBER_KEY_PREFIX.length())), keyAlgorithm(p, key));
+                } catch (org.civicmail.ca.InvalidInputException e) {
+                    throw new ConfigException(e.getMessage() + " (in " + file() + ")");
+                }
+            }
+        }
         this.caBaseUrl = Optional.ofNullable(p.getProperty(CA_BASE_URL)).map(String::trim).filter(s -> !s.isEmpty());
         caBaseUrl.ifPresent(url -> {
             if (!url.matches("http://[^/\\s]+(:\\d+)?")) {
@@ -167,6 +193,15 @@ public final class CivicMailConfig implements MailDomains {
 
     private String file() {
         return confDir.resolve(FILE_NAME).toString();
+    }
+
+    private KeyAlgorithm keyAlgorithm(Properties p, String key) {
+        String value = p.getProperty(key, "ec-p256").trim();
+        try {
+            return KeyAlgorithm.parse(key + " in " + file(), value);
+        } catch (org.civicmail.ca.InvalidInputException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private String required(Properties p, String key) {
@@ -351,6 +386,16 @@ public final class CivicMailConfig implements MailDomains {
     /** The RSA public key file WebAdmin verifies bearer tokens with; present exactly when WebAdmin is enabled. */
     public Optional<Path> webadminJwtPublicKey() {
         return webadminJwtPublicKey;
+    }
+
+    /** Algorithm of the CA's own keys when they are created ({@value #CA_KEY_ALGORITHM}). */
+    public KeyAlgorithm caKeyAlgorithm() {
+        return caKeyAlgorithm;
+    }
+
+    /** Algorithm of the keys the CA generates, per use ({@value #SUBSCRIBER_KEY_PREFIX}{@code <use>}); P-256 by default. */
+    public Map<KeyUse, KeyAlgorithm> subscriberKeys() {
+        return Map.copyOf(subscriberKeys);
     }
 
     public Optional<String> caBaseUrl() {

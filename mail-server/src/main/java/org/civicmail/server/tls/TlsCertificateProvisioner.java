@@ -9,12 +9,15 @@ import java.util.Set;
 
 import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.ca.IssuedCredential;
+import org.civicmail.ca.RevocationReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the listeners' TLS certificate issued by our own CA: issued at first start, re-issued when it comes
- * from another issuer, names other hosts, or has less than {@link #RENEW_BEFORE} left.
+ * Keeps the listeners' TLS certificate issued by our own TLS issuing CA: issued at first start, re-issued when it
+ * comes from another issuer (after the upgrade to purpose-bound issuing CAs: from the first-generation CA), names
+ * other hosts, or has less than {@link #RENEW_BEFORE} left. A replaced certificate of ours that is still good is
+ * revoked as superseded.
  */
 public final class TlsCertificateProvisioner {
     private static final Logger LOG = LoggerFactory.getLogger(TlsCertificateProvisioner.class);
@@ -26,17 +29,22 @@ public final class TlsCertificateProvisioner {
     /** @return true if a new certificate was written */
     public static boolean ensure(TlsKeyStore store, CertificateAuthority ca, List<String> names) throws Exception {
         Set<String> wanted = new LinkedHashSet<>(names);
-        if (store.exists() && stillGood(store.certificate(), ca, wanted)) {
+        X509Certificate previous = store.exists() ? store.certificate() : null;
+        if (previous != null && stillGood(previous, ca, wanted)) {
             return false;
         }
         IssuedCredential credential = ca.issueTlsServer(wanted.toArray(String[]::new));
         store.write(credential.privateKey(), credential.fullChain().toArray(X509Certificate[]::new));
         LOG.info("TLS certificate issued by the CivicMail CA for {} (serial {})", wanted, credential.serial().toString(16));
+        if (previous != null && ca.status(previous).isGood()) {
+            ca.revoke(previous.getSerialNumber(), RevocationReason.superseded);
+            LOG.info("The previous TLS certificate (serial {}) was revoked as superseded", previous.getSerialNumber().toString(16));
+        }
         return true;
     }
 
     private static boolean stillGood(X509Certificate current, CertificateAuthority ca, Set<String> wanted) throws Exception {
-        X509Certificate issuing = ca.chain().get(0);
+        X509Certificate issuing = ca.tlsChain().get(0);
         if (!current.getIssuerX500Principal().equals(issuing.getSubjectX500Principal())) {
             return false;
         }

@@ -66,7 +66,7 @@ public final class WebmailProcess implements AutoCloseable {
         Path rootPem = dir.resolve("root-ca.pem");
         // The webmail judges signatures with the server's own Authorities (one source: the configuration read at
         // start), so its panel and the server's header cannot disagree about whom to trust. The city's certificates
-        // (root and issuing: a signature that carries only the leaf still chains and is checked for revocation) are
+        // (root and every issuing CA: a signature that carries only the leaf still chains and is checked for revocation) are
         // also its trust for TLS and certificate login; other CAs' roots only for S/MIME, in a file of their own.
         Authorities authorities = server.service(Authorities.class);
         Files.writeString(rootPem, Pem.certificates(authorities.cityCertificates()), StandardCharsets.US_ASCII);

@@ -354,7 +354,21 @@ class MailboxBatchWriterIT {
 
                 @Override
                 public Judgement judge(byte[] copy) {
-                    return Judgement.valid("none");
+                    return Judgement.valid("none", java.math.BigInteger.ONE);
+                }
+
+                @Override
+                public Hold hold(String agency, java.math.BigInteger signerSerial) {
+                    return new Hold() {
+                        @Override
+                        public Optional<String> stopReason() {
+                            return Optional.empty();
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    };
                 }
 
                 @Override

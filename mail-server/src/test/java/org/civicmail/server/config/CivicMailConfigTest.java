@@ -39,6 +39,31 @@ class CivicMailConfigTest {
     }
 
     @Test
+    void keyAlgorithmsPerUseAreParsedStrictly() {
+        CivicMailConfig defaults = CivicMailConfig.load(CONF, Map.of());
+        assertThat(defaults.caKeyAlgorithm()).isEqualTo(org.civicmail.ca.KeyAlgorithm.EC_P256);
+        assertThat(defaults.subscriberKeys()).containsOnlyKeys(org.civicmail.ca.KeyUse.values())
+            .allSatisfy((use, algorithm) -> assertThat(algorithm).isEqualTo(org.civicmail.ca.KeyAlgorithm.EC_P256));
+        CivicMailConfig rsa = CivicMailConfig.load(CONF, Map.of("civicmail.ca.key-algorithm", "rsa-3072",
+            "civicmail.ca.subscriber-key.official", "rsa-3072", "civicmail.ca.subscriber-key.tls", "rsa-2048"));
+        assertThat(rsa.caKeyAlgorithm()).isEqualTo(org.civicmail.ca.KeyAlgorithm.RSA_3072);
+        assertThat(rsa.subscriberKeys()).containsEntry(org.civicmail.ca.KeyUse.OFFICIAL, org.civicmail.ca.KeyAlgorithm.RSA_3072)
+            .containsEntry(org.civicmail.ca.KeyUse.TLS, org.civicmail.ca.KeyAlgorithm.RSA_2048)
+            .containsEntry(org.civicmail.ca.KeyUse.CITIZEN, org.civicmail.ca.KeyAlgorithm.EC_P256);
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.ca.key-algorithm", "rsa-2048")))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("civicmail.ca.key-algorithm = rsa-2048 in ")
+            .hasMessageContaining("use ec-p256 (default) or rsa-3072");
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.ca.key-algorithm", "ed25519")))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("civicmail.ca.key-algorithm in ")
+            .hasMessageContaining("'ed25519' is not a key algorithm");
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.ca.subscriber-key.mayor", "rsa-3072")))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("civicmail.ca.subscriber-key.mayor")
+            .hasMessageContaining("use citizen, official, agency, legal-entity or tls");
+        assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.ca.subscriber-key.citizen", "dsa")))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("civicmail.ca.subscriber-key.citizen in ");
+    }
+
+    @Test
     void webAdminIsOffByDefaultAndNeverRunsWithoutATokenKey(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         assertThat(CivicMailConfig.load(CONF, Map.of()).webadminEnabled()).isFalse();
         assertThatThrownBy(() -> CivicMailConfig.load(CONF, Map.of("civicmail.webadmin.enabled", "yes")))

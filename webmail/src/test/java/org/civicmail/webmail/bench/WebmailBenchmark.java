@@ -165,14 +165,16 @@ public final class WebmailBenchmark {
     private static String login(HttpClient http, String base, String user, String password) throws Exception {
         HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        String anon = cookie(form);
+        // Before login the webmail keeps no session, only a pre-login CSRF cookie: send back what it set.
+        String anon = form.headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0])
+                .collect(java.util.stream.Collectors.joining("; "));
         Matcher m = CSRF.matcher(form.body());
         if (!m.find()) {
             throw new IllegalStateException("login page has no CSRF token");
         }
         String body = "csrf=" + enc(m.group(1)) + "&user=" + enc(user) + "&password=" + enc(password);
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
-                .header("Cookie", "cm_session=" + anon).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", anon).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 303) {
             throw new IllegalStateException("login of " + user + " failed: HTTP " + r.statusCode());

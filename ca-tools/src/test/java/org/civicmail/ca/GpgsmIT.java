@@ -1,0 +1,126 @@
+package org.civicmail.ca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * gpgsm (GnuPG 2.2, Debian 12) as a third judge, with CRL checks on (its default): it fetches our CRLs over HTTP
+ * through dirmngr. The CA is configured for RSA 3072 because gpgsm 2.2 cannot verify ECDSA-signed CRLs (fixed in
+ * GnuPG 2.4). gpgsm 2.2 also does not implement nameConstraints and refuses any chain with a critical one, as
+ * RFC 5280 §4.2.1.10 requires ours to be: a relying party on gpgsm 2.2 adds {@code ignore-cert-extension 2.5.29.30}
+ * to gpgsm.conf and dirmngr.conf (then gpgsm does not enforce the constraints; the S/MIME issuing CA's EKU still
+ * limits it to e-mail).
+ */
+class GpgsmIT {
+    private static final String NAME_CONSTRAINTS = "2.5.29.30";
+
+    @TempDir
+    Path dir;
+    Path home;
+
+    @AfterEach
+    void stopAgents() throws Exception {
+        if (home != null) {
+            run(List.of("gpgconf", "--kill", "all"));
+        }
+    }
+
+    @Test
+    void gpgsmVerifiesWithCrlChecksAndSeesTheRevocation() throws Exception {
+        try (TestCa t = new TestCa(dir, KeyAlgorithm.RSA_3072)) {
+            IssuedCredential bob = t.ca.issueForAccount("bob@city.example");
+            Path cert = t.write("bob.pem", Pem.certificates(bob.certificate()));
+            Path key = t.write("bob.key", Pem.encode("PRIVATE KEY", bob.privateKey().getEncoded()));
+            Path data = t.write("notice.txt", "水费通知 12.00 元\n");
+            Path signature = dir.resolve("notice.p7s");
+            Openssl.Result signed = Openssl.run("cms", "-sign", "-binary", "-in", data.toString(), "-signer", cert.toString(), "-inkey",
+                    key.toString(), "-outform", "DER", "-out", signature.toString());
+            assertEquals(0, signed.exit(), signed.output());
+
+            home = Files.createDirectories(dir.resolve("g"));
+            Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Result imported = gpgsm("--batch", "--import", t.write("chain.pem", Pem.certificates(t.ca.chain())).toString());
+            assertEquals(0, imported.exit(), imported.output());
+            String fingerprint = HexFormat.ofDelimiter(":").withUpperCase().formatHex(
+                    MessageDigest.getInstance("SHA-1").digest(t.ca.trustAnchor().getEncoded()));
+            Files.writeString(home.resolve("trustlist.txt"), fingerprint + " S\n");
+
+            // gpgsm 2.2 and RFC 5280 disagree: a critical nameConstraints extension must be processed, gpgsm does not know it.
+            Result strict = gpgsm("--batch", "--verify", signature.toString(), data.toString());
+            assertNotEquals(0, strict.exit(), strict.output());
+            assertTrue(strict.output().contains("Unsupported certificate"), strict.output());
+
+            Files.writeString(home.resolve("gpgsm.conf"), "ignore-cert-extension " + NAME_CONSTRAINTS + "\n");
+            Files.writeString(home.resolve("dirmngr.conf"), "ignore-cert-extension " + NAME_CONSTRAINTS + "\nlog-file "
+                    + home.resolve("dirmngr.log") + "\nverbose\ndebug-level advanced\n");
+            // A fresh dirmngr with an empty CRL cache: what it knows about our CRLs comes from our HTTP endpoint now
+            // (a cache entry left by the refused first run, or one cut short by the kill, reads as "End of file").
+            run(List.of("gpgconf", "--kill", "all"));
+            deleteTree(home.resolve("crls.d"));
+            Result good = gpgsm("--batch", "--verify", signature.toString(), data.toString());
+            assertEquals(0, good.exit(), good.output() + dirmngrLog());
+            assertTrue(good.output().contains("Good signature from"), good.output());
+            assertTrue(good.output().contains("aka \"bob@city.example\""), good.output());
+
+            // Attack: keep using a revoked key. gpgsm fetches the new CRL (its cache emptied) and refuses the signature.
+            t.ca.revoke(bob.serial(), RevocationReason.keyCompromise);
+            run(List.of("gpgconf", "--kill", "dirmngr"));
+            deleteTree(home.resolve("crls.d"));
+            Result revoked = gpgsm("--batch", "--verify", signature.toString(), data.toString());
+            assertNotEquals(0, revoked.exit(), revoked.output() + dirmngrLog());
+            assertTrue(revoked.output().contains("certificate has been revoked"), revoked.output());
+        }
+    }
+
+    private String dirmngrLog() throws IOException {
+        Path log = home.resolve("dirmngr.log");
+        return Files.exists(log) ? "\n--- dirmngr log ---\n" + Files.readString(log) : "";
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    private Result gpgsm(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("gpgsm", "--homedir", home.toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    private Result run(List<String> cmd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("GNUPGHOME", home.toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(cmd.get(0) + " did not finish: " + cmd);
+        }
+        return new Result(p.exitValue(), out);
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}
