@@ -134,6 +134,10 @@ public class SubstringSearchIndex extends LuceneMessageSearchIndex {
             if (required != null && required.isEmpty()) {
                 return Flux.empty();
             }
+            if (rest.isEmpty() && query.getSorts().equals(SearchQuery.DEFAULT_SORTS)) {
+                // Text keys only, in UID order (every IMAP SEARCH): the text index's answer is the whole answer.
+                return Flux.fromIterable(required).map(MessageUid::of);
+            }
             if (rest.isEmpty()) {
                 rest.add(SearchQuery.all());
             }

@@ -4,10 +4,8 @@ import java.util.Optional;
 
 import javax.inject.Inject;
 
-import org.apache.james.core.Username;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.request.ImapRequest;
-import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.processor.AuthenticateProcessor;
@@ -43,26 +41,8 @@ public class ThrottledAuthenticateProcessor extends AuthenticateProcessor {
     }
 
     private ImapLoginGate.Replies replies(ImapSession session, ImapRequest request, Responder responder) {
-        return new ImapLoginGate.Replies() {
-            @Override
-            public void ok(Username user) throws Exception {
-                session.authenticated();
-                session.setMailboxSession(getMailboxManager().createSystemSession(user));
-                provisionInbox(session, getMailboxManager(), session.getMailboxSession());
-                okComplete(request, responder);
-                responder.flush();
-                session.stopDetectingCommandInjection();
-            }
-
-            @Override
-            public void no(HumanReadableText text, Optional<StatusResponse.ResponseCode> code) {
-                if (code.isPresent()) {
-                    ThrottledAuthenticateProcessor.this.no(request, responder, text, code.get());
-                } else {
-                    ThrottledAuthenticateProcessor.this.no(request, responder, text);
-                }
-                responder.flush();
-            }
-        };
+        return new LoginReplies(session, getMailboxManager(), responder,
+            mailboxSession -> provisionInbox(session, getMailboxManager(), mailboxSession),
+            () -> okComplete(request, responder), (text, code) -> no(request, responder, text, code));
     }
 }

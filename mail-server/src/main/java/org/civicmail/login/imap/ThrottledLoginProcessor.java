@@ -27,26 +27,8 @@ public class ThrottledLoginProcessor extends LoginProcessor {
     protected void doAuth(AuthenticationAttempt attempt, ImapSession session, ImapRequest request, Responder responder,
                           HumanReadableText failed) {
         gate.attempt(session, attempt.getAuthenticationId(), attempt.getPassword(), Optional.empty(),
-            new ImapLoginGate.Replies() {
-                @Override
-                public void ok(org.apache.james.core.Username user) throws Exception {
-                    session.authenticated();
-                    session.setMailboxSession(getMailboxManager().createSystemSession(user));
-                    provisionInbox(session, getMailboxManager(), session.getMailboxSession());
-                    okComplete(request, responder);
-                    responder.flush();
-                    session.stopDetectingCommandInjection();
-                }
-
-                @Override
-                public void no(HumanReadableText text, Optional<org.apache.james.imap.api.message.response.StatusResponse.ResponseCode> code) {
-                    if (code.isPresent()) {
-                        ThrottledLoginProcessor.this.no(request, responder, text, code.get());
-                    } else {
-                        ThrottledLoginProcessor.this.no(request, responder, text);
-                    }
-                    responder.flush();
-                }
-            });
+            new LoginReplies(session, getMailboxManager(), responder,
+                mailboxSession -> provisionInbox(session, getMailboxManager(), mailboxSession),
+                () -> okComplete(request, responder), (text, code) -> no(request, responder, text, code)));
     }
 }

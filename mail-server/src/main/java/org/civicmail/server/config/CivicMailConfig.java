@@ -45,7 +45,7 @@ public final class CivicMailConfig implements MailDomains {
     /** HTTPS port of the broadcast REST API for agency systems (client-certificate authentication). */
     public static final String BROADCAST_PORT = "civicmail.broadcast.port";
     public static final String WEBMAIL_PORT = "civicmail.webmail.port";
-    /** Recipients a broadcast claims, delivers and records per Derby commit. */
+    /** Recipients a broadcast delivers and records per Derby commit (one batch). */
     public static final String BROADCAST_BATCH = "civicmail.broadcast.batch-size";
     /** PEM file (relative to the conf directory) of other CAs' roots whose S/MIME signatures are trusted too. */
     public static final String SMIME_TRUST_ANCHORS = "civicmail.smime.trust-anchors";

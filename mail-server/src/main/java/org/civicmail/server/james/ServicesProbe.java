@@ -24,6 +24,7 @@ import org.civicmail.login.FrontEndKey;
 import org.civicmail.mailbox.AccountService;
 import org.civicmail.mailbox.AccountStore;
 import org.civicmail.server.CivicDatabase;
+import org.civicmail.server.DataDirectory;
 import org.civicmail.server.config.CivicMailConfig;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.smime.SmimeSigner;
@@ -39,7 +40,7 @@ public class ServicesProbe implements GuiceProbe {
     private final Map<Class<?>, Provider<?>> services = new LinkedHashMap<>();
 
     @Inject
-    ServicesProbe(Provider<CivicMailConfig> config, Provider<CivicDatabase> civicDatabase, Provider<JamesDatabase> jamesDatabase,
+    ServicesProbe(Provider<CivicMailConfig> config, Provider<DataDirectory> data, Provider<CivicDatabase> civicDatabase, Provider<JamesDatabase> jamesDatabase,
                   Provider<AccountStore> accountStore, Provider<AccountService> accounts, Provider<AccountSessions> sessions,
                   Provider<AccountKeyStore> accountKeys, Provider<CertificateAuthority> ca, Provider<SmimeSigner> signer,
                   Provider<SignatureVerifier> verifier, Provider<Authorities> authorities, Provider<FrontEndKey> frontEndKey,
@@ -49,6 +50,7 @@ public class ServicesProbe implements GuiceProbe {
                   Provider<UsersRepository> users, Provider<SMTPServerFactory> smtp, Provider<IMAPServerFactory> imap,
                   Provider<WebAdminServer> webAdmin) {
         services.put(CivicMailConfig.class, config);
+        services.put(DataDirectory.class, data);
         services.put(CivicDatabase.class, civicDatabase);
         services.put(JamesDatabase.class, jamesDatabase);
         services.put(AccountStore.class, accountStore);
