@@ -10,6 +10,7 @@
 # Usage: mail-server/bench/broadcast-scale.sh N [N ...]
 #   CIVICMAIL   the launcher to run (default: ./civicmail from the repository root)
 #   KEEP=1      keep the data directories (printed) instead of deleting them
+#   DATA_DIR=D  skip step 1 and measure steps 2-4 on D, populated before (one N, e.g. an interrupted run's)
 # Prints one block per N and the load average beside it: on a shared machine the figures move with the load.
 set -euo pipefail
 CIVICMAIL=${CIVICMAIL:-./civicmail}
@@ -18,9 +19,14 @@ ports=()
 for key in smtp submission imap imaps webadmin admin ca broadcast webmail; do ports+=("-Dcivicmail.$key.port=0"); done
 
 for n in "$@"; do
-  data=$(mktemp -d /tmp/civicmail-scale-XXXXXX)
-  echo "== N = $n, data $data, $(nproc) CPU(s), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  "$CIVICMAIL" bench broadcast --data "$data" --recipients "$n" --personalised 0 --stock 0 | tee "$data.bench.txt"
+  if [ -n "${DATA_DIR:-}" ]; then
+    data=$DATA_DIR
+    echo "== N = $n, populated data $data, $(nproc) CPU(s), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  else
+    data=$(mktemp -d /tmp/civicmail-scale-XXXXXX)
+    echo "== N = $n, data $data, $(nproc) CPU(s), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    "$CIVICMAIL" bench broadcast --data "$data" --recipients "$n" --personalised 0 --stock 0 | tee "$data.bench.txt"
+  fi
   echo "data directory on disk (du): $(du -sm "$data" | cut -f1) MiB"
 
   log="$data.server.txt"

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,10 +24,6 @@ import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.ca.SerialNumbers;
 import org.civicmail.cli.InProcessCli;
 import org.civicmail.server.CivicMailServer;
-import org.civicmail.server.DataDirectory;
-import org.civicmail.server.StartOptions;
-import org.civicmail.server.config.CivicMailConfig;
-import org.civicmail.testkit.TestIds;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +41,7 @@ class RevocationDuringBatchIT {
     private static final int RECIPIENTS = 60;
     private static final int BATCH = 10;
     private static final int ROUNDS = 6;
-    private static final String CITIZENS = "citizen.hangzhou.example";
+    private static final String CITIZENS = InProcessBroadcasts.CITIZENS;
     private static final String OFFICIALS = "gov.hangzhou.example";
     private static final Seam SEAM = new Seam();
 
@@ -56,15 +51,8 @@ class RevocationDuringBatchIT {
 
     @BeforeAll
     static void start() throws Exception {
-        CivicMailConfig config = CivicMailConfig.load(Path.of("..", "conf"), Map.of(CivicMailConfig.BROADCAST_BATCH, String.valueOf(BATCH)));
-        server = CivicMailServer.start(config, new DataDirectory(dir.resolve("data")), new StartOptions(false, true),
-            binder -> binder.bind(DeliveryInterceptor.class).toInstance(SEAM));
-        StringBuilder csv = new StringBuilder("class,address,name,id-number,tags,password\n");
-        for (int i = 0; i < RECIPIENTS; i++) {
-            csv.append("citizen,r").append(i).append('@').append(CITIZENS).append(",市民").append(i).append(',')
-                .append(TestIds.residentId("33010519900101" + String.format("%03d", 100 + i))).append(",全市,citizen-pw-1\n");
-        }
-        cli(null, "account", "import", Files.writeString(dir.resolve("citizens.csv"), csv.toString(), StandardCharsets.UTF_8).toString());
+        server = InProcessBroadcasts.start(dir, BATCH, SEAM);
+        InProcessBroadcasts.importCitizens(server, dir, "r", RECIPIENTS, "33010519900101");
     }
 
     @AfterAll
@@ -74,10 +62,8 @@ class RevocationDuringBatchIT {
         }
     }
 
-    private static String cli(String stdin, String... args) {
-        InProcessCli.Result r = InProcessCli.run(server, dir, stdin, args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.err()).isZero();
-        return r.out();
+    private static InProcessCli.Result cli(String stdin, String... args) {
+        return InProcessBroadcasts.cli(server, dir, 0, stdin, args);
     }
 
     @Test
@@ -135,10 +121,7 @@ class RevocationDuringBatchIT {
                 StandardCharsets.UTF_8);
             args.addAll(List.of("--kind", "policy-notice", "--template", template.toString(), "--to", "tag:全市"));
         }
-        String out = cli(null, args.toArray(String[]::new));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{8}-[0-9a-f]{8})").matcher(out);
-        assertThat(m.find()).as(out).isTrue();
-        return m.group(1);
+        return InProcessBroadcasts.broadcastId(cli(null, args.toArray(String[]::new)));
     }
 
     /** One broadcast's observations at the seam. */
@@ -170,7 +153,7 @@ class RevocationDuringBatchIT {
 
         @Override
         public MailboxDelivery around(MailboxDelivery chosen) {
-            return new MailboxDelivery() {
+            return new InProcessBroadcasts.Forwarding(chosen) {
                 @Override
                 public List<Outcome> deliver(String broadcastId, String folder, List<MailboxBatchWriter.Delivery> deliveries)
                         throws java.sql.SQLException, MailboxException {
@@ -192,21 +175,6 @@ class RevocationDuringBatchIT {
                     List<Outcome> outcomes = chosen.deliver(broadcastId, folder, deliveries);
                     r.stored.addAndGet((int) outcomes.stream().filter(Outcome::delivered).count());
                     return outcomes;
-                }
-
-                @Override
-                public Map<Integer, Outcome> settle(String broadcastId) throws java.sql.SQLException, MailboxException {
-                    return chosen.settle(broadcastId);
-                }
-
-                @Override
-                public void finished(String broadcastId) throws java.sql.SQLException {
-                    chosen.finished(broadcastId);
-                }
-
-                @Override
-                public String describe() {
-                    return chosen.describe();
                 }
             };
         }

@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
@@ -61,7 +60,8 @@ public final class BroadcastRunner {
     private static final int LANES = 2;
     /**
      * Failed store attempts in a row (any lane, any batch) after which the database is taken to be down and the
-     * broadcast stops, resumable; one recipient that cannot be stored costs {@link #ATTEMPTS}, then a success resets.
+     * broadcast stops, resumable; one recipient that cannot be stored costs {@link #ATTEMPTS}, then a success (begun
+     * after the last failure) resets.
      */
     static final int MAX_FAILURES_IN_A_ROW = 10;
 
@@ -105,7 +105,29 @@ public final class BroadcastRunner {
     /** One run's shared state between its lanes: why it stops, and store failures in a row. */
     private static final class RunState {
         final AtomicReference<Stopped> stop = new AtomicReference<>();
-        final AtomicInteger failuresInARow = new AtomicInteger();
+        private long failures;
+        private int failuresInARow;
+
+        /** Failures so far, taken when an attempt starts. */
+        synchronized long failures() {
+            return failures;
+        }
+
+        /**
+         * A store that succeeded ends the row only if it began after the last failure: one that began before says
+         * nothing about the database now (a slow commit must not hide the failures of the other lane meanwhile).
+         */
+        synchronized void succeeded(long failuresWhenStarted) {
+            if (failures == failuresWhenStarted) {
+                failuresInARow = 0;
+            }
+        }
+
+        /** Counts a failed store; returns the failures in a row. */
+        synchronized int failed() {
+            failures++;
+            return ++failuresInARow;
+        }
 
         boolean stopping() {
             return stop.get() != null;
@@ -361,6 +383,7 @@ public final class BroadcastRunner {
             if (state.stopping()) {
                 return new Attempted(null, null);
             }
+            long failuresBefore = state.failures();
             try (DeliveryCheck.Hold hold = check.hold(job.agency(), signerSerial)) {
                 Optional<String> why = hold.stopReason();
                 if (why.isPresent()) {
@@ -368,11 +391,11 @@ public final class BroadcastRunner {
                     return new Attempted(null, null);
                 }
                 List<Outcome> outcomes = delivery.deliver(job.id(), job.kind().folder(), deliveries);
-                state.failuresInARow.set(0);
+                state.succeeded(failuresBefore);
                 return new Attempted(outcomes, null);
             } catch (SQLException | MailboxException | RuntimeException e) {
                 last = e;
-                int inARow = state.failuresInARow.incrementAndGet();
+                int inARow = state.failed();
                 LOG.warn("Broadcast {}: storing a batch of {} failed (attempt {}, {} in a row): {}", job.id(), deliveries.size(), attempt,
                     inARow, e.toString());
                 if (inARow >= MAX_FAILURES_IN_A_ROW) {

@@ -150,8 +150,12 @@ public final class WholeSystem implements AutoCloseable {
         }
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
+        // Every CA certificate of the file (the root is not the first one since the purpose-bound hierarchy).
         try (var in = Files.newInputStream(cityCertificates())) {
-            trust.setCertificateEntry("city-root", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            int i = 0;
+            for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("city-ca-" + i++, c);
+            }
         }
         javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
