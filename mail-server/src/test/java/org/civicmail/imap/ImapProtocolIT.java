@@ -362,12 +362,21 @@ class ImapProtocolIT {
             // QRESYNC: another client expunges message 1 (UID 1); the resync names it VANISHED.
             assertThat(other.command("ENABLE QRESYNC")).containsExactly("* ENABLED QRESYNC", "a" + tagOf(other) + " OK ENABLE completed.");
             other.command("SELECT condstore");
+            assertThat(other.tagged(other.command("STORE 3 +FLAGS.SILENT (\\Answered)"))).contains("OK");
             assertThat(other.tagged(other.command("STORE 1 +FLAGS.SILENT (\\Deleted)"))).contains("OK");
             assertThat(other.tagged(other.command("EXPUNGE"))).contains("OK");
             other.command("CLOSE");
             List<String> resync = other.command("SELECT condstore (QRESYNC (" + validity + " " + highest + "))");
             assertThat(resync).contains("* VANISHED (EARLIER) 1");
+            // ...and sends the flags that changed since then, with UID and MODSEQ (James sent only the VANISHED half).
+            assertThat(resync).anyMatch(line -> line.matches("\\* 2 FETCH \\(MODSEQ \\(\\d+\\) FLAGS \\(\\\\Answered\\) UID 3\\)"));
+            assertThat(resync).noneMatch(line -> line.contains("UID 2)"));
             assertThat(other.tagged(resync)).isEqualTo("a" + tagOf(other) + " OK [READ-WRITE] SELECT completed.");
+            // Attack: a known-UID range of four billion UIDs, to make the server test each one; answered at once.
+            other.command("CLOSE");
+            List<String> huge = other.command("SELECT condstore (QRESYNC (" + validity + " " + highest + " 1:4000000000))");
+            assertThat(huge).contains("* VANISHED (EARLIER) 1");
+            assertThat(other.tagged(huge)).isEqualTo("a" + tagOf(other) + " OK [READ-WRITE] SELECT completed.");
         }
     }
 

@@ -4,13 +4,20 @@ import javax.inject.Inject;
 
 import org.apache.james.events.EventBus;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
+import org.apache.james.imap.message.request.SelectRequest;
 import org.apache.james.imap.processor.SelectProcessor;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.metrics.api.MetricFactory;
 
-/** SELECT whose QRESYNC resync reports every expunged UID of the range ({@link VanishedRange}). */
+import reactor.core.publisher.Mono;
+
+/**
+ * SELECT whose QRESYNC resync reports every expunged UID of the range ({@link VanishedRange}) and the messages whose
+ * flags changed ({@link QresyncFlagChanges}).
+ */
 public class QresyncSelectProcessor extends SelectProcessor {
     @Inject
     public QresyncSelectProcessor(MailboxManager mailboxManager, EventBus eventBus, StatusResponseFactory factory,
@@ -19,7 +26,13 @@ public class QresyncSelectProcessor extends SelectProcessor {
     }
 
     @Override
+    protected Mono<Void> processRequestReactive(SelectRequest request, ImapSession session, Responder responder) {
+        return super.processRequestReactive(request, session,
+            QresyncFlagChanges.asked(request) ? new QresyncFlagChanges(responder, session, request) : responder);
+    }
+
+    @Override
     protected MessageRange normalizeMessageRange(SelectedMailbox selected, MessageRange range) {
-        return VanishedRange.searchedAsGiven(range) ? range : super.normalizeMessageRange(selected, range);
+        return VanishedRange.of(selected, range).orElseGet(() -> super.normalizeMessageRange(selected, range));
     }
 }
