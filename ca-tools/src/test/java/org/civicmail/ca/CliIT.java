@@ -120,7 +120,7 @@ class CliIT {
         assertEquals(0, issue.exit(), issue.err());
         String serial = issue.out().split(" ")[2];
         Openssl.Result info = Openssl.run("pkcs12", "-in", p12.toString(), "-nokeys", "-passin", "pass:p12 password");
-        assertTrue(info.output().contains("subject=C = CN, O = City Tax Bureau, CN = Li Wei"), info.output());
+        assertTrue(info.output().contains("subject=C = CN, O = City Tax Bureau, organizationIdentifier = GOVCN, SN = Wei, GN = Li, CN = Li Wei"), info.output());
         assertEquals(0, ca("revoke", "--serial", serial, "--reason", "certificateHold").exit());
         Run release = ca("revoke", "--serial", "0x" + serial, "--reason", "removeFromCRL");
         assertEquals(0, release.exit(), release.err());

@@ -61,7 +61,9 @@ public final class Main {
         }
         Object command = leaf.commandSpec().userObject();
         return command instanceof StartCommand || command instanceof SmimeBenchCommand
-            || command instanceof org.civicmail.cli.bench.BenchMailflowCommand || leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()
+            || command instanceof org.civicmail.cli.bench.BenchMailflowCommand
+            // An IMAP client of whichever server it is pointed at; never something to forward to the running server.
+            || command instanceof org.civicmail.cli.bench.BenchImapCommand || leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()
             || !leaf.commandSpec().subcommands().isEmpty() || leaf == parsed;
     }
 }

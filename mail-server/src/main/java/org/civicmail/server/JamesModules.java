@@ -18,8 +18,10 @@ import org.apache.james.modules.server.ReIndexingModule;
 import org.apache.james.modules.server.TaskManagerModule;
 import org.apache.james.modules.server.WebAdminReIndexingTaskSerializationModule;
 import org.apache.james.modules.server.WebAdminServerModule;
+import org.apache.james.events.EventBus;
 import org.civicmail.imap.condstore.CondstoreCapability;
 import org.civicmail.imap.names.GuardedCommandParsers;
+import org.civicmail.server.james.ConcurrentKeysEventBus;
 import org.civicmail.server.james.DerbyJpaModule;
 import org.civicmail.server.james.JpaDataModule;
 import org.civicmail.server.james.JpaMailboxModule;
@@ -56,7 +58,8 @@ final class JamesModules {
             new DefaultProcessorsConfigurationProviderModule(),
             new NoJwtModule(),
             new RawPostDequeueDecoratorModule(),
-            new DefaultEventModule(),
+            // James's event bus with concurrent key registrations (ConcurrentKeysEventBus: no lost IMAP events).
+            Modules.override(new DefaultEventModule()).with(binder -> binder.bind(EventBus.class).to(ConcurrentKeysEventBus.class)),
             new TaskManagerModule(),
             new MemoryDeadLetterModule());
         return Modules.combine(new MailetProcessingModule(), storage, protocols);

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * foreign-key index; the four indexes were only written, one index entry each per stored message (flags) or MIME
  * property (line number): about a fifth of a broadcast's storage work (BROADCAST.md). OpenJPA's schema
  * synchronisation adds missing tables and columns, not indexes, so they stay dropped (MailboxBatchWriterIT checks
- * it after James's own appends).</li>
+ * it after James's own appends). Migration 3 replaces James's three ON DELETE CASCADE foreign keys by row-locking
+ * triggers ({@link RowLockingCascades}): Derby's cascade locked the whole dependent table, and EXPUNGE, MOVE and
+ * APPEND deadlocked on it (issue 18).</li>
  * <li>{@link #BROADCAST_JOURNAL}: CM_BC_DELIVERY, the broadcast delivery journal: one row per stored broadcast
  * message, written in the same transaction as the message (see {@code MailboxBatchWriter}); INDEXED tells the
  * search index catch-up what is left to index.</li>
@@ -45,6 +47,15 @@ public final class JamesSchemaAdditions {
                 "INDEX_PROPERTY_LINE_NUMBER")) {
                 dropIndexIfPresent(c, unused);
             }
+        }))
+        .migration(new Migration(3, "row-locking cascades for messages' dependent rows; lock-cycle traces in derby.log", c -> {
+            // Every deadlock and lock timeout, with the lock table at that moment, goes to derby.log: the evidence to
+            // find a lock cycle by (issue 18), at no cost while there is none.
+            try (Statement s = c.createStatement()) {
+                s.execute("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY('derby.locks.deadlockTrace', 'true')");
+                s.execute("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY('derby.locks.monitor', 'true')");
+            }
+            RowLockingCascades.ensure(c);
         }));
 
     static final Schema BROADCAST_JOURNAL = Schema.named("broadcast-journal")

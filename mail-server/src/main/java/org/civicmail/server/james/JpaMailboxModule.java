@@ -86,7 +86,9 @@ public class JpaMailboxModule extends AbstractModule {
         bindQuota();
         bindSearch();
 
-        bind(JPAMailboxSessionMapperFactory.class).in(Scopes.SINGLETON);
+        // EXPUNGE by primary key, dependent rows first (see RowLockingMessageMapper): no table scan, no lock cycle.
+        bind(RowLockingMapperFactory.class).in(Scopes.SINGLETON);
+        bind(JPAMailboxSessionMapperFactory.class).to(RowLockingMapperFactory.class);
         bind(OpenJPAMailboxManager.class).in(Scopes.SINGLETON);
         bind(JVMMailboxPathLocker.class).in(Scopes.SINGLETON);
         bind(StoreSubscriptionManager.class).in(Scopes.SINGLETON);

@@ -152,6 +152,10 @@ class MailboxBatchWriterIT {
             // Derby's DDL is transactional: change the live schema inside a transaction, look, and roll back.
             c.setAutoCommit(false);
             try (java.sql.Statement s = c.createStatement()) {
+                // Our row-locking cascade triggers (RowLockingCascades) depend on JAMES_MAIL's columns; rolled back too.
+                s.executeUpdate("DROP TRIGGER CM_DELETE_MAIL_PROPERTY");
+                s.executeUpdate("DROP TRIGGER CM_DELETE_MAIL_USERFLAG");
+                s.executeUpdate("DROP TRIGGER CM_DELETE_MAILBOX_MAIL");
                 s.executeUpdate("RENAME COLUMN JAMES_MAIL.MAIL_TEXTUAL_LINE_COUNT TO MAIL_LINES");
                 s.executeUpdate("DROP INDEX CM_MAILBOX_PATH");
                 s.executeUpdate("ALTER TABLE JAMES_QUOTA_CURRENTQUOTA ADD COLUMN CURRENTQUOTA_LIMIT BIGINT");
