@@ -1,5 +1,8 @@
 package org.civicmail.webmail.testkit;
 
+import com.icegreen.greenmail.imap.ImapHostManager;
+import com.icegreen.greenmail.store.MailFolder;
+import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -92,19 +95,24 @@ public final class WebmailFixture implements AutoCloseable {
 
     /** Appends messages over IMAP (raw bytes kept exactly), creating the folder if needed. */
     public void append(String user, String password, String folder, boolean seen, MimeMessage... messages) throws Exception {
-        Store store = TestPki.session().getStore("imap");
-        store.connect("127.0.0.1", greenMail.getImap().getPort(), user, password);
-        try {
-            Folder f = store.getFolder(folder);
-            if (!f.exists()) {
-                f.create(Folder.HOLDS_MESSAGES);
+        // Stored through GreenMail's API, not IMAP APPEND: Jakarta Mail sends the Date header as APPEND's date-time
+        // and GreenMail 2.1.2 parses it with a 12-hour pattern ("hh"), so a message dated 12:00-12:59 got an internal
+        // date 12 hours early, and every signature "arrived" before it was made (malformed) during that hour.
+        GreenMailUser owner = greenMail.getManagers().getUserManager().getUser(user);
+        if (owner == null || !owner.getPassword().equals(password)) {
+            throw new IllegalArgumentException("no GreenMail user " + user + " with that password; create it with user()");
+        }
+        ImapHostManager host = greenMail.getManagers().getImapHostManager();
+        MailFolder target = "INBOX".equalsIgnoreCase(folder) ? host.getInbox(owner) : host.getFolder(owner, folder);
+        if (target == null) {
+            target = host.createMailbox(owner, folder);
+        }
+        for (MimeMessage m : messages) {
+            Flags flags = new Flags();
+            if (seen) {
+                flags.add(Flags.Flag.SEEN);
             }
-            for (MimeMessage m : messages) {
-                m.setFlag(Flags.Flag.SEEN, seen);
-            }
-            f.appendMessages(messages);
-        } finally {
-            store.close();
+            target.appendMessage(m, flags, new java.util.Date());
         }
     }
 
