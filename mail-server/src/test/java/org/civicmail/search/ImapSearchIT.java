@@ -197,6 +197,29 @@ class ImapSearchIT {
     }
 
     @Test
+    void rawEightBitHeadersStoredByImapAppendComeBackReadableInEnvelope() throws Exception {
+        // A client that files mail itself (IMAP APPEND, no SMTP hook on the way) with raw UTF-8 or GB18030 headers:
+        // ENVELOPE must read them as RFC 6532 says (UTF-8, else GB18030), not as Latin-1 or question marks.
+        try (Imap imap = Imap.login(tls, server.port("imaps"), CITIZEN, PASSWORD)) {
+            imap.command("CREATE Imported");
+            imap.append("Imported", mime("appended-utf8", "杭州市税务局 <service@hz-tax-refund.example.net>", CITIZEN, "退税申请确认",
+                "Mon, 30 Nov 2026 10:00:00 +0800", "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n",
+                "请点击链接领取退税。").getBytes(StandardCharsets.UTF_8));
+            imap.append("Imported", mime("appended-gb18030", "税务服务中心 <notice@tax-service.example.net>", CITIZEN, "汇算清缴提醒",
+                "Mon, 30 Nov 2026 11:00:00 +0800", "Content-Type: text/plain; charset=GB2312\r\nContent-Transfer-Encoding: 8bit\r\n",
+                "尚未完成年度汇算的纳税人请尽快办理。").getBytes(GB18030));
+            imap.command("EXAMINE Imported");
+            for (String[] expected : new String[][] {{"1", "杭州市税务局", "退税申请确认"}, {"2", "税务服务中心", "汇算清缴提醒"}}) {
+                String all = String.join("\n", imap.command("FETCH " + expected[0] + " (ENVELOPE)"));
+                Matcher envelope = Pattern.compile("ENVELOPE \\(\"[^\"]*\" \"([^\"]*)\" \\(\\(\"([^\"]*)\"").matcher(all);
+                assertThat(envelope.find()).as(all).isTrue();
+                assertThat(MimeUtility.decodeText(envelope.group(1))).as(all).isEqualTo(expected[2]);
+                assertThat(MimeUtility.decodeText(envelope.group(2))).as(all).isEqualTo(expected[1]);
+            }
+        }
+    }
+
+    @Test
     void aRawUtf8DisplayNameThatIsAnAgencysNameIsFlagged() throws Exception {
         // Attack: a look-alike sender whose raw UTF-8 display name is the tax bureau's registered name; read as "??????"
         // it would slip past the display-name check.
@@ -372,8 +395,12 @@ class ImapSearchIT {
         }
 
         void append(byte[] message) throws IOException {
+            append("INBOX", message);
+        }
+
+        void append(String folder, byte[] message) throws IOException {
             String t = "t" + (++tag);
-            out.write((t + " APPEND INBOX {" + message.length + "}\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write((t + " APPEND " + folder + " {" + message.length + "}\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             assertThat(line(in)).startsWith("+");
             out.write(message);

@@ -59,7 +59,7 @@ final class EnvelopeNames {
         Address[] to = named(envelope.getTo(), names(header, "To"));
         Address[] cc = named(envelope.getCc(), names(header, "Cc"));
         Address[] bcc = named(envelope.getBcc(), names(header, "Bcc"));
-        return new NamedEnvelope(envelope, named, sender, replyTo, to, cc, bcc);
+        return new NamedEnvelope(envelope, envelope.getSubject(), named, sender, replyTo, to, cc, bcc);
     }
 
     private static Map<String, String> names(MimeNode header, String field) {
@@ -90,20 +90,16 @@ final class EnvelopeNames {
         }).toArray(Address[]::new);
     }
 
-    private record NamedAddress(String getPersonalName, String getAtDomainList, String getMailboxName, String getHostName)
+    record NamedAddress(String getPersonalName, String getAtDomainList, String getMailboxName, String getHostName)
         implements Address {
     }
 
-    private record NamedEnvelope(Envelope original, Address[] getFrom, Address[] getSender, Address[] getReplyTo,
-                                 Address[] getTo, Address[] getCc, Address[] getBcc) implements Envelope {
+    /** James's envelope with other addresses and subject; date and ids as James gave them. */
+    record NamedEnvelope(Envelope original, String getSubject, Address[] getFrom, Address[] getSender, Address[] getReplyTo,
+                         Address[] getTo, Address[] getCc, Address[] getBcc) implements Envelope {
         @Override
         public String getDate() {
             return original.getDate();
-        }
-
-        @Override
-        public String getSubject() {
-            return original.getSubject();
         }
 
         @Override

@@ -24,8 +24,9 @@ import org.apache.james.mailbox.model.MessageResultIterator;
 
 /**
  * Passes James's FETCH responses on, filling in the numbered body sections and the comment names of ENVELOPE
- * addresses (see {@link PartNumberingFetchProcessor}). Reads the stored message once per response that needs it:
- * whole when a numbered section was asked for, the header only for an ENVELOPE with a nameless address.
+ * addresses (see {@link PartNumberingFetchProcessor}) and the text of raw 8-bit headers ({@link EightBitEnvelope}).
+ * Reads the stored message once per response that needs it: whole when a numbered section was asked for, the header
+ * only for an ENVELOPE with a nameless address or Latin-1-read 8-bit text.
  */
 final class FetchCorrections implements Responder {
     private final Responder next;
@@ -52,10 +53,11 @@ final class FetchCorrections implements Responder {
         boolean numbered = response.getElements() != null && sections.stream().anyMatch(PartNumberingFetchProcessor::hasPartNumber);
         boolean nameless = response.getEnvelope() != null && EnvelopeNames.hasNamelessAddress(response.getEnvelope());
         boolean quotedName = response.getEnvelope() != null && EnvelopeNames.hasQuotedName(response.getEnvelope());
-        if (!numbered && !nameless && !quotedName) {
+        boolean eightBit = response.getEnvelope() != null && EightBitEnvelope.suspect(response.getEnvelope());
+        if (!numbered && !nameless && !quotedName && !eightBit) {
             return response;
         }
-        byte[] stored = numbered || nameless ? read(response, numbered ? FetchGroup.FULL_CONTENT : FetchGroup.HEADERS) : null;
+        byte[] stored = numbered || nameless || eightBit ? read(response, numbered ? FetchGroup.FULL_CONTENT : FetchGroup.HEADERS) : null;
         MimeNode message = stored == null ? null : MimeNode.message(stored);
         List<FetchResponse.BodyElement> elements = response.getElements();
         if (numbered) {
@@ -70,6 +72,9 @@ final class FetchCorrections implements Responder {
         }
         FetchResponse.Envelope envelope = nameless || quotedName ? EnvelopeNames.corrected(response.getEnvelope(), message)
             : response.getEnvelope();
+        if (eightBit && EightBitEnvelope.hasRawEightBitHeader(stored)) {
+            envelope = EightBitEnvelope.decoded(envelope);
+        }
         return new FetchResponse(response.getMessageNumber(), response.getFlags(), response.getUid(), response.getSaveDate(),
             response.getModSeq(), response.getInternalDate(), response.getSize(), envelope, response.getBody(),
             response.getBodyStructure(), elements, response.getEmailId(), response.getThreadId());
