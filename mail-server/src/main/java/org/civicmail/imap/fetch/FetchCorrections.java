@@ -41,7 +41,19 @@ final class FetchCorrections implements Responder {
 
     @Override
     public void respond(ImapResponseMessage message) {
-        next.respond(message instanceof FetchResponse fetch ? corrected(fetch) : message);
+        next.respond(message instanceof FetchResponse fetch ? correctedOrAsIs(fetch) : message);
+    }
+
+    /**
+     * A message another session expunged after James built its response cannot be read again: James's own response
+     * then goes out as it is (what the client would have got without the corrections), never a NO for the FETCH.
+     */
+    private FetchResponse correctedOrAsIs(FetchResponse response) {
+        try {
+            return corrected(response);
+        } catch (RuntimeException gone) {
+            return response;
+        }
     }
 
     @Override
@@ -89,7 +101,7 @@ final class FetchCorrections implements Responder {
             MessageResultIterator results = selected.getMessageManager().getMessages(MessageRange.one(uid), group,
                 session.getMailboxSession());
             if (!results.hasNext()) {
-                return new byte[0];
+                throw new IllegalStateException("message UID " + uid.asLong() + " was expunged meanwhile");
             }
             MessageResult result = results.next();
             try (InputStream in = group == FetchGroup.HEADERS ? result.getHeaders().getInputStream()
