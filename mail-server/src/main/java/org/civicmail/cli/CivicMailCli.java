@@ -3,8 +3,8 @@ package org.civicmail.cli;
 import org.civicmail.ca.CaException;
 import org.civicmail.ca.cli.CaCommand;
 import org.civicmail.cli.account.AccountCommand;
-import org.civicmail.mailbox.InvalidAccountException;
-import org.civicmail.server.config.ConfigException;
+import org.civicmail.account.InvalidAccountException;
+import org.civicmail.config.ConfigException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

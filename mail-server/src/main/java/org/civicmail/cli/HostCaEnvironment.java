@@ -14,7 +14,7 @@ import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.ca.cli.CaEnvironment;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.ServerStartException;
-import org.civicmail.server.tls.TlsKeyStore;
+import org.civicmail.tls.TlsKeyStore;
 import org.civicmail.smime.AccountKeyStore;
 
 /** Hands the {@code ca} commands the server's CA, opened only when a command needs it ({@code ca --help} does not). */

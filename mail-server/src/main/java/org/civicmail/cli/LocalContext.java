@@ -9,7 +9,7 @@ import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.ServerStartException;
 import org.civicmail.server.StartOptions;
-import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.config.CivicMailConfig;
 
 /**
  * The CLI process's own context. When a command needs a service and no server runs, it starts CivicMail's

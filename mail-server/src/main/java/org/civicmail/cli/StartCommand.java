@@ -10,7 +10,7 @@ import org.civicmail.demo.DemoSetup;
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.StartOptions;
-import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.config.CivicMailConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -21,7 +21,7 @@ import javax.mail.Session;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
-import org.civicmail.mailbox.AccountClass;
+import org.civicmail.account.AccountClass;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.smime.SigningCredential;
 import org.civicmail.smime.SmimeSigner;
@@ -30,12 +30,12 @@ import org.civicmail.verdict.SignatureVerdict;
 import org.civicmail.verdict.SignatureVerifier;
 import org.civicmail.verdict.VerdictHeader;
 import org.civicmail.verdict.WarningHeader;
-import org.civicmail.mailbox.AccountRequest;
-import org.civicmail.mailbox.AccountService;
+import org.civicmail.account.AccountRequest;
+import org.civicmail.account.AccountService;
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.SecretFiles;
-import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.config.CivicMailConfig;
 
 /**
  * {@code start --demo}: one account of each class (and an agency that may broadcast), created once, with random

@@ -28,10 +28,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.civicmail.admin.AdminClient;
-import org.civicmail.mailbox.AccountClass;
-import org.civicmail.mailbox.ResidentIdNumber;
+import org.civicmail.account.AccountClass;
+import org.civicmail.account.ResidentIdNumber;
 import org.civicmail.server.DataDirectory;
-import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.config.CivicMailConfig;
 
 /**
  * Everyday mail flow, measured the way issue 14 compares us with Postfix: N citizen mailboxes, M messages of about

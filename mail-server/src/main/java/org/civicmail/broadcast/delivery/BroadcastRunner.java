@@ -29,7 +29,7 @@ import org.civicmail.broadcast.store.BroadcastJob;
 import org.civicmail.broadcast.store.BroadcastStore;
 import org.civicmail.broadcast.store.Outcome;
 import org.civicmail.broadcast.store.RecipientRow;
-import org.civicmail.mailbox.AccountStore;
+import org.civicmail.account.AccountStore;
 import org.civicmail.smime.SigningCredential;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

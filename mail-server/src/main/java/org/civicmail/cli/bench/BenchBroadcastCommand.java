@@ -15,7 +15,7 @@ import org.civicmail.ca.KeyAlgorithm;
 import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
 import org.civicmail.cli.ServerLocation;
-import org.civicmail.mailbox.AccountService;
+import org.civicmail.account.AccountService;
 import org.civicmail.server.CivicDatabase;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.smime.AccountKeyStore;

@@ -92,7 +92,7 @@ public class BenchMailflowCommand implements Callable<Integer> {
         }
         Path home = Path.of(System.getProperty("civicmail.home", "."));
         Path confDir = conf != null ? conf : home.resolve("conf");
-        var config = org.civicmail.server.config.CivicMailConfig.load(confDir, java.util.Map.of());
+        var config = org.civicmail.config.CivicMailConfig.load(confDir, java.util.Map.of());
         MailflowBenchmark.Settings settings = new MailflowBenchmark.Settings(mailboxes, messages, perConnection, concurrency,
             size, senders, workloads.contains("inbound"), workloads.contains("submission"), !noWebmail, peerSettings);
         if (peerSettings.isPresent()) {

@@ -24,13 +24,13 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.civicmail.ca.PassphraseSource;
-import org.civicmail.mailbox.AccountRequest;
-import org.civicmail.mailbox.AccountService;
+import org.civicmail.account.AccountRequest;
+import org.civicmail.account.AccountService;
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.StartOptions;
-import org.civicmail.server.config.CivicMailConfig;
-import org.civicmail.server.tls.TlsKeyStore;
+import org.civicmail.config.CivicMailConfig;
+import org.civicmail.tls.TlsKeyStore;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.smime.SigningCredential;
 import org.civicmail.smime.SmimeSigner;
