@@ -48,15 +48,16 @@ import reactor.core.scheduler.Schedulers;
  * reads and changes them. James read the rows unlocked and wrote them at commit: a message another session expunged
  * in between made the commit fail ({@code NO STORE failed. Save failed.}, {@code NO SELECT}), and its dependent rows
  * were written before the message row, a cycle with EXPUNGE. The modseq counter commits on a connection of its own
- * ({@link MailboxCounters}); taken while this transaction held rows, it could wait for a reader that waited for those
- * rows, a cycle Derby cannot see (it ended after the 60 s lock timeout).</li>
- * <li>MOVE locks the source message row before it copies and removes it; COPY reads the content of each source first.
- * A source another session expunged meanwhile is left out of the result (RFC 3501: a UID that no longer exists is
- * ignored), where James failed the whole command on it.</li>
+ * ({@link MailboxCounters}): Derby cannot see that this transaction waits for it, so it is taken while this one holds
+ * nothing.</li>
+ * <li>COPY and MOVE lock each source message row before they read its content, copy it (and remove it). A source
+ * another session expunged meanwhile is left out of the result (RFC 3501: a UID that no longer exists is ignored),
+ * where James failed the whole command on it.</li>
  * <li>A read for headers or content loads them with the message. OpenJPA loads them lazily, and James reads them
  * while it writes the FETCH response: a message expunged by another session in between threw in the middle of a
  * literal, which left the client waiting for bytes that never came (a hung connection) or answered NO. A message
- * that vanished before its content was read is left out, as a message expunged before the read would have been.</li>
+ * that vanished before its content was read is left out, as a message expunged before the read would have been
+ * (these reads run outside a transaction, so the failed load spoils nothing else).</li>
  * </ul>
  */
 public class RowLockingMessageMapper extends JPAMessageMapper {
@@ -153,7 +154,11 @@ public class RowLockingMessageMapper extends JPAMessageMapper {
     public List<MessageMetaData> copy(Mailbox mailbox, List<MailboxMessage> originals) throws MailboxException {
         List<MessageMetaData> copied = new ArrayList<>();
         for (MailboxMessage original : originals) {
-            if (withContent(original, FetchType.FULL)) {
+            // Held until the copy commits, so its content can be read; a source expunged meanwhile is not copied. (Its
+            // content read without the lock, a vanished source failed inside the transaction, which OpenJPA then
+            // rolled back whole.)
+            if (lockOne(original)) {
+                withContent(original, FetchType.FULL);
                 copied.add(copy(mailbox, original));
             }
         }
@@ -165,8 +170,8 @@ public class RowLockingMessageMapper extends JPAMessageMapper {
         List<MessageMetaData> moved = new ArrayList<>();
         for (MailboxMessage original : originals) {
             // The source row first (as EXPUNGE takes it), and only a source that is still there moves.
-            if (onRange(LOCK_RANGE, ((JPAId) original.getMailboxId()).getRawId(), MessageRange.one(original.getUid())) > 0
-                && withContent(original, FetchType.FULL)) {
+            if (lockOne(original)) {
+                withContent(original, FetchType.FULL);
                 moved.add(move(mailbox, original));
             }
         }
@@ -194,6 +199,11 @@ public class RowLockingMessageMapper extends JPAMessageMapper {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read message UID " + message.getUid().asLong(), e);
         }
+    }
+
+    /** Locks a message's row in this transaction (as EXPUNGE and STORE take it first); false when it is gone. */
+    private boolean lockOne(MailboxMessage message) throws MailboxException {
+        return onRange(LOCK_RANGE, ((JPAId) message.getMailboxId()).getRawId(), MessageRange.one(message.getUid())) > 0;
     }
 
     private static long rawId(Mailbox mailbox) {
