@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
@@ -38,6 +39,11 @@ final class LocalContext extends StreamContext implements ServerLocation.Locatio
 
     Path confDir() {
         return confDir;
+    }
+
+    @Override
+    public Optional<Path> localConfDir() {
+        return Optional.of(confDir);
     }
 
     DataDirectory data() {

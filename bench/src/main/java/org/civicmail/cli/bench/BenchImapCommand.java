@@ -18,18 +18,20 @@ import org.civicmail.bench.imap.MixedImapWorkload;
 import org.civicmail.bench.imap.WorkloadReport;
 import org.civicmail.cli.BadInputException;
 import org.civicmail.cli.ExitCodes;
+import org.civicmail.cli.RunsLocally;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code bench imap}: issue 18's mixed IMAP workload against any IMAP server on loopback over implicit TLS, so the
- * same load runs against CivicMail and against a peer (Dovecot, {@code mail-server/bench/imap-vs-dovecot.sh}).
+ * same load runs against CivicMail and against a peer (Dovecot, {@code bench/scripts/imap-vs-dovecot.sh}). An IMAP
+ * client of whichever server it is pointed at: never forwarded to the running server.
  */
 @Command(name = "imap", mixinStandardHelpOptions = true,
     description = {"Run the mixed IMAP workload (APPEND, FETCH, STORE, EXPUNGE, COPY, MOVE, SEARCH, IDLE on shared folders)",
         "against an IMAP server on loopback (implicit TLS) and print operations/s, p50/p99 latency and errors."})
-public class BenchImapCommand implements Callable<Integer> {
+public class BenchImapCommand implements Callable<Integer>, RunsLocally {
     @Option(names = "--server", required = true, paramLabel = "HOST:PORT", description = "The server's imaps listener (loopback only).")
     String server;
 

@@ -7,7 +7,7 @@
 #   3. the bench's probe citizen (one of the N; DATA/bench-probe.txt): IMAPS LOGIN, SELECT 通知 and
 #      UID FETCH 1:* (FLAGS ENVELOPE) over loopback, timed each (python3 imaplib, best of 5 after one warm-up);
 #   4. the webmail's page of that folder for the same citizen (curl, after signing in; best of 5 after a warm-up).
-# Usage: mail-server/bench/broadcast-scale.sh N [N ...]
+# Usage: bench/scripts/broadcast-scale.sh N [N ...]
 #   CIVICMAIL   the launcher to run (default: ./civicmail from the repository root)
 #   KEEP=1      keep the data directories (printed) instead of deleting them
 #   DATA_DIR=D  skip step 1 and measure steps 2-4 on D, populated before (one N, e.g. an interrupted run's)

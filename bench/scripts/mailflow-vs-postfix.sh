@@ -2,8 +2,8 @@
 # Everyday mail, CivicMail beside Postfix in the same run (issue 14's workload): N Maildir/citizen mailboxes,
 # M messages of 4 KiB, sessions of 10 messages, 20 at a time; time until the last message is in its mailbox.
 #
-#   mail-server/bench/mailflow-vs-postfix.sh                 # 1,000 mailboxes, 10,000 messages
-#   MAILBOXES=100 MESSAGES=1000 mail-server/bench/mailflow-vs-postfix.sh
+#   bench/scripts/mailflow-vs-postfix.sh                 # 1,000 mailboxes, 10,000 messages
+#   MAILBOXES=100 MESSAGES=1000 bench/scripts/mailflow-vs-postfix.sh
 #
 # Postfix (Debian's package, installed when missing, as root) runs from scratch directories under one temporary
 # directory, listens on 127.0.0.1 only and delivers to Maildirs there; the system's own Postfix configuration is

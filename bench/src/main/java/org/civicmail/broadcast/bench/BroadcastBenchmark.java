@@ -196,7 +196,7 @@ public final class BroadcastBenchmark {
 
     /**
      * One citizen of the audience who can log in (a real account, with a password), for the latency of opening the
-     * notice folder once the data directory is populated (mail-server/bench/broadcast-scale.sh): its address and
+     * notice folder once the data directory is populated (bench/scripts/broadcast-scale.sh): its address and
      * password go to {@code DATA/bench-probe.txt}, owner-only, not to the output.
      */
     private String probeCitizen(String run, String tag) throws Exception {

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.civicmail.bench.mailflow.MailflowBenchmark;
 import org.civicmail.cli.BadInputException;
 import org.civicmail.cli.ExitCodes;
+import org.civicmail.cli.RunsLocally;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "mailflow", mixinStandardHelpOptions = true,
     description = {"Measure everyday mail: inbound SMTP and signed submission to N citizen mailboxes, to the last stored message.",
         "Starts its own server in a scratch data directory (a new temporary one unless --data names an empty one)."})
-public class BenchMailflowCommand implements Callable<Integer> {
+public class BenchMailflowCommand implements Callable<Integer>, RunsLocally {
     @Option(names = "--data", paramLabel = "DIR", description = "Scratch data directory (must be empty or absent).")
     Path data;
 

@@ -3,8 +3,8 @@
 # IDLE by C clients on two users' shared folders) against Dovecot from Debian and against CivicMail, in the same run,
 # same users, same preloaded mbox, same seed; prints operations/s, p50/p99 latency and errors for both.
 #
-#   mail-server/bench/imap-vs-dovecot.sh                      # 8 clients, 30 s each
-#   CLIENTS=10 SECONDS_EACH=60 mail-server/bench/imap-vs-dovecot.sh
+#   bench/scripts/imap-vs-dovecot.sh                      # 8 clients, 30 s each
+#   CLIENTS=10 SECONDS_EACH=60 bench/scripts/imap-vs-dovecot.sh
 #
 # Dovecot (dovecot-imapd, installed when missing, as root) runs from a scratch configuration under one temporary
 # directory, listens on 127.0.0.1 only with a self-signed certificate and keeps Maildirs there; the system's own
