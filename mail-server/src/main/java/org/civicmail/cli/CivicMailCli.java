@@ -3,8 +3,8 @@ package org.civicmail.cli;
 import org.civicmail.ca.CaException;
 import org.civicmail.ca.cli.CaCommand;
 import org.civicmail.cli.account.AccountCommand;
-import org.civicmail.mailbox.InvalidAccountException;
-import org.civicmail.server.config.ConfigException;
+import org.civicmail.account.InvalidAccountException;
+import org.civicmail.config.ConfigException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,8 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code ./civicmail}: the one command line of CivicMail. */
 @Command(name = "civicmail", mixinStandardHelpOptions = true, version = "CivicMail 0.1.0",
     description = "CivicMail: the city's CA-authenticated secure mail system.",
-    subcommands = {StartCommand.class, AccountCommand.class, SmimeBenchCommand.class,
-        org.civicmail.cli.broadcast.BroadcastCommand.class, org.civicmail.cli.bench.BenchCommand.class})
+    subcommands = {StartCommand.class, AccountCommand.class, org.civicmail.cli.broadcast.BroadcastCommand.class})
 public class CivicMailCli implements Runnable {
     @Spec
     CommandSpec spec;
@@ -29,6 +28,7 @@ public class CivicMailCli implements Runnable {
     public static CommandLine commandLine(CliContext context) {
         CommandLine cl = new CommandLine(CivicMailCli.class, new ContextFactory(context));
         cl.addSubcommand("ca", new CaCommand(new HostCaEnvironment(context)));
+        CommandModule.all().forEach(cl::addSubcommand);
         cl.setOut(context.out());
         cl.setErr(context.err());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import org.civicmail.server.ServerStartException;
 
@@ -29,6 +30,14 @@ public interface CliContext {
 
     default Path resolve(Path path) {
         return cwd().resolve(path).normalize();
+    }
+
+    /**
+     * The configuration directory when the command runs in the CLI's own process; empty inside a running server
+     * (commands that start their own throw-away server, e.g. {@code bench-smime}, need it).
+     */
+    default Optional<Path> localConfDir() {
+        return Optional.empty();
     }
 
     /** An environment variable of the person's shell (forwarded to the server for the few commands that read one). */

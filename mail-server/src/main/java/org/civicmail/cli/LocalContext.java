@@ -4,12 +4,13 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.ServerStartException;
 import org.civicmail.server.StartOptions;
-import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.config.CivicMailConfig;
 
 /**
  * The CLI process's own context. When a command needs a service and no server runs, it starts CivicMail's
@@ -38,6 +39,11 @@ final class LocalContext extends StreamContext implements ServerLocation.Locatio
 
     Path confDir() {
         return confDir;
+    }
+
+    @Override
+    public Optional<Path> localConfDir() {
+        return Optional.of(confDir);
     }
 
     DataDirectory data() {

@@ -60,10 +60,7 @@ public final class Main {
             leaf = leaf.subcommand();
         }
         Object command = leaf.commandSpec().userObject();
-        return command instanceof StartCommand || command instanceof SmimeBenchCommand
-            || command instanceof org.civicmail.cli.bench.BenchMailflowCommand
-            // An IMAP client of whichever server it is pointed at; never something to forward to the running server.
-            || command instanceof org.civicmail.cli.bench.BenchImapCommand || leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()
+        return command instanceof RunsLocally || leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()
             || !leaf.commandSpec().subcommands().isEmpty() || leaf == parsed;
     }
 }

@@ -6,11 +6,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import org.civicmail.admin.RunFile;
-import org.civicmail.demo.DemoSetup;
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.StartOptions;
-import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.config.CivicMailConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code ./civicmail start}: runs the whole system in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "start", mixinStandardHelpOptions = true,
     description = "Start CivicMail in the foreground; prints 'CivicMail ready' then one 'NAME HOST:PORT' line per listener.")
-public class StartCommand implements Callable<Integer> {
+public class StartCommand implements Callable<Integer>, RunsLocally {
     private final CliContext cliContext;
     private LocalContext context;
 
@@ -46,6 +45,7 @@ public class StartCommand implements Callable<Integer> {
         long started = System.nanoTime();
         CivicMailConfig config = context.config(overrides);
         DataDirectory data = context.data();
+        DemoData demoData = demo ? DemoData.find() : null;
         // Everything that runs is assembled, in order, by CivicMailServer.start; here only what a foreground
         // process adds: the CLI behind the admin API, demo data, the run file and the shutdown hook.
         StartOptions options = new StartOptions(true, demo)
@@ -54,7 +54,7 @@ public class StartCommand implements Callable<Integer> {
         CivicMailServer server = CivicMailServer.start(config, data, options);
         try {
             if (demo) {
-                new DemoSetup(server, data, context.out()).run();
+                demoData.create(server, data, context.out());
             }
             new RunFile(server.listeners()).write(data.runFile());
         } catch (Exception e) {

@@ -9,11 +9,11 @@ import javax.inject.Singleton;
 import org.apache.james.core.Username;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.UsersRepositoryException;
-import org.civicmail.mailbox.Account;
-import org.civicmail.mailbox.AccountClass;
-import org.civicmail.mailbox.AccountStore;
+import org.civicmail.account.Account;
+import org.civicmail.account.AccountClass;
+import org.civicmail.account.AccountStore;
 import org.civicmail.server.CivicMailServer;
-import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.config.CivicMailConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
 
-import org.civicmail.server.config.ConfigException;
+import org.civicmail.config.ConfigException;
 
 /**
  * The login throttle's settings, read once from {@code civicmail.properties}. Every {@code civicmail.login.*} key

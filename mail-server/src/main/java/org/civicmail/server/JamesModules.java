@@ -21,11 +21,11 @@ import org.apache.james.modules.server.WebAdminServerModule;
 import org.apache.james.events.EventBus;
 import org.civicmail.imap.condstore.CondstoreCapability;
 import org.civicmail.imap.names.GuardedCommandParsers;
-import org.civicmail.server.james.ConcurrentKeysEventBus;
-import org.civicmail.server.james.DerbyJpaModule;
-import org.civicmail.server.james.JpaDataModule;
-import org.civicmail.server.james.JpaMailboxModule;
-import org.civicmail.server.james.PersistentQueueModule;
+import org.civicmail.james.ConcurrentKeysEventBus;
+import org.civicmail.james.DerbyJpaModule;
+import org.civicmail.james.JpaDataModule;
+import org.civicmail.james.JpaMailboxModule;
+import org.civicmail.james.PersistentQueueModule;
 
 import com.google.inject.Module;
 import com.google.inject.util.Modules;

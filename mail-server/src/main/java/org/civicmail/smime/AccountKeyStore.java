@@ -26,7 +26,7 @@ import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.ca.IssuedCredential;
 import org.civicmail.ca.KeyAlgorithm;
 import org.civicmail.ca.keys.Pkcs12Files;
-import org.civicmail.mailbox.AccountStore;
+import org.civicmail.account.AccountStore;
 import org.civicmail.server.SecretFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

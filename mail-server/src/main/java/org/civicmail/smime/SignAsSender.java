@@ -8,9 +8,9 @@ import javax.mail.internet.MimeMessage;
 
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.civicmail.mailbox.Account;
-import org.civicmail.mailbox.AccountClass;
-import org.civicmail.mailbox.AccountStore;
+import org.civicmail.account.Account;
+import org.civicmail.account.AccountClass;
+import org.civicmail.account.AccountStore;
 import org.civicmail.verdict.SignatureVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -11,11 +11,11 @@ import javax.mail.internet.MimeMessage;
 
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.civicmail.mailbox.AccountClass;
-import org.civicmail.mailbox.sender.SenderHeaders;
-import org.civicmail.mailbox.sender.ShownSender;
-import org.civicmail.mailbox.sender.UnreadableSenderException;
-import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.account.AccountClass;
+import org.civicmail.mailflow.sender.SenderHeaders;
+import org.civicmail.mailflow.sender.ShownSender;
+import org.civicmail.mailflow.sender.UnreadableSenderException;
+import org.civicmail.config.CivicMailConfig;
 import org.civicmail.verdict.SignatureVerdict;
 import org.civicmail.verdict.SignatureVerifier;
 import org.civicmail.verdict.VerdictHeader;

@@ -16,7 +16,7 @@ import org.civicmail.cli.InProcessCli;
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.StartOptions;
-import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.config.CivicMailConfig;
 import org.civicmail.testkit.TestIds;
 
 /**

@@ -406,7 +406,7 @@ class ImapProtocolIT {
             assertThat(imap.tagged(imap.command("CREATE py-rfc822"))).contains("OK");
             assertThat(imap.tagged(imap.append("py-rfc822", crlf(TOP_LEVEL_RFC822)))).contains("OK");
         }
-        java.security.cert.X509Certificate[] chain = new org.civicmail.server.tls.TlsKeyStore(server.data().resolve("keys")).chain();
+        java.security.cert.X509Certificate[] chain = new org.civicmail.tls.TlsKeyStore(server.data().resolve("keys")).chain();
         Path ca = tmp.resolve("imaplib-ca.pem");
         java.nio.file.Files.writeString(ca, "-----BEGIN CERTIFICATE-----\n"
             + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(chain[chain.length - 1].getEncoded())

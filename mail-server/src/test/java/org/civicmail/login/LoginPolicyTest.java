@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
-import org.civicmail.server.config.ConfigException;
+import org.civicmail.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class LoginPolicyTest {

@@ -28,7 +28,7 @@ import javax.mail.internet.MimeUtility;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
-import org.civicmail.server.tls.TlsKeyStore;
+import org.civicmail.tls.TlsKeyStore;
 import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.MailClient;

@@ -10,7 +10,7 @@ import java.sql.Statement;
 import java.util.Map;
 
 import org.apache.derby.jdbc.EmbeddedDataSource;
-import org.civicmail.server.config.CivicMailConfig;
+import org.civicmail.config.CivicMailConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -13,9 +13,9 @@ import java.util.List;
 import org.apache.derby.jdbc.EmbeddedDataSource;
 import org.civicmail.broadcast.store.BroadcastStore;
 import org.civicmail.ca.store.DerbyCertificateStore;
-import org.civicmail.mailbox.AccountStore;
-import org.civicmail.server.james.JamesDatabase;
-import org.civicmail.server.james.JamesSchemaAdditions;
+import org.civicmail.account.AccountStore;
+import org.civicmail.james.JamesDatabase;
+import org.civicmail.james.JamesSchemaAdditions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

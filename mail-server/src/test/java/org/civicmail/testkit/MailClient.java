@@ -19,7 +19,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.civicmail.server.tls.TlsKeyStore;
+import org.civicmail.tls.TlsKeyStore;
 
 /** A plain javax.mail client of a forked server: submission with STARTTLS + AUTH, IMAP with STARTTLS. */
 public final class MailClient {

@@ -1,7 +1,7 @@
 package org.civicmail.testkit;
 
-import org.civicmail.mailbox.ResidentIdNumber;
-import org.civicmail.mailbox.UnifiedSocialCreditCode;
+import org.civicmail.account.ResidentIdNumber;
+import org.civicmail.account.UnifiedSocialCreditCode;
 
 /** Valid identity numbers for test accounts, made from 17 characters plus their computed check character. */
 public final class TestIds {

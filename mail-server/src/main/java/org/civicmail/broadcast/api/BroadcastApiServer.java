@@ -26,12 +26,12 @@ import org.civicmail.broadcast.BroadcastService;
 import org.civicmail.broadcast.BroadcastStatus;
 import org.civicmail.broadcast.input.BroadcastPlan;
 import org.civicmail.broadcast.input.BroadcastRequest;
-import org.civicmail.server.tls.TlsPolicy;
+import org.civicmail.tls.TlsPolicy;
 import org.civicmail.broadcast.store.BroadcastJob;
 import org.civicmail.ca.CertificateAuthority;
-import org.civicmail.mailbox.Account;
-import org.civicmail.mailbox.AccountStore;
-import org.civicmail.server.tls.TlsKeyStore;
+import org.civicmail.account.Account;
+import org.civicmail.account.AccountStore;
+import org.civicmail.tls.TlsKeyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,8 +12,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import org.civicmail.broadcast.BroadcastRefusedException;
 import org.civicmail.broadcast.BroadcastRefusedException.Reason;
 import org.civicmail.ca.CertificateAuthority;
-import org.civicmail.mailbox.Account;
-import org.civicmail.mailbox.AccountStore;
+import org.civicmail.account.Account;
+import org.civicmail.account.AccountStore;
 
 import com.sun.net.httpserver.HttpsExchange;
 

@@ -18,7 +18,7 @@ import org.apache.james.mailbox.quota.MaxQuotaManager;
 import org.apache.james.mailbox.quota.UserQuotaRootResolver;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.civicmail.broadcast.store.Outcome;
-import org.civicmail.server.james.JamesDatabase;
+import org.civicmail.james.JamesDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.civicmail.server.james.JamesDatabase;
+import org.civicmail.james.JamesDatabase;
 
 /**
  * Our broadcast delivery journal CM_BC_DELIVERY (in James's database, so that {@link MailboxBatchWriter} writes a

@@ -27,7 +27,7 @@ import org.apache.james.mailbox.model.MessageId;
 import org.apache.james.mailbox.model.MessageMetaData;
 import org.apache.james.mailbox.model.ThreadId;
 import org.apache.james.mailbox.store.event.EventFactory;
-import org.civicmail.server.james.BroadcastAdditions;
+import org.civicmail.james.BroadcastAdditions;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

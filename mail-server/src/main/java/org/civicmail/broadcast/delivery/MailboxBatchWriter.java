@@ -24,7 +24,7 @@ import org.apache.james.mailbox.quota.MaxQuotaManager;
 import org.apache.james.mailbox.quota.UserQuotaRootResolver;
 import org.apache.james.mailbox.store.mail.model.Property;
 import org.civicmail.broadcast.store.Outcome;
-import org.civicmail.server.james.JamesDatabase;
+import org.civicmail.james.JamesDatabase;
 
 /**
  * Stores a whole batch of broadcast messages into recipients' folders in ONE transaction of James's mailbox

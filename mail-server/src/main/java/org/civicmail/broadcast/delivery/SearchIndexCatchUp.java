@@ -27,7 +27,7 @@ import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.apache.james.mailbox.store.mail.MailboxMapper;
 import org.apache.james.mailbox.store.mail.MessageMapper;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
-import org.civicmail.server.james.JamesDatabase;
+import org.civicmail.james.JamesDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

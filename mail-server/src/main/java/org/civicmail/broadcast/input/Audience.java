@@ -6,7 +6,7 @@ import java.util.Locale;
 
 import org.civicmail.broadcast.BroadcastRefusedException;
 import org.civicmail.broadcast.BroadcastRefusedException.Reason;
-import org.civicmail.mailbox.AccountClass;
+import org.civicmail.account.AccountClass;
 
 /**
  * Who a notice goes to: {@code all-citizens}, {@code all-legal-entities}, citizens carrying any of some tags

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.civicmail.broadcast.BroadcastKind;
-import org.civicmail.mailbox.Account;
+import org.civicmail.account.Account;
 import org.civicmail.smime.SigningCredential;
 
 /** A validated broadcast, ready to be stored and sent: nothing in it needs checking again. */

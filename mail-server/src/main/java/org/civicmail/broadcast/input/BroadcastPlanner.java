@@ -22,10 +22,10 @@ import java.util.TreeMap;
 import org.civicmail.broadcast.BroadcastRefusedException;
 import org.civicmail.broadcast.BroadcastRefusedException.Reason;
 import org.civicmail.broadcast.input.BroadcastPlan.Recipient;
-import org.civicmail.mailbox.Account;
-import org.civicmail.mailbox.AccountClass;
-import org.civicmail.mailbox.AccountStore;
-import org.civicmail.mailbox.ResidentIdNumber;
+import org.civicmail.account.Account;
+import org.civicmail.account.AccountClass;
+import org.civicmail.account.AccountStore;
+import org.civicmail.account.ResidentIdNumber;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.smime.SigningCredential;
 

@@ -21,7 +21,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.civicmail.broadcast.BroadcastRefusedException;
 import org.civicmail.broadcast.BroadcastRefusedException.Reason;
-import org.civicmail.csv.SpreadsheetText;
+import org.civicmail.account.SpreadsheetText;
 
 /**
  * The data of a personalised broadcast: a CSV file with a header row, one row per recipient. Accepts UTF-8 (with

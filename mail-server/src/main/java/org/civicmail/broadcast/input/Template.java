@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 import org.civicmail.broadcast.BroadcastRefusedException;
 import org.civicmail.broadcast.BroadcastRefusedException.Reason;
-import org.civicmail.csv.SpreadsheetText;
+import org.civicmail.account.SpreadsheetText;
 
 /**
  * A message template: UTF-8 text whose first line is {@code Subject: ...}, then a blank line, then the body, with

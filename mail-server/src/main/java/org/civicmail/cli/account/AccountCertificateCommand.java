@@ -12,8 +12,8 @@ import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
 import org.civicmail.cli.HostCaEnvironment;
 import org.civicmail.cli.ServerLocation;
-import org.civicmail.mailbox.Account;
-import org.civicmail.mailbox.AccountService;
+import org.civicmail.account.Account;
+import org.civicmail.account.AccountService;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

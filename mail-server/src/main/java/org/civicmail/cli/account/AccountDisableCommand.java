@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
 import org.civicmail.cli.ServerLocation;
-import org.civicmail.mailbox.AccountService;
+import org.civicmail.account.AccountService;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -16,8 +16,8 @@ import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
 import org.civicmail.cli.ProgressBar;
 import org.civicmail.cli.ServerLocation;
-import org.civicmail.mailbox.AccountCsv;
-import org.civicmail.mailbox.AccountService;
+import org.civicmail.account.AccountCsv;
+import org.civicmail.account.AccountService;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

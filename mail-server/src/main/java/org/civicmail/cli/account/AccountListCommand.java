@@ -6,9 +6,9 @@ import java.util.concurrent.Callable;
 import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
 import org.civicmail.cli.ServerLocation;
-import org.civicmail.mailbox.Account;
-import org.civicmail.mailbox.AccountClass;
-import org.civicmail.mailbox.AccountService;
+import org.civicmail.account.Account;
+import org.civicmail.account.AccountClass;
+import org.civicmail.account.AccountService;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -41,6 +41,7 @@ public final class WholeSystem implements AutoCloseable {
     /** @param settings configuration keys set for this run ({@code -Dkey=value}, as `civicmail start` takes them) */
     public static WholeSystem start(Path tmp, Map<String, String> settings) throws Exception {
         String classpath = ROOT.resolve("mail-server/target/classes") + java.io.File.pathSeparator
+            + ROOT.resolve("bench/target/classes") + java.io.File.pathSeparator // the demo data (module bench)
             + Files.readString(ROOT.resolve("mail-server/target/civicmail.classpath")).trim();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx768m", "-Dcivicmail.home=" + ROOT, "-cp", classpath, "org.civicmail.cli.Main", "start", "--demo",
@@ -117,6 +118,7 @@ public final class WholeSystem implements AutoCloseable {
     /** Runs `civicmail ARGS` against the running system (over its admin API), as an administrator would; its output. */
     public String cli(String... args) throws Exception {
         String classpath = ROOT.resolve("mail-server/target/classes") + java.io.File.pathSeparator
+            + ROOT.resolve("bench/target/classes") + java.io.File.pathSeparator // the demo data (module bench)
             + Files.readString(ROOT.resolve("mail-server/target/civicmail.classpath")).trim();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", classpath, "org.civicmail.cli.Main"));

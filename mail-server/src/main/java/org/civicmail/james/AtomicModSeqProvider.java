@@ -1,0 +1,35 @@
+package org.civicmail.james;
+
+import javax.inject.Inject;
+import javax.persistence.EntityManagerFactory;
+
+import org.apache.james.mailbox.ModSeq;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.jpa.JPAId;
+import org.apache.james.mailbox.jpa.mail.JPAModSeqProvider;
+import org.apache.james.mailbox.model.Mailbox;
+import org.apache.james.mailbox.model.MailboxId;
+
+/**
+ * James's JPA modseq provider with an atomic {@code nextModSeq} (see {@link MailboxCounters}); reading the highest
+ * modseq is James's own. A subclass because James's JPA message mapper takes this concrete type.
+ */
+public class AtomicModSeqProvider extends JPAModSeqProvider {
+    private final MailboxCounters counters;
+
+    @Inject
+    public AtomicModSeqProvider(EntityManagerFactory factory, JamesDatabase james) {
+        super(factory);
+        this.counters = new MailboxCounters(james);
+    }
+
+    @Override
+    public ModSeq nextModSeq(Mailbox mailbox) throws MailboxException {
+        return nextModSeq(mailbox.getMailboxId());
+    }
+
+    @Override
+    public ModSeq nextModSeq(MailboxId mailboxId) throws MailboxException {
+        return ModSeq.of(counters.advance(((JPAId) mailboxId).getRawId(), MailboxCounters.Counter.HIGHEST_MODSEQ, 1));
+    }
+}

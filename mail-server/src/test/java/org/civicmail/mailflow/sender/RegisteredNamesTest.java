@@ -1,0 +1,59 @@
+package org.civicmail.mailflow.sender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.Map;
+
+import org.civicmail.account.Account;
+import org.civicmail.account.AccountRequest;
+import org.civicmail.account.AccountStore;
+import org.civicmail.server.CivicDatabase;
+import org.civicmail.server.DataDirectory;
+import org.civicmail.config.CivicMailConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registered-name cache over a real account table: a name registered a moment ago counts at once. */
+class RegisteredNamesTest {
+    static final CivicMailConfig CONFIG = CivicMailConfig.load(Path.of("../conf"), Map.of());
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aNewlyRegisteredOrDeletedNameCountsForTheNextLookUp() throws Exception {
+        DataDirectory data = new DataDirectory(tmp.resolve("data"));
+        data.create();
+        CivicDatabase db = new CivicDatabase(data);
+        AccountStore accounts = new AccountStore(db);
+        RegisteredNames names = new RegisteredNames(accounts);
+        assertThat(names.current().ownersOf("杭州市税务局")).isEmpty();
+
+        AccountRequest tax = AccountRequest.of("official", "tax-bureau@gov.hangzhou.example", "杭州市税务局");
+        tax.agency = "杭州市税务局";
+        tax.employeeNo = "E-1";
+        insert(db, accounts, tax.validate(CONFIG));
+        assertThat(names.current().ownersOf("杭州市税务局")).contains(java.util.Set.of("tax-bureau@gov.hangzhou.example"));
+
+        AccountRequest water = AccountRequest.of("legal-entity", "westlake-water@corp.hangzhou.example", "杭州西湖水务有限公司");
+        water.creditCode = org.civicmail.testkit.TestIds.creditCode("91330106MA2B0WAT0");
+        insert(db, accounts, water.validate(CONFIG));
+        assertThat(names.current().ownersOf(" 杭州西湖水务有限公司 ")).contains(java.util.Set.of("westlake-water@corp.hangzhou.example"));
+        // Citizens' names are persons' names, not registered organisation names.
+        AccountRequest citizen = AccountRequest.of("citizen", "li.na@citizen.hangzhou.example", "李娜");
+        citizen.idNumber = org.civicmail.testkit.TestIds.residentId("33010519900101001");
+        insert(db, accounts, citizen.validate(CONFIG));
+        assertThat(names.current().ownersOf("李娜")).isEmpty();
+
+        accounts.delete("westlake-water@corp.hangzhou.example");
+        assertThat(names.current().ownersOf("杭州西湖水务有限公司")).isEmpty();
+    }
+
+    private static void insert(CivicDatabase db, AccountStore accounts, Account account) throws Exception {
+        try (Connection c = db.connection()) {
+            accounts.insert(c, account);
+        }
+    }
+}
