@@ -19,6 +19,7 @@ import org.apache.james.mailbox.quota.UserQuotaRootResolver;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.civicmail.broadcast.store.Outcome;
 import org.civicmail.james.JamesDatabase;
+import org.civicmail.search.SharedContentIndexing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +45,13 @@ public final class BroadcastStorage implements MailboxDelivery, AutoCloseable {
     @Inject
     public BroadcastStorage(JamesDatabase james, MailboxManager mailboxes, SubscriptionManager subscriptions,
                             MailboxSessionMapperFactory mappers, LuceneMessageSearchIndex index, UserQuotaRootResolver quotaRoots,
-                            MaxQuotaManager maxQuotas, MailboxPathLocker locker, EventBus events, MessageId.Factory messageIds) {
+                            MaxQuotaManager maxQuotas, MailboxPathLocker locker, EventBus events, MessageId.Factory messageIds,
+                            SharedContentIndexing sharedIndexing) {
         this.james = james;
         DeliveryJournal journal = new DeliveryJournal(james);
         this.searchIndex = new SearchIndexCatchUp(james, mailboxes, mappers, index);
         this.direct = new DirectTableDelivery(new MailboxBatchWriter(james, quotaRoots, maxQuotas), journal,
-            new MailboxAnnouncer(events, messageIds, index, mailboxes), locker, searchIndex);
+            new MailboxAnnouncer(events, messageIds, index, sharedIndexing, mailboxes), locker, searchIndex);
         this.api = new MailboxManagerDelivery(mailboxes, subscriptions, journal);
     }
 
