@@ -33,6 +33,9 @@ import org.civicmail.ca.CaConfig;
 import org.civicmail.ca.PassphraseSource;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.smime.CityCaRevocation;
+import org.civicmail.broadcast.BroadcastModule;
+import org.civicmail.mailflow.sender.CityDomains;
+import org.civicmail.mailflow.sender.RegisteredNames;
 import org.civicmail.broadcast.BroadcastService;
 import org.civicmail.broadcast.api.BroadcastApiServer;
 import org.civicmail.smime.SmimeSigner;
@@ -55,7 +58,6 @@ import org.slf4j.LoggerFactory;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
-import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.util.Modules;
 
@@ -165,6 +167,7 @@ public final class CivicMailServer implements AutoCloseable {
         JamesSchemaAdditions.ensure(jamesDatabase);
         BroadcastService broadcasts = service(BroadcastService.class);
         closer.add("broadcast worker", broadcasts::close);
+        broadcasts.start();
         if (!options.withListeners()) {
             return;
         }
@@ -223,7 +226,9 @@ public final class CivicMailServer implements AutoCloseable {
                 bind(SignatureVerifier.class).toInstance(verifier);
                 bind(LoginPolicy.class).toInstance(loginPolicy);
                 bind(FrontEndKey.class).toInstance(frontEndKey);
-                bind(BroadcastService.class).in(Scopes.SINGLETON);
+                bind(CityDomains.class).toInstance(new CityDomains(config));
+                bind(RegisteredNames.class).toInstance(new RegisteredNames(accounts));
+                install(new BroadcastModule());
                 Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(ServicesProbe.class);
             }
         };

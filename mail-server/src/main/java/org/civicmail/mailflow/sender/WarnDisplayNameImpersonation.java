@@ -10,7 +10,6 @@ import javax.mail.internet.MimeMessage;
 
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.civicmail.account.AccountStore;
 import org.civicmail.verdict.WarningHeader;
 import org.civicmail.verdict.WarningHeader.Warning;
 import org.slf4j.Logger;
@@ -27,8 +26,8 @@ public class WarnDisplayNameImpersonation extends GenericMailet {
     private final RegisteredNames names;
 
     @Inject
-    public WarnDisplayNameImpersonation(AccountStore accounts) {
-        this.names = new RegisteredNames(accounts);
+    public WarnDisplayNameImpersonation(RegisteredNames names) {
+        this.names = names;
     }
 
     @Override
