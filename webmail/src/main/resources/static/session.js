@@ -33,23 +33,28 @@
   function snapshot() {
     return ['to', 'cc', 'subject', 'body'].map(function (n) { return form.elements[n].value; }).join('\u0000');
   }
+  // One autosave at a time: a second one started before the first answered would not yet know the first's draft
+  // (autosaved) and would leave two drafts behind on a slow server.
+  var saving = false;
   function save() {
-    if (!form || snapshot() === last) { return; }
+    if (!form || saving || snapshot() === last) { return; }
     var data = new FormData(form);
     data.delete('attachments');
     data.set('action', 'autosave');
     var now = snapshot();
+    saving = true;
     fetch('/compose', {method: 'POST', body: data, credentials: 'same-origin', redirect: 'manual'})
       .then(function (r) {
         if (!alive(r)) { return null; }
         return r.text();
       })
       .then(function (uid) {
+        saving = false;
         if (uid === null) { return; }
         last = now;
         form.elements.autosaved.value = uid.trim();
         status.textContent = status.getAttribute('data-saved') + ' ' + new Date().toTimeString().slice(0, 5);
-      });
+      }, function () { saving = false; });
   }
   if (form) { setInterval(save, 30000); }
   arm();

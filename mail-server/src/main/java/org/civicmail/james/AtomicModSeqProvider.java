@@ -1,6 +1,7 @@
 package org.civicmail.james;
 
 import javax.inject.Inject;
+import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
 
 import org.apache.james.mailbox.ModSeq;
@@ -11,8 +12,8 @@ import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxId;
 
 /**
- * James's JPA modseq provider with an atomic {@code nextModSeq} (see {@link MailboxCounters}); reading the highest
- * modseq is James's own. A subclass because James's JPA message mapper takes this concrete type.
+ * James's JPA modseq provider on {@link MailboxCounters}: an atomic {@code nextModSeq}, and the highest modseq read
+ * from the same counter row. A subclass because James's JPA message mapper takes this concrete type.
  */
 public class AtomicModSeqProvider extends JPAModSeqProvider {
     private final MailboxCounters counters;
@@ -31,5 +32,21 @@ public class AtomicModSeqProvider extends JPAModSeqProvider {
     @Override
     public ModSeq nextModSeq(MailboxId mailboxId) throws MailboxException {
         return ModSeq.of(counters.advance(((JPAId) mailboxId).getRawId(), MailboxCounters.Counter.HIGHEST_MODSEQ, 1));
+    }
+
+    @Override
+    public ModSeq highestModSeq(Mailbox mailbox) throws MailboxException {
+        return highestModSeq(mailbox.getMailboxId());
+    }
+
+    @Override
+    public ModSeq highestModSeq(MailboxId mailboxId) throws MailboxException {
+        return ModSeq.of(counters.current(((JPAId) mailboxId).getRawId(), MailboxCounters.Counter.HIGHEST_MODSEQ));
+    }
+
+    /** The counter row, not the caller's transaction: a read there never holds a lock the caller keeps. */
+    @Override
+    public ModSeq highestModSeq(MailboxId mailboxId, EntityManager ignored) throws MailboxException {
+        return highestModSeq(mailboxId);
     }
 }

@@ -1,6 +1,9 @@
 package org.civicmail.james;
 
+import java.util.Optional;
+
 import javax.inject.Inject;
+import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
 
 import org.apache.james.mailbox.MessageUid;
@@ -11,8 +14,8 @@ import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxId;
 
 /**
- * James's JPA UID provider with an atomic {@code nextUid} (see {@link MailboxCounters}); reading the last UID is
- * James's own. A subclass because James's JPA message mapper takes this concrete type.
+ * James's JPA UID provider on {@link MailboxCounters}: an atomic {@code nextUid}, and the last UID read from the same
+ * counter row. A subclass because James's JPA message mapper takes this concrete type.
  */
 public class AtomicUidProvider extends JPAUidProvider {
     private final MailboxCounters counters;
@@ -31,5 +34,17 @@ public class AtomicUidProvider extends JPAUidProvider {
     @Override
     public MessageUid nextUid(MailboxId mailboxId) throws MailboxException {
         return MessageUid.of(counters.advance(((JPAId) mailboxId).getRawId(), MailboxCounters.Counter.LAST_UID, 1));
+    }
+
+    @Override
+    public Optional<MessageUid> lastUid(Mailbox mailbox) throws MailboxException {
+        long last = counters.current(((JPAId) mailbox.getMailboxId()).getRawId(), MailboxCounters.Counter.LAST_UID);
+        return last == 0 ? Optional.empty() : Optional.of(MessageUid.of(last));
+    }
+
+    /** The counter row, not the caller's transaction: a read there never holds a lock the caller keeps. */
+    @Override
+    public Optional<MessageUid> lastUid(Mailbox mailbox, EntityManager ignored) throws MailboxException {
+        return lastUid(mailbox);
     }
 }

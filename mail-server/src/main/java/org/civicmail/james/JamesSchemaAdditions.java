@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * synchronisation adds missing tables and columns, not indexes, so they stay dropped (MailboxBatchWriterIT checks
  * it after James's own appends). Migration 3 replaces James's three ON DELETE CASCADE foreign keys by row-locking
  * triggers ({@link RowLockingCascades}): Derby's cascade locked the whole dependent table, and EXPUNGE, MOVE and
- * APPEND deadlocked on it (issue 18).</li>
+ * APPEND deadlocked on it (issue 18). Migration 4 moves each folder's UID and modseq counters out of its JAMES_MAILBOX
+ * row into CM_MAILBOX_COUNTER ({@link MailboxCounters}).</li>
  * <li>{@link #BROADCAST_JOURNAL}: CM_BC_DELIVERY, the broadcast delivery journal: one row per stored broadcast
  * message, written in the same transaction as the message (see {@code MailboxBatchWriter}); INDEXED tells the
  * search index catch-up what is left to index.</li>
@@ -56,7 +57,23 @@ public final class JamesSchemaAdditions {
                 s.execute("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY('derby.locks.monitor', 'true')");
             }
             RowLockingCascades.ensure(c);
-        }));
+        }))
+        .migration(Migration.sql(4, "folder UID and modseq counters in a table of their own",
+            // Every IMAP read of messages also reads (share-locks) the folder's JAMES_MAILBOX row; a counter moved on in
+            // that row waited for such a reader, which waited for the rows of a writer, which waited behind the counter
+            // for the folder row: a lock cycle on every busy folder (issue 18). Counter rows are read and written by
+            // the counters only (MailboxCounters), and hold no other lock while they wait.
+            "CREATE TABLE " + MailboxCounters.TABLE + " (MAILBOX_ID BIGINT NOT NULL PRIMARY KEY, LAST_UID BIGINT NOT NULL, "
+                + "HIGHEST_MODSEQ BIGINT NOT NULL)",
+            "INSERT INTO " + MailboxCounters.TABLE + " SELECT MAILBOX_ID, COALESCE(MAILBOX_LAST_UID, 0), "
+                + "COALESCE(MAILBOX_HIGHEST_MODSEQ, 0) FROM JAMES_MAILBOX",
+            // A folder James or the broadcast writer creates gets its counters with it, as they were written; a
+            // deleted folder loses them.
+            "CREATE TRIGGER CM_MAILBOX_COUNTER_NEW AFTER INSERT ON JAMES_MAILBOX REFERENCING NEW AS N FOR EACH ROW "
+                + "INSERT INTO " + MailboxCounters.TABLE + " VALUES (N.MAILBOX_ID, COALESCE(N.MAILBOX_LAST_UID, 0), "
+                + "COALESCE(N.MAILBOX_HIGHEST_MODSEQ, 0))",
+            "CREATE TRIGGER CM_MAILBOX_COUNTER_GONE AFTER DELETE ON JAMES_MAILBOX REFERENCING OLD AS O FOR EACH ROW "
+                + "DELETE FROM " + MailboxCounters.TABLE + " WHERE MAILBOX_ID = O.MAILBOX_ID"));
 
     static final Schema BROADCAST_JOURNAL = Schema.named("broadcast-journal")
         .baseline("broadcast delivery journal",

@@ -9,19 +9,26 @@ import java.util.Set;
 import org.apache.james.mailbox.exception.MailboxException;
 
 /**
- * A folder's UID and modseq counters (JAMES_MAILBOX.MAILBOX_LAST_UID / MAILBOX_HIGHEST_MODSEQ) moved on atomically:
- * one {@code UPDATE ... SET C = C + n} and a read of the result in the same transaction. James 3.8.1's JPA providers
- * read the row without a lock and write back an absolute value, so a writer that commits in between (the broadcast
- * writer, another IMAP session) was overwritten and the folder's last UID went back. With the relative update the
- * row lock serialises every writer: the second waits for the first to commit and then adds to its value.
+ * A folder's UID and modseq counters, moved on atomically: one {@code UPDATE ... SET C = C + n} and a read of the
+ * result in the same short transaction of their own. James 3.8.1's JPA providers read the value without a lock and
+ * write back an absolute one, so a writer that committed in between (the broadcast writer, another IMAP session) was
+ * overwritten and the folder's last UID went back. With the relative update the row lock serialises every writer.
+ * <p>
+ * The counters live in {@value #TABLE} (one row per folder, made and removed with the folder by triggers; schema
+ * {@code james-indexes} migration 4), not in the folder's JAMES_MAILBOX row where James keeps them: every IMAP read of
+ * messages share-locks that row (OpenJPA joins it), and a counter update waiting there behind a reader that waited
+ * for a writer's message rows, with the writer then waiting behind the counter for the folder row, was a lock cycle.
+ * Here nothing but the counters (and the broadcast writer's compare-and-set of them) locks a row, and a counter
+ * transaction holds no other lock while it waits.
  */
 final class MailboxCounters {
+    static final String TABLE = "CM_MAILBOX_COUNTER";
     /** Deadlock (40001) or lock timeout (40XL1): the transaction was rolled back and can simply run again. */
     private static final Set<String> RETRYABLE = Set.of("40001", "40XL1");
     private static final int ATTEMPTS = 5;
 
     enum Counter {
-        LAST_UID("MAILBOX_LAST_UID"), HIGHEST_MODSEQ("MAILBOX_HIGHEST_MODSEQ");
+        LAST_UID("LAST_UID"), HIGHEST_MODSEQ("HIGHEST_MODSEQ");
 
         private final String column;
 
@@ -52,12 +59,25 @@ final class MailboxCounters {
         throw new MailboxException("cannot move on " + counter.column + " of mailbox " + mailboxId + ": " + last.getMessage(), last);
     }
 
+    /** The counter's value now (0 for a folder that has had no message yet). */
+    long current(long mailboxId, Counter counter) throws MailboxException {
+        try (Connection c = james.connection();
+             PreparedStatement read = c.prepareStatement("SELECT " + counter.column + " FROM " + TABLE + " WHERE MAILBOX_ID = ?")) {
+            read.setLong(1, mailboxId);
+            try (ResultSet rs = read.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new MailboxException("cannot read " + counter.column + " of mailbox " + mailboxId + ": " + e.getMessage(), e);
+        }
+    }
+
     private long tryAdvance(long mailboxId, Counter counter, int n) throws SQLException {
         try (Connection c = james.connection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement update = c.prepareStatement("UPDATE JAMES_MAILBOX SET " + counter.column + " = COALESCE("
-                     + counter.column + ", 0) + ? WHERE MAILBOX_ID = ?");
-                 PreparedStatement read = c.prepareStatement("SELECT " + counter.column + " FROM JAMES_MAILBOX WHERE MAILBOX_ID = ?")) {
+            try (PreparedStatement update = c.prepareStatement("UPDATE " + TABLE + " SET " + counter.column + " = "
+                     + counter.column + " + ? WHERE MAILBOX_ID = ?");
+                 PreparedStatement read = c.prepareStatement("SELECT " + counter.column + " FROM " + TABLE + " WHERE MAILBOX_ID = ?")) {
                 update.setLong(1, n);
                 update.setLong(2, mailboxId);
                 if (update.executeUpdate() != 1) {

@@ -1,15 +1,23 @@
 package org.civicmail.james;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
+import javax.mail.Flags;
 import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
+import javax.persistence.EntityNotFoundException;
 import javax.persistence.PersistenceException;
 
+import org.apache.james.mailbox.MessageManager.FlagsUpdateMode;
 import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.jpa.JPAId;
 import org.apache.james.mailbox.jpa.mail.JPAMessageMapper;
@@ -18,38 +26,71 @@ import org.apache.james.mailbox.jpa.mail.JPAUidProvider;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MessageMetaData;
 import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.mailbox.model.UpdatedFlags;
+import org.apache.james.mailbox.store.FlagsUpdateCalculator;
 import org.apache.james.mailbox.store.mail.MessageMapper.FetchType;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
 /**
- * James's JPA message mapper with an EXPUNGE that locks only the rows it deletes, and a MOVE that takes the message
- * row before its dependent rows (issue 18).
- * <p>
- * EXPUNGE no longer goes through James's JPQL bulk delete, which OpenJPA turns into {@code DELETE FROM JAMES_MAIL
- * WHERE EXISTS (SELECT 1 FROM JAMES_MAIL t0 WHERE ... = JAMES_MAIL.MAILBOX_ID ...)}: Derby runs that as a heap scan of
- * every message of every folder with exclusive row locking (runtime statistics: 600 rows visited to delete 1), so
- * each EXPUNGE waited for every message any session anywhere was writing. The same rows now go by primary-key range;
- * the dependent rows follow through {@link RowLockingCascades}' trigger (message row first, then its rows).
- * <p>
- * MOVE removes the source message through OpenJPA, which deletes the dependent rows first; against an EXPUNGE of
- * the same message (message row first) that was a lock cycle. The source message row is locked first (an update of
- * the row onto itself); a message another session expunged meanwhile is left alone instead of failing the MOVE.
- * STORE keeps James's order (known open point: a STORE and an EXPUNGE of the same message can still meet in a cycle
- * Derby breaks after its deadlock timeout; locking first there made STORE hold message rows while reading its
- * folder's row, a cycle with readers and the modseq counter, seen in ImapConcurrencyIT).
+ * James's JPA message mapper with one lock order per message (its row first, then its dependent rows), writers that
+ * take the folder's counters before they hold any row, and reads that take a message's content when they read the
+ * message (issue 18).
+ * <ul>
+ * <li>EXPUNGE no longer goes through James's JPQL bulk delete, which OpenJPA turns into {@code DELETE FROM JAMES_MAIL
+ * WHERE EXISTS (SELECT 1 FROM JAMES_MAIL t0 WHERE ... = JAMES_MAIL.MAILBOX_ID ...)}: Derby runs that as a heap scan
+ * of every message of every folder with exclusive row locking (600 rows visited to delete 1). The same rows now go by
+ * primary-key range; the dependent rows follow through {@link RowLockingCascades}' trigger.</li>
+ * <li>STORE (and SELECT's reset of \Recent, the same update) takes its modseq first, then locks the message rows, then
+ * reads and changes them. James read the rows unlocked and wrote them at commit: a message another session expunged
+ * in between made the commit fail ({@code NO STORE failed. Save failed.}, {@code NO SELECT}), and its dependent rows
+ * were written before the message row, a cycle with EXPUNGE. The modseq counter commits on a connection of its own
+ * ({@link MailboxCounters}): Derby cannot see that this transaction waits for it, so it is taken while this one holds
+ * nothing.</li>
+ * <li>COPY and MOVE lock each source message row before they read its content, copy it (and remove it). A source
+ * another session expunged meanwhile is left out of the result (RFC 3501: a UID that no longer exists is ignored),
+ * where James failed the whole command on it.</li>
+ * <li>A read for headers or content loads them with the message. OpenJPA loads them lazily, and James reads them
+ * while it writes the FETCH response: a message expunged by another session in between threw in the middle of a
+ * literal, which left the client waiting for bytes that never came (a hung connection) or answered NO. A message
+ * that vanished before its content was read is left out, as a message expunged before the read would have been
+ * (these reads run outside a transaction, so the failed load spoils nothing else).</li>
+ * </ul>
  */
 public class RowLockingMessageMapper extends JPAMessageMapper {
     private static final String LOCK_RANGE =
         "UPDATE JAMES_MAIL SET MAIL_MODSEQ = MAIL_MODSEQ WHERE MAILBOX_ID = ? AND MAIL_UID BETWEEN ? AND ?";
     private static final String DELETE_RANGE = "DELETE FROM JAMES_MAIL WHERE MAILBOX_ID = ? AND MAIL_UID BETWEEN ? AND ?";
 
+    private final JPAModSeqProvider modSeqProvider;
+
     public RowLockingMessageMapper(JPAUidProvider uidProvider, JPAModSeqProvider modSeqProvider, EntityManagerFactory factory) {
         super(uidProvider, modSeqProvider, factory);
+        this.modSeqProvider = modSeqProvider;
+    }
+
+    @Override
+    public Iterator<MailboxMessage> findInMailbox(Mailbox mailbox, MessageRange set, FetchType type, int max) throws MailboxException {
+        List<MailboxMessage> present = new ArrayList<>();
+        super.findInMailbox(mailbox, set, type, max).forEachRemaining(m -> {
+            if (withContent(m, type)) {
+                present.add(m);
+            }
+        });
+        return present.iterator();
+    }
+
+    @Override
+    public Flux<MailboxMessage> findInMailboxReactive(Mailbox mailbox, MessageRange set, FetchType type, int max) {
+        return super.findInMailboxReactive(mailbox, set, type, max).filter(m -> withContent(m, type));
     }
 
     @Override
     public void delete(Mailbox mailbox, MailboxMessage message) throws MailboxException {
-        if (onRange(LOCK_RANGE, mailbox, MessageRange.one(message.getUid())) > 0) {
+        if (onRange(LOCK_RANGE, rawId(mailbox), MessageRange.one(message.getUid())) > 0) {
             super.delete(mailbox, message);
         }
     }
@@ -60,23 +101,122 @@ public class RowLockingMessageMapper extends JPAMessageMapper {
         EntityManager em = getEntityManager();
         for (MessageRange range : MessageRange.toRanges(uids)) {
             List<MailboxMessage> messages = new ArrayList<>();
-            findInMailbox(mailbox, range, FetchType.METADATA, -1).forEachRemaining(messages::add);
+            super.findInMailbox(mailbox, range, FetchType.METADATA, -1).forEachRemaining(messages::add);
             messages.forEach(m -> deleted.put(m.getUid(), m.metaData()));
-            onRange(DELETE_RANGE, mailbox, range);
+            onRange(DELETE_RANGE, rawId(mailbox), range);
             // Gone from the database: the persistence context must not keep (or later write back) them.
             messages.forEach(em::detach);
         }
         return deleted;
     }
 
+    @Override
+    public Iterator<UpdatedFlags> updateFlags(Mailbox mailbox, FlagsUpdateCalculator calculator, MessageRange set) throws MailboxException {
+        return updateFlags(mailbox, calculator, List.of(set)).iterator();
+    }
+
+    @Override
+    public List<UpdatedFlags> resetRecent(Mailbox mailbox) throws MailboxException {
+        List<MessageRange> recent = MessageRange.toRanges(findRecentMessageUidsInMailbox(mailbox));
+        if (recent.isEmpty()) {
+            return List.of();
+        }
+        return updateFlags(mailbox, new FlagsUpdateCalculator(new Flags(Flags.Flag.RECENT), FlagsUpdateMode.REMOVE), recent);
+    }
+
+    /** Modseq first (no row held yet), then each range's rows locked, read and changed; vanished messages are absent. */
+    private List<UpdatedFlags> updateFlags(Mailbox mailbox, FlagsUpdateCalculator calculator, List<MessageRange> ranges)
+            throws MailboxException {
+        ModSeq modSeq = modSeqProvider.nextModSeq(mailbox);
+        List<UpdatedFlags> updated = new ArrayList<>();
+        for (MessageRange range : ranges) {
+            if (onRange(LOCK_RANGE, rawId(mailbox), range) == 0) {
+                continue;
+            }
+            Iterator<MailboxMessage> messages = super.findInMailbox(mailbox, range, FetchType.METADATA, -1);
+            while (messages.hasNext()) {
+                MailboxMessage message = messages.next();
+                Flags before = message.createFlags();
+                message.setFlags(calculator.buildNewFlags(before));
+                Flags after = message.createFlags();
+                if (UpdatedFlags.flagsChanged(before, after)) {
+                    message.setModSeq(modSeq);
+                    save(mailbox, message);
+                }
+                updated.add(UpdatedFlags.builder().uid(message.getUid()).modSeq(message.getModSeq()).oldFlags(before)
+                    .newFlags(after).build());
+            }
+        }
+        return updated;
+    }
+
+    @Override
+    public List<MessageMetaData> copy(Mailbox mailbox, List<MailboxMessage> originals) throws MailboxException {
+        List<MessageMetaData> copied = new ArrayList<>();
+        for (MailboxMessage original : originals) {
+            // Held until the copy commits, so its content can be read; a source expunged meanwhile is not copied. (Its
+            // content read without the lock, a vanished source failed inside the transaction, which OpenJPA then
+            // rolled back whole.)
+            if (lockOne(original)) {
+                withContent(original, FetchType.FULL);
+                copied.add(copy(mailbox, original));
+            }
+        }
+        return copied;
+    }
+
+    @Override
+    public List<MessageMetaData> move(Mailbox mailbox, List<MailboxMessage> originals) throws MailboxException {
+        List<MessageMetaData> moved = new ArrayList<>();
+        for (MailboxMessage original : originals) {
+            // The source row first (as EXPUNGE takes it), and only a source that is still there moves.
+            if (lockOne(original)) {
+                withContent(original, FetchType.FULL);
+                moved.add(move(mailbox, original));
+            }
+        }
+        return moved;
+    }
+
+    @Override
+    public Mono<List<MessageMetaData>> moveReactive(Mailbox mailbox, List<MailboxMessage> originals) {
+        return Mono.fromCallable(() -> move(mailbox, originals)).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /**
+     * Loads what {@code type} promises (header; header and body) now, while the message is known to exist; false when
+     * another session expunged it since it was listed.
+     */
+    private static boolean withContent(MailboxMessage message, FetchType type) {
+        if (type == FetchType.METADATA) {
+            return true;
+        }
+        try (InputStream header = message.getHeaderContent();
+             InputStream body = type == FetchType.HEADERS ? InputStream.nullInputStream() : message.getBodyContent()) {
+            return true;
+        } catch (EntityNotFoundException gone) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read message UID " + message.getUid().asLong(), e);
+        }
+    }
+
+    /** Locks a message's row in this transaction (as EXPUNGE and STORE take it first); false when it is gone. */
+    private boolean lockOne(MailboxMessage message) throws MailboxException {
+        return onRange(LOCK_RANGE, ((JPAId) message.getMailboxId()).getRawId(), MessageRange.one(message.getUid())) > 0;
+    }
+
+    private static long rawId(Mailbox mailbox) {
+        return ((JPAId) mailbox.getMailboxId()).getRawId();
+    }
+
     /** Runs {@code sql} (mailbox, first UID, last UID) in this mapper's transaction; returns the rows it changed. */
-    private int onRange(String sql, Mailbox mailbox, MessageRange range) throws MailboxException {
+    private int onRange(String sql, long mailboxId, MessageRange range) throws MailboxException {
         try {
-            return getEntityManager().createNativeQuery(sql).setParameter(1, ((JPAId) mailbox.getMailboxId()).getRawId())
+            return getEntityManager().createNativeQuery(sql).setParameter(1, mailboxId)
                 .setParameter(2, range.getUidFrom().asLong()).setParameter(3, range.getUidTo().asLong()).executeUpdate();
         } catch (PersistenceException e) {
-            throw new MailboxException(sql.substring(0, sql.indexOf(' ')) + " of messages " + range + " failed in mailbox "
-                + mailbox.generateAssociatedPath(), e);
+            throw new MailboxException(sql.substring(0, sql.indexOf(' ')) + " of messages " + range + " failed in mailbox " + mailboxId, e);
         }
     }
 }

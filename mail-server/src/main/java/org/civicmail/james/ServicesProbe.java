@@ -49,7 +49,8 @@ public class ServicesProbe implements GuiceProbe {
                   Provider<MailboxManager> mailboxes, Provider<SubscriptionManager> subscriptions,
                   Provider<QuotaManager> quotas, Provider<MaxQuotaManager> maxQuotas, Provider<UserQuotaRootResolver> quotaRoots,
                   Provider<UsersRepository> users, Provider<SMTPServerFactory> smtp, Provider<IMAPServerFactory> imap,
-                  Provider<WebAdminServer> webAdmin, Provider<JamesMailSpooler> spooler) {
+                  Provider<WebAdminServer> webAdmin, Provider<JamesMailSpooler> spooler,
+                  Provider<SpoolQueueFactory> spoolQueues) {
         services.put(CivicMailConfig.class, config);
         services.put(DataDirectory.class, data);
         services.put(CivicDatabase.class, civicDatabase);
@@ -75,6 +76,7 @@ public class ServicesProbe implements GuiceProbe {
         services.put(IMAPServerFactory.class, imap);
         services.put(WebAdminServer.class, webAdmin);
         services.put(JamesMailSpooler.class, spooler);
+        services.put(SpoolQueueFactory.class, spoolQueues);
     }
 
     public <T> T get(Class<T> type) {

@@ -29,6 +29,7 @@ import org.civicmail.config.JamesConfigRenderer;
 import org.civicmail.james.JamesDatabase;
 import org.civicmail.james.JamesSchemaAdditions;
 import org.civicmail.james.ServicesProbe;
+import org.civicmail.james.SpoolQueueFactory;
 import org.civicmail.ca.CaConfig;
 import org.civicmail.ca.PassphraseSource;
 import org.civicmail.smime.AccountKeyStore;
@@ -159,11 +160,17 @@ public final class CivicMailServer implements AutoCloseable {
         closer.add("James", james::stop);
         james.start();
         listenerStops.addAll(protocolListenerUnbinds());
-        // The spooler's stop waits (at most 5 s, James's own limit) for its threads, and idle ones sit in a JMS
-        // receive with a 10 s timeout: after a load that was 5 of the 7.3 s a stop took. It runs beside the listeners'
-        // 2 s quiet period instead of after it. Mail a closing SMTP session still hands over is already synced in the
-        // spool journal before its 250 and is delivered at the next start; mail being delivered is finished first.
-        listenerStops.add(service(JamesMailSpooler.class)::dispose);
+        // The spooler's stop waits (at most 5 s, James's own limit) for its threads; James's dequeue loop kept one of
+        // them in a 10 s JMS receive, so after a load every stop took those 5 s. Our queues end that loop when told
+        // (StoppableSpoolQueue), so the spooler only waits for mail being processed, which is finished and committed.
+        // It runs beside the listeners' 2 s quiet period. Mail a closing SMTP session still hands over is synced in
+        // the spool journal before its 250 and is delivered at the next start.
+        SpoolQueueFactory spoolQueues = service(SpoolQueueFactory.class);
+        JamesMailSpooler spooler = service(JamesMailSpooler.class);
+        listenerStops.add(() -> {
+            spoolQueues.stopDequeuing();
+            spooler.dispose();
+        });
         JamesSchemaAdditions.ensure(jamesDatabase);
         BroadcastService broadcasts = service(BroadcastService.class);
         closer.add("broadcast worker", broadcasts::close);

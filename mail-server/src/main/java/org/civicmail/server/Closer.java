@@ -35,8 +35,11 @@ final class Closer implements AutoCloseable {
         RuntimeException failure = null;
         while (!opened.isEmpty()) {
             Named n = opened.pop();
+            long started = System.nanoTime();
             try {
                 n.step().close();
+                // One line per part, so a slow stop says where its time went.
+                LOG.info("Closed {} ({} ms)", n.name(), (System.nanoTime() - started) / 1_000_000);
             } catch (Exception e) {
                 LOG.warn("Closing {} failed: {}", n.name(), e.toString());
                 RuntimeException wrapped = e instanceof RuntimeException r ? r

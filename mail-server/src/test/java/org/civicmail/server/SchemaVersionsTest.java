@@ -91,9 +91,28 @@ class SchemaVersionsTest {
         JamesSchemaAdditions.ensure(new JamesDatabase(tmp.resolve("james")));
 
         assertThat(versions(james)).containsExactlyInAnyOrder(
-            "james-indexes 1 applied", "james-indexes 2 applied", "james-indexes 3 applied", "broadcast-journal 1 applied");
+            "james-indexes 1 applied", "james-indexes 2 applied", "james-indexes 3 applied", "james-indexes 4 applied", "broadcast-journal 1 applied");
         assertThat(indexes(james)).contains("CM_MAILBOX_PATH", "CM_BC_DELIVERY_TO_INDEX").doesNotContain("I_JMS_MIL_MAIL_IS_SEEN");
         assertThat(count(james, "SELECT SEQUENCE_VALUE FROM OPENJPA_SEQUENCE_TABLE WHERE ID = 0")).isEqualTo(1);
+    }
+
+    @Test
+    void folderCountersMoveToTheirOwnRowsAndFollowFoldersMadeAndDeletedLater() throws Exception {
+        EmbeddedDataSource james = jamesStandIn();
+        execute(james, "INSERT INTO JAMES_MAILBOX (MAILBOX_ID, USER_NAME, MAILBOX_NAMESPACE, MAILBOX_NAME, MAILBOX_LAST_UID, "
+            + "MAILBOX_HIGHEST_MODSEQ) VALUES (1, 'a@city.example', '#private', 'INBOX', 41, 97)");
+
+        JamesSchemaAdditions.ensure(new JamesDatabase(tmp.resolve("james")));
+        // A folder made after the migration (James's CREATE or the broadcast writer) gets counters as written.
+        execute(james, "INSERT INTO JAMES_MAILBOX (MAILBOX_ID, USER_NAME, MAILBOX_NAMESPACE, MAILBOX_NAME) "
+            + "VALUES (2, 'a@city.example', '#private', 'Archive')");
+
+        // An existing folder's last UID carried over: a lower value would hand out UIDs its messages already have.
+        assertThat(count(james, "SELECT LAST_UID FROM CM_MAILBOX_COUNTER WHERE MAILBOX_ID = 1")).isEqualTo(41);
+        assertThat(count(james, "SELECT HIGHEST_MODSEQ FROM CM_MAILBOX_COUNTER WHERE MAILBOX_ID = 1")).isEqualTo(97);
+        assertThat(count(james, "SELECT LAST_UID FROM CM_MAILBOX_COUNTER WHERE MAILBOX_ID = 2")).isZero();
+        execute(james, "DELETE FROM JAMES_MAILBOX WHERE MAILBOX_ID = 2");
+        assertThat(count(james, "SELECT COUNT(*) FROM CM_MAILBOX_COUNTER")).isEqualTo(1);
     }
 
     @Test
@@ -110,7 +129,7 @@ class SchemaVersionsTest {
         JamesSchemaAdditions.ensure(new JamesDatabase(tmp.resolve("james")));
 
         assertThat(versions(james)).containsExactlyInAnyOrder(
-            "james-indexes 1 baselined", "james-indexes 2 applied", "james-indexes 3 applied", "broadcast-journal 1 baselined");
+            "james-indexes 1 baselined", "james-indexes 2 applied", "james-indexes 3 applied", "james-indexes 4 applied", "broadcast-journal 1 baselined");
         assertThat(count(james, "SELECT COUNT(*) FROM CM_BC_DELIVERY")).isEqualTo(1);
         assertThat(indexes(james)).doesNotContain("I_JMS_MIL_MAIL_IS_SEEN");
     }
@@ -123,7 +142,8 @@ class SchemaVersionsTest {
         ds.setCreateDatabase("create");
         execute(ds,
             "CREATE TABLE JAMES_MAILBOX (MAILBOX_ID BIGINT NOT NULL PRIMARY KEY, USER_NAME VARCHAR(255), "
-                + "MAILBOX_NAMESPACE VARCHAR(255) NOT NULL, MAILBOX_NAME VARCHAR(255) NOT NULL)",
+                + "MAILBOX_NAMESPACE VARCHAR(255) NOT NULL, MAILBOX_NAME VARCHAR(255) NOT NULL, MAILBOX_LAST_UID BIGINT, "
+                + "MAILBOX_HIGHEST_MODSEQ BIGINT)",
             "CREATE TABLE JAMES_MAIL (MAILBOX_ID BIGINT NOT NULL, MAIL_UID BIGINT NOT NULL, MAIL_IS_SEEN SMALLINT, "
                 + "PRIMARY KEY (MAILBOX_ID, MAIL_UID))",
             "CREATE INDEX I_JMS_MIL_MAIL_IS_SEEN ON JAMES_MAIL (MAIL_IS_SEEN)",

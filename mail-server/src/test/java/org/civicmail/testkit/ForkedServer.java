@@ -201,7 +201,9 @@ public final class ForkedServer implements RunningServer, AutoCloseable {
 
     /** SIGTERM and wait for a clean stop. */
     public int stop() throws InterruptedException {
-        process.destroy();
+        // Through the handle: Process.destroy() also closes our end of the output pipe, so what the server logs while
+        // it stops (the lines a test checks for errors) would be lost.
+        process.toHandle().destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("server did not stop within 60 s of SIGTERM");

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -105,6 +106,8 @@ public final class BroadcastRunner {
     /** One run's shared state between its lanes: why it stops, and store failures in a row. */
     private static final class RunState {
         final AtomicReference<Stopped> stop = new AtomicReference<>();
+        /** Recipients of store attempts that failed: such an attempt may have committed (its reply lost). */
+        final Set<Integer> unconfirmed = ConcurrentHashMap.newKeySet();
         private long failures;
         private int failuresInARow;
 
@@ -190,8 +193,9 @@ public final class BroadcastRunner {
                 if (stopped == null) {
                     forgetJournal(job);
                 } else if (stopped.resumable()) {
-                    store.pause(job.id(), stopped.reason(), Instant.now());
-                    LOG.warn("Broadcast {} stopped (resumable with `broadcast resume {}`): {}", job.id(), job.id(), stopped.reason());
+                    String reason = stopped.reason() + accountForUnconfirmed(job, state.unconfirmed, progress);
+                    store.pause(job.id(), reason, Instant.now());
+                    LOG.warn("Broadcast {} stopped (resumable with `broadcast resume {}`): {}", job.id(), job.id(), reason);
                 } else {
                     store.stop(job.id(), stopped.reason(), Instant.now());
                     forgetJournal(job);
@@ -335,6 +339,41 @@ public final class BroadcastRunner {
     }
 
     /**
+     * A resumable stop comes from failed store attempts, and a failed attempt may have committed with only its reply
+     * lost. So that the stopped broadcast's counts and report say who has a copy, the journal is read once more: its
+     * stored recipients are recorded delivered, and the rest of those attempts are known not stored. When the journal
+     * cannot be read either (the database is down), those recipients stay pending with a note in the report, and the
+     * stop reason says how many; {@code broadcast resume} settles them from the journal first, so no one gets a
+     * second copy.
+     *
+     * @return what to add to the stop reason (empty when every stored copy is accounted for)
+     */
+    private String accountForUnconfirmed(BroadcastJob job, Set<Integer> attempted, LongConsumer progress) {
+        if (attempted.isEmpty()) {
+            return "";
+        }
+        try {
+            settleFromJournal(job, progress);
+            return "";
+        } catch (RuntimeException e) {
+            LOG.warn("Broadcast {}: cannot read the delivery journal at the stop either: {}", job.id(), e.toString());
+        }
+        Set<Integer> open = new TreeSet<>(attempted);
+        open.retainAll(store.withoutOutcome(job.id()));
+        if (open.isEmpty()) {
+            return "";
+        }
+        store.note(job.id(), open, UNCONFIRMED);
+        return "; " + open.size() + " of them were in store attempts whose commit was not confirmed and may already have "
+            + "their copy (marked in `broadcast report`); resume settles them from the delivery journal first, so none gets "
+            + "a second copy";
+    }
+
+    /** The report's note on a pending recipient that may already have its copy (see {@link #accountForUnconfirmed}). */
+    static final String UNCONFIRMED = "commit not confirmed: the copy may already be stored; `broadcast resume` settles "
+        + "this from the delivery journal";
+
+    /**
      * Stores the batch (see {@link #tryStore}); when the whole batch keeps failing, each message is tried on its own
      * so that one bad recipient fails alone. Empty when the broadcast must stop; then nothing more of the batch was
      * stored, and its recipients not stored stay without outcome (a recipient that failed alone just before the
@@ -395,6 +434,7 @@ public final class BroadcastRunner {
                 return new Attempted(outcomes, null);
             } catch (SQLException | MailboxException | RuntimeException e) {
                 last = e;
+                deliveries.forEach(d -> state.unconfirmed.add(d.seq()));
                 int inARow = state.failed();
                 LOG.warn("Broadcast {}: storing a batch of {} failed (attempt {}, {} in a row): {}", job.id(), deliveries.size(), attempt,
                     inARow, e.toString());

@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -235,6 +236,28 @@ public final class BroadcastStore {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record outcomes of broadcast " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sets the reason shown in the report on these recipients, those of them still pending only (their state stays). */
+    public void note(String id, Collection<Integer> seqs, String note) {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE BC_RECIPIENT SET REASON = ? WHERE BC_ID = ? AND SEQ = ? AND STATE = 'P'")) {
+                for (int seq : seqs) {
+                    ps.setString(1, truncate(note, 1000));
+                    ps.setString(2, id);
+                    ps.setInt(3, seq);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot note recipients of broadcast " + id + ": " + e.getMessage(), e);
         }
     }
 

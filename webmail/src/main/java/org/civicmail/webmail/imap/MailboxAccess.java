@@ -280,10 +280,11 @@ public final class MailboxAccess implements AutoCloseable {
                 }
                 return cached;
             }
-            // One round trip: UID FETCH (FLAGS INTERNALDATE BODY[]); BODY[] (not PEEK) marks the message seen.
+            // UID FETCH (FLAGS INTERNALDATE BODY.PEEK[]), then for an unread message UID STORE +FLAGS.SILENT (\Seen).
+            // Not one FETCH of BODY[]: its FLAGS may already include the \Seen it set (GreenMail's and James's do),
+            // and then nobody knows that the folder's unread count just went down.
             Object[] got = (Object[]) ((IMAPFolder) f).doCommand(p -> {
-                Response[] rs = p.command("UID FETCH " + uid
-                        + (markSeen ? " (FLAGS INTERNALDATE BODY[])" : " (FLAGS INTERNALDATE BODY.PEEK[])"), null);
+                Response[] rs = p.command("UID FETCH " + uid + " (FLAGS INTERNALDATE BODY.PEEK[])", null);
                 Response result = rs[rs.length - 1];
                 byte[] body = null;
                 Flags flags = null;
@@ -298,6 +299,11 @@ public final class MailboxAccess implements AutoCloseable {
                 }
                 p.notifyResponseHandlers(rs);
                 p.handleResult(result);
+                if (markSeen && body != null && (flags == null || !flags.contains(Flags.Flag.SEEN))) {
+                    Response[] stored = p.command("UID STORE " + uid + " +FLAGS.SILENT (\\Seen)", null);
+                    p.notifyResponseHandlers(stored);
+                    p.handleResult(stored[stored.length - 1]);
+                }
                 return new Object[] {body, flags, arrived};
             });
             if (got[0] == null) {

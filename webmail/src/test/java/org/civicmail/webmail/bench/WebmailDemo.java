@@ -3,9 +3,7 @@ package org.civicmail.webmail.bench;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import jakarta.mail.Folder;
 import jakarta.mail.Session;
-import jakarta.mail.Store;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +12,7 @@ import java.util.List;
 import java.util.Properties;
 import org.civicmail.webmail.WebmailMain;
 import org.civicmail.webmail.config.WebmailConfig;
+import org.civicmail.webmail.testkit.WebmailFixture;
 import org.civicmail.webmail.signature.NoRevocationCheck;
 import org.civicmail.webmail.web.WebmailServer;
 
@@ -33,7 +32,7 @@ public final class WebmailDemo {
         greenMail.start();
         String user = "citizen@bench.test";
         String password = "demo";
-        greenMail.setUser(user, user, password);
+        com.icegreen.greenmail.user.GreenMailUser citizen = greenMail.setUser(user, user, password);
         greenMail.setUser("notice@gov.bench.test", "notice@gov.bench.test", "demo");
 
         MimeMessage good = mail.signedNotice(user, "关于2026年社保缴费基数调整的通知",
@@ -48,14 +47,12 @@ public final class WebmailDemo {
         fake.setText("请在24小时内向以下账户转账 500 元。", "UTF-8");
         fake.saveChanges();
 
-        Store store = Session.getInstance(new Properties()).getStore("imap");
-        store.connect("127.0.0.1", greenMail.getImap().getPort(), user, password);
-        for (String name : List.of("通知", "账单", "社保", "银行")) {
-            store.getFolder(name).create(Folder.HOLDS_MESSAGES);
+        // Not IMAP APPEND: GreenMail misreads its 12:00-12:59 dates (see WebmailFixture.store).
+        for (String name : List.of("账单", "社保", "银行")) {
+            WebmailFixture.store(greenMail, citizen, name, false);
         }
-        store.getFolder("通知").appendMessages(new MimeMessage[] {good, tampered, fake});
-        store.getFolder("INBOX").appendMessages(mail.mailbox(30).toArray(new MimeMessage[0]));
-        store.close();
+        WebmailFixture.store(greenMail, citizen, "通知", false, good, tampered, fake);
+        WebmailFixture.store(greenMail, citizen, "INBOX", false, mail.mailbox(30).toArray(new MimeMessage[0]));
 
         Path dir = Files.createTempDirectory("webmail-demo");
         Path anchor = dir.resolve("root.pem");

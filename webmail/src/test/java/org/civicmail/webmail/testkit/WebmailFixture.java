@@ -95,13 +95,21 @@ public final class WebmailFixture implements AutoCloseable {
 
     /** Appends messages over IMAP (raw bytes kept exactly), creating the folder if needed. */
     public void append(String user, String password, String folder, boolean seen, MimeMessage... messages) throws Exception {
-        // Stored through GreenMail's API, not IMAP APPEND: Jakarta Mail sends the Date header as APPEND's date-time
-        // and GreenMail 2.1.2 parses it with a 12-hour pattern ("hh"), so a message dated 12:00-12:59 got an internal
-        // date 12 hours early, and every signature "arrived" before it was made (malformed) during that hour.
         GreenMailUser owner = greenMail.getManagers().getUserManager().getUser(user);
         if (owner == null || !owner.getPassword().equals(password)) {
             throw new IllegalArgumentException("no GreenMail user " + user + " with that password; create it with user()");
         }
+        store(greenMail, owner, folder, seen, messages);
+    }
+
+    /**
+     * Stores messages with the internal date "now" through GreenMail's API, not IMAP APPEND: Jakarta Mail sends the
+     * Date header as APPEND's date-time and GreenMail 2.1.2 parses it with a 12-hour pattern ("hh"), so a message
+     * dated 12:00-12:59 got an internal date 12 hours early, and every signature "arrived" before it was made
+     * (malformed) during that hour. Also used by {@code WebmailDemo}.
+     */
+    public static void store(GreenMail greenMail, GreenMailUser owner, String folder, boolean seen, MimeMessage... messages)
+            throws Exception {
         ImapHostManager host = greenMail.getManagers().getImapHostManager();
         MailFolder target = "INBOX".equalsIgnoreCase(folder) ? host.getInbox(owner) : host.getFolder(owner, folder);
         if (target == null) {

@@ -118,7 +118,7 @@ class AccessibilityIT {
         driver.findElement(By.id("user")).sendKeys(USER);
         driver.findElement(By.id("password")).sendKeys(PW);
         driver.findElement(By.id("login-submit")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("/mail"));
+        loaded("/mail");
     }
 
     static void signOut() {
@@ -206,24 +206,50 @@ class AccessibilityIT {
         return 1;
     }
 
+    static final int[][] WIDTHS = {{1280, 900}, {375, 812}, {320, 640}};
+
     @Test
-    void keyboardOnlySignInOpenAndReply() throws Exception {
-        signOut();
-        driver.get(fx.baseUrl() + "/login");
+    void keyboardOnlySignInOpenAndReplyInBothLanguagesAtEveryWidth() throws Exception {
+        try {
+            for (String lang : List.of("zh", "en")) {
+                for (int[] wh : WIDTHS) {
+                    signOut();
+                    size(wh[0], wh[1]);
+                    driver.get(fx.baseUrl() + "/lang/" + lang + "?back=/login");
+                    keyboardOnlySignInOpenAndReply(lang + " " + wh[0] + "px");
+                }
+            }
+        } finally {
+            signOut();
+            size(1280, 900);
+            driver.get(fx.baseUrl() + "/lang/zh?back=/login");
+        }
+    }
+
+    static void keyboardOnlySignInOpenAndReply(String where) {
+        loaded("/login");
         tabTo("user").sendKeys(USER);
         tabTo("password").sendKeys(PW + Keys.ENTER);
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().endsWith("/mail"));
+        loaded("/mail");
         // The skip link is the first stop and lands on the message list.
         new Actions(driver).sendKeys(Keys.TAB).perform();
-        assertEquals("skip", driver.switchTo().activeElement().getAttribute("class"));
+        assertEquals("skip", driver.switchTo().activeElement().getAttribute("class"), where);
         new Actions(driver).sendKeys(Keys.ENTER).perform();
-        assertEquals("content", driver.switchTo().activeElement().getAttribute("id"));
+        assertEquals("content", driver.switchTo().activeElement().getAttribute("id"), where);
+        assertTrue(driver.switchTo().activeElement().findElements(By.id("messages")).size() == 1, where + ": the list is in it");
         WebElement row = tabToLinkContaining("个人所得税综合所得汇算清缴");
         row.sendKeys(Keys.ENTER);
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("/mail/msg"));
+        loaded("/mail/msg");
         tabTo("reply").sendKeys(Keys.ENTER);
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("/compose"));
-        assertEquals("tax-bureau@gov.city.test", driver.findElement(By.id("to")).getAttribute("value"));
+        loaded("/compose");
+        assertEquals("tax-bureau@gov.city.test", driver.findElement(By.id("to")).getAttribute("value"), where);
+    }
+
+    /** Waits until the browser shows a fully loaded page whose path starts with {@code path}. */
+    static void loaded(String path) {
+        new WebDriverWait(driver, Duration.ofSeconds(20)).withMessage(() -> "never loaded " + path + ", at " + driver.getCurrentUrl())
+                .until(d -> Boolean.TRUE.equals(js("return document.readyState === 'complete' && location.pathname === '"
+                        + path + "';")));
     }
 
     /** Presses Tab until the element with this id has focus (at most 60 times). */
@@ -277,19 +303,126 @@ class AccessibilityIT {
                 driver.get(url);
                 assertEquals("", smallTargets(44), url);
             }
-            driver.findElement(By.id("large-toggle")).click();
-            assertEquals("true", driver.findElement(By.id("large-toggle")).getAttribute("aria-pressed"));
+            largeText(true);
             for (String url : urls) {
                 driver.get(url);
                 assertEquals("", smallTargets(48), url);
+                // the high-contrast colours of this mode are checked by axe too
+                assertEquals("", axe.violations(driver), "large text " + url);
             }
             driver.get(fx.baseUrl() + "/mail");
             screenshot("inbox-large-text.png");
         } finally {
-            driver.get(fx.baseUrl() + "/mail");
-            driver.findElement(By.id("large-toggle")).click();
+            largeText(false);
             size(1280, 900);
         }
+    }
+
+    /** Switches large-text mode with its button and waits for the reloaded page in that mode. */
+    static void largeText(boolean on) {
+        driver.get(fx.baseUrl() + "/mail");
+        waitStyled();
+        if (js("return document.documentElement.classList.contains('large');").equals(on)) {
+            return;
+        }
+        driver.findElement(By.id("large-toggle")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(js(
+                "return document.readyState === 'complete' && document.documentElement.classList.contains('large') === " + on
+                + " && document.getElementById('large-toggle').getAttribute('aria-pressed') === '" + on + "';")));
+    }
+
+    /**
+     * Focuses every keyboard stop of the page (after one real Tab, so the browser is in keyboard mode and shows
+     * :focus-visible) and measures its ring against what is painted where the ring's middle line runs
+     * (elementsFromPoint, so a ring over the blue header is measured on blue; a ring drawn inside its element, on the
+     * element's own background). @return "N|problems"
+     */
+    static final String FOCUS_RINGS = String.join("\n",
+            "const problems = [];",
+            "const lin = v => { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };",
+            "const rgba = c => { const m = /rgba?\\(([^)]+)\\)/.exec(c); if (!m) { return null; }",
+            "  const p = m[1].split(/[ ,\\/]+/).filter(x => x).map(parseFloat); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };",
+            "const lum = c => 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b);",
+            "const ratio = (x, y) => { const a = lum(x), b = lum(y); return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); };",
+            "const behind = (e, x, y, inset) => { for (const u of document.elementsFromPoint(x, y)) { if (u === e ? !inset : e.contains(u)) { continue; }",
+            "  const c = rgba(getComputedStyle(u).backgroundColor); if (c && c.a > 0.5) { return c; } } return {r: 255, g: 255, b: 255, a: 1}; };",
+            "const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().replace(/\\s+/g, '.') : '');",
+            "let checked = 0;",
+            "for (const e of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex=\"-1\"])')) {",
+            "  if (e.disabled) { continue; }",
+            "  e.focus();",
+            "  if (document.activeElement !== e || e.getClientRects().length === 0) { continue; }",
+            "  e.scrollIntoView({block: 'center', inline: 'nearest'});",
+            "  if (!e.matches(':focus-visible')) { problems.push(name(e) + ': no :focus-visible after keyboard use'); continue; }",
+            "  const cs = getComputedStyle(e);",
+            "  const w = parseFloat(cs.outlineWidth) || 0;",
+            "  if (cs.outlineStyle === 'none' || w < 2) { problems.push(name(e) + ': no focus ring (' + cs.outlineStyle + ' ' + cs.outlineWidth + ')'); continue; }",
+            "  const ring = rgba(cs.outlineColor), d = (parseFloat(cs.outlineOffset) || 0) + w / 2, r = e.getBoundingClientRect();",
+            "  const pts = [[r.left - d, r.top + r.height / 2], [r.right + d, r.top + r.height / 2], [r.left + r.width / 2, r.top - d],",
+            "    [r.left + r.width / 2, r.bottom + d]].filter(([x, y]) => x >= 0 && y >= 0 && x < innerWidth && y < innerHeight);",
+            "  let worst = 21, worstBg = null;",
+            "  for (const [x, y] of pts) { const bg = behind(e, x, y, d < 0), k = ratio(ring, bg); if (k < worst) { worst = k; worstBg = bg; } }",
+            "  if (worstBg === null) { problems.push(name(e) + ': ring not on screen'); continue; }",
+            "  checked++;",
+            "  if (worst < 3) { problems.push(name(e) + ': ring ' + cs.outlineColor + ' on rgb(' + [worstBg.r, worstBg.g, worstBg.b] + ') = ' + worst.toFixed(2) + ':1'); }",
+            "}",
+            "return checked + '|' + problems.join('\\n');");
+
+    /** @return the focus-ring problems of the loaded page; fails when fewer than {@code min} stops were measured */
+    static String focusRingProblems(int min) {
+        waitStyled();
+        new Actions(driver).sendKeys(Keys.TAB).perform();
+        String[] r = ((String) js(FOCUS_RINGS)).split("\\|", 2);
+        assertTrue(Integer.parseInt(r[0]) >= min, "only " + r[0] + " keyboard stops measured on " + driver.getCurrentUrl());
+        return r[1];
+    }
+
+    @Test
+    void focusRingsHaveAtLeast3To1ContrastWhereverTheyAreDrawn() throws Exception {
+        signOut();
+        List<String> problems = new ArrayList<>();
+        try {
+            for (int[] wh : new int[][] {{1280, 900}, {375, 812}}) {
+                size(wh[0], wh[1]);
+                driver.get(fx.baseUrl() + "/login");
+                String p = focusRingProblems(4);
+                if (!p.isEmpty()) {
+                    problems.add(wh[0] + "px /login:\n" + p);
+                }
+            }
+            signIn();
+            List<String> urls = new ArrayList<>(List.of(fx.baseUrl() + "/mail", href("个人所得税综合所得汇算清缴"),
+                    href("退税到账提醒"), fx.baseUrl() + "/compose"));
+            for (boolean large : List.of(false, true)) {
+                largeText(large);
+                for (int[] wh : new int[][] {{1280, 900}, {375, 812}}) {
+                    size(wh[0], wh[1]);
+                    for (String url : urls) {
+                        driver.get(url);
+                        String p = focusRingProblems(8);
+                        if (!p.isEmpty()) {
+                            problems.add((large ? "large " : "") + wh[0] + "px " + url + ":\n" + p);
+                        }
+                    }
+                }
+            }
+        } finally {
+            largeText(false);
+            size(1280, 900);
+        }
+        assertEquals("", String.join("\n", problems));
+    }
+
+    @Test
+    void theFocusRingCheckCanFail() throws Exception {
+        signOut();
+        signIn();
+        driver.get(fx.baseUrl() + "/mail");
+        waitStyled();
+        // the old ring colour, 2.03:1 on white (CSSOM edits are allowed by the page's CSP; inline <style> is not)
+        js("document.styleSheets[0].insertRule(':focus-visible { outline-color: #f5a623 !important; }', document.styleSheets[0].cssRules.length);");
+        String problems = focusRingProblems(8);
+        assertTrue(problems.contains("on rgb(255,255,255) = 2.0"), problems);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package org.civicmail.webmail.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.civicmail.verdict.revocation.RevocationStatus;
 import org.civicmail.webmail.testkit.Mails;
 import org.civicmail.webmail.testkit.TestPki;
@@ -164,16 +167,28 @@ class BrowserIT {
     void englishSwitchShowsEnglishPanelAndFolderNames() throws Exception {
         open("关于2026年社保缴费基数调整的通知");
         driver.findElement(By.id("lang-switch")).click();
+        // The old page has a panel too: wait for the English page itself, not for any panel.
+        pageLang("en");
         assertTrue(expandedPanel().getText().contains("Signed by"));
         assertTrue(driver.findElement(By.cssSelector("nav.folders")).getText().contains("Bills"));
         screenshot("signed-message-en.png");
         driver.findElement(By.id("lang-switch")).click();
+        pageLang("zh-CN");
         assertTrue(expandedPanel().getText().contains("签名人"));
+    }
+
+    /** Waits until the loaded page is the one in this language (html lang), so the next lookup is on the new page. */
+    static void pageLang(String lang) {
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> lang.equals(
+                ((JavascriptExecutor) d).executeScript("return document.readyState === 'complete' ? document.documentElement.lang : null;")));
     }
 
     @Test
     void xssMailRunsNothing() {
         open("XSS test");
+        // Only once the mail is on screen do "no alert" and "window.pwned unset" say anything.
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(20)).until(d ->
+                d.findElement(By.id("body")).getText().contains("Harmless looking text"));
         JavascriptExecutor js = (JavascriptExecutor) driver;
         assertThrows(NoAlertPresentException.class, () -> driver.switchTo().alert());
         assertNull(js.executeScript("return window.pwned === undefined ? null : window.pwned;"));
@@ -199,6 +214,125 @@ class BrowserIT {
         assertEquals(403, r.statusCode());
         driver.get(fx.baseUrl() + "/mail");
         assertTrue(driver.getCurrentUrl().endsWith("/mail"), "browser session still valid");
+    }
+
+    /**
+     * A hand-driven clock for the page's long timers (10 s and more: the session warning, its end, the 30 s
+     * autosave), installed before any page script runs; shorter timers stay real. {@code __cmClock.advance(ms)} runs
+     * what falls due, in order, so a 30-minute session is tested without waiting and without racing a real timer.
+     */
+    static final String PAGE_CLOCK = String.join("\n",
+            "(function () {",
+            "  var realSet = window.setTimeout, realClear = window.clearTimeout, realEvery = window.setInterval, realStop = window.clearInterval;",
+            "  var now = 0, next = 1, timers = [];",
+            "  function fake(f, ms, every) { var t = {id: 'cm' + next++, at: now + ms, f: f, every: every ? ms : 0}; timers.push(t); return t.id; }",
+            "  function drop(id) { timers = timers.filter(function (t) { return t.id !== id; }); }",
+            "  window.setTimeout = function (f, ms) { return ms >= 10000 ? fake(f, ms, false) : realSet.apply(window, arguments); };",
+            "  window.setInterval = function (f, ms) { return ms >= 10000 ? fake(f, ms, true) : realEvery.apply(window, arguments); };",
+            "  window.clearTimeout = function (id) { if (typeof id === 'string') { drop(id); } else { realClear(id); } };",
+            "  window.clearInterval = function (id) { if (typeof id === 'string') { drop(id); } else { realStop(id); } };",
+            "  window.__cmClock = {",
+            "    pending: function () { return timers.length; },",
+            "    advance: function (ms) {",
+            "      var end = now + ms;",
+            "      for (;;) {",
+            "        timers.sort(function (a, b) { return a.at - b.at; });",
+            "        var t = timers[0];",
+            "        if (!t || t.at > end) { break; }",
+            "        now = t.at;",
+            "        if (t.every) { t.at += t.every; } else { timers.shift(); }",
+            "        t.f();",
+            "      }",
+            "      now = end;",
+            "    }",
+            "  };",
+            "})();");
+
+    static Object run(String script) {
+        return ((JavascriptExecutor) driver).executeScript(script);
+    }
+
+    static void advance(long ms) {
+        run("window.__cmClock.advance(" + ms + ");");
+    }
+
+    /** Loads a page under the hand-driven clock; @return the session's idle limit in ms as the page was told it. */
+    static long loadWithPageClock(String url) {
+        driver.get(url);
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(
+                run("return document.readyState === 'complete' && !!window.__cmClock && window.__cmClock.pending() >= 2;")));
+        return Long.parseLong(driver.findElement(By.tagName("body")).getAttribute("data-idle")) * 1000;
+    }
+
+    static boolean shown(String id) {
+        return driver.findElement(By.id(id)).isDisplayed();
+    }
+
+    @Test
+    void beforeTheSessionEndsTheReaderIsWarnedCanStayAndTheLetterIsSavedAsADraft() throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> added = (Map<String, Object>) ((ChromeDriver) driver).executeCdpCommand(
+                "Page.addScriptToEvaluateOnNewDocument", Map.of("source", PAGE_CLOCK));
+        var wait = new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(20));
+        try {
+            long idle = loadWithPageClock(fx.baseUrl() + "/mail");
+            long warnAt = idle - 120_000;
+            assertEquals(30 * 60 * 1000, idle, "the page knows the server's 30-minute limit");
+            advance(warnAt - 1);
+            assertFalse(shown("timeout-warning"), "no warning before the last two minutes");
+            advance(1);
+            assertTrue(shown("timeout-warning"));
+            assertEquals("alert", driver.findElement(By.id("timeout-warning")).getAttribute("role"));
+            assertEquals("您已有一段时间没有操作，约 2 分钟后将自动退出。正在写的邮件会自动存为草稿。",
+                    driver.findElement(By.id("timeout-text")).getText());
+            driver.findElement(By.id("timeout-stay")).click();
+            wait.withMessage("继续使用 pings the server and hides the warning").until(d -> !shown("timeout-warning"));
+            advance(warnAt - 1);
+            assertFalse(shown("timeout-warning"), "staying started the idle time again");
+            advance(1 + 120_000);
+            assertTrue(shown("timeout-warning"));
+            assertEquals("您已超时，请重新登录。正在写的邮件已存为草稿。", driver.findElement(By.id("timeout-text")).getText());
+            assertFalse(shown("timeout-stay"));
+
+            assertEquals(0, drafts().length, "no drafts before");
+            loadWithPageClock(fx.baseUrl() + "/compose");
+            driver.findElement(By.id("to")).sendKeys("neighbour@city.test");
+            driver.findElement(By.id("subject")).sendKeys("楼道灯坏了");
+            driver.findElement(By.id("body")).sendKeys("三楼的灯坏了。");
+            // The saved draft renews the session, so the warning may already be gone again: check the draft.
+            advance(warnAt);
+            wait.withMessage("the letter is saved as a draft").until(d -> !d.findElement(By.id("autosave-status")).getText().isEmpty());
+            await().atMost(Duration.ofSeconds(20)).until(() -> draftBodies().equals(List.of("三楼的灯坏了。")));
+            driver.findElement(By.id("body")).sendKeys("请尽快修理。");
+            advance(30_000);
+            // each autosave replaces the one before (the new one is appended first, then the old one removed)
+            await().atMost(Duration.ofSeconds(20)).until(() -> draftBodies().equals(List.of("三楼的灯坏了。请尽快修理。")));
+        } finally {
+            ((ChromeDriver) driver).executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument",
+                    Map.of("identifier", added.get("identifier")));
+            driver.get(fx.baseUrl() + "/mail");
+        }
+    }
+
+    static jakarta.mail.Message[] drafts() throws Exception {
+        try {
+            return fx.folder(USER, PW, "Drafts");
+        } catch (jakarta.mail.FolderNotFoundException e) {
+            return new jakarta.mail.Message[0];
+        }
+    }
+
+    /** The drafts' texts; a draft removed while they are read (an autosave replacing it) is left out. */
+    static List<String> draftBodies() throws Exception {
+        List<String> bodies = new java.util.ArrayList<>();
+        for (jakarta.mail.Message m : drafts()) {
+            try {
+                bodies.add(String.valueOf(m.getContent()).trim());
+            } catch (jakarta.mail.MessagingException removedMeanwhile) {
+                bodies.add("(removed while read)");
+            }
+        }
+        return bodies;
     }
 
     /** Names the elements that stick out to the right, so a failure says what to fix. */
@@ -243,6 +377,8 @@ class BrowserIT {
         driver.manage().window().setSize(new Dimension(375, 812));
         try {
             driver.get(fx.baseUrl() + "/mail");
+            long header = driver.findElement(By.cssSelector("header.top")).getSize().getHeight();
+            assertTrue(header <= 812 / 8, "compact header: " + header + " px of 812");
             WebElement folders = driver.findElement(By.id("folders"));
             WebElement list = driver.findElement(By.id("messages"));
             assertTrue(folders.getLocation().getY() < list.getLocation().getY(), "folders above the list");

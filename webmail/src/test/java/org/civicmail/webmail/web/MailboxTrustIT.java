@@ -318,6 +318,112 @@ class MailboxTrustIT {
         assertTrue(anon.body().contains("找不到页面"), anon.body());
     }
 
+    @Test
+    void readingAMessageLowersTheUnreadCountOnTheVeryNextPage() throws Exception {
+        String folder = "计数";
+        fx.append(USER, PW, folder, false, Mails.text("a@city.test", USER, "Count one", "1"),
+                Mails.text("a@city.test", USER, "Count two", "2"));
+        WebClient c = signedIn();
+        String before = c.get("/mail?f=" + q(folder)).body();
+        assertTrue(before.contains(">计数 <span class=\"count\">2<"), before);
+        // the folder counts are cached for 30 s; opening a message must not leave them stale
+        assertEquals(200, c.get("/mail/msg?f=" + q(folder) + "&uid=" + uid(row(before, "Count one"))).statusCode());
+        String after = c.get("/mail").body();
+        assertTrue(after.contains(">计数 <span class=\"count\">1<"), after);
+        assertEquals(1, Arrays.stream(fx.folder(USER, PW, folder)).filter(m -> !seen(m)).count(), "\\Seen set over IMAP");
+    }
+
+    @Test
+    void flagAndBulkReadAreWhatImapSeesAndReplyAllKeepsTheOthers() throws Exception {
+        String folder = "星标";
+        MimeMessage many = Mails.text("boss@city.test", USER, "Many recipients", "hi all");
+        many.setRecipients(Message.RecipientType.TO, USER + ", colleague@city.test");
+        many.setRecipients(Message.RecipientType.CC, "team@city.test, " + USER);
+        many.saveChanges();
+        fx.append(USER, PW, folder, false, many, Mails.text("a@city.test", USER, "Second", "2"));
+        WebClient c = signedIn();
+        String list = c.get("/mail?f=" + q(folder)).body();
+        String token = WebClient.csrf(list);
+        long first = uid(row(list, "Many recipients"));
+        long second = uid(row(list, "Second"));
+        c.post("/mail/action", "csrf", token, "f", folder, "action", "flag", "uid", String.valueOf(first));
+        assertTrue(Arrays.stream(fx.folder(USER, PW, folder)).filter(m -> flagged(m)).map(MailboxTrustIT::subject)
+                .toList().equals(java.util.List.of("Many recipients")), "exactly the chosen message is \\Flagged");
+        assertTrue(row(c.get("/mail?f=" + q(folder)).body(), "Many recipients").contains("<span class=\"sr\">已加星标: </span>"));
+        c.post("/mail/action", "csrf", token, "f", folder, "action", "read", "uid", String.valueOf(first),
+                "uid", String.valueOf(second));
+        assertEquals(0, Arrays.stream(fx.folder(USER, PW, folder)).filter(m -> !seen(m)).count(), "bulk read");
+        c.post("/mail/action", "csrf", token, "f", folder, "action", "unflag", "uid", String.valueOf(first));
+        assertEquals(0, Arrays.stream(fx.folder(USER, PW, folder)).filter(m -> flagged(m)).count());
+        String form = c.get("/compose?mode=replyall&f=" + q(folder) + "&uid=" + first).body();
+        assertTrue(form.contains("value=\"boss@city.test, colleague@city.test\""), form);
+        assertTrue(form.contains("value=\"team@city.test\""), "Cc kept, the reader left out: " + form);
+    }
+
+    @Test
+    void attachmentSizesAreTheDecodedSizes() throws Exception {
+        byte[] pdf = new byte[20_890]; // 20.4 KB; about 27.9 KB as base64 on the wire
+        new java.util.Random(17).nextBytes(pdf);
+        fx.append(USER, PW, "附件", false, Mails.withAttachments("a@city.test", USER, "Sized", "see attached",
+                "statement.pdf", "application/pdf", pdf));
+        WebClient c = signedIn();
+        String html = c.get("/mail/msg?f=" + q("附件") + "&uid=" + uidOf(c, "附件", "Sized")).body();
+        assertTrue(html.contains("<span class=\"type\">(application/pdf, 20.4 KB)</span>"), html);
+        HttpResponse<byte[]> got = c.getBytes("/mail/att?f=" + q("附件") + "&uid=" + uidOf(c, "附件", "Sized") + "&n=0");
+        assertArrayEquals(pdf, got.body());
+    }
+
+    @Test
+    void theLookAlikeHasDeleteAtHandNotHiddenInMoreActions() throws Exception {
+        WebClient c = signedIn();
+        String html = c.get("/mail/msg?f=" + q(TRUST) + "&uid=" + uidOf(c, TRUST, "退税通知（看起来像官方）")).body();
+        int delete = html.indexOf("id=\"delete\">删除</button>");
+        assertTrue(delete > 0 && delete < html.indexOf("id=\"more-actions\""), html);
+        assertTrue(html.indexOf("id=\"report\"") < html.indexOf("id=\"body\""), "report before the body");
+    }
+
+    @Test
+    void inEnglishTheBadgesAreEnglishAndChineseContentIsMarkedLangZh() throws Exception {
+        WebClient c = signedIn();
+        String zh = c.get("/mail?f=" + q(TRUST)).body();
+        assertTrue(row(zh, "Link test").contains("<span class=\"subj\" lang=\"en\">Link test</span>"), "English on a Chinese page");
+        assertTrue(row(zh, "五月水费账单").contains("<span class=\"subj\">五月水费账单</span>"), "no lang where it is the page's own");
+        c.get("/lang/en?back=/mail");
+        String en = c.get("/mail?f=" + q(TRUST)).body();
+        assertTrue(en.contains("<html lang=\"en\""), en);
+        String valid = row(en, "五月水费账单");
+        assertTrue(valid.contains("data-trust=\"verified\">✔ Verified · 市自来水公司</span>"), valid);
+        assertTrue(valid.contains("<span class=\"subj\" lang=\"zh-CN\">五月水费账单</span>"), valid);
+        String forged = row(en, "【紧急】您有一笔退税待领取");
+        assertTrue(forged.contains("data-trust=\"unverified\">⚠ Not verified · claims to be official, not signed</span>"), forged);
+        assertTrue(forged.contains("<span class=\"sr\">unread: </span>"), forged);
+        assertTrue(row(en, "退税通知（看起来像官方）").contains("⚠ Not verified · uses an agency&#39;s name</span>")
+                || row(en, "退税通知（看起来像官方）").contains("⚠ Not verified · uses an agency's name</span>"), en);
+        String view = c.get("/mail/msg?f=" + q(TRUST) + "&uid=" + uidOf(c, TRUST, "五月水费账单")).body();
+        assertTrue(view.contains("<h1 id=\"subject\" lang=\"zh-CN\">五月水费账单</h1>"), view);
+        assertTrue(view.contains("id=\"body\" lang=\"zh-CN\">"), view);
+        c.get("/lang/zh?back=/mail");
+    }
+
+    @Test
+    void everyPageNamesTheFaviconAndItIsServed() throws Exception {
+        String login = new WebClient(fx.baseUrl()).get("/login").body();
+        assertTrue(login.contains("<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"), login);
+        assertTrue(signedIn().get("/mail").body().contains("<link rel=\"icon\" href=\"/static/favicon.svg\""));
+        HttpResponse<String> icon = new WebClient(fx.baseUrl()).get("/static/favicon.svg");
+        assertEquals(200, icon.statusCode());
+        assertTrue(icon.headers().firstValue("Content-Type").orElseThrow().startsWith("image/svg+xml"));
+        assertTrue(icon.body().startsWith("<svg") && icon.body().contains("</svg>"), icon.body());
+    }
+
+    static boolean flagged(Message m) {
+        try {
+            return m.getFlags().contains(Flags.Flag.FLAGGED);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static boolean seen(Message m) {
         try {
             return m.getFlags().contains(Flags.Flag.SEEN);
