@@ -25,6 +25,7 @@ public final class SearchModule extends AbstractModule {
         bind(SubstringSearchIndex.class).in(Scopes.SINGLETON);
         bind(TextIndexRebuild.class).in(Scopes.SINGLETON);
         bind(IndexCommitter.class).in(Scopes.SINGLETON);
+        bind(SharedContentIndexing.class).in(Scopes.SINGLETON);
     }
 
     @Provides

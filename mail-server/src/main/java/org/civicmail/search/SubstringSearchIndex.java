@@ -73,6 +73,11 @@ public class SubstringSearchIndex extends LuceneMessageSearchIndex {
         }));
     }
 
+    /** Adds the message to James's index only; its text goes to the text index apart ({@link SharedContentIndexing}). */
+    Mono<Void> addWithoutText(MailboxSession session, Mailbox mailbox, MailboxMessage message) {
+        return super.add(session, mailbox, message);
+    }
+
     @Override
     public Mono<Void> delete(MailboxSession session, MailboxId mailboxId, Collection<MessageUid> expungedUids) {
         return super.delete(session, mailboxId, expungedUids).then(Mono.fromRunnable(() -> {

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -80,31 +82,70 @@ public final class TextIndex implements AutoCloseable {
 
     /** Adds the message, replacing any document it had. */
     public void put(String mailboxId, long uid, MessageText text) throws IOException {
+        put(mailboxId, uid, Terms.of(text));
+    }
+
+    /** Adds a message whose text is {@code terms}, replacing any document it had. */
+    void put(String mailboxId, long uid, Terms terms) throws IOException {
         Document doc = new Document();
         doc.add(new Field(KEY, key(mailboxId, uid), Field.Store.NO, Field.Index.NOT_ANALYZED_NO_NORMS));
         doc.add(new Field(MAILBOX, mailboxId, Field.Store.NO, Field.Index.NOT_ANALYZED_NO_NORMS));
         doc.add(new NumericField(UID, Field.Store.NO, true).setLongValue(uid));
-        doc.add(bigrams(BODY, List.of(text.body())));
-        StringBuilder lines = new StringBuilder();
-        text.headers().forEach((name, values) -> {
-            doc.add(bigrams(HEADER_PREFIX + name, values));
-            values.forEach(v -> lines.append(SearchText.normalize(name + ": " + v)).append(SearchText.END));
+        terms.fields().forEach((name, text) -> {
+            Field f = new Field(name, new BigramTokens(text));
+            // As before the text was prepared apart: every field without norms but the one of all header lines.
+            f.setOmitNorms(!name.equals(HEADERS));
+            doc.add(f);
         });
-        doc.add(new Field(HEADERS, new BigramTokens(lines.toString())));
-        text.addresses().forEach((name, forms) -> doc.add(bigrams(ADDRESS_PREFIX + name, forms)));
-        text.sentDay().ifPresent(day -> doc.add(new Field(SENT_DAY, DAY.format(day), Field.Store.NO, Field.Index.NOT_ANALYZED_NO_NORMS)));
+        terms.sentDay().ifPresent(day -> doc.add(new Field(SENT_DAY, DAY.format(day), Field.Store.NO, Field.Index.NOT_ANALYZED_NO_NORMS)));
         writer.updateDocument(new Term(KEY, key(mailboxId, uid)), doc);
         dirty.set(true);
     }
 
-    private static Field bigrams(String field, List<String> values) {
-        StringBuilder text = new StringBuilder();
-        for (String value : values) {
-            text.append(SearchText.normalize(value)).append(SearchText.END);
+    /**
+     * What this index holds of one message's text: per field, its values {@link SearchText#normalize normalised},
+     * each followed by {@link SearchText#END}, which {@link BigramTokens} cut into bigrams when the document is
+     * added. Normalising is most of the cost of indexing a message; content many copies share (a broadcast notice)
+     * is normalised once and each copy's own header fields put in front ({@link #followedBy}).
+     */
+    record Terms(Map<String, String> fields, Optional<LocalDate> sentDay) {
+        static Terms of(MessageText text) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put(BODY, values(List.of(text.body())));
+            StringBuilder lines = new StringBuilder();
+            text.headers().forEach((name, values) -> {
+                fields.put(HEADER_PREFIX + name, values(values));
+                values.forEach(v -> lines.append(SearchText.normalize(name + ": " + v)).append(SearchText.END));
+            });
+            fields.put(HEADERS, lines.toString());
+            text.addresses().forEach((name, forms) -> fields.put(ADDRESS_PREFIX + name, values(forms)));
+            return new Terms(fields, text.sentDay());
         }
-        Field f = new Field(field, new BigramTokens(text.toString()));
-        f.setOmitNorms(true);
-        return f;
+
+        private static String values(List<String> values) {
+            StringBuilder text = new StringBuilder();
+            for (String value : values) {
+                text.append(SearchText.normalize(value)).append(SearchText.END);
+            }
+            return text.toString();
+        }
+
+        /**
+         * The terms of a message whose header is these terms' header fields followed by {@code rest}'s whole message
+         * (header and body): the same as {@link #of} the whole message gives, since each field's values are in header
+         * order and each ends with END. Only header fields are taken from this side (its body is {@code rest}'s), so
+         * these must come from a header without a Date field.
+         */
+        Terms followedBy(Terms rest) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            this.fields.forEach((name, text) -> {
+                if (!name.equals(BODY)) {
+                    fields.put(name, text);
+                }
+            });
+            rest.fields.forEach((name, text) -> fields.merge(name, text, String::concat));
+            return new Terms(fields, rest.sentDay);
+        }
     }
 
     public void delete(String mailboxId, long uid) throws IOException {

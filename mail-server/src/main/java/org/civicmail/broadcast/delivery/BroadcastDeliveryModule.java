@@ -13,6 +13,7 @@ import org.apache.james.mailbox.quota.MaxQuotaManager;
 import org.apache.james.mailbox.quota.UserQuotaRootResolver;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.civicmail.james.JamesDatabase;
+import org.civicmail.search.SharedContentIndexing;
 
 /**
  * How broadcast copies reach mailboxes, as Guice bindings: one delivery journal and one search-index catch-up shared
@@ -38,9 +39,9 @@ public final class BroadcastDeliveryModule extends AbstractModule {
     DirectTableDelivery direct(JamesDatabase james, UserQuotaRootResolver quotaRoots, MaxQuotaManager maxQuotas,
                                DeliveryJournal journal, EventBus events, MessageId.Factory messageIds,
                                LuceneMessageSearchIndex index, MailboxManager mailboxes, MailboxPathLocker locker,
-                               SearchIndexCatchUp searchIndex) {
+                               SearchIndexCatchUp searchIndex, SharedContentIndexing sharedIndexing) {
         return new DirectTableDelivery(new MailboxBatchWriter(james, quotaRoots, maxQuotas), journal,
-            new MailboxAnnouncer(events, messageIds, index, mailboxes), locker, searchIndex);
+            new MailboxAnnouncer(events, messageIds, index, sharedIndexing, mailboxes), locker, searchIndex);
     }
 
     @Provides

@@ -2,8 +2,10 @@ package org.civicmail.broadcast.delivery;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.mail.Flags;
@@ -11,6 +13,7 @@ import javax.mail.Flags;
 import org.apache.james.core.Username;
 import org.apache.james.events.EventBus;
 import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.SessionProvider;
 import org.apache.james.mailbox.model.ByteContent;
 import org.apache.james.mailbox.model.Mailbox;
@@ -28,6 +31,9 @@ import org.apache.james.mailbox.model.MessageMetaData;
 import org.apache.james.mailbox.model.ThreadId;
 import org.apache.james.mailbox.store.event.EventFactory;
 import org.civicmail.james.BroadcastAdditions;
+import org.civicmail.search.SharedContentIndexing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -42,17 +48,21 @@ import reactor.core.scheduler.Schedulers;
  * transaction counted the quota; indexing is done here so that a failure is known per message).
  */
 final class MailboxAnnouncer {
+    private static final Logger LOG = LoggerFactory.getLogger(MailboxAnnouncer.class);
     private static final int INDEXING_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final EventBus events;
     private final MessageId.Factory messageIds;
     private final LuceneMessageSearchIndex index;
+    private final SharedContentIndexing shared;
     private final SessionProvider sessions;
 
-    MailboxAnnouncer(EventBus events, MessageId.Factory messageIds, LuceneMessageSearchIndex index, SessionProvider sessions) {
+    MailboxAnnouncer(EventBus events, MessageId.Factory messageIds, LuceneMessageSearchIndex index, SharedContentIndexing shared,
+                     SessionProvider sessions) {
         this.events = events;
         this.messageIds = messageIds;
         this.index = index;
+        this.shared = shared;
         this.sessions = sessions;
     }
 
@@ -94,8 +104,15 @@ final class MailboxAnnouncer {
      */
     Map<Integer, String> index(List<Announced> announced) {
         Map<Integer, String> failed = new ConcurrentHashMap<>();
+        Map<StoredMessageLayout, Optional<SharedContentIndexing.Prepared>> prepared = new IdentityHashMap<>();
+        for (Announced a : announced) {
+            StoredMessageLayout base = a.message().layout().sharedWith();
+            if (base != null) {
+                prepared.computeIfAbsent(base, this::prepare);
+            }
+        }
         Flux.fromIterable(announced)
-            .flatMap(a -> Mono.defer(() -> add(a))
+            .flatMap(a -> Mono.defer(() -> add(a, prepared))
                 .subscribeOn(Schedulers.boundedElastic())
                 .onErrorResume(e -> {
                     failed.put(a.seq(), "stored, but not searchable (the search index refused it: " + e + ")");
@@ -107,8 +124,24 @@ final class MailboxAnnouncer {
         return failed;
     }
 
-    /** What James's index listener does for one message of an {@code Added} event, with the message in hand. */
-    private Mono<Void> add(Announced a) {
+    /**
+     * A notice's shared message made ready for the index once per batch (its copies differ only in header fields put
+     * in front); empty when it cannot be, and then each copy is indexed whole.
+     */
+    private Optional<SharedContentIndexing.Prepared> prepare(StoredMessageLayout base) {
+        try {
+            return Optional.of(shared.prepare(base.header(), base.body()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("A broadcast notice cannot be prepared for the search index once for all copies; each is indexed whole: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * What James's index listener does for one message of an {@code Added} event, with the message in hand: a
+     * notice's copy from its prepared shared message and its own header fields, any other message whole.
+     */
+    private Mono<Void> add(Announced a, Map<StoredMessageLayout, Optional<SharedContentIndexing.Prepared>> prepared) {
         MailboxBatchWriter.StoredMessage m = a.message();
         StoredMessageLayout layout = m.layout();
         MessageMetaData meta = a.event().getMetaData(a.event().getUids().iterator().next());
@@ -133,7 +166,9 @@ final class MailboxAnnouncer {
             .mailboxId(a.event().getMailboxId())
             .build();
         Mailbox mailbox = new Mailbox(a.event().getMailboxPath(), UidValidity.of(m.uidValidity()), a.event().getMailboxId());
-        return index.add(sessions.createSystemSession(a.event().getUsername()), mailbox, message);
+        MailboxSession session = sessions.createSystemSession(a.event().getUsername());
+        Optional<SharedContentIndexing.Prepared> base = layout.sharedWith() == null ? Optional.empty() : prepared.get(layout.sharedWith());
+        return base.isPresent() ? shared.add(session, mailbox, message, layout.ownHeader(), base.get()) : index.add(session, mailbox, message);
     }
 
     private void commit(List<Announced> announced, Map<Integer, String> failed) {

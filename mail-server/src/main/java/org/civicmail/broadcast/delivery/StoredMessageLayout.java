@@ -25,9 +25,11 @@ import org.apache.james.util.io.BodyOffsetInputStream;
  * start, the top-level media type, the textual line count and the MIME properties (rows of JAMES_MAIL_PROPERTY).
  * Derived exactly as James 3.8.1's {@code StoreMessageManager} derives them on append, so that a message written by
  * {@link MailboxBatchWriter} reads back through IMAP like one James appended (MailboxBatchWriterIT compares both).
+ * {@code sharedWith}: the message this one is with header fields put in front ({@link #withHeaderPrefix}), else null;
+ * the search index prepares such a shared message once for all its copies.
  */
 public record StoredMessageLayout(byte[] header, byte[] body, String mediaType, String subType, Long textualLineCount,
-                           List<Property> properties) {
+                           List<Property> properties, StoredMessageLayout sharedWith) {
     private static final LenientFieldParser FIELD_PARSER = new LenientFieldParser();
 
     int size() {
@@ -43,7 +45,12 @@ public record StoredMessageLayout(byte[] header, byte[] body, String mediaType, 
         byte[] h = new byte[prefix.length + header.length];
         System.arraycopy(prefix, 0, h, 0, prefix.length);
         System.arraycopy(header, 0, h, prefix.length, header.length);
-        return new StoredMessageLayout(h, body, mediaType, subType, textualLineCount, properties);
+        return new StoredMessageLayout(h, body, mediaType, subType, textualLineCount, properties, this);
+    }
+
+    /** The header fields put in front of {@link #sharedWith} (empty when there is none). */
+    byte[] ownHeader() {
+        return sharedWith == null ? new byte[0] : Arrays.copyOfRange(header, 0, header.length - sharedWith.header.length);
     }
 
     static StoredMessageLayout of(byte[] message) {
@@ -67,7 +74,7 @@ public record StoredMessageLayout(byte[] header, byte[] body, String mediaType, 
             int bodyStart = (int) Math.max(0, in.getBodyStartOffset());
             Properties built = properties.build();
             return new StoredMessageLayout(Arrays.copyOfRange(message, 0, bodyStart), Arrays.copyOfRange(message, bodyStart, message.length),
-                built.getMediaType(), built.getSubType(), built.getTextualLineCount(), built.toProperties());
+                built.getMediaType(), built.getSubType(), built.getTextualLineCount(), built.toProperties(), null);
         } catch (IOException | MimeException e) {
             throw new IllegalArgumentException("the composed message cannot be parsed as MIME: " + e.getMessage(), e);
         }
