@@ -108,10 +108,11 @@ class CertificateProfilesIT {
         String imaps = Openssl.run("s_client", "-connect", "127.0.0.1:" + server.port("imaps"), "-CAfile", judges.root.toString(),
             "-verify_return_error", "-verify_hostname", "localhost").output();
         assertThat(imaps).contains("Verify return code: 0 (ok)").contains("Server public key is " + expectedBits() + " bit");
-        // The CA's own keys: the root and both issuing CAs.
+        // The CA's own keys: the root, both issuing CAs and the OCSP signer of each (of its CA's kind).
         for (X509Certificate ca : CaJudges.parse(judges.http("/ca/chain.pem"))) {
             assertThat(keyOf(ca)).as(ca.getSubjectX500Principal().getName()).contains(expectedKey());
         }
+        assertThat(keyOf(judges.newestProfile("OCSP_SIGNER"))).contains(expectedKey());
     }
 
     @Test
