@@ -18,10 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.inject.Inject;
@@ -32,8 +30,6 @@ import org.apache.commons.csv.CSVPrinter;
 import org.civicmail.broadcast.BroadcastRefusedException.Reason;
 import org.civicmail.broadcast.delivery.BroadcastRunner;
 import org.civicmail.broadcast.delivery.BroadcastStorage;
-import org.civicmail.broadcast.delivery.DeliveryCheck;
-import org.civicmail.broadcast.delivery.LiveDeliveryCheck;
 import org.civicmail.broadcast.delivery.SearchIndexCatchUp;
 import org.civicmail.broadcast.delivery.MessageComposer;
 import org.civicmail.broadcast.evidence.EvidenceSigner;
@@ -46,13 +42,8 @@ import org.civicmail.broadcast.store.Counts;
 import org.civicmail.broadcast.store.RecipientRow;
 import org.civicmail.account.Account;
 import org.civicmail.account.AccountStore;
-import org.civicmail.server.CivicDatabase;
-import org.civicmail.config.CivicMailConfig;
 import org.civicmail.smime.AccountKeyStore;
-import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.smime.SigningCredential;
-import org.civicmail.verdict.SignatureVerifier;
-import org.civicmail.smime.SmimeSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,33 +75,29 @@ public class BroadcastService implements AutoCloseable {
     private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> progress = new ConcurrentHashMap<>();
 
-    @Inject
-    public BroadcastService(CivicDatabase db, AccountStore accounts, AccountKeyStore keys, BroadcastStorage storage,
-                            SmimeSigner signer, SignatureVerifier verifier, CertificateAuthority ca, CivicMailConfig config) {
-        this.store = new BroadcastStore(db);
-        this.accounts = accounts;
-        this.keys = keys;
-        this.planner = new BroadcastPlanner(accounts, keys);
-        this.composer = new MessageComposer(signer, config.hostname());
-        this.jobs = Executors.newCachedThreadPool(daemon("broadcast-job"));
-        int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-        this.workers = Executors.newFixedThreadPool(threads, daemon("broadcast-worker"));
-        this.storage = storage;
-        this.searchIndex = storage.searchIndex();
-        // The shared verifier, judging each copy as it arrives in the mailbox: now.
-        DeliveryCheck check = new LiveDeliveryCheck(db, accounts, ca, message -> verifier.verify(message, Instant.now()));
-        this.runner = new BroadcastRunner(store, storage, this.searchIndex, composer, accounts, workers, config.broadcastBatchSize(),
-            check);
-        this.searchIndex.start();
+    /** The job threads (one per running broadcast) and the shared per-recipient workers; closed with the service. */
+    public record Pools(ExecutorService jobs, ExecutorService workers) {
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    /** The parts come from {@link BroadcastModule}; nothing runs until {@link #start}. */
+    @Inject
+    public BroadcastService(BroadcastStore store, BroadcastPlanner planner, MessageComposer composer, AccountStore accounts,
+                            AccountKeyStore keys, BroadcastStorage storage, BroadcastRunner runner, Pools pools) {
+        this.store = store;
+        this.accounts = accounts;
+        this.keys = keys;
+        this.planner = planner;
+        this.composer = composer;
+        this.jobs = pools.jobs();
+        this.workers = pools.workers();
+        this.storage = storage;
+        this.searchIndex = storage.searchIndex();
+        this.runner = runner;
+    }
+
+    /** Starts the search-index catch-up of delivered copies (called once by the composition root). */
+    public void start() {
+        searchIndex.start();
     }
 
     /** Validates everything; throws {@link BroadcastRefusedException} listing every problem. Stores nothing. */

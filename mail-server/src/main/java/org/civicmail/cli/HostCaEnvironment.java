@@ -1,20 +1,11 @@
 package org.civicmail.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.ca.cli.CaEnvironment;
-import org.civicmail.server.DataDirectory;
 import org.civicmail.server.ServerStartException;
-import org.civicmail.tls.TlsKeyStore;
 import org.civicmail.smime.AccountKeyStore;
 
 /** Hands the {@code ca} commands the server's CA, opened only when a command needs it ({@code ca --help} does not). */
@@ -35,32 +26,23 @@ public final class HostCaEnvironment implements CaEnvironment {
     }
 
     /**
-     * {@code ca renew-all}: the server-side signing key of an account, or the listeners' TLS key, gets its re-issued
-     * certificate (same key) before the old one is revoked. Running listeners pick up a renewed TLS certificate at
-     * the next start (the start itself re-issues one from the TLS issuing CA when needed).
+     * {@code ca renew-all}: the server-side signing key of an account gets its re-issued certificate (same key) before
+     * the old one is revoked. The listeners' TLS certificate is never among the renewals: the start re-issues it from
+     * the TLS issuing CA as soon as that CA exists ({@code TlsCertificateProvisioner}), because the start is the one
+     * moment every listener (SMTP, IMAP, the broadcast API, the webmail child) loads it, so none ever presents a
+     * revoked certificate. A TLS certificate renew-all does re-issue (one made with {@code ca issue --tls} for another
+     * host) has its key elsewhere; its holder fetches the new one with {@code ca show --pem}.
      */
     @Override
     public void renewed(CertificateAuthority.Renewal renewal) {
+        if (renewal.old().account() == null) {
+            return;
+        }
         try {
-            X509Certificate renewed = renewal.replacement().certificate();
-            if (renewal.old().account() != null) {
-                context.service(AccountKeyStore.class).replaceCertificate(renewal.old().account(), renewal.old().serial(), renewed,
-                    renewal.replacement().chain());
-                return;
-            }
-            TlsKeyStore tls = new TlsKeyStore(context.service(DataDirectory.class).keys());
-            if (tls.exists() && tls.certificate().getSerialNumber().equals(renewal.old().serial())) {
-                KeyStore ks = tls.load();
-                PrivateKey key = (PrivateKey) ks.getKey(TlsKeyStore.ALIAS, tls.secret());
-                List<X509Certificate> chain = new ArrayList<>(List.of(renewed));
-                chain.addAll(renewal.replacement().chain());
-                tls.write(key, chain.toArray(X509Certificate[]::new));
-            }
+            context.service(AccountKeyStore.class).replaceCertificate(renewal.old().account(), renewal.old().serial(),
+                renewal.replacement().certificate(), renewal.replacement().chain());
         } catch (ServerStartException e) {
             throw new CaUnavailableException(e.getMessage(), e);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot store the renewed certificate " + renewal.replacement().serial().toString(16)
-                + " beside its key: " + e.getMessage(), e);
         }
     }
 

@@ -13,6 +13,7 @@ import javax.mail.Flags;
 import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.EntityNotFoundException;
+import javax.persistence.EntityTransaction;
 import javax.persistence.PersistenceException;
 
 import org.apache.james.mailbox.MessageManager.FlagsUpdateMode;
@@ -30,6 +31,8 @@ import org.apache.james.mailbox.model.UpdatedFlags;
 import org.apache.james.mailbox.store.FlagsUpdateCalculator;
 import org.apache.james.mailbox.store.mail.MessageMapper.FetchType;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -58,9 +61,16 @@ import reactor.core.scheduler.Schedulers;
  * literal, which left the client waiting for bytes that never came (a hung connection) or answered NO. A message
  * that vanished before its content was read is left out, as a message expunged before the read would have been
  * (these reads run outside a transaction, so the failed load spoils nothing else).</li>
+ * <li>No transaction outlives the command that began it. James keeps one entity manager per IMAP session (3.8.1 ends
+ * it only at logout) and its reactive transactions roll back only on a {@code MailboxException}: a command cancelled
+ * midway (a client gone, IDLE ended while it read) or failing with another exception left its transaction open, with
+ * its row locks, until the session ended; every writer of those messages then waited 60 s for Derby's lock timeout
+ * (the hung clients of the concurrency test). The writes here fail as {@code MailboxException}s, a cancelled write
+ * rolls back, and a transaction still open when the session begins the next one is rolled back first.</li>
  * </ul>
  */
 public class RowLockingMessageMapper extends JPAMessageMapper {
+    private static final Logger LOG = LoggerFactory.getLogger(RowLockingMessageMapper.class);
     private static final String LOCK_RANGE =
         "UPDATE JAMES_MAIL SET MAIL_MODSEQ = MAIL_MODSEQ WHERE MAILBOX_ID = ? AND MAIL_UID BETWEEN ? AND ?";
     private static final String DELETE_RANGE = "DELETE FROM JAMES_MAIL WHERE MAILBOX_ID = ? AND MAIL_UID BETWEEN ? AND ?";
@@ -70,6 +80,58 @@ public class RowLockingMessageMapper extends JPAMessageMapper {
     public RowLockingMessageMapper(JPAUidProvider uidProvider, JPAModSeqProvider modSeqProvider, EntityManagerFactory factory) {
         super(uidProvider, modSeqProvider, factory);
         this.modSeqProvider = modSeqProvider;
+    }
+
+    @Override
+    protected void begin() throws MailboxException {
+        if (abandon()) {
+            LOG.warn("Rolled back a transaction an earlier command of this IMAP session left open");
+        }
+        super.begin();
+    }
+
+    /** Rolls back this session's open transaction, if any (its locks go with it); true when there was one. */
+    private boolean abandon() {
+        EntityManager em = entityManager;
+        if (em == null || !em.isOpen()) {
+            return false;
+        }
+        try {
+            EntityTransaction transaction = em.getTransaction();
+            if (transaction.isActive()) {
+                transaction.rollback();
+                return true;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not roll back an abandoned transaction: {}", e.toString());
+        }
+        return false;
+    }
+
+    /** A write cancelled before it finished (its command was) rolls back instead of keeping its locks. */
+    private <T> Mono<T> rolledBackIfCancelled(Mono<T> write) {
+        return write.doOnCancel(this::abandon);
+    }
+
+    @Override
+    public Mono<List<UpdatedFlags>> updateFlagsReactive(Mailbox mailbox, FlagsUpdateCalculator calculator, MessageRange set) {
+        return rolledBackIfCancelled(Mono.fromCallable(() -> updateFlags(mailbox, calculator, List.of(set)))
+            .subscribeOn(Schedulers.boundedElastic()));
+    }
+
+    @Override
+    public Mono<List<UpdatedFlags>> resetRecentReactive(Mailbox mailbox) {
+        return rolledBackIfCancelled(Mono.fromCallable(() -> resetRecent(mailbox)).subscribeOn(Schedulers.boundedElastic()));
+    }
+
+    @Override
+    public Mono<Map<MessageUid, MessageMetaData>> deleteMessagesReactive(Mailbox mailbox, List<MessageUid> uids) {
+        return rolledBackIfCancelled(Mono.fromCallable(() -> deleteMessages(mailbox, uids)).subscribeOn(Schedulers.boundedElastic()));
+    }
+
+    @Override
+    public Mono<List<MessageMetaData>> copyReactive(Mailbox mailbox, List<MailboxMessage> originals) {
+        return rolledBackIfCancelled(Mono.fromCallable(() -> copy(mailbox, originals)).subscribeOn(Schedulers.boundedElastic()));
     }
 
     @Override
@@ -97,17 +159,19 @@ public class RowLockingMessageMapper extends JPAMessageMapper {
 
     @Override
     public Map<MessageUid, MessageMetaData> deleteMessages(Mailbox mailbox, List<MessageUid> uids) throws MailboxException {
-        Map<MessageUid, MessageMetaData> deleted = new HashMap<>();
-        EntityManager em = getEntityManager();
-        for (MessageRange range : MessageRange.toRanges(uids)) {
-            List<MailboxMessage> messages = new ArrayList<>();
-            super.findInMailbox(mailbox, range, FetchType.METADATA, -1).forEachRemaining(messages::add);
-            messages.forEach(m -> deleted.put(m.getUid(), m.metaData()));
-            onRange(DELETE_RANGE, rawId(mailbox), range);
-            // Gone from the database: the persistence context must not keep (or later write back) them.
-            messages.forEach(em::detach);
-        }
-        return deleted;
+        return asMailboxFailure("EXPUNGE in " + mailbox.generateAssociatedPath(), () -> {
+            Map<MessageUid, MessageMetaData> deleted = new HashMap<>();
+            EntityManager em = getEntityManager();
+            for (MessageRange range : MessageRange.toRanges(uids)) {
+                List<MailboxMessage> messages = new ArrayList<>();
+                super.findInMailbox(mailbox, range, FetchType.METADATA, -1).forEachRemaining(messages::add);
+                messages.forEach(m -> deleted.put(m.getUid(), m.metaData()));
+                onRange(DELETE_RANGE, rawId(mailbox), range);
+                // Gone from the database: the persistence context must not keep (or later write back) them.
+                messages.forEach(em::detach);
+            }
+            return deleted;
+        });
     }
 
     @Override
@@ -127,60 +191,66 @@ public class RowLockingMessageMapper extends JPAMessageMapper {
     /** Modseq first (no row held yet), then each range's rows locked, read and changed; vanished messages are absent. */
     private List<UpdatedFlags> updateFlags(Mailbox mailbox, FlagsUpdateCalculator calculator, List<MessageRange> ranges)
             throws MailboxException {
-        ModSeq modSeq = modSeqProvider.nextModSeq(mailbox);
-        List<UpdatedFlags> updated = new ArrayList<>();
-        for (MessageRange range : ranges) {
-            if (onRange(LOCK_RANGE, rawId(mailbox), range) == 0) {
-                continue;
-            }
-            Iterator<MailboxMessage> messages = super.findInMailbox(mailbox, range, FetchType.METADATA, -1);
-            while (messages.hasNext()) {
-                MailboxMessage message = messages.next();
-                Flags before = message.createFlags();
-                message.setFlags(calculator.buildNewFlags(before));
-                Flags after = message.createFlags();
-                if (UpdatedFlags.flagsChanged(before, after)) {
-                    message.setModSeq(modSeq);
-                    save(mailbox, message);
+        return asMailboxFailure("flag update in " + mailbox.generateAssociatedPath(), () -> {
+            ModSeq modSeq = modSeqProvider.nextModSeq(mailbox);
+            List<UpdatedFlags> updated = new ArrayList<>();
+            for (MessageRange range : ranges) {
+                if (onRange(LOCK_RANGE, rawId(mailbox), range) == 0) {
+                    continue;
                 }
-                updated.add(UpdatedFlags.builder().uid(message.getUid()).modSeq(message.getModSeq()).oldFlags(before)
-                    .newFlags(after).build());
+                Iterator<MailboxMessage> messages = super.findInMailbox(mailbox, range, FetchType.METADATA, -1);
+                while (messages.hasNext()) {
+                    MailboxMessage message = messages.next();
+                    Flags before = message.createFlags();
+                    message.setFlags(calculator.buildNewFlags(before));
+                    Flags after = message.createFlags();
+                    if (UpdatedFlags.flagsChanged(before, after)) {
+                        message.setModSeq(modSeq);
+                        save(mailbox, message);
+                    }
+                    updated.add(UpdatedFlags.builder().uid(message.getUid()).modSeq(message.getModSeq()).oldFlags(before)
+                        .newFlags(after).build());
+                }
             }
-        }
-        return updated;
+            return updated;
+        });
     }
 
     @Override
     public List<MessageMetaData> copy(Mailbox mailbox, List<MailboxMessage> originals) throws MailboxException {
-        List<MessageMetaData> copied = new ArrayList<>();
-        for (MailboxMessage original : originals) {
-            // Held until the copy commits, so its content can be read; a source expunged meanwhile is not copied. (Its
-            // content read without the lock, a vanished source failed inside the transaction, which OpenJPA then
-            // rolled back whole.)
-            if (lockOne(original)) {
-                withContent(original, FetchType.FULL);
-                copied.add(copy(mailbox, original));
+        return asMailboxFailure("COPY to " + mailbox.generateAssociatedPath(), () -> {
+            List<MessageMetaData> copied = new ArrayList<>();
+            for (MailboxMessage original : originals) {
+                // Held until the copy commits, so its content can be read; a source expunged meanwhile is not copied. (Its
+                // content read without the lock, a vanished source failed inside the transaction, which OpenJPA then
+                // rolled back whole.)
+                if (lockOne(original)) {
+                    withContent(original, FetchType.FULL);
+                    copied.add(copy(mailbox, original));
+                }
             }
-        }
-        return copied;
+            return copied;
+        });
     }
 
     @Override
     public List<MessageMetaData> move(Mailbox mailbox, List<MailboxMessage> originals) throws MailboxException {
-        List<MessageMetaData> moved = new ArrayList<>();
-        for (MailboxMessage original : originals) {
-            // The source row first (as EXPUNGE takes it), and only a source that is still there moves.
-            if (lockOne(original)) {
-                withContent(original, FetchType.FULL);
-                moved.add(move(mailbox, original));
+        return asMailboxFailure("MOVE to " + mailbox.generateAssociatedPath(), () -> {
+            List<MessageMetaData> moved = new ArrayList<>();
+            for (MailboxMessage original : originals) {
+                // The source row first (as EXPUNGE takes it), and only a source that is still there moves.
+                if (lockOne(original)) {
+                    withContent(original, FetchType.FULL);
+                    moved.add(move(mailbox, original));
+                }
             }
-        }
-        return moved;
+            return moved;
+        });
     }
 
     @Override
     public Mono<List<MessageMetaData>> moveReactive(Mailbox mailbox, List<MailboxMessage> originals) {
-        return Mono.fromCallable(() -> move(mailbox, originals)).subscribeOn(Schedulers.boundedElastic());
+        return rolledBackIfCancelled(Mono.fromCallable(() -> move(mailbox, originals)).subscribeOn(Schedulers.boundedElastic()));
     }
 
     /**
@@ -198,6 +268,20 @@ public class RowLockingMessageMapper extends JPAMessageMapper {
             return false;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read message UID " + message.getUid().asLong(), e);
+        }
+    }
+
+    /** A write of this mapper, failing only as a {@code MailboxException} (the one failure James rolls back on). */
+    @FunctionalInterface
+    private interface Write<T> {
+        T run() throws MailboxException;
+    }
+
+    private static <T> T asMailboxFailure(String what, Write<T> write) throws MailboxException {
+        try {
+            return write.run();
+        } catch (PersistenceException | UncheckedIOException | IllegalStateException e) {
+            throw new MailboxException(what + " failed: " + e.getMessage(), e);
         }
     }
 

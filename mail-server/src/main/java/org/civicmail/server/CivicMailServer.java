@@ -34,6 +34,9 @@ import org.civicmail.ca.CaConfig;
 import org.civicmail.ca.PassphraseSource;
 import org.civicmail.smime.AccountKeyStore;
 import org.civicmail.smime.CityCaRevocation;
+import org.civicmail.broadcast.BroadcastModule;
+import org.civicmail.mailflow.sender.CityDomains;
+import org.civicmail.mailflow.sender.RegisteredNames;
 import org.civicmail.broadcast.BroadcastService;
 import org.civicmail.broadcast.api.BroadcastApiServer;
 import org.civicmail.smime.SmimeSigner;
@@ -56,7 +59,6 @@ import org.slf4j.LoggerFactory;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
-import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.util.Modules;
 
@@ -172,6 +174,7 @@ public final class CivicMailServer implements AutoCloseable {
         JamesSchemaAdditions.ensure(jamesDatabase);
         BroadcastService broadcasts = service(BroadcastService.class);
         closer.add("broadcast worker", broadcasts::close);
+        broadcasts.start();
         if (!options.withListeners()) {
             return;
         }
@@ -230,7 +233,9 @@ public final class CivicMailServer implements AutoCloseable {
                 bind(SignatureVerifier.class).toInstance(verifier);
                 bind(LoginPolicy.class).toInstance(loginPolicy);
                 bind(FrontEndKey.class).toInstance(frontEndKey);
-                bind(BroadcastService.class).in(Scopes.SINGLETON);
+                bind(CityDomains.class).toInstance(new CityDomains(config));
+                bind(RegisteredNames.class).toInstance(new RegisteredNames(accounts));
+                install(new BroadcastModule());
                 Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(ServicesProbe.class);
             }
         };

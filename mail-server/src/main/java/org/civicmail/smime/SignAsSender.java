@@ -7,7 +7,7 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.mailet.Mail;
-import org.apache.mailet.base.GenericMailet;
+import org.civicmail.mailflow.ParameterlessMailet;
 import org.civicmail.account.Account;
 import org.civicmail.account.AccountClass;
 import org.civicmail.account.AccountStore;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * message goes out unsigned and its readers are warned: a revoked key never signs again.
  * Initialised once; {@link #service} runs concurrently.
  */
-public class SignAsSender extends GenericMailet {
+public class SignAsSender extends ParameterlessMailet {
     private static final Logger LOG = LoggerFactory.getLogger(SignAsSender.class);
 
     private final AccountStore accounts;
@@ -36,11 +36,6 @@ public class SignAsSender extends GenericMailet {
         this.keys = keys;
         this.signer = signer;
         this.verifier = verifier;
-    }
-
-    @Override
-    public void init() throws MessagingException {
-        checkInitParameters(java.util.Set.of());
     }
 
     @Override

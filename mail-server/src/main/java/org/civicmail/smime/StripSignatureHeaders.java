@@ -4,7 +4,7 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.mailet.Mail;
-import org.apache.mailet.base.GenericMailet;
+import org.civicmail.mailflow.ParameterlessMailet;
 import org.civicmail.verdict.VerdictHeader;
 import org.civicmail.verdict.WarningHeader;
 
@@ -12,12 +12,7 @@ import org.civicmail.verdict.WarningHeader;
  * Removes any {@code X-CivicMail-Signature} / {@code X-CivicMail-Warning} a message brings with it, so only the
  * server's own verification can set them. Runs first, on every message. Stateless and thread-safe.
  */
-public class StripSignatureHeaders extends GenericMailet {
-    @Override
-    public void init() throws MessagingException {
-        checkInitParameters(java.util.Set.of());
-    }
-
+public class StripSignatureHeaders extends ParameterlessMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();

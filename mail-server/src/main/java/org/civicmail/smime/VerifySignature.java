@@ -10,7 +10,7 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.mailet.Mail;
-import org.apache.mailet.base.GenericMailet;
+import org.civicmail.mailflow.ParameterlessMailet;
 import org.civicmail.account.AccountClass;
 import org.civicmail.mailflow.sender.SenderHeaders;
 import org.civicmail.mailflow.sender.ShownSender;
@@ -28,7 +28,7 @@ import org.civicmail.verdict.WarningHeader.Warning;
  * From is in the official domain but that is not validly signed gets {@code X-CivicMail-Warning:
  * unsigned-official-sender}. Initialised once; {@link #service} runs concurrently.
  */
-public class VerifySignature extends GenericMailet {
+public class VerifySignature extends ParameterlessMailet {
     private final SignatureVerifier verifier;
     private final CivicMailConfig config;
     private final Clock clock;
@@ -42,11 +42,6 @@ public class VerifySignature extends GenericMailet {
         this.verifier = verifier;
         this.config = config;
         this.clock = clock;
-    }
-
-    @Override
-    public void init() throws MessagingException {
-        checkInitParameters(java.util.Set.of());
     }
 
     @Override

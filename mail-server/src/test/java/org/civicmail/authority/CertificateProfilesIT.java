@@ -2,18 +2,11 @@ package org.civicmail.authority;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.civicmail.testkit.ForkedServer;
@@ -33,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The running server's CA issues each class its strict S/MIME BR profile from the S/MIME issuing CA and the TLS
  * certificate from the TLS issuing CA; names given at account creation, derived for older accounts, or set later
  * reach the certificate. openssl ({@code -x509_strict}) and NSS ({@code certutil -V -u S / -u V}) judge each one.
+ * With the default configuration every key is P-256; {@link RsaCertificateProfilesIT} runs the same checks on a
+ * server configured for RSA-3072 throughout.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -42,18 +37,30 @@ class CertificateProfilesIT {
     static final String COMPANY = "water@corp.hangzhou.example";
     static final String CITIZEN = "ouyang.xiu@citizen.hangzhou.example";
     static final String PASSWORD = "correct horse 1";
-    static final Pattern SERIAL = Pattern.compile("^([0-9A-F]{16,})\\s", Pattern.MULTILINE);
 
+    /** Static: JUnit fills it before {@code @BeforeAll}, once per class (this one and each subclass in turn). */
     @TempDir
     static Path tmp;
     ForkedServer server;
-    Path root;
-    Path intermediates;
-    Path nss;
+    CaJudges judges;
+
+    /** Configuration the server starts with (none: the shipped defaults, P-256 keys). */
+    Map<String, String> configuration() {
+        return Map.of();
+    }
+
+    /** The size of every key of this server, the CA's own included (P-256: 256). */
+    int expectedBits() {
+        return 256;
+    }
+
+    private String expectedKey() {
+        return "Public-Key: (" + expectedBits() + " bit)";
+    }
 
     @BeforeAll
     void start() throws Exception {
-        server = ForkedServer.start(tmp.resolve("data"), Map.of());
+        server = ForkedServer.start(tmp.resolve("data"), configuration());
         ok(PASSWORD + "\n", "account", "add", "--class", "official", "--address", OFFICIAL, "--name", "周磊", "--surname", "周",
             "--given-name", "磊", "--agency", "杭州市民政局", "--employee-no", "MZ-0077", "--password-stdin");
         ok(PASSWORD + "\n", "account", "add", "--class", "official", "--address", AGENCY, "--name", "杭州市税务局",
@@ -62,20 +69,7 @@ class CertificateProfilesIT {
             "--credit-code", TestIds.creditCode("91330106MA2B0WAT0"), "--password-stdin");
         ok(PASSWORD + "\n", "account", "add", "--class", "citizen", "--address", CITIZEN, "--name", "欧阳修",
             "--id-number", TestIds.residentId("11010519491231002"), "--password-stdin");
-        String chain = ok("", "ca", "export", "--out", tmp.resolve("all.pem").toString());
-        assertThat(chain).contains("certificate");
-        List<X509Certificate> cas = parse(Files.readString(tmp.resolve("all.pem")));
-        root = Files.writeString(tmp.resolve("root.pem"), pem(cas.get(cas.size() - 1)));
-        StringBuilder rest = new StringBuilder();
-        cas.subList(0, cas.size() - 1).forEach(c -> rest.append(pem(c)));
-        intermediates = Files.writeString(tmp.resolve("intermediates.pem"), rest.toString());
-        nss = Files.createDirectories(tmp.resolve("nss"));
-        run("certutil", "-N", "-d", "sql:" + nss, "--empty-password");
-        run("certutil", "-A", "-d", "sql:" + nss, "-n", "root", "-t", "C,C,C", "-i", root.toString());
-        for (int i = 0; i < cas.size() - 1; i++) {
-            Path p = Files.writeString(tmp.resolve("ca-" + i + ".pem"), pem(cas.get(i)));
-            run("certutil", "-A", "-d", "sql:" + nss, "-n", "ca-" + i, "-t", ",,", "-i", p.toString());
-        }
+        judges = new CaJudges(server, tmp.resolve("judges"));
     }
 
     @AfterAll
@@ -88,13 +82,13 @@ class CertificateProfilesIT {
     @Test
     @Order(1)
     void everyClassGetsItsStrictProfileFromTheSmimeIssuingCa() throws Exception {
-        X509Certificate official = newest(OFFICIAL);
+        X509Certificate official = judges.newest(OFFICIAL);
         assertThat(subject(official)).isEqualTo("C=CN,O=杭州市民政局,organizationIdentifier=GOVCN,SURNAME=周,GIVENNAME=磊,CN=周磊");
         assertThat(policies(official)).contains("Policy: 2.23.140.1.5.3.3");
-        X509Certificate agency = newest(AGENCY);
+        X509Certificate agency = judges.newest(AGENCY);
         assertThat(subject(agency)).isEqualTo("C=CN,O=杭州市税务局,organizationIdentifier=GOVCN,CN=杭州市税务局");
         assertThat(policies(agency)).contains("Policy: 2.23.140.1.5.2.3");
-        X509Certificate company = newest(COMPANY);
+        X509Certificate company = judges.newest(COMPANY);
         assertThat(subject(company)).startsWith("C=CN,O=杭州西湖水务有限公司,organizationIdentifier=NTRCN-91330106MA2B0WAT");
         assertThat(policies(company)).contains("Policy: 2.23.140.1.5.2.3");
         // a citizen made without --surname: the documented derivation (compound surname 欧阳)
@@ -102,12 +96,23 @@ class CertificateProfilesIT {
         assertThat(subject(citizen)).isEqualTo("SURNAME=欧阳,GIVENNAME=修,CN=欧阳修");
         assertThat(policies(citizen)).contains("Policy: 2.23.140.1.5.4.3");
         for (X509Certificate c : List.of(official, agency, company, citizen)) {
-            judge(c, "smimesign", "S");
+            judges.accepts(c, "smimesign", "S");
             assertThat(c.getIssuerX500Principal().getName()).contains("CN=CivicMail S/MIME Issuing CA 2");
+            assertThat(keyOf(c)).contains(expectedKey());
         }
-        X509Certificate tls = newestTls();
+        X509Certificate tls = judges.newestProfile("TLS_SERVER");
         assertThat(tls.getIssuerX500Principal().getName()).contains("CN=CivicMail TLS Issuing CA 2");
-        judge(tls, "sslserver", "V");
+        judges.accepts(tls, "sslserver", "V");
+        assertThat(keyOf(tls)).contains(expectedKey());
+        // What the listeners present is that certificate, and openssl accepts the chain they send.
+        String imaps = Openssl.run("s_client", "-connect", "127.0.0.1:" + server.port("imaps"), "-CAfile", judges.root.toString(),
+            "-verify_return_error", "-verify_hostname", "localhost").output();
+        assertThat(imaps).contains("Verify return code: 0 (ok)").contains("Server public key is " + expectedBits() + " bit");
+        // The CA's own keys: the root, both issuing CAs and the OCSP signer of each (of its CA's kind).
+        for (X509Certificate ca : CaJudges.parse(judges.http("/ca/chain.pem"))) {
+            assertThat(keyOf(ca)).as(ca.getSubjectX500Principal().getName()).contains(expectedKey());
+        }
+        assertThat(keyOf(judges.newestProfile("OCSP_SIGNER"))).contains(expectedKey());
     }
 
     @Test
@@ -131,35 +136,11 @@ class CertificateProfilesIT {
         Path password = Files.writeString(tmp.resolve(name + ".pw"), "p12 password " + name);
         Path p12 = tmp.resolve(name + ".p12");
         ok("", "ca", "issue", "--address", CITIZEN, "--p12", p12.toString(), "--p12-password-file", password.toString());
-        return newest(CITIZEN);
+        return judges.newest(CITIZEN);
     }
 
-    private X509Certificate newest(String account) throws Exception {
-        Matcher m = SERIAL.matcher(ok("", "ca", "list", "--account", account, "--limit", "1"));
-        assertThat(m.find()).isTrue();
-        return show(m.group(1));
-    }
-
-    private X509Certificate newestTls() throws Exception {
-        Matcher m = SERIAL.matcher(ok("", "ca", "list", "--profile", "TLS_SERVER", "--limit", "1"));
-        assertThat(m.find()).isTrue();
-        return show(m.group(1));
-    }
-
-    private X509Certificate show(String serial) throws Exception {
-        String out = ok("", "ca", "show", "--serial", serial, "--pem");
-        return parse(out.substring(out.indexOf("-----BEGIN"))).get(0);
-    }
-
-    private void judge(X509Certificate c, String purpose, String usage) throws Exception {
-        String name = c.getSerialNumber().toString(16);
-        Path leaf = Files.writeString(tmp.resolve(name + ".pem"), pem(c));
-        Openssl.Result o = Openssl.run("verify", "-x509_strict", "-purpose", purpose, "-CAfile", root.toString(), "-untrusted",
-            intermediates.toString(), leaf.toString());
-        assertThat(o.output()).isEqualTo(leaf + ": OK\n");
-        run("certutil", "-A", "-d", "sql:" + nss, "-n", name, "-t", ",,", "-i", leaf.toString());
-        String v = run("certutil", "-V", "-d", "sql:" + nss, "-n", name, "-u", usage);
-        assertThat(v).contains("certificate is valid");
+    private String keyOf(X509Certificate c) throws Exception {
+        return Openssl.run("x509", "-noout", "-text", "-in", judges.write(c).toString()).output();
     }
 
     private static String subject(X509Certificate c) {
@@ -167,41 +148,10 @@ class CertificateProfilesIT {
     }
 
     private String policies(X509Certificate c) throws Exception {
-        Path p = Files.writeString(tmp.resolve("p-" + c.getSerialNumber().toString(16) + ".pem"), pem(c));
-        return Openssl.run("x509", "-noout", "-ext", "certificatePolicies", "-in", p.toString()).output();
+        return Openssl.run("x509", "-noout", "-ext", "certificatePolicies", "-in", judges.write(c).toString()).output();
     }
 
     private String ok(String stdin, String... args) throws Exception {
-        CliResult r = server.cli(stdin, args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.out() + r.err()).isZero();
-        return r.out();
-    }
-
-    private static List<X509Certificate> parse(String pem) throws Exception {
-        List<X509Certificate> out = new ArrayList<>();
-        for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
-            out.add((X509Certificate) c);
-        }
-        return out;
-    }
-
-    private static String pem(X509Certificate c) {
-        try {
-            return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(c.getEncoded()) + "\n-----END CERTIFICATE-----\n";
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        if (!cmd[1].equals("-V")) {
-            assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
-        }
-        return out;
+        return CaJudges.ok(server, stdin, args);
     }
 }

@@ -37,7 +37,7 @@ class SchemaVersionsTest {
         new DerbyCertificateStore(db.dataSource());
 
         assertThat(versions(db.dataSource())).containsExactlyInAnyOrder(
-            "accounts 1 applied", "accounts 2 applied", "broadcast 1 applied", "ca 1 applied", "ca 2 applied");
+            "accounts 1 applied", "accounts 2 applied", "broadcast 1 applied", "broadcast 2 applied", "ca 1 applied", "ca 2 applied");
         assertThat(count(db.dataSource(), "SELECT COUNT(*) FROM BC_JOB WHERE STOP_REASON IS NULL")).isZero();
     }
 
@@ -58,7 +58,9 @@ class SchemaVersionsTest {
                 + "TEMPLATE_SHA256 CHAR(64) NOT NULL, DATA_SHA256 CHAR(64) NOT NULL, DATA_CHARSET VARCHAR(40), "
                 + "ORIGIN VARCHAR(40) NOT NULL, SIGNED_NOTICE BLOB, STATE VARCHAR(16) NOT NULL, TOTAL INT NOT NULL, "
                 + "CREATED_AT TIMESTAMP NOT NULL, FINISHED_AT TIMESTAMP, EVIDENCE BLOB)",
-            "ALTER TABLE BC_JOB ADD COLUMN STOP_REASON VARCHAR(1000)",
+            "INSERT INTO BC_JOB (ID, AGENCY, KIND, AUDIENCE, SUBJECT, TEMPLATE, TEMPLATE_SHA256, DATA_SHA256, ORIGIN, STATE, TOTAL, "
+                + "CREATED_AT) VALUES ('job-1', 'a@gov.test', 'notice', 'all', 'S', 'T', '" + "0".repeat(64) + "', '" + "0".repeat(64)
+                + "', 'cli', 'done', 1, CURRENT_TIMESTAMP)",
             "CREATE TABLE BC_RECIPIENT (BC_ID VARCHAR(40) NOT NULL, SEQ INT NOT NULL, ADDRESS VARCHAR(254) NOT NULL, "
                 + "ROW_NO INT NOT NULL, FIELDS LONG VARCHAR, ATTACHMENT VARCHAR(1000), STATE CHAR(1) NOT NULL, "
                 + "REASON VARCHAR(1000), DELIVERED_AT TIMESTAMP, PRIMARY KEY (BC_ID, SEQ))",
@@ -79,9 +81,27 @@ class SchemaVersionsTest {
 
         assertThat(versions(db.dataSource())).containsExactlyInAnyOrder(
             // Baselined at the layout it had, then every later migration applied on top (person names, CRL per issuer).
-            "accounts 1 baselined", "accounts 2 applied", "broadcast 1 baselined", "ca 1 baselined", "ca 2 applied");
+            "accounts 1 baselined", "accounts 2 applied", "broadcast 1 baselined", "broadcast 2 applied", "ca 1 baselined",
+            "ca 2 applied");
         assertThat(accounts.find("a@citizen.test")).isPresent();
         assertThat(count(db.dataSource(), "SELECT SEQ FROM CA_AUDIT_HEAD WHERE ID = 1")).isEqualTo(42);
+        // the released layout (no STOP_REASON) got the column, its job kept
+        assertThat(count(db.dataSource(), "SELECT COUNT(*) FROM BC_JOB WHERE ID = 'job-1' AND STOP_REASON IS NULL")).isEqualTo(1);
+    }
+
+    @Test
+    void broadcastTablesThatAlreadyHaveTheStopReasonAreBaselinedAndKeepIt() throws Exception {
+        CivicDatabase db = new CivicDatabase(new DataDirectory(tmp));
+        // Builds between the release and versioned schemas added STOP_REASON at start: migration 2 finds it there.
+        execute(db.dataSource(),
+            "CREATE TABLE BC_JOB (ID VARCHAR(40) NOT NULL PRIMARY KEY, STOP_REASON VARCHAR(1000))",
+            "CREATE TABLE BC_RECIPIENT (BC_ID VARCHAR(40) NOT NULL, SEQ INT NOT NULL, PRIMARY KEY (BC_ID, SEQ))",
+            "INSERT INTO BC_JOB (ID, STOP_REASON) VALUES ('job-1', 'revoked')");
+
+        new BroadcastStore(db);
+
+        assertThat(versions(db.dataSource())).containsExactlyInAnyOrder("broadcast 1 baselined", "broadcast 2 applied");
+        assertThat(count(db.dataSource(), "SELECT COUNT(*) FROM BC_JOB WHERE STOP_REASON = 'revoked'")).isEqualTo(1);
     }
 
     @Test

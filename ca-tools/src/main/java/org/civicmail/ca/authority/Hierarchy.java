@@ -179,7 +179,10 @@ public final class Hierarchy {
                     return s;
                 }
             }
-            KeyPair ocspKeys = KeyAlgorithm.EC_P256.generate();
+            // The signer's key is of its CA's kind: a client that can check the CA's signatures (gpgsm 2.2 checks no
+            // ECDSA ones, so a city on RSA has RSA issuing CAs) can check the OCSP responses too.
+            KeyAlgorithm kind = "RSA".equals(issuing.certificate().getPublicKey().getAlgorithm()) ? KeyAlgorithm.RSA_3072 : KeyAlgorithm.EC_P256;
+            KeyPair ocspKeys = kind.generate();
             CertificateTemplate t = profiles.ocspSigner(ocspKeys.getPublic(), issuing.certificate());
             X509Certificate cert = issuer.sign(t, issuer.newSerial(), issuing);
             replace(file, OCSP_ALIAS, ocspKeys.getPrivate(), List.of(cert, issuing.certificate()), pass);

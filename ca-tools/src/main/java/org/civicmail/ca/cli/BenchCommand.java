@@ -6,7 +6,6 @@ import org.civicmail.ca.KeyAlgorithm;
 import org.civicmail.ca.bench.Benchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ca bench}: certificates issued per second and OCSP responses per second over loopback,
@@ -14,10 +13,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark issuance and OCSP on a throwaway CA (the real store is not touched).")
-final class BenchCommand extends CaSubcommand {
-    @ParentCommand
-    CaCommand parent;
-
+final class BenchCommand extends CaCommandChild {
     @Option(names = "--certs", defaultValue = "5000", description = "Certificates to issue (default 5000).")
     int certs;
 
@@ -32,11 +28,6 @@ final class BenchCommand extends CaSubcommand {
 
     @Option(names = "--key-algorithm", defaultValue = "ec-p256", description = "ec-p256 (default) or rsa-3072.")
     String keyAlgorithm;
-
-    @Override
-    CaEnvironment env() {
-        return parent.environment();
-    }
 
     @Override
     int execute(CaEnvironment env) {

@@ -8,14 +8,10 @@ import org.bouncycastle.cert.X509CRLHolder;
 import org.civicmail.ca.Pem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code ca crl}: shows (and with {@code --out} writes) the current CRL; {@code --reissue} signs a new one. */
 @Command(name = "crl", mixinStandardHelpOptions = true, description = "Show, write or reissue the CRL.")
-final class CrlCommand extends CaSubcommand {
-    @ParentCommand
-    CaCommand parent;
-
+final class CrlCommand extends CaCommandChild {
     @Option(names = "--out", paramLabel = "FILE", description = "Write the CRL here (DER, or PEM with --pem).")
     Path out;
 
@@ -24,11 +20,6 @@ final class CrlCommand extends CaSubcommand {
 
     @Option(names = "--reissue", description = "Sign a new CRL now.")
     boolean reissue;
-
-    @Override
-    CaEnvironment env() {
-        return parent.environment();
-    }
 
     @Override
     int execute(CaEnvironment env) throws IOException {

@@ -16,7 +16,6 @@ import org.civicmail.ca.Pem;
 import org.civicmail.ca.SerialNumbers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ca export}: the CA chain (issuing + root) or one issued certificate as PEM, or the chain
@@ -24,10 +23,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Export the CA chain (PEM or PKCS#12 trust store) or one certificate (PEM).")
-final class ExportCommand extends CaSubcommand {
-    @ParentCommand
-    CaCommand parent;
-
+final class ExportCommand extends CaCommandChild {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "File to write.")
     Path out;
 
@@ -43,11 +39,6 @@ final class ExportCommand extends CaSubcommand {
     @Option(names = "--p12-password-file", paramLabel = "FILE",
             description = "Password for --format p12 (default: environment variable CIVICMAIL_P12_PASSWORD).")
     Path passwordFile;
-
-    @Override
-    CaEnvironment env() {
-        return parent.environment();
-    }
 
     @Override
     int execute(CaEnvironment env) throws IOException {

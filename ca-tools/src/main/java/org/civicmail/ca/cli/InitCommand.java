@@ -2,20 +2,11 @@ package org.civicmail.ca.cli;
 
 import org.civicmail.ca.CertificateAuthority;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code ca init}: creates the root CA, the issuing CAs and their OCSP signers if they do not exist yet. */
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = "Create the root CA, the S/MIME and TLS issuing CAs and their OCSP signers (does nothing if they exist).")
-final class InitCommand extends CaSubcommand {
-    @ParentCommand
-    CaCommand parent;
-
-    @Override
-    CaEnvironment env() {
-        return parent.environment();
-    }
-
+final class InitCommand extends CaCommandChild {
     @Override
     int execute(CaEnvironment env) {
         CertificateAuthority ca = ca(env);

@@ -17,7 +17,6 @@ import org.civicmail.ca.SerialNumbers;
 import org.civicmail.ca.authority.BulkIssuer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ca issue}: an account certificate from a CSR ({@code --csr FILE --out CERT.pem}) or with a
@@ -27,10 +26,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "issue", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Issue a certificate. Subject and SAN always come from the account, never from the CSR.")
-final class IssueCommand extends CaSubcommand {
-    @ParentCommand
-    CaCommand parent;
-
+final class IssueCommand extends CaCommandChild {
     @Option(names = "--address", paramLabel = "ADDR", description = "Account address to issue for.")
     String address;
 
@@ -64,11 +60,6 @@ final class IssueCommand extends CaSubcommand {
 
     @Option(names = "--threads", description = "Bulk: worker threads (default 8: more than the CPUs, so disk syncs overlap).")
     int threads = 8;
-
-    @Override
-    CaEnvironment env() {
-        return parent.environment();
-    }
 
     @Override
     int execute(CaEnvironment env) throws IOException {

@@ -6,14 +6,10 @@ import org.civicmail.ca.InvalidInputException;
 import org.civicmail.ca.profile.CertProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code ca list}: certificates, newest first, optionally of one account or profile. */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List certificates, newest first.")
-final class ListCommand extends CaSubcommand {
-    @ParentCommand
-    CaCommand parent;
-
+final class ListCommand extends CaCommandChild {
     @Option(names = "--account", paramLabel = "ADDR", description = "Only this account's certificates.")
     String account;
 
@@ -25,11 +21,6 @@ final class ListCommand extends CaSubcommand {
 
     @Option(names = "--offset", defaultValue = "0", description = "Skip this many rows.")
     int offset;
-
-    @Override
-    CaEnvironment env() {
-        return parent.environment();
-    }
 
     @Override
     int execute(CaEnvironment env) {

@@ -3,7 +3,6 @@ package org.civicmail.ca.cli;
 import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.ca.SerialNumbers;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ca renew-all}: after the upgrade to purpose-bound issuing CAs, moves every good account and TLS server
@@ -13,15 +12,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "renew-all", mixinStandardHelpOptions = true,
         description = "Re-issue every good account and TLS certificate of an older issuing CA under the current S/MIME or TLS"
                 + " issuing CA (same key) and revoke the old one (superseded).")
-final class RenewAllCommand extends CaSubcommand {
-    @ParentCommand
-    CaCommand parent;
-
-    @Override
-    CaEnvironment env() {
-        return parent.environment();
-    }
-
+final class RenewAllCommand extends CaCommandChild {
     @Override
     int execute(CaEnvironment env) {
         CertificateAuthority ca = ca(env);

@@ -6,15 +6,11 @@ import org.civicmail.ca.RevocationReason;
 import org.civicmail.ca.SerialNumbers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code ca revoke --serial S --reason R}: revokes and reissues the CRL; removeFromCRL releases a hold. */
 @Command(name = "revoke", mixinStandardHelpOptions = true,
         description = "Revoke a certificate (RFC 5280 reason); --reason removeFromCRL releases a certificateHold.")
-final class RevokeCommand extends CaSubcommand {
-    @ParentCommand
-    CaCommand parent;
-
+final class RevokeCommand extends CaCommandChild {
     @Option(names = "--serial", required = true, paramLabel = "SERIAL",
             description = "Serial: hex as `ca list` prints it, 0x-prefixed hex, or decimal digits.")
     String serial;
@@ -23,11 +19,6 @@ final class RevokeCommand extends CaSubcommand {
             description = "unspecified, keyCompromise, cACompromise, affiliationChanged, superseded, cessationOfOperation,"
                     + " certificateHold, removeFromCRL, privilegeWithdrawn, aACompromise.")
     String reason;
-
-    @Override
-    CaEnvironment env() {
-        return parent.environment();
-    }
 
     @Override
     int execute(CaEnvironment env) {

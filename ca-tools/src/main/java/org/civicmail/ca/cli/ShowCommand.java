@@ -6,24 +6,15 @@ import org.civicmail.ca.Pem;
 import org.civicmail.ca.SerialNumbers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code ca show --serial S}: one certificate's record, and its PEM with {@code --pem}. */
 @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one certificate.")
-final class ShowCommand extends CaSubcommand {
-    @ParentCommand
-    CaCommand parent;
-
+final class ShowCommand extends CaCommandChild {
     @Option(names = "--serial", required = true, paramLabel = "SERIAL", description = "Hex as listed, 0x-hex, or decimal.")
     String serial;
 
     @Option(names = "--pem", description = "Also print the certificate in PEM.")
     boolean pem;
-
-    @Override
-    CaEnvironment env() {
-        return parent.environment();
-    }
 
     @Override
     int execute(CaEnvironment env) {

@@ -42,6 +42,19 @@ final class Ext {
         return x != null && x.isCritical();
     }
 
+    /** A name as an operator typed it: an iPAddress in dotted (or IPv6) form, not its DER octets. */
+    static String display(GeneralName n) {
+        if (n.getTagNo() == GeneralName.iPAddress) {
+            byte[] octets = org.bouncycastle.asn1.ASN1OctetString.getInstance(n.getName()).getOctets();
+            try {
+                return java.net.InetAddress.getByAddress(octets).getHostAddress();
+            } catch (java.net.UnknownHostException e) {
+                return n.getName().toString(); // not 4 or 16 octets: show what is there
+            }
+        }
+        return n.getName().toString();
+    }
+
     static boolean isHttp(GeneralName n) {
         return n.getTagNo() == GeneralName.uniformResourceIdentifier && n.getName().toString().startsWith("http://");
     }

@@ -47,7 +47,7 @@ public final class IssuerNameConstraints {
                 validator.checkPermitted(name);
                 validator.checkExcluded(name);
             } catch (PKIXNameConstraintValidatorException e) {
-                throw new LintException(RULE, "subjectAltName " + name.getName() + " is outside what "
+                throw new LintException(RULE, "subjectAltName " + Ext.display(name) + " is outside what "
                         + issuer.getSubjectX500Principal().getName() + " may certify; only the city's own mail domains and"
                         + " host names can be certified under it");
             }

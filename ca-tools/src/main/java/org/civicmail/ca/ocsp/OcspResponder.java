@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
@@ -34,8 +35,11 @@ import org.civicmail.ca.keys.Signer;
 /**
  * RFC 6960 responder for our issuing CAs, each answered by its own delegated OCSP signer: the response is
  * signed by the signer of the issuer the first request names. Answers {@code good} only for serials the CA
- * issued and has not revoked; a serial it never issued, or a request naming another issuer (also one of ours
- * other than the first request's), gets {@code unknown}. Echoes the nonce. Thread-safe.
+ * issued and has not revoked; a serial it never issued, or a further request naming another issuer (also one of
+ * ours other than the first request's), gets {@code unknown}. A request whose first CertID names an issuer we do
+ * not answer for (the root, for an issuing CA's own certificate; a foreign CA) gets the unsigned error
+ * {@code unauthorized} (RFC 5019 §2.2.3, RFC 6960 §2.3): no signer of ours is authorised to speak for that issuer,
+ * so a signed {@code unknown} would be a response the client must reject. Echoes the nonce. Thread-safe.
  */
 public final class OcspResponder {
     /**
@@ -86,7 +90,11 @@ public final class OcspResponder {
             return status(OCSPRespBuilder.MALFORMED_REQUEST);
         }
         try {
-            Known issuer = issuerOf(req.getRequestList()[0].getCertID());
+            Optional<Known> named = issuerOf(req.getRequestList()[0].getCertID());
+            if (named.isEmpty()) {
+                return status(OCSPRespBuilder.UNAUTHORIZED);
+            }
+            Known issuer = named.get();
             Signer s = issuer.signer().get();
             X509CertificateHolder signerCert = new JcaX509CertificateHolder(s.certificate());
             BasicOCSPRespBuilder b = new BasicOCSPRespBuilder(signerCert.getSubjectPublicKeyInfo(),
@@ -109,14 +117,14 @@ public final class OcspResponder {
         }
     }
 
-    /** The issuer {@code id} names, or the first one (whose signer then answers {@code unknown}). */
-    private Known issuerOf(CertificateID id) throws OCSPException {
+    /** The issuing CA of ours {@code id} names, if any. */
+    private Optional<Known> issuerOf(CertificateID id) throws OCSPException {
         for (Known k : issuers) {
             if (id.matchesIssuer(k.certificate(), digests)) {
-                return k;
+                return Optional.of(k);
             }
         }
-        return issuers.get(0);
+        return Optional.empty();
     }
 
     private CertificateStatus statusOf(CertificateID id, Known issuer) throws OCSPException {

@@ -134,6 +134,11 @@ class ConstrainedIssuingCasIT {
         LintException host = assertThrows(LintException.class, () -> sign(profiles.tlsServer(List.of("www.bank.example"),
                 KeyAlgorithm.EC_P256.generate().getPublic(), tlsCa.certificate()), tlsCa));
         assertEquals("issuer.name-constraints", host.ruleId());
+        // The iPAddress constraint (only the configured addresses, /32): another machine's address is refused, named.
+        LintException ip = assertThrows(LintException.class, () -> sign(profiles.tlsServer(List.of("mail.city.example", "203.0.113.7"),
+                KeyAlgorithm.EC_P256.generate().getPublic(), tlsCa.certificate()), tlsCa));
+        assertEquals("issuer.name-constraints", ip.ruleId());
+        assertTrue(ip.getMessage().contains("subjectAltName 203.0.113.7 is outside"), ip.getMessage());
     }
 
     // Attack: certificates made by hand with the bound CAs' keys (bypassing our checks) for a foreign domain or host,
@@ -146,21 +151,34 @@ class ConstrainedIssuingCasIT {
         X509Certificate foreignHost = handMade(tlsCa, new GeneralName(GeneralName.dNSName, "www.bank.example"),
                 KeyPurposeId.id_kp_serverAuth);
         judge("foreign-host", foreignHost, tlsCa, "sslserver", "V", false);
+        X509Certificate foreignAddress = handMade(tlsCa, new GeneralName(GeneralName.iPAddress, "203.0.113.7"),
+                KeyPurposeId.id_kp_serverAuth);
+        judge("foreign-address", foreignAddress, tlsCa, "sslserver", "V", false);
         X509Certificate serverUnderSmimeCa = handMade(smimeCa, new GeneralName(GeneralName.dNSName, "mail.city.example"),
                 KeyPurposeId.id_kp_serverAuth);
         judge("server-under-smime-ca", serverUnderSmimeCa, smimeCa, "sslserver", "V", false);
+        // Control: the same hand-made construction inside the constraints passes both, so the refusals above are the
+        // constraints' doing, not the construction's.
+        judge("inside-host", handMade(tlsCa, new GeneralName(GeneralName.dNSName, "mail.city.example"), KeyPurposeId.id_kp_serverAuth),
+                tlsCa, "sslserver", "V", true);
+        judge("inside-mail", handMade(smimeCa, new GeneralName(GeneralName.rfc822Name, "li.na@citizen.city.example"),
+                KeyPurposeId.id_kp_emailProtection), smimeCa, "smimesign", "S", true);
     }
 
     private X509Certificate sign(CertificateTemplate t, KeyFileSigner signer) {
         return issuer.sign(t, issuer.newSerial(), signer);
     }
 
+    /**
+     * CN is the DNS name for a server, a plain name otherwise: openssl checks a CN that is an address against the
+     * constraints as well, and the refusals must come from the subjectAltName alone.
+     */
     private X509Certificate handMade(KeyFileSigner ca, GeneralName san, KeyPurposeId purpose) throws Exception {
         KeyPair keys = KeyAlgorithm.EC_P256.generate();
         Date from = new Date(System.currentTimeMillis() - 60_000);
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(X500Name.getInstance(
                 ca.certificate().getSubjectX500Principal().getEncoded()), new BigInteger(64, new SecureRandom()), from,
-                new Date(from.getTime() + 86_400_000L * 30), new X500Name("CN=" + san.getName()), keys.getPublic());
+                new Date(from.getTime() + 86_400_000L * 30), new X500Name("CN=" + (san.getTagNo() == GeneralName.dNSName ? san.getName() : "Hand Made")), keys.getPublic());
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
         b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));

@@ -7,19 +7,9 @@ import java.util.Map;
 
 import javax.inject.Singleton;
 
-import org.apache.james.events.EventBus;
-import org.apache.james.mailbox.MailboxManager;
-import org.apache.james.mailbox.MailboxPathLocker;
-import org.apache.james.mailbox.SubscriptionManager;
 import org.apache.james.mailbox.exception.MailboxException;
-import org.apache.james.mailbox.lucene.search.LuceneMessageSearchIndex;
-import org.apache.james.mailbox.model.MessageId;
-import org.apache.james.mailbox.quota.MaxQuotaManager;
-import org.apache.james.mailbox.quota.UserQuotaRootResolver;
-import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.civicmail.broadcast.store.Outcome;
 import org.civicmail.james.JamesDatabase;
-import org.civicmail.search.SharedContentIndexing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,17 +32,14 @@ public final class BroadcastStorage implements MailboxDelivery, AutoCloseable {
     private MailboxDelivery chosen;
     private DeliveryInterceptor interceptor = chosen -> chosen;
 
+    /** The parts come from {@link BroadcastDeliveryModule}. */
     @Inject
-    public BroadcastStorage(JamesDatabase james, MailboxManager mailboxes, SubscriptionManager subscriptions,
-                            MailboxSessionMapperFactory mappers, LuceneMessageSearchIndex index, UserQuotaRootResolver quotaRoots,
-                            MaxQuotaManager maxQuotas, MailboxPathLocker locker, EventBus events, MessageId.Factory messageIds,
-                            SharedContentIndexing sharedIndexing) {
+    public BroadcastStorage(JamesDatabase james, SearchIndexCatchUp searchIndex, DirectTableDelivery direct,
+                            MailboxManagerDelivery api) {
         this.james = james;
-        DeliveryJournal journal = new DeliveryJournal(james);
-        this.searchIndex = new SearchIndexCatchUp(james, mailboxes, mappers, index);
-        this.direct = new DirectTableDelivery(new MailboxBatchWriter(james, quotaRoots, maxQuotas), journal,
-            new MailboxAnnouncer(events, messageIds, index, sharedIndexing, mailboxes), locker, searchIndex);
-        this.api = new MailboxManagerDelivery(mailboxes, subscriptions, journal);
+        this.searchIndex = searchIndex;
+        this.direct = direct;
+        this.api = api;
     }
 
     /** Only tests bind one (see {@link DeliveryInterceptor}); without a binding Guice skips this. */

@@ -34,29 +34,44 @@ public final class DeliveryJournal {
 
     /** The recipients of the broadcast whose message is stored, with where and when. */
     public Map<Integer, Entry> journaled(String broadcastId) throws SQLException {
-        Map<Integer, Entry> found = new HashMap<>();
-        try (Connection c = james.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT SEQ, MAILBOX_ID, MAIL_UID, DELIVERED_AT, INDEXED FROM CM_BC_DELIVERY WHERE BC_ID = ?")) {
-            ps.setString(1, broadcastId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.put(rs.getInt(1), new Entry(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getTimestamp(4).toInstant(),
-                        rs.getInt(5) == 1));
-                }
-            }
-        }
-        return found;
+        return select("", broadcastId, ps -> { });
     }
 
     /** The journaled recipients of the broadcast with {@code from <= seq <= to}. */
     public Map<Integer, Entry> journaled(String broadcastId, int from, int to) throws SQLException {
+        return select(" AND SEQ BETWEEN ? AND ?", broadcastId, ps -> {
+            ps.setInt(2, from);
+            ps.setInt(3, to);
+        });
+    }
+
+    /**
+     * The journaled recipients among exactly these deliveries (a try whose commit succeeded but whose reply was lost);
+     * recipients of other batches whose seq falls between theirs are left out.
+     */
+    public Map<Integer, Entry> journaled(String broadcastId, List<MailboxBatchWriter.Delivery> batch) throws SQLException {
+        if (batch.isEmpty()) {
+            return new HashMap<>();
+        }
+        Map<Integer, Entry> found = journaled(broadcastId,
+            batch.stream().mapToInt(MailboxBatchWriter.Delivery::seq).min().orElseThrow(),
+            batch.stream().mapToInt(MailboxBatchWriter.Delivery::seq).max().orElseThrow());
+        found.keySet().retainAll(batch.stream().map(MailboxBatchWriter.Delivery::seq).toList());
+        return found;
+    }
+
+    /** Sets the parameters after the first (the broadcast id). */
+    private interface Bind {
+        void more(PreparedStatement ps) throws SQLException;
+    }
+
+    private Map<Integer, Entry> select(String andWhere, String broadcastId, Bind bind) throws SQLException {
         Map<Integer, Entry> found = new HashMap<>();
         try (Connection c = james.connection();
              PreparedStatement ps = c.prepareStatement("SELECT SEQ, MAILBOX_ID, MAIL_UID, DELIVERED_AT, INDEXED FROM CM_BC_DELIVERY "
-                 + "WHERE BC_ID = ? AND SEQ BETWEEN ? AND ?")) {
+                 + "WHERE BC_ID = ?" + andWhere)) {
             ps.setString(1, broadcastId);
-            ps.setInt(2, from);
-            ps.setInt(3, to);
+            bind.more(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.put(rs.getInt(1), new Entry(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getTimestamp(4).toInstant(),

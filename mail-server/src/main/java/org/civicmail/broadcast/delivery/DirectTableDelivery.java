@@ -50,11 +50,7 @@ public final class DirectTableDelivery implements MailboxDelivery {
         if (batch.isEmpty()) {
             return List.of();
         }
-        Map<Integer, DeliveryJournal.Entry> journaled = new HashMap<>(journal.journaled(broadcastId,
-            batch.stream().mapToInt(MailboxBatchWriter.Delivery::seq).min().orElseThrow(),
-            batch.stream().mapToInt(MailboxBatchWriter.Delivery::seq).max().orElseThrow()));
-        // The range may hold recipients of earlier batches (served already, between this batch's): not this batch's.
-        journaled.keySet().retainAll(batch.stream().map(MailboxBatchWriter.Delivery::seq).toList());
+        Map<Integer, DeliveryJournal.Entry> journaled = journal.journaled(broadcastId, batch);
         if (journaled.isEmpty()) {
             return store(broadcastId, folder, batch);
         }

@@ -50,9 +50,7 @@ public final class MailboxManagerDelivery implements MailboxDelivery {
         if (deliveries.isEmpty()) {
             return outcomes;
         }
-        int from = deliveries.stream().mapToInt(MailboxBatchWriter.Delivery::seq).min().orElseThrow();
-        int to = deliveries.stream().mapToInt(MailboxBatchWriter.Delivery::seq).max().orElseThrow();
-        Map<Integer, DeliveryJournal.Entry> done = journal.journaled(broadcastId, from, to);
+        Map<Integer, DeliveryJournal.Entry> done = journal.journaled(broadcastId, deliveries);
         for (MailboxBatchWriter.Delivery d : deliveries) {
             DeliveryJournal.Entry already = done.get(d.seq());
             if (already != null) {

@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import org.civicmail.broadcast.BroadcastKind;
 import org.civicmail.broadcast.input.BroadcastPlan;
 import org.civicmail.schema.DbObject;
+import org.civicmail.schema.Migration;
 import org.civicmail.schema.Schema;
 import org.civicmail.server.CivicDatabase;
 
@@ -41,8 +42,9 @@ public final class BroadcastStore {
 
     /** Tables BC_JOB and BC_RECIPIENT; a change of layout is the next {@code .migration(...)} (ARCHITECTURE.md, Schemas). */
     static final Schema SCHEMA = Schema.named("broadcast")
+        // Recognised by the tables alone: the released layout (a2537e2) had no STOP_REASON yet; migration 2 adds it.
         .baseline("jobs and recipients",
-            List.of(DbObject.table("BC_JOB"), DbObject.column("BC_JOB", "STOP_REASON"), DbObject.table("BC_RECIPIENT")),
+            List.of(DbObject.table("BC_JOB"), DbObject.table("BC_RECIPIENT")),
             "CREATE TABLE BC_JOB (ID VARCHAR(40) NOT NULL PRIMARY KEY, AGENCY VARCHAR(254) NOT NULL, "
                 + "KIND VARCHAR(40) NOT NULL, AUDIENCE VARCHAR(1000) NOT NULL, SUBJECT VARCHAR(2000) NOT NULL, TEMPLATE CLOB NOT NULL, "
                 + "HTML CLOB, TEMPLATE_SHA256 CHAR(64) NOT NULL, DATA_SHA256 CHAR(64) NOT NULL, DATA_CHARSET VARCHAR(40), "
@@ -52,7 +54,18 @@ public final class BroadcastStore {
             // on STATE, which every outcome would move.
             "CREATE TABLE BC_RECIPIENT (BC_ID VARCHAR(40) NOT NULL, SEQ INT NOT NULL, "
                 + "ADDRESS VARCHAR(254) NOT NULL, ROW_NO INT NOT NULL, FIELDS LONG VARCHAR, ATTACHMENT VARCHAR(1000), "
-                + "STATE CHAR(1) NOT NULL, REASON VARCHAR(1000), DELIVERED_AT TIMESTAMP, PRIMARY KEY (BC_ID, SEQ))");
+                + "STATE CHAR(1) NOT NULL, REASON VARCHAR(1000), DELIVERED_AT TIMESTAMP, PRIMARY KEY (BC_ID, SEQ))")
+        // Layouts baselined with the column already there (made by builds after the release) have nothing to add.
+        .migration(new Migration(2, "stop reason of a job", c -> {
+            try (ResultSet rs = c.getMetaData().getColumns(null, null, "BC_JOB", "STOP_REASON")) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE BC_JOB ADD COLUMN STOP_REASON VARCHAR(1000)");
+            }
+        }));
 
     private final CivicDatabase db;
 

@@ -2,7 +2,6 @@ package org.civicmail.cli.account;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 import org.civicmail.ca.CertificateAuthority;
 import org.civicmail.ca.IssuedCredential;
@@ -11,14 +10,11 @@ import org.civicmail.cli.BadInputException;
 import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
 import org.civicmail.cli.HostCaEnvironment;
-import org.civicmail.cli.ServerLocation;
 import org.civicmail.account.Account;
 import org.civicmail.account.AccountService;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code account certificate ADDR --p12 FILE}: a certificate and key for the person's own mail client
@@ -26,15 +22,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "certificate", mixinStandardHelpOptions = true,
     description = "Issue an S/MIME certificate for a mailbox as a PKCS#12 file for the person's own mail client.")
-public class AccountCertificateCommand implements Callable<Integer> {
-    private final CliContext context;
-
-    @Mixin
-    ServerLocation location;
-
-    @Parameters(paramLabel = "ADDR")
-    String address;
-
+public class AccountCertificateCommand extends OneAccountCommand {
     @Option(names = "--p12", required = true, paramLabel = "FILE", description = "Where to write the PKCS#12 (must not exist).")
     Path p12;
 
@@ -43,8 +31,7 @@ public class AccountCertificateCommand implements Callable<Integer> {
     Path passwordFile;
 
     AccountCertificateCommand(CliContext context) {
-        this.context = context;
-        this.location = new ServerLocation(context);
+        super(context);
     }
 
     @Override

@@ -1,33 +1,19 @@
 package org.civicmail.cli.account;
 
-import java.util.concurrent.Callable;
-
 import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
-import org.civicmail.cli.ServerLocation;
 import org.civicmail.account.AccountService;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code account disable ADDR}: no more logins of any kind, open sessions ended, every certificate revoked
  * (cessationOfOperation), no more incoming mail; stored mail stays. {@code account enable} undoes it.
  */
 @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable a mailbox.")
-public class AccountDisableCommand implements Callable<Integer> {
-    private final CliContext context;
-
-    @Mixin
-    ServerLocation location;
-
-    @Parameters(paramLabel = "ADDR")
-    String address;
-
+public class AccountDisableCommand extends OneAccountCommand {
     AccountDisableCommand(CliContext context) {
-        this.context = context;
-        this.location = new ServerLocation(context);
+        super(context);
     }
 
     @Override

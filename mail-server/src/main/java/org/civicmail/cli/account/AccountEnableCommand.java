@@ -3,39 +3,26 @@ package org.civicmail.cli.account;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import org.civicmail.ca.SerialNumbers;
 import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
-import org.civicmail.cli.ServerLocation;
 import org.civicmail.account.AccountService;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code account enable ADDR [--password-stdin]}: a disabled mailbox works again with its password (or a new one
  * read from standard input); an official or legal-entity mailbox gets a new signing certificate.
  */
 @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled mailbox again.")
-public class AccountEnableCommand implements Callable<Integer> {
-    private final CliContext context;
-
-    @Mixin
-    ServerLocation location;
-
-    @Parameters(paramLabel = "ADDR")
-    String address;
-
+public class AccountEnableCommand extends OneAccountCommand {
     @Option(names = "--password-stdin", description = "Also set a new password, read from standard input (first line).")
     boolean passwordStdin;
 
     AccountEnableCommand(CliContext context) {
-        this.context = context;
-        this.location = new ServerLocation(context);
+        super(context);
     }
 
     @Override

@@ -1,19 +1,14 @@
 package org.civicmail.cli.account;
 
-import java.util.concurrent.Callable;
-
 import org.civicmail.ca.InvalidInputException;
 import org.civicmail.ca.PersonName;
 import org.civicmail.cli.BadInputException;
 import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
-import org.civicmail.cli.ServerLocation;
 import org.civicmail.account.AccountService;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code account set ADDR --surname S [--given-name G]}: the surname and given name of a person's account made
@@ -22,15 +17,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "set", mixinStandardHelpOptions = true,
     description = "Set the surname and given name a person's certificate carries.")
-public class AccountSetCommand implements Callable<Integer> {
-    private final CliContext context;
-
-    @Mixin
-    ServerLocation location;
-
-    @Parameters(paramLabel = "ADDR")
-    String address;
-
+public class AccountSetCommand extends OneAccountCommand {
     @Option(names = "--surname", required = true, paramLabel = "S", description = "Surname (a single legal name goes here).")
     String surname;
 
@@ -38,8 +25,7 @@ public class AccountSetCommand implements Callable<Integer> {
     String givenName;
 
     AccountSetCommand(CliContext context) {
-        this.context = context;
-        this.location = new ServerLocation(context);
+        super(context);
     }
 
     @Override

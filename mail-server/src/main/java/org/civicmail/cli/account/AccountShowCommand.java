@@ -1,33 +1,19 @@
 package org.civicmail.cli.account;
 
-import java.util.concurrent.Callable;
-
 import org.civicmail.ca.CertificateRecord;
 import org.civicmail.ca.CertificateStatus;
 import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
-import org.civicmail.cli.ServerLocation;
 import org.civicmail.account.Account;
 import org.civicmail.account.AccountService;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /** {@code account show ADDR}: one mailbox's class, identity (ID number masked), state and certificates. */
 @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one mailbox.")
-public class AccountShowCommand implements Callable<Integer> {
-    private final CliContext context;
-
-    @Mixin
-    ServerLocation location;
-
-    @Parameters(paramLabel = "ADDR")
-    String address;
-
+public class AccountShowCommand extends OneAccountCommand {
     AccountShowCommand(CliContext context) {
-        this.context = context;
-        this.location = new ServerLocation(context);
+        super(context);
     }
 
     @Override

@@ -2,50 +2,30 @@ package org.civicmail.cli.broadcast;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
-import org.civicmail.broadcast.BroadcastRefusedException;
 import org.civicmail.broadcast.BroadcastService;
 import org.civicmail.broadcast.BroadcastStatus;
 import org.civicmail.cli.BadInputException;
 import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
-import org.civicmail.cli.ServerLocation;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code broadcast status ID [--evidence FILE]}: counts, hashes, and the signed summary of a finished broadcast. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a broadcast's progress; write its signed summary.")
-public class BroadcastStatusCommand implements Callable<Integer> {
-    private final CliContext context;
-
-    @Mixin
-    ServerLocation location;
-
-    @Parameters(paramLabel = "ID")
-    String id;
-
+public class BroadcastStatusCommand extends OneBroadcastCommand {
     @Option(names = "--evidence", paramLabel = "FILE",
         description = "Write the signed summary (CMS, DER): check it with `openssl cms -verify -inform DER -in FILE -CAfile root.pem`.")
     Path evidence;
 
     BroadcastStatusCommand(CliContext context) {
-        this.context = context;
-        this.location = new ServerLocation(context);
+        super(context);
     }
 
     @Override
-    public Integer call() throws Exception {
-        BroadcastService service = context.service(BroadcastService.class);
-        BroadcastStatus status;
-        try {
-            status = service.requireStatus(id);
-        } catch (BroadcastRefusedException e) {
-            return Refusals.report(context.err(), e);
-        }
+    int run(BroadcastService service) throws Exception {
+        BroadcastStatus status = service.requireStatus(id);
         var job = status.job();
         var c = status.counts();
         var out = context.out();

@@ -9,8 +9,7 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.mailet.Mail;
-import org.apache.mailet.base.GenericMailet;
-import org.civicmail.account.AccountStore;
+import org.civicmail.mailflow.ParameterlessMailet;
 import org.civicmail.verdict.WarningHeader;
 import org.civicmail.verdict.WarningHeader.Warning;
 import org.slf4j.Logger;
@@ -22,18 +21,13 @@ import org.slf4j.LoggerFactory;
  * Runs in the local-delivery path after {@code VerifySignature}, which sets the header afresh. Initialised once;
  * {@link #service} runs concurrently.
  */
-public class WarnDisplayNameImpersonation extends GenericMailet {
+public class WarnDisplayNameImpersonation extends ParameterlessMailet {
     private static final Logger LOG = LoggerFactory.getLogger(WarnDisplayNameImpersonation.class);
     private final RegisteredNames names;
 
     @Inject
-    public WarnDisplayNameImpersonation(AccountStore accounts) {
-        this.names = new RegisteredNames(accounts);
-    }
-
-    @Override
-    public void init() throws MessagingException {
-        checkInitParameters(java.util.Set.of());
+    public WarnDisplayNameImpersonation(RegisteredNames names) {
+        this.names = names;
     }
 
     @Override

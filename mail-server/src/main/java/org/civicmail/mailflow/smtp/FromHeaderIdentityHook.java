@@ -34,8 +34,8 @@ public class FromHeaderIdentityHook implements JamesMessageHook {
     private final boolean rejectCityFrom;
 
     @Inject
-    public FromHeaderIdentityHook(CivicMailConfig config) {
-        this.cityDomains = new CityDomains(config);
+    public FromHeaderIdentityHook(CivicMailConfig config, CityDomains cityDomains) {
+        this.cityDomains = cityDomains;
         this.rejectCityFrom = config.rejectCityFrom();
     }
 

@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -44,25 +43,15 @@ public final class CrlClient implements RevocationSource {
 
     @Override
     public RevocationStatus status(X509Certificate certificate, X509Certificate issuer) {
-        List<String> urls = CertificateUrls.crl(certificate);
-        if (urls.isEmpty()) {
-            return RevocationStatus.unknown("the certificate names no CRL");
-        }
-        StringBuilder problems = new StringBuilder();
-        for (String url : urls) {
-            try {
-                X509CRL crl = crl(url, issuer);
-                X509CRLEntry entry = crl.getRevokedCertificate(certificate.getSerialNumber());
-                if (entry == null) {
-                    return RevocationStatus.good();
-                }
-                return RevocationStatus.revoked(entry.getRevocationDate().toInstant(),
-                    entry.getRevocationReason() == null ? null : Reasons.name(entry.getRevocationReason().ordinal()));
-            } catch (Exception e) {
-                problems.append(problems.length() == 0 ? "" : "; ").append("CRL ").append(url).append(": ").append(e.getMessage());
+        return EachUrl.firstAnswer(CertificateUrls.crl(certificate), "CRL", "CRL", url -> {
+            X509CRL crl = crl(url, issuer);
+            X509CRLEntry entry = crl.getRevokedCertificate(certificate.getSerialNumber());
+            if (entry == null) {
+                return RevocationStatus.good();
             }
-        }
-        return RevocationStatus.unknown(problems.toString());
+            return RevocationStatus.revoked(entry.getRevocationDate().toInstant(),
+                entry.getRevocationReason() == null ? null : Reasons.name(entry.getRevocationReason().ordinal()));
+        });
     }
 
     private X509CRL crl(String url, X509Certificate issuer) throws Exception {

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
@@ -56,19 +55,8 @@ public final class OcspClient implements RevocationSource {
 
     @Override
     public RevocationStatus status(X509Certificate certificate, X509Certificate issuer) {
-        List<String> urls = CertificateUrls.ocsp(certificate);
-        if (urls.isEmpty()) {
-            return RevocationStatus.unknown("the certificate names no OCSP responder");
-        }
-        StringBuilder problems = new StringBuilder();
-        for (String url : urls) {
-            try {
-                return ask(url, certificate, issuer);
-            } catch (Exception e) {
-                problems.append(problems.length() == 0 ? "" : "; ").append("OCSP ").append(url).append(": ").append(e.getMessage());
-            }
-        }
-        return RevocationStatus.unknown(problems.toString());
+        return EachUrl.firstAnswer(CertificateUrls.ocsp(certificate), "OCSP", "OCSP responder",
+            url -> ask(url, certificate, issuer));
     }
 
     private RevocationStatus ask(String url, X509Certificate certificate, X509Certificate issuer) throws Exception {

@@ -143,6 +143,23 @@ public final class MailboxAccess implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Closes the folder kept open between requests, so the next request selects it afresh. After a MOVE or EXPUNGE
+     * made on this connection: Angus keeps counting a moved message in getMessageCount() although James answered
+     * the MOVE with "* n EXPUNGE", so the next list page would ask for sequence numbers the server no longer has
+     * (BAD "Invalid messageset"; MailboxActionsSystemIT).
+     */
+    private void forgetOpenFolder() {
+        if (open != null && open.isOpen()) {
+            try {
+                open.close(false);
+            } catch (MessagingException e) {
+                // it is gone either way; the next request selects again
+            }
+        }
+        open = null;
+    }
+
     /** Thrown for a folder name the account does not have. */
     public static final class FolderNotFound extends MessagingException {
         public FolderNotFound(String name) {
@@ -158,46 +175,61 @@ public final class MailboxAccess implements AutoCloseable {
     public MessagePage list(String folderName, int page, int pageSize, boolean newestFirst, String query)
             throws MessagingException, IOException {
         return withRetry(() -> {
-            Folder f = folder(folderName);
-            Message[] all;
-            int total;
-            boolean searching = query != null && !query.isBlank();
-            if (searching) {
-                all = search(f, query.trim());
-                total = all.length;
-            } else {
-                all = null;
-                total = f.getMessageCount();
+            try {
+                return listOnce(folderName, page, pageSize, newestFirst, query);
+            } catch (MessagingException e) {
+                if (!(e.getCause() instanceof org.eclipse.angus.mail.iap.BadCommandException)) {
+                    throw e;
+                }
+                // The server has fewer messages than Angus counts (another client's EXPUNGE, see
+                // forgetOpenFolder): select the folder afresh and list once more.
+                forgetOpenFolder();
+                return listOnce(folderName, page, pageSize, newestFirst, query);
             }
-            int pages = Math.max(1, (total + pageSize - 1) / pageSize);
-            int p = Math.min(Math.max(page, 1), pages);
-            // Sequence numbers follow arrival order, so date order is a slice of the sequence.
-            int from;
-            int to;
-            if (newestFirst) {
-                to = total - (p - 1) * pageSize;
-                from = Math.max(1, to - pageSize + 1);
-            } else {
-                from = (p - 1) * pageSize + 1;
-                to = Math.min(total, from + pageSize - 1);
-            }
-            int[] numbers;
-            if (total == 0) {
-                numbers = new int[0];
-            } else if (searching) {
-                numbers = Arrays.stream(Arrays.copyOfRange(all, from - 1, to)).mapToInt(Message::getMessageNumber).toArray();
-            } else {
-                numbers = java.util.stream.IntStream.rangeClosed(from, to).toArray();
-            }
-            List<MessageSummary> rows = new ArrayList<>(ListRows.fetch((IMAPFolder) f, numbers));
-            if (folderCache != null) {
-                folderCache.put(folderName, unseen((IMAPFolder) f));
-            }
-            if (newestFirst) {
-                java.util.Collections.reverse(rows);
-            }
-            return new MessagePage(folderName, List.copyOf(rows), p, pages, total, newestFirst, searching ? query.trim() : null);
         });
+    }
+
+    private MessagePage listOnce(String folderName, int page, int pageSize, boolean newestFirst, String query)
+            throws MessagingException {
+        Folder f = folder(folderName);
+        Message[] all;
+        int total;
+        boolean searching = query != null && !query.isBlank();
+        if (searching) {
+            all = search(f, query.trim());
+            total = all.length;
+        } else {
+            all = null;
+            total = f.getMessageCount();
+        }
+        int pages = Math.max(1, (total + pageSize - 1) / pageSize);
+        int p = Math.min(Math.max(page, 1), pages);
+        // Sequence numbers follow arrival order, so date order is a slice of the sequence.
+        int from;
+        int to;
+        if (newestFirst) {
+            to = total - (p - 1) * pageSize;
+            from = Math.max(1, to - pageSize + 1);
+        } else {
+            from = (p - 1) * pageSize + 1;
+            to = Math.min(total, from + pageSize - 1);
+        }
+        int[] numbers;
+        if (total == 0) {
+            numbers = new int[0];
+        } else if (searching) {
+            numbers = Arrays.stream(Arrays.copyOfRange(all, from - 1, to)).mapToInt(Message::getMessageNumber).toArray();
+        } else {
+            numbers = java.util.stream.IntStream.rangeClosed(from, to).toArray();
+        }
+        List<MessageSummary> rows = new ArrayList<>(ListRows.fetch((IMAPFolder) f, numbers));
+        if (folderCache != null) {
+            folderCache.put(folderName, unseen((IMAPFolder) f));
+        }
+        if (newestFirst) {
+            java.util.Collections.reverse(rows);
+        }
+        return new MessagePage(folderName, List.copyOf(rows), p, pages, total, newestFirst, searching ? query.trim() : null);
     }
 
     /** IMAP SEARCH in subject, from and body. */
@@ -347,6 +379,7 @@ public final class MailboxAccess implements AutoCloseable {
             if (msgs.length > 0) {
                 f.setFlags(msgs, new Flags(Flags.Flag.DELETED), true);
                 f.expunge(msgs);
+                forgetOpenFolder();
             }
             folderCache = null;
             return null;
@@ -412,6 +445,7 @@ public final class MailboxAccess implements AutoCloseable {
                 f.setFlags(msgs, new Flags(Flags.Flag.DELETED), true);
                 f.expunge(msgs);
             }
+            forgetOpenFolder();
             folderCache = null;
             return null;
         });
@@ -429,6 +463,7 @@ public final class MailboxAccess implements AutoCloseable {
             if (msgs.length > 0) {
                 f.setFlags(msgs, new Flags(Flags.Flag.DELETED), true);
                 f.expunge(msgs);
+                forgetOpenFolder();
             }
             folderCache = null;
             return null;
@@ -446,6 +481,7 @@ public final class MailboxAccess implements AutoCloseable {
             if (all.length > 0) {
                 f.setFlags(all, new Flags(Flags.Flag.DELETED), true);
                 f.expunge();
+                forgetOpenFolder();
             }
             folderCache = null;
             return null;

@@ -91,9 +91,10 @@ public final class MailActionRoutes {
                     stay = true;
                 }
                 case "report" -> {
-                    report(s, mb, folder, uids);
+                    boolean told = report(s, mb, folder, uids);
                     mb.move(folder, uids, MailboxAccess.JUNK);
-                    done = "reported";
+                    // say "the administrators were told" only when they were
+                    done = reportAddress == null ? "reported-junk" : told ? "reported" : "reported-unsent";
                 }
                 default -> {
                     http.error(ctx, HttpStatus.BAD_REQUEST, t.get("error.title"), t.get("action.unknown"));
@@ -108,11 +109,15 @@ public final class MailActionRoutes {
         back(ctx, folder, fromMessage && stay ? uids[0] : 0, done);
     }
 
-    /** Sends one notice per reported message; a failure to notify is logged and does not stop the move. */
-    private void report(WebSession s, MailboxAccess mb, String folder, long[] uids) throws MessagingException, IOException {
+    /**
+     * Sends one notice per reported message; a failure to notify is logged and does not stop the move.
+     * @return whether every notice was sent ({@code false} without a report address)
+     */
+    private boolean report(WebSession s, MailboxAccess mb, String folder, long[] uids) throws MessagingException, IOException {
         if (reportAddress == null) {
-            return;
+            return false;
         }
+        boolean all = true;
         for (long uid : uids) {
             byte[] raw = mb.raw(folder, uid, false);
             if (raw == null) {
@@ -123,10 +128,12 @@ public final class MailActionRoutes {
             try {
                 sender.send(AbuseReport.build(s.user(), reportAddress, subject, raw), s.user(), s.password());
             } catch (MessagingException e) {
+                all = false;
                 LOG.warn("report by {} of message {} in {} could not be sent to {}: {}", s.user(), uid, folder,
                         reportAddress, e.toString());
             }
         }
+        return all;
     }
 
     private static void back(Context ctx, String folder, long uid, String done) {

@@ -10,7 +10,7 @@ import java.util.Set;
 final class Notices {
 
     static final Set<String> WORDS = Set.of("sent", "deleted", "moved", "read", "unread", "flagged", "unflagged",
-            "reported", "emptied", "purged");
+            "reported", "reported-junk", "reported-unsent", "emptied", "purged");
 
     private Notices() {}
 

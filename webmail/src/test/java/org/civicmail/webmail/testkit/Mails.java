@@ -1,6 +1,8 @@
 package org.civicmail.webmail.testkit;
 
 import jakarta.activation.DataHandler;
+import jakarta.mail.Flags;
+import jakarta.mail.Message;
 import jakarta.mail.Part;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
@@ -58,5 +60,23 @@ public final class Mails {
         m.setContent(mixed);
         m.saveChanges();
         return TestPki.reparse(TestPki.bytes(m));
+    }
+
+    /** The subject of a message read over IMAP, for use in streams. */
+    public static String subject(Message m) {
+        try {
+            return m.getSubject();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether a message read over IMAP carries a flag, for use in streams. */
+    public static boolean has(Message m, Flags.Flag flag) {
+        try {
+            return m.getFlags().contains(flag);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

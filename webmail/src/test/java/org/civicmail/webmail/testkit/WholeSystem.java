@@ -138,8 +138,69 @@ public final class WholeSystem implements AutoCloseable {
         return data.resolve("webmail/root-ca.pem");
     }
 
+    /** An IMAPS client (Jakarta Mail, trusting the city's CA certificates) signed in as {@code address}. */
+    public jakarta.mail.Store imaps(String address, String password) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.put("mail.imaps.ssl.socketFactory", tls(null, null).getSocketFactory());
+        p.put("mail.imaps.ssl.checkserveridentity", "false");
+        jakarta.mail.Store store = jakarta.mail.Session.getInstance(p).getStore("imaps");
+        store.connect("127.0.0.1", port("imaps"), address, password);
+        return store;
+    }
+
+    /** Where the webmail sends "举报" notices (the city's administrator account), as `civicmail start` told it. */
+    public String reportAddress() throws java.io.IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newBufferedReader(data.resolve("webmail/webmail.properties"), StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        return p.getProperty("webmail.report-address");
+    }
+
+    /** The administrator (webmail master) account's password, from the data directory (owner-only file). */
+    public String reportAddressPassword() throws java.io.IOException {
+        return Files.readString(data.resolve("keys/webmail-master.secret")).trim();
+    }
+
+    /** Inbound SMTP from outside: the message's bytes unchanged, answered 250. */
+    public void injectFromOutside(String mailFrom, String rcptTo, byte[] raw) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port("smtp"))) {
+            socket.setSoTimeout(60_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            java.io.OutputStream out = socket.getOutputStream();
+            expect(in, "220");
+            for (String[] step : List.of(new String[] {"EHLO outside.example", "250"},
+                    new String[] {"MAIL FROM:<" + mailFrom + ">", "250"},
+                    new String[] {"RCPT TO:<" + rcptTo + ">", "250"}, new String[] {"DATA", "354"})) {
+                out.write((step[0] + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                expect(in, step[1]);
+            }
+            out.write(raw);
+            out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            expect(in, "250");
+        }
+    }
+
+    private static void expect(BufferedReader in, String code) throws java.io.IOException {
+        String line;
+        do {
+            line = in.readLine();
+        } while (line != null && line.length() > 3 && line.charAt(3) == '-');
+        if (line == null || !line.startsWith(code)) {
+            throw new IllegalStateException("SMTP: expected " + code + ", got " + line);
+        }
+    }
+
     /** HTTPS client trusting the city root; with {@code p12} it presents that client certificate. */
     public java.net.http.HttpClient httpsClient(Path p12, char[] password) throws Exception {
+        return java.net.http.HttpClient.newBuilder().sslContext(tls(p12, password))
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+    }
+
+    /** TLS trusting the city's CA certificates; with {@code p12} presenting that client certificate. */
+    private javax.net.ssl.SSLContext tls(Path p12, char[] password) throws Exception {
         javax.net.ssl.KeyManager[] keys = null;
         if (p12 != null) {
             java.security.KeyStore identity = java.security.KeyStore.getInstance("PKCS12");
@@ -163,7 +224,12 @@ public final class WholeSystem implements AutoCloseable {
         tmf.init(trust);
         javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
         tls.init(keys, tmf.getTrustManagers(), null);
-        return java.net.http.HttpClient.newBuilder().sslContext(tls).followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        return tls;
+    }
+
+    /** The webmail child's log (its stderr), for failure messages. */
+    public String webmailLog() throws java.io.IOException {
+        return Files.readString(data.resolve("logs/webmail.log"));
     }
 
     public String stderr() throws java.io.IOException {

@@ -54,6 +54,13 @@ class AccessibilityIT {
         fx = new WebmailFixture(pki, (c, i) -> RevocationStatus.good());
         fx.user(USER, PW);
         String serial = tax.cert().getSerialNumber().toString(16);
+        // Oldest first, so the newest rows (top of the list, first on a phone screenshot) are the three trust cases.
+        fx.append(USER, PW, "INBOX", true, Mails.text("friend-with-a-rather-long-address@citizen-mail.city.test", USER,
+                "周末聚会", "周六下午三点，老地方见。"));
+        fx.append(USER, PW, "INBOX", false,
+                Mails.html("news@shop.test", USER, "Newsletter with a long link",
+                        "<p>See <a href=\"https://very-long-subdomain-name.shopping-example-store.example.net/path/to/a/very/long/page?with=query&and=more\">"
+                        + "https://very-long-subdomain-name.shopping-example-store.example.net/path/to/a/very/long/page</a></p>"));
         fx.append(USER, PW, "INBOX", false,
                 TestPki.withHeader(TestPki.signed(tax, "tax-bureau@gov.city.test", USER, "关于2026年度个人所得税综合所得汇算清缴的通知",
                         "各位纳税人：\n\n2026年度汇算清缴自3月1日开始，请登录个人所得税App办理。\n\n杭州市税务局", false,
@@ -63,12 +70,7 @@ class AccessibilityIT {
                 MailboxTrustIT.withServerVerdict(TestPki.withHeader(Mails.text(
                         "\"杭州市税务局\" <service@hz-tax-refund.example.net>", USER, "退税到账提醒",
                         "请回复您的银行卡号以便退税。"), "Reply-To", "tax-payment@freemail.example.org"),
-                        "none", "display-name-impersonation"),
-                Mails.html("news@shop.test", USER, "Newsletter with a long link",
-                        "<p>See <a href=\"https://very-long-subdomain-name.shopping-example-store.example.net/path/to/a/very/long/page?with=query&and=more\">"
-                        + "https://very-long-subdomain-name.shopping-example-store.example.net/path/to/a/very/long/page</a></p>"));
-        fx.append(USER, PW, "INBOX", true, Mails.text("friend-with-a-rather-long-address@citizen-mail.city.test", USER,
-                "周末聚会", "周六下午三点，老地方见。"));
+                        "none", "display-name-impersonation"));
         fx.append(USER, PW, "账单", false, TestPki.withHeader(TestPki.signed(tax, "tax-bureau@gov.city.test", USER,
                 "2026年5月个人所得税缴款通知书", "应纳税额：1,200.00 元\n缴款期限：2026年6月15日", false, Instant.now()),
                 "X-CivicMail-Signature", "valid; signer=\"tax-bureau@gov.city.test\"; serial=" + serial));

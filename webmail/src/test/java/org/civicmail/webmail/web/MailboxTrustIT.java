@@ -233,16 +233,16 @@ class MailboxTrustIT {
                 "uid", String.valueOf(one), "uid", String.valueOf(two));
         assertEquals(303, unread.statusCode());
         assertTrue(c.follow(unread).body().contains("已标为未读。"));
-        assertEquals(2, Arrays.stream(fx.folder(USER, PW, folder)).filter(m -> !seen(m)).count());
+        assertEquals(2, Arrays.stream(fx.folder(USER, PW, folder)).filter(m -> !Mails.has(m, Flags.Flag.SEEN)).count());
         assertTrue(c.get("/mail").body().contains(">操作 <span class=\"count\">2<"), "unread count right at once");
 
         c.post("/mail/action", "csrf", token, "f", folder, "action", "move", "uid", String.valueOf(two), "target", TRUST);
         assertEquals(2, fx.folder(USER, PW, folder).length);
-        assertTrue(Arrays.stream(fx.folder(USER, PW, TRUST)).anyMatch(m -> subject(m).equals("Two")));
+        assertTrue(Arrays.stream(fx.folder(USER, PW, TRUST)).anyMatch(m -> Mails.subject(m).equals("Two")));
 
         c.post("/mail/action", "csrf", token, "f", folder, "action", "delete", "uid", String.valueOf(three));
         assertEquals(1, fx.folder(USER, PW, folder).length);
-        assertEquals("Three", subject(fx.folder(USER, PW, "Trash")[0]));
+        assertEquals("Three", Mails.subject(fx.folder(USER, PW, "Trash")[0]));
         long inTrash = uidOf(c, "Trash", "Three");
         c.post("/mail/action", "csrf", token, "f", "Trash", "action", "delete", "uid", String.valueOf(inTrash));
         assertEquals(0, fx.folder(USER, PW, "Trash").length, "deleting in Trash deletes for good");
@@ -272,7 +272,7 @@ class MailboxTrustIT {
         assertEquals(303, r.statusCode());
         assertTrue(c.follow(r).body().contains("已举报"));
         assertEquals(0, fx.folder(USER, PW, "举报测试").length);
-        assertEquals("Report me", subject(fx.folder(USER, PW, "Junk")[0]));
+        assertEquals("Report me", Mails.subject(fx.folder(USER, PW, "Junk")[0]));
         await().atMost(Duration.ofSeconds(10)).until(() -> fx.folder(WebmailFixture.REPORT_ADDRESS, "abuse-pw", "INBOX").length == 1);
         Message notice = fx.folder(WebmailFixture.REPORT_ADDRESS, "abuse-pw", "INBOX")[0];
         assertTrue(notice.getSubject().contains("Report me"), notice.getSubject());
@@ -330,7 +330,7 @@ class MailboxTrustIT {
         assertEquals(200, c.get("/mail/msg?f=" + q(folder) + "&uid=" + uid(row(before, "Count one"))).statusCode());
         String after = c.get("/mail").body();
         assertTrue(after.contains(">计数 <span class=\"count\">1<"), after);
-        assertEquals(1, Arrays.stream(fx.folder(USER, PW, folder)).filter(m -> !seen(m)).count(), "\\Seen set over IMAP");
+        assertEquals(1, Arrays.stream(fx.folder(USER, PW, folder)).filter(m -> !Mails.has(m, Flags.Flag.SEEN)).count(), "\\Seen set over IMAP");
     }
 
     @Test
@@ -347,14 +347,14 @@ class MailboxTrustIT {
         long first = uid(row(list, "Many recipients"));
         long second = uid(row(list, "Second"));
         c.post("/mail/action", "csrf", token, "f", folder, "action", "flag", "uid", String.valueOf(first));
-        assertTrue(Arrays.stream(fx.folder(USER, PW, folder)).filter(m -> flagged(m)).map(MailboxTrustIT::subject)
+        assertTrue(Arrays.stream(fx.folder(USER, PW, folder)).filter(m -> Mails.has(m, Flags.Flag.FLAGGED)).map(Mails::subject)
                 .toList().equals(java.util.List.of("Many recipients")), "exactly the chosen message is \\Flagged");
         assertTrue(row(c.get("/mail?f=" + q(folder)).body(), "Many recipients").contains("<span class=\"sr\">已加星标: </span>"));
         c.post("/mail/action", "csrf", token, "f", folder, "action", "read", "uid", String.valueOf(first),
                 "uid", String.valueOf(second));
-        assertEquals(0, Arrays.stream(fx.folder(USER, PW, folder)).filter(m -> !seen(m)).count(), "bulk read");
+        assertEquals(0, Arrays.stream(fx.folder(USER, PW, folder)).filter(m -> !Mails.has(m, Flags.Flag.SEEN)).count(), "bulk read");
         c.post("/mail/action", "csrf", token, "f", folder, "action", "unflag", "uid", String.valueOf(first));
-        assertEquals(0, Arrays.stream(fx.folder(USER, PW, folder)).filter(m -> flagged(m)).count());
+        assertEquals(0, Arrays.stream(fx.folder(USER, PW, folder)).filter(m -> Mails.has(m, Flags.Flag.FLAGGED)).count());
         String form = c.get("/compose?mode=replyall&f=" + q(folder) + "&uid=" + first).body();
         assertTrue(form.contains("value=\"boss@city.test, colleague@city.test\""), form);
         assertTrue(form.contains("value=\"team@city.test\""), "Cc kept, the reader left out: " + form);
@@ -416,27 +416,4 @@ class MailboxTrustIT {
         assertTrue(icon.body().startsWith("<svg") && icon.body().contains("</svg>"), icon.body());
     }
 
-    static boolean flagged(Message m) {
-        try {
-            return m.getFlags().contains(Flags.Flag.FLAGGED);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static boolean seen(Message m) {
-        try {
-            return m.getFlags().contains(Flags.Flag.SEEN);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String subject(Message m) {
-        try {
-            return m.getSubject();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The 500 page a reader meets when the mail server goes away under a signed-in session: in the reader's language,
- * saying what to do, with no stack trace or Java class names (its own fixture: the test stops the IMAP server).
+ * Failures a reader meets, each with its own fixture because the tests stop parts of GreenMail: a report whose
+ * notice cannot be sent says so instead of claiming the administrators were told; and when the mail server goes
+ * away under a signed-in session, the 500 page is in the reader's language, says what to do, and shows no stack
+ * trace or Java class names.
  */
 class ServerErrorPageIT {
 
@@ -34,6 +36,23 @@ class ServerErrorPageIT {
     @AfterEach
     void stop() {
         fx.close();
+    }
+
+    @Test
+    void aReportWhoseNoticeCannotBeSentDoesNotClaimTheAdministratorsWereTold() throws Exception {
+        WebClient c = new WebClient(fx.baseUrl());
+        assertEquals(200, c.login(USER, PW).statusCode());
+        String list = c.get("/mail").body();
+        java.util.regex.Matcher uid = java.util.regex.Pattern.compile("data-uid=\"(\\d+)\"").matcher(list);
+        assertTrue(uid.find(), list);
+        fx.greenMail.getSmtp().stopService(); // submission down, IMAP up: the move works, the notice cannot go
+        HttpResponse<String> r = c.post("/mail/action", "csrf", WebClient.csrf(list), "f", "INBOX", "action", "report",
+                "uid", uid.group(1));
+        assertEquals(303, r.statusCode(), r.body());
+        String page = c.follow(r).body();
+        assertTrue(page.contains("邮件已移到“垃圾邮件”，但通知管理员没有成功。"), page);
+        assertFalse(page.contains("已通知本市邮箱管理员"), page);
+        assertEquals(1, fx.folder(USER, PW, "Junk").length);
     }
 
     @Test
