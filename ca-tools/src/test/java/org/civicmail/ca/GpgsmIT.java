@@ -86,6 +86,46 @@ class GpgsmIT {
         }
     }
 
+    /** gpgsm 2.2 with OCSP ({@code enable-ocsp}, dirmngr {@code allow-ocsp}) under an RSA-3072 CA. */
+    @Test
+    void gpgsmChecksTheLeafByOurOcspResponderAndSeesTheRevocation() throws Exception {
+        try (TestCa t = new TestCa(dir, KeyAlgorithm.RSA_3072)) {
+            IssuedCredential bob = t.ca.issueForAccount("bob@city.example");
+            Path cert = t.write("bob.pem", Pem.certificates(bob.certificate()));
+            Path key = t.write("bob.key", Pem.encode("PRIVATE KEY", bob.privateKey().getEncoded()));
+            Path data = t.write("notice.txt", "水费通知 12.00 元\n");
+            Path signature = dir.resolve("notice.p7s");
+            Openssl.Result signed = Openssl.run("cms", "-sign", "-binary", "-in", data.toString(), "-signer", cert.toString(), "-inkey",
+                    key.toString(), "-outform", "DER", "-out", signature.toString());
+            assertEquals(0, signed.exit(), signed.output());
+            home = Files.createDirectories(dir.resolve("g"));
+            Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            assertEquals(0, gpgsm("--batch", "--import", t.write("chain.pem", Pem.certificates(t.ca.chain())).toString()).exit());
+            String fingerprint = HexFormat.ofDelimiter(":").withUpperCase().formatHex(
+                    MessageDigest.getInstance("SHA-1").digest(t.ca.trustAnchor().getEncoded()));
+            Files.writeString(home.resolve("trustlist.txt"), fingerprint + " S\n");
+            Files.writeString(home.resolve("gpgsm.conf"), "ignore-cert-extension " + NAME_CONSTRAINTS + "\nenable-ocsp\n");
+            Files.writeString(home.resolve("dirmngr.conf"), "ignore-cert-extension " + NAME_CONSTRAINTS + "\nallow-ocsp\nlog-file "
+                    + home.resolve("dirmngr.log") + "\nverbose\ndebug-level advanced\n");
+            run(List.of("gpgconf", "--kill", "all"));
+            Result good = gpgsm("--batch", "--verify", signature.toString(), data.toString());
+            assertEquals(0, good.exit(), good.output() + dirmngrLog());
+            assertTrue(good.output().contains("Good signature from"), good.output());
+            // dirmngr asked our responder about the leaf and accepted the delegated signer's answer (the SKI it finds
+            // the signer by is there), and checked the issuing CA by the root CRL (its certificate names no responder).
+            String log = dirmngrLog();
+            assertTrue(log.contains("OCSP responder at '" + t.http.baseUrl() + "/ocsp' status: success"), log);
+            assertTrue(log.contains("/crl/root.crl") && !log.contains("/crl/smime.crl"), log);
+            t.ca.revoke(bob.serial(), RevocationReason.keyCompromise);
+            run(List.of("gpgconf", "--kill", "dirmngr"));
+            Result revoked = gpgsm("--batch", "--verify", signature.toString(), data.toString());
+            assertNotEquals(0, revoked.exit(), revoked.output() + dirmngrLog());
+            // Attack: keep using a revoked key; dirmngr's fresh OCSP answer says revoked.
+            assertTrue(revoked.output().contains("certificate has been revoked"), revoked.output() + dirmngrLog());
+            assertTrue(!dirmngrLog().contains("/crl/smime.crl"), "the answer came from OCSP, not the leaf's CRL: " + dirmngrLog());
+        }
+    }
+
     private String dirmngrLog() throws IOException {
         Path log = home.resolve("dirmngr.log");
         return Files.exists(log) ? "\n--- dirmngr log ---\n" + Files.readString(log) : "";

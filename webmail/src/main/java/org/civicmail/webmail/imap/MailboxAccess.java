@@ -145,9 +145,9 @@ public final class MailboxAccess implements AutoCloseable {
 
     /**
      * Closes the folder kept open between requests, so the next request selects it afresh. After a MOVE or EXPUNGE
-     * made on this connection: CivicMail's James does not send this session the EXPUNGE responses of its own MOVE
-     * (RFC 6851 3.3 says it must), so Angus would keep counting the moved messages and the next list page would ask
-     * for sequence numbers the server no longer has (BAD "Invalid messageset"; MailboxActionsSystemIT).
+     * made on this connection: Angus keeps counting a moved message in getMessageCount() although James answered
+     * the MOVE with "* n EXPUNGE", so the next list page would ask for sequence numbers the server no longer has
+     * (BAD "Invalid messageset"; MailboxActionsSystemIT).
      */
     private void forgetOpenFolder() {
         if (open != null && open.isOpen()) {
@@ -181,8 +181,8 @@ public final class MailboxAccess implements AutoCloseable {
                 if (!(e.getCause() instanceof org.eclipse.angus.mail.iap.BadCommandException)) {
                     throw e;
                 }
-                // The folder changed on the server without this connection being told (another client's EXPUNGE,
-                // see forgetOpenFolder): select it afresh and list once more.
+                // The server has fewer messages than Angus counts (another client's EXPUNGE, see
+                // forgetOpenFolder): select the folder afresh and list once more.
                 forgetOpenFolder();
                 return listOnce(folderName, page, pageSize, newestFirst, query);
             }
