@@ -33,6 +33,8 @@ for n in "$@"; do
   t0=$(date +%s.%N)
   "$CIVICMAIL" start --data "$data" "${ports[@]}" > "$log" 2>&1 &
   server=$!
+  # A failing probe ends the script (set -e): the server it started must not outlive it.
+  trap 'kill -TERM "$server" 2>/dev/null || true' EXIT
   for _ in $(seq 1 600); do
     grep -q '^CivicMail ready' "$log" && grep -q '^admin ' "$log" && break
     kill -0 "$server" 2>/dev/null || { cat "$log"; exit 1; }
@@ -67,7 +69,10 @@ for i in range(6):
     m.login(os.environ['PROBE_USER'], os.environ['PROBE_PASSWORD']); t1 = time.perf_counter()
     typ, count = m.select('"' + mutf7('通知') + '"', readonly=True); t2 = time.perf_counter()
     typ, rows = m.uid('FETCH', '1:*', '(FLAGS ENVELOPE)'); t3 = time.perf_counter()
-    m.logout()
+    try:
+        m.logout()
+    except (imaplib.IMAP4.abort, OSError):
+        pass  # a connection closed at LOGOUT (seen once right after start at N = 100,000) does not void the timings
     assert typ == 'OK' and int(count[0]) >= 1, (typ, count)
     times = (t1 - t0, t2 - t1, t3 - t2, t3 - t0)
     if i > 0 and (best is None or times[3] < best[3]):

@@ -19,9 +19,9 @@ public class AtomicModSeqProvider extends JPAModSeqProvider {
     private final MailboxCounters counters;
 
     @Inject
-    public AtomicModSeqProvider(EntityManagerFactory factory, JamesDatabase james) {
+    AtomicModSeqProvider(EntityManagerFactory factory, MailboxCounters counters) {
         super(factory);
-        this.counters = new MailboxCounters(james);
+        this.counters = counters;
     }
 
     @Override

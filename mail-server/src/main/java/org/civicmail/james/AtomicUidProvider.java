@@ -21,9 +21,9 @@ public class AtomicUidProvider extends JPAUidProvider {
     private final MailboxCounters counters;
 
     @Inject
-    public AtomicUidProvider(EntityManagerFactory factory, JamesDatabase james) {
+    AtomicUidProvider(EntityManagerFactory factory, MailboxCounters counters) {
         super(factory);
-        this.counters = new MailboxCounters(james);
+        this.counters = counters;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Set;
+import javax.inject.Inject;
 
 import org.apache.james.mailbox.exception.MailboxException;
 
@@ -39,6 +40,7 @@ final class MailboxCounters {
 
     private final JamesDatabase james;
 
+    @Inject
     MailboxCounters(JamesDatabase james) {
         this.james = james;
     }

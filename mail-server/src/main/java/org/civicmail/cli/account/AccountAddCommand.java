@@ -2,28 +2,21 @@ package org.civicmail.cli.account;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
 
 import org.civicmail.cli.BadInputException;
 import org.civicmail.cli.CliContext;
+import org.civicmail.cli.ServerCommand;
 import org.civicmail.cli.ExitCodes;
-import org.civicmail.cli.ServerLocation;
 import org.civicmail.account.Account;
 import org.civicmail.account.AccountRequest;
 import org.civicmail.account.AccountService;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code account add}: one mailbox, validated for its class. */
 @Command(name = "add", mixinStandardHelpOptions = true, description = "Create one mailbox.")
-public class AccountAddCommand implements Callable<Integer> {
-    private final CliContext context;
-
-    @Mixin
-    ServerLocation location;
-
+public class AccountAddCommand extends ServerCommand {
     @Option(names = "--class", required = true, paramLabel = "CLASS", description = "citizen, legal-entity or official")
     String accountClass;
 
@@ -66,8 +59,7 @@ public class AccountAddCommand implements Callable<Integer> {
     boolean passwordStdin;
 
     AccountAddCommand(CliContext context) {
-        this.context = context;
-        this.location = new ServerLocation(context);
+        super(context);
     }
 
     @Override

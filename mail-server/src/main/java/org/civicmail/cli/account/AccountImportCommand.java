@@ -9,18 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import org.civicmail.cli.BadInputException;
 import org.civicmail.cli.CliContext;
+import org.civicmail.cli.ServerCommand;
 import org.civicmail.cli.ExitCodes;
 import org.civicmail.cli.ProgressBar;
-import org.civicmail.cli.ServerLocation;
 import org.civicmail.account.AccountCsv;
 import org.civicmail.account.AccountService;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,12 +28,8 @@ import picocli.CommandLine.Parameters;
  * skipped, so re-running an interrupted import finishes it.
  */
 @Command(name = "import", mixinStandardHelpOptions = true, description = "Import mailboxes from a CSV file (all rows or none).")
-public class AccountImportCommand implements Callable<Integer> {
+public class AccountImportCommand extends ServerCommand {
     private static final int MAX_ERRORS_SHOWN = 50;
-    private final CliContext context;
-
-    @Mixin
-    ServerLocation location;
 
     @Parameters(paramLabel = "FILE.csv")
     Path file;
@@ -47,8 +41,7 @@ public class AccountImportCommand implements Callable<Integer> {
     String encoding;
 
     AccountImportCommand(CliContext context) {
-        this.context = context;
-        this.location = new ServerLocation(context);
+        super(context);
     }
 
     @Override

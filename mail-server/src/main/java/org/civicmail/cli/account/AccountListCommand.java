@@ -1,27 +1,20 @@
 package org.civicmail.cli.account;
 
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import org.civicmail.cli.CliContext;
+import org.civicmail.cli.ServerCommand;
 import org.civicmail.cli.ExitCodes;
-import org.civicmail.cli.ServerLocation;
 import org.civicmail.account.Account;
 import org.civicmail.account.AccountClass;
 import org.civicmail.account.AccountService;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code account list}: one line per mailbox (ID numbers masked). */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List mailboxes.")
-public class AccountListCommand implements Callable<Integer> {
-    private final CliContext context;
-
-    @Mixin
-    ServerLocation location;
-
+public class AccountListCommand extends ServerCommand {
     @Option(names = "--class", paramLabel = "CLASS", description = "Only this class.")
     String accountClass;
 
@@ -32,8 +25,7 @@ public class AccountListCommand implements Callable<Integer> {
     int limit;
 
     AccountListCommand(CliContext context) {
-        this.context = context;
-        this.location = new ServerLocation(context);
+        super(context);
     }
 
     @Override

@@ -1,27 +1,20 @@
 package org.civicmail.cli.broadcast;
 
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import org.civicmail.broadcast.BroadcastService;
 import org.civicmail.broadcast.store.BroadcastJob;
 import org.civicmail.broadcast.store.Counts;
 import org.civicmail.cli.CliContext;
+import org.civicmail.cli.ServerCommand;
 import org.civicmail.cli.ExitCodes;
-import org.civicmail.cli.ServerLocation;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code broadcast list}: newest first, one line each. */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List broadcasts, newest first.")
-public class BroadcastListCommand implements Callable<Integer> {
-    private final CliContext context;
-
-    @Mixin
-    ServerLocation location;
-
+public class BroadcastListCommand extends ServerCommand {
     @Option(names = "--from", paramLabel = "AGENCY", description = "Only this agency's broadcasts.")
     String from;
 
@@ -29,8 +22,7 @@ public class BroadcastListCommand implements Callable<Integer> {
     int limit;
 
     BroadcastListCommand(CliContext context) {
-        this.context = context;
-        this.location = new ServerLocation(context);
+        super(context);
     }
 
     @Override

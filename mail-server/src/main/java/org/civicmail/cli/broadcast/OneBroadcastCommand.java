@@ -1,31 +1,22 @@
 package org.civicmail.cli.broadcast;
 
-import java.util.concurrent.Callable;
-
 import org.civicmail.broadcast.BroadcastRefusedException;
 import org.civicmail.broadcast.BroadcastService;
 import org.civicmail.cli.CliContext;
-import org.civicmail.cli.ServerLocation;
+import org.civicmail.cli.ServerCommand;
 
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
  * A {@code broadcast} command about one broadcast, named by its ID. A refusal (no such broadcast, or not in a state
  * that allows the command) is printed with its problems, exit code 2.
  */
-abstract class OneBroadcastCommand implements Callable<Integer> {
-    final CliContext context;
-
-    @Mixin
-    ServerLocation location;
-
+abstract class OneBroadcastCommand extends ServerCommand {
     @Parameters(paramLabel = "ID")
     String id;
 
     OneBroadcastCommand(CliContext context) {
-        this.context = context;
-        this.location = new ServerLocation(context);
+        super(context);
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
@@ -61,18 +60,8 @@ public final class CrlClient implements RevocationSource {
         if (cached != null && now.isBefore(cached.until())) {
             return cached.crl();
         }
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
-        if (response.statusCode() != 200) {
-            throw new IOException("HTTP " + response.statusCode());
-        }
-        X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(response.body()));
+        byte[] body = EachUrl.body(http, HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build());
+        X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(body));
         Instant until = usableUntil(crl, issuer, now);
         Instant keep = now.plus(maxAge);
         if (cache.size() > MAX_CACHED) {

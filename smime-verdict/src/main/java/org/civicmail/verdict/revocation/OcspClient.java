@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -69,19 +68,9 @@ public final class OcspClient implements RevocationSource {
             .setRequestExtensions(new Extensions(new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
                 new DEROctetString(new DEROctetString(nonce).getEncoded()))))
             .build().getEncoded();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-                .header("Content-Type", "application/ocsp-request").POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
-        if (response.statusCode() != 200) {
-            throw new IOException("HTTP " + response.statusCode());
-        }
-        return judge(response.body(), id, nonce, issuer, clock.instant());
+        byte[] body = EachUrl.body(http, HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+            .header("Content-Type", "application/ocsp-request").POST(HttpRequest.BodyPublishers.ofByteArray(request)).build());
+        return judge(body, id, nonce, issuer, clock.instant());
     }
 
     /** Checks a DER OCSPResponse against what was asked; package-private for the tests that forge responses. */
