@@ -35,6 +35,7 @@ class GpgsmIT {
     @AfterEach
     void stopAgents() throws Exception {
         if (home != null) {
+            stopDirmngr();
             run(List.of("gpgconf", "--kill", "all"));
         }
     }
@@ -69,6 +70,7 @@ class GpgsmIT {
                     + home.resolve("dirmngr.log") + "\nverbose\ndebug-level advanced\n");
             // A fresh dirmngr with an empty CRL cache: what it knows about our CRLs comes from our HTTP endpoint now
             // (a cache entry left by the refused first run, or one cut short by the kill, reads as "End of file").
+            stopDirmngr();
             run(List.of("gpgconf", "--kill", "all"));
             deleteTree(home.resolve("crls.d"));
             Result good = gpgsm("--batch", "--verify", signature.toString(), data.toString());
@@ -78,7 +80,7 @@ class GpgsmIT {
 
             // Attack: keep using a revoked key. gpgsm fetches the new CRL (its cache emptied) and refuses the signature.
             t.ca.revoke(bob.serial(), RevocationReason.keyCompromise);
-            run(List.of("gpgconf", "--kill", "dirmngr"));
+            stopDirmngr();
             deleteTree(home.resolve("crls.d"));
             Result revoked = gpgsm("--batch", "--verify", signature.toString(), data.toString());
             assertNotEquals(0, revoked.exit(), revoked.output() + dirmngrLog());
@@ -107,6 +109,7 @@ class GpgsmIT {
             Files.writeString(home.resolve("gpgsm.conf"), "ignore-cert-extension " + NAME_CONSTRAINTS + "\nenable-ocsp\n");
             Files.writeString(home.resolve("dirmngr.conf"), "ignore-cert-extension " + NAME_CONSTRAINTS + "\nallow-ocsp\nlog-file "
                     + home.resolve("dirmngr.log") + "\nverbose\ndebug-level advanced\n");
+            stopDirmngr();
             run(List.of("gpgconf", "--kill", "all"));
             Result good = gpgsm("--batch", "--verify", signature.toString(), data.toString());
             assertEquals(0, good.exit(), good.output() + dirmngrLog());
@@ -117,12 +120,33 @@ class GpgsmIT {
             assertTrue(log.contains("OCSP responder at '" + t.http.baseUrl() + "/ocsp' status: success"), log);
             assertTrue(log.contains("/crl/root.crl") && !log.contains("/crl/smime.crl"), log);
             t.ca.revoke(bob.serial(), RevocationReason.keyCompromise);
-            run(List.of("gpgconf", "--kill", "dirmngr"));
+            stopDirmngr();
             Result revoked = gpgsm("--batch", "--verify", signature.toString(), data.toString());
             assertNotEquals(0, revoked.exit(), revoked.output() + dirmngrLog());
             // Attack: keep using a revoked key; dirmngr's fresh OCSP answer says revoked.
             assertTrue(revoked.output().contains("certificate has been revoked"), revoked.output() + dirmngrLog());
             assertTrue(!dirmngrLog().contains("/crl/smime.crl"), "the answer came from OCSP, not the leaf's CRL: " + dirmngrLog());
+        }
+    }
+
+    /**
+     * Stops the running dirmngr and waits until its process is gone. {@code gpgconf --kill} returns as soon as it has
+     * asked; a dirmngr still shutting down keeps its socket and answers gpgsm's next connection with "End of file"
+     * (seen on a loaded machine as "checking the CRL failed: No dirmngr").
+     */
+    private void stopDirmngr() throws Exception {
+        Result pid = run(List.of("gpg-connect-agent", "--dirmngr", "--no-autostart", "GETINFO pid", "/bye"));
+        run(List.of("gpgconf", "--kill", "dirmngr"));
+        for (String line : pid.output().split("\n")) {
+            if (line.matches("D \\d+")) {
+                ProcessHandle.of(Long.parseLong(line.substring(2))).ifPresent(h -> {
+                    try {
+                        h.onExit().get(30, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("dirmngr " + h.pid() + " did not exit after gpgconf --kill", e);
+                    }
+                });
+            }
         }
     }
 

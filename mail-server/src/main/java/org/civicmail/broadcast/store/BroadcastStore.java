@@ -226,10 +226,8 @@ public final class BroadcastStore {
         if (outcomes.isEmpty()) {
             return;
         }
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = ?, REASON = ?, DELIVERED_AT = ? WHERE BC_ID = ? AND SEQ = ?")) {
-                for (Outcome o : outcomes) {
+        updateEach("UPDATE BC_RECIPIENT SET STATE = ?, REASON = ?, DELIVERED_AT = ? WHERE BC_ID = ? AND SEQ = ?", outcomes,
+                "cannot record outcomes of broadcast " + id, (ps, o) -> {
                     ps.setString(1, o.delivered() ? "D" : "F");
                     ps.setString(2, o.reason() == null ? null : truncate(o.reason(), 1000));
                     if (o.delivered()) {
@@ -239,28 +237,27 @@ public final class BroadcastStore {
                     }
                     ps.setString(4, id);
                     ps.setInt(5, o.seq());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot record outcomes of broadcast " + id + ": " + e.getMessage(), e);
-        }
+                });
     }
 
     /** Sets the reason shown in the report on these recipients, those of them still pending only (their state stays). */
     public void note(String id, Collection<Integer> seqs, String note) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE BC_RECIPIENT SET REASON = ? WHERE BC_ID = ? AND SEQ = ? AND STATE = 'P'")) {
-                for (int seq : seqs) {
-                    ps.setString(1, truncate(note, 1000));
+        String reason = truncate(note, 1000);
+        updateEach("UPDATE BC_RECIPIENT SET REASON = ? WHERE BC_ID = ? AND SEQ = ? AND STATE = 'P'", seqs,
+                "cannot note recipients of broadcast " + id, (ps, seq) -> {
+                    ps.setString(1, reason);
                     ps.setString(2, id);
                     ps.setInt(3, seq);
+                });
+    }
+
+    /** Runs one statement per item as one JDBC batch in one commit: all of it is recorded, or none of it. */
+    private <T> void updateEach(String sql, Collection<T> items, String failure, RowBinder<T> binder) {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (T item : items) {
+                    binder.bind(ps, item);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -270,8 +267,14 @@ public final class BroadcastStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot note recipients of broadcast " + id + ": " + e.getMessage(), e);
+            throw new IllegalStateException(failure + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Sets one item's parameters on the batched statement. */
+    @FunctionalInterface
+    private interface RowBinder<T> {
+        void bind(PreparedStatement ps, T item) throws SQLException;
     }
 
     public Counts counts(String id) {

@@ -457,17 +457,7 @@ public final class MailboxAccess implements AutoCloseable {
             move(folderName, uids, TRASH);
             return;
         }
-        withRetry(() -> {
-            IMAPFolder f = (IMAPFolder) folder(folderName);
-            Message[] msgs = present(f, uids);
-            if (msgs.length > 0) {
-                f.setFlags(msgs, new Flags(Flags.Flag.DELETED), true);
-                f.expunge(msgs);
-                forgetOpenFolder();
-            }
-            folderCache = null;
-            return null;
-        });
+        purge(folderName, uids);
     }
 
     /** Removes everything in Trash for good. */
