@@ -44,14 +44,8 @@ class GpgsmIT {
     void gpgsmVerifiesWithCrlChecksAndSeesTheRevocation() throws Exception {
         try (TestCa t = new TestCa(dir, KeyAlgorithm.RSA_3072)) {
             IssuedCredential bob = t.ca.issueForAccount("bob@city.example");
-            Path cert = t.write("bob.pem", Pem.certificates(bob.certificate()));
-            Path key = t.write("bob.key", Pem.encode("PRIVATE KEY", bob.privateKey().getEncoded()));
             Path data = t.write("notice.txt", "水费通知 12.00 元\n");
-            Path signature = dir.resolve("notice.p7s");
-            Openssl.Result signed = Openssl.run("cms", "-sign", "-binary", "-in", data.toString(), "-signer", cert.toString(), "-inkey",
-                    key.toString(), "-outform", "DER", "-out", signature.toString());
-            assertEquals(0, signed.exit(), signed.output());
-
+            Path signature = signedByOpenssl(t, bob, data);
             home = Files.createDirectories(dir.resolve("g"));
             Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             Result imported = gpgsm("--batch", "--import", t.write("chain.pem", Pem.certificates(t.ca.chain())).toString());
@@ -93,13 +87,8 @@ class GpgsmIT {
     void gpgsmChecksTheLeafByOurOcspResponderAndSeesTheRevocation() throws Exception {
         try (TestCa t = new TestCa(dir, KeyAlgorithm.RSA_3072)) {
             IssuedCredential bob = t.ca.issueForAccount("bob@city.example");
-            Path cert = t.write("bob.pem", Pem.certificates(bob.certificate()));
-            Path key = t.write("bob.key", Pem.encode("PRIVATE KEY", bob.privateKey().getEncoded()));
             Path data = t.write("notice.txt", "水费通知 12.00 元\n");
-            Path signature = dir.resolve("notice.p7s");
-            Openssl.Result signed = Openssl.run("cms", "-sign", "-binary", "-in", data.toString(), "-signer", cert.toString(), "-inkey",
-                    key.toString(), "-outform", "DER", "-out", signature.toString());
-            assertEquals(0, signed.exit(), signed.output());
+            Path signature = signedByOpenssl(t, bob, data);
             home = Files.createDirectories(dir.resolve("g"));
             Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             assertEquals(0, gpgsm("--batch", "--import", t.write("chain.pem", Pem.certificates(t.ca.chain())).toString()).exit());
@@ -127,6 +116,17 @@ class GpgsmIT {
             assertTrue(revoked.output().contains("certificate has been revoked"), revoked.output() + dirmngrLog());
             assertTrue(!dirmngrLog().contains("/crl/smime.crl"), "the answer came from OCSP, not the leaf's CRL: " + dirmngrLog());
         }
+    }
+
+    /** A detached CMS signature of {@code data} made by openssl with bob's key (not our signer: a judge's input). */
+    private Path signedByOpenssl(TestCa t, IssuedCredential bob, Path data) throws Exception {
+        Path cert = t.write("bob.pem", Pem.certificates(bob.certificate()));
+        Path key = t.write("bob.key", Pem.encode("PRIVATE KEY", bob.privateKey().getEncoded()));
+        Path signature = dir.resolve("notice.p7s");
+        Openssl.Result signed = Openssl.run("cms", "-sign", "-binary", "-in", data.toString(), "-signer", cert.toString(), "-inkey",
+                key.toString(), "-outform", "DER", "-out", signature.toString());
+        assertEquals(0, signed.exit(), signed.output());
+        return signature;
     }
 
     /**
