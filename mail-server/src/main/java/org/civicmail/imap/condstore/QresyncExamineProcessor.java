@@ -11,6 +11,8 @@ import org.apache.james.imap.processor.ExamineProcessor;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.metrics.api.MetricFactory;
+import org.civicmail.imap.view.SelectedViews;
+import org.civicmail.imap.view.ViewCountedExists;
 
 import reactor.core.publisher.Mono;
 
@@ -19,16 +21,20 @@ import reactor.core.publisher.Mono;
  * flags changed ({@link QresyncFlagChanges}).
  */
 public class QresyncExamineProcessor extends ExamineProcessor {
+    private final SelectedViews views;
+
     @Inject
     public QresyncExamineProcessor(MailboxManager mailboxManager, EventBus eventBus, StatusResponseFactory factory,
-                                  MetricFactory metricFactory) {
-        super(mailboxManager, eventBus, factory, metricFactory);
+                                  MetricFactory metricFactory, SelectedViews views) {
+        super(mailboxManager, views.gating(eventBus), factory, metricFactory);
+        this.views = views;
     }
 
     @Override
     protected Mono<Void> processRequestReactive(ExamineRequest request, ImapSession session, Responder responder) {
-        return super.processRequestReactive(request, session,
-            QresyncFlagChanges.asked(request) ? new QresyncFlagChanges(responder, session, request) : responder);
+        Responder counted = new ViewCountedExists(responder, session);
+        return super.processRequestReactive(request, views.selecting(session),
+            QresyncFlagChanges.asked(request) ? new QresyncFlagChanges(counted, session, request) : counted);
     }
 
     @Override
