@@ -554,4 +554,45 @@ class ImapProtocolIT {
             assertThat(replayView(known, idle)).isEqualTo(1);
         }
     }
+
+    /** Every keyword a FETCH carries must be in the last FLAGS sent before it (RFC 3501 7.2.6; imaptest checks it). */
+    static void assertKeywordsAnnounced(List<String> selectAndLater) {
+        java.util.Set<String> announced = java.util.Set.of();
+        for (String line : selectAndLater) {
+            Matcher flags = Pattern.compile("^\\* FLAGS \\(([^)]*)\\)").matcher(line);
+            if (flags.find()) {
+                announced = java.util.Set.of(flags.group(1).split(" "));
+                continue;
+            }
+            Matcher fetch = Pattern.compile("^\\* \\d+ FETCH .*FLAGS \\(([^)]*)\\)").matcher(line);
+            if (fetch.find()) {
+                for (String flag : fetch.group(1).split(" ")) {
+                    if (!flag.isEmpty() && !flag.startsWith("\\")) {
+                        assertThat(announced).as("keyword %s used before a FLAGS listed it: %s", flag, selectAndLater).contains(flag);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aKeywordIsInFlagsBeforeAFetchUsesIt() throws Exception {
+        try (ImapDialog reader = login(); ImapDialog writer = login()) {
+            assertThat(reader.tagged(reader.command("CREATE view-keywords"))).contains("OK");
+            assertThat(reader.tagged(reader.append("view-keywords", plain("keywords 1")))).contains("OK");
+            List<String> seen = new java.util.ArrayList<>(reader.command("SELECT view-keywords"));
+            // Another session sets a keyword no message had; this session's next FETCH reads it.
+            writer.command("SELECT view-keywords");
+            assertThat(writer.tagged(writer.command("STORE 1 +FLAGS.SILENT ($Hello)"))).contains("OK");
+            List<String> fetch = reader.command("FETCH 1 (FLAGS)");
+            assertThat(fetch).anyMatch(line -> line.startsWith("* 1 FETCH (FLAGS (") && line.contains("$Hello"));
+            seen.addAll(fetch);
+            // This session's own STORE of a new keyword answers with the FETCH of the stored flags.
+            List<String> store = reader.command("STORE 1 +FLAGS ($World)");
+            assertThat(store).anyMatch(line -> line.contains("$World"));
+            seen.addAll(store);
+            seen.addAll(reader.command("NOOP"));
+            assertKeywordsAnnounced(seen);
+        }
+    }
 }
