@@ -27,8 +27,7 @@ public class QresyncExamineProcessor extends ExamineProcessor {
 
     @Override
     protected Mono<Void> processRequestReactive(ExamineRequest request, ImapSession session, Responder responder) {
-        return super.processRequestReactive(request, session,
-            QresyncFlagChanges.asked(request) ? new QresyncFlagChanges(responder, session, request) : responder);
+        return super.processRequestReactive(request, session, QresyncFlagChanges.around(responder, session, request));
     }
 
     @Override

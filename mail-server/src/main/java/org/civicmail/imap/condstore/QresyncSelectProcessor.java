@@ -27,8 +27,7 @@ public class QresyncSelectProcessor extends SelectProcessor {
 
     @Override
     protected Mono<Void> processRequestReactive(SelectRequest request, ImapSession session, Responder responder) {
-        return super.processRequestReactive(request, session,
-            QresyncFlagChanges.asked(request) ? new QresyncFlagChanges(responder, session, request) : responder);
+        return super.processRequestReactive(request, session, QresyncFlagChanges.around(responder, session, request));
     }
 
     @Override
