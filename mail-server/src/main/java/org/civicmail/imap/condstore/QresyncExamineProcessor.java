@@ -18,7 +18,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * EXAMINE whose QRESYNC resync reports every expunged UID of the range ({@link VanishedRange}) and the messages whose
- * flags changed ({@link QresyncFlagChanges}).
+ * flags changed ({@link QresyncFlagChanges}); the folder it selects is seen through a {@code SelectedView} (other
+ * sessions' changes reach the session's sequence numbers only when they are reported) and its EXISTS counts that view
+ * ({@code org.civicmail.imap.view}).
  */
 public class QresyncExamineProcessor extends ExamineProcessor {
     private final SelectedViews views;
@@ -32,9 +34,8 @@ public class QresyncExamineProcessor extends ExamineProcessor {
 
     @Override
     protected Mono<Void> processRequestReactive(ExamineRequest request, ImapSession session, Responder responder) {
-        Responder counted = new ViewCountedExists(responder, session);
         return super.processRequestReactive(request, views.selecting(session),
-            QresyncFlagChanges.asked(request) ? new QresyncFlagChanges(counted, session, request) : counted);
+            QresyncFlagChanges.around(new ViewCountedExists(responder, session), session, request));
     }
 
     @Override
