@@ -222,6 +222,11 @@ public class SubstringSearchIndex extends ListeningMessageSearchIndex {
             // Text keys only, in UID order (every IMAP SEARCH of text): the text index's answer is the whole answer.
             return Flux.fromIterable(selection.required()).map(MessageUid::of);
         }
+        if (selection.required() == null && query.getSorts().equals(SearchQuery.DEFAULT_SORTS)
+            && selection.rest().stream().allMatch(c -> c instanceof SearchQuery.AllCriterion)) {
+            // SEARCH ALL: the folder's UIDs, as the store lists them for a SELECT.
+            return mappers.getMessageMapper(session).listAllMessageUids(mailbox);
+        }
         return Flux.fromIterable(matching(session, mailbox, query, selection)).map(MailboxMessage::getUid);
     }
 

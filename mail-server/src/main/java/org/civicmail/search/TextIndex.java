@@ -71,6 +71,8 @@ public final class TextIndex implements AutoCloseable {
     private static final String MAILBOX = "mailbox";
     private static final String UID = "uid";
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
+    /** Buffered documents are flushed to a segment beyond this (the server's heap is small, see the launcher). */
+    private static final double RAM_BUFFER_MB = 8;
 
     private final Directory directory;
     private final IndexWriter writer;
@@ -78,13 +80,17 @@ public final class TextIndex implements AutoCloseable {
     /** True once every message is in this index under {@link #VERSION} (up to date at start, or rebuilt). */
     private volatile boolean complete;
 
+    /** The commit data of the last commit before this process opened the index. */
     private final Map<String, String> lastCommit;
+    /** The commit data of the last commit (this process's, once it committed). */
+    private Map<String, String> committed;
     /** Shared parts added by this process (each is added once; a restart adds it again, replacing it). */
     private final Set<String> sharedAdded = ConcurrentHashMap.newKeySet();
 
     public TextIndex(Directory directory) throws IOException {
         this.directory = directory;
         this.lastCommit = IndexReader.indexExists(directory) ? IndexReader.getCommitUserData(directory) : Map.of();
+        this.committed = lastCommit;
         IndexWriterConfig config = new IndexWriterConfig(Version.LUCENE_36, new KeywordAnalyzer());
         config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
         // Throughput: documents arrive one at a time (a delivery, a broadcast copy) and are flushed when a search
@@ -99,9 +105,6 @@ public final class TextIndex implements AutoCloseable {
         config.setReaderPooling(true);
         this.writer = new IndexWriter(directory, config);
     }
-
-    /** Buffered documents are flushed to a segment beyond this (the server's heap is small, see the launcher). */
-    private static final double RAM_BUFFER_MB = 8;
 
     /**
      * Whether the run that made the last commit ended without closing the index (a crash, {@code kill -9}): messages
@@ -259,23 +262,27 @@ public final class TextIndex implements AutoCloseable {
      * commit during a rebuild does not, so a crash in the middle makes the next start rebuild again.
      */
     public void commit() throws IOException {
-        dirty.set(false);
-        String version = complete ? VERSION : "incomplete";
-        if (!version.equals(committedVersion())) {
-            // Lucene skips a commit without changes, and the new version would not be written: change something.
-            Document marker = new Document();
-            marker.add(new Field(KEY, VERSION_MARKER, Field.Store.NO, Field.Index.NOT_ANALYZED_NO_NORMS));
-            marker.add(new Field(VERSION_KEY, version, Field.Store.YES, Field.Index.NO));
-            writer.updateDocument(new Term(KEY, VERSION_MARKER), marker);
-        }
-        commit(version, true);
+        commit(complete ? VERSION : "incomplete", true);
     }
 
-    private void commit(String version, boolean open) throws IOException {
+    /**
+     * Commits with {@code version} and {@code open} in the commit data. Lucene skips a commit without changed
+     * documents, which would leave new commit data unwritten: when it differs from the last, a marker document
+     * changes too.
+     */
+    private synchronized void commit(String version, boolean open) throws IOException {
+        dirty.set(false);
         Map<String, String> data = new HashMap<>();
         data.put(VERSION_KEY, version);
         data.put(OPEN_KEY, Boolean.toString(open));
+        if (!data.equals(committed)) {
+            Document marker = new Document();
+            marker.add(new Field(KEY, VERSION_MARKER, Field.Store.NO, Field.Index.NOT_ANALYZED_NO_NORMS));
+            marker.add(new Field(VERSION_KEY, version + (open ? " open" : " closed"), Field.Store.YES, Field.Index.NO));
+            writer.updateDocument(new Term(KEY, VERSION_MARKER), marker);
+        }
         writer.commit(data);
+        committed = data;
     }
 
     public boolean isDirty() {
@@ -393,7 +400,6 @@ public final class TextIndex implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            dirty.set(false);
             commit(complete ? VERSION : "incomplete", false);
         } finally {
             writer.close();

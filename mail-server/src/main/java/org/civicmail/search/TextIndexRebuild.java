@@ -70,6 +70,9 @@ public final class TextIndexRebuild implements Startable {
         String found = text.committedVersion();
         if (found.equals(TextIndex.VERSION)) {
             text.markComplete();
+            // From now until the clean stop, the index's commit data says this run has it open: a crash before the
+            // stop (even before the first periodic commit) makes the next start repair it.
+            text.commit();
             if (!text.lastRunEndedUncleanly()) {
                 return;
             }
