@@ -2,28 +2,23 @@ package org.civicmail.account;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;
-import java.util.Objects;
 
 /**
  * A citizen's 18-character resident identity number (GB 11643-1999): 6-digit region, 8-digit birth date,
  * 3-digit sequence and an ISO 7064 MOD 11-2 check character (0-9 or X).
- * {@link #toString()} is masked: identity numbers are personal data and never appear in full in logs.
+ * {@link #toString()} is masked: identity numbers are personal data and never appear in full in logs; the full
+ * {@link #value()} is for storage and for matching broadcast audiences only, never log it.
  */
-public final class ResidentIdNumber {
+public final class ResidentIdNumber extends EighteenCharacterCode {
     private static final int[] WEIGHTS = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
     private static final char[] CHECK_CHARS = "10X98765432".toCharArray();
 
-    private final String value;
-
     private ResidentIdNumber(String value) {
-        this.value = value;
+        super(value);
     }
 
     public static ResidentIdNumber parse(String raw) {
-        String candidate = raw == null ? "" : raw.trim().toUpperCase();
-        if (candidate.length() != 18) {
-            throw invalid("must have 18 characters, got " + candidate.length());
-        }
+        String candidate = eighteenCharacters(raw, ResidentIdNumber::invalid);
         for (int i = 0; i < 17; i++) {
             if (!Character.isDigit(candidate.charAt(i)) || candidate.charAt(i) > '9') {
                 throw invalid("characters 1-17 must be digits (position " + (i + 1) + " is not)");
@@ -72,30 +67,15 @@ public final class ResidentIdNumber {
         return new InvalidAccountException("id-number", rule + " (GB 11643 resident ID number)");
     }
 
-    /** The full number, for storage and for matching broadcast audiences. Never log it. */
-    public String value() {
-        return value;
-    }
-
     /** Region and last four characters only, e.g. {@code 330106********123X}. */
     public String masked() {
-        return value.substring(0, 6) + "********" + value.substring(14);
+        return value().substring(0, 6) + "********" + value().substring(14);
     }
 
     /** Any text shaped like an ID number (valid or not) masked the same way; other text unchanged. For messages. */
     public static String maskIfIdNumber(String text) {
         String t = text == null ? "" : text.trim();
         return t.matches("\\d{17}[\\dXx]") ? t.substring(0, 6) + "********" + t.substring(14) : text;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ResidentIdNumber other && other.value.equals(value);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(value);
     }
 
     @Override

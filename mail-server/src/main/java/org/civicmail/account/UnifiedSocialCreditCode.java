@@ -1,26 +1,19 @@
 package org.civicmail.account;
 
-import java.util.Objects;
-
 /**
  * A legal entity's 18-character unified social credit code (GB 32100-2015): characters from a 31-symbol
  * alphabet (digits and capitals without I, O, Z, S, V) and a MOD 31 check character.
  */
-public final class UnifiedSocialCreditCode {
+public final class UnifiedSocialCreditCode extends EighteenCharacterCode {
     private static final String ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
     private static final int[] WEIGHTS = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
 
-    private final String value;
-
     private UnifiedSocialCreditCode(String value) {
-        this.value = value;
+        super(value);
     }
 
     public static UnifiedSocialCreditCode parse(String raw) {
-        String candidate = raw == null ? "" : raw.trim().toUpperCase();
-        if (candidate.length() != 18) {
-            throw invalid("must have 18 characters, got " + candidate.length());
-        }
+        String candidate = eighteenCharacters(raw, UnifiedSocialCreditCode::invalid);
         for (int i = 0; i < 18; i++) {
             if (ALPHABET.indexOf(candidate.charAt(i)) < 0) {
                 throw invalid("character " + (i + 1) + " '" + candidate.charAt(i)
@@ -46,22 +39,8 @@ public final class UnifiedSocialCreditCode {
         return new InvalidAccountException("credit-code", rule + " (GB 32100 unified social credit code)");
     }
 
-    public String value() {
-        return value;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof UnifiedSocialCreditCode other && other.value.equals(value);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(value);
-    }
-
     @Override
     public String toString() {
-        return value;
+        return value();
     }
 }

@@ -1,5 +1,8 @@
 package org.civicmail.cli;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -51,6 +54,20 @@ public final class Main {
                 }
             }
             return cl.execute(args);
+        }
+    }
+
+    /**
+     * Whether {@link #run} hands {@code args} to the running server of a data directory rather than running them in
+     * its own process (false for arguments it cannot parse: the CLI reports those itself). For tests that run commands
+     * through the admin API exactly when the CLI would.
+     */
+    public static boolean forwardsToServer(String[] args) {
+        PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        try (LocalContext context = new LocalContext(discard, discard, InputStream.nullInputStream(), Path.of("."), Path.of("."))) {
+            return !runsLocally(CivicMailCli.commandLine(context).parseArgs(args));
+        } catch (CommandLine.ParameterException e) {
+            return false;
         }
     }
 

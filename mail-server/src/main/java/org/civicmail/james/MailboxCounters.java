@@ -8,6 +8,8 @@ import java.util.Set;
 import javax.inject.Inject;
 
 import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.jpa.JPAId;
+import org.apache.james.mailbox.model.MailboxId;
 
 /**
  * A folder's UID and modseq counters, moved on atomically: one {@code UPDATE ... SET C = C + n} and a read of the
@@ -43,6 +45,16 @@ final class MailboxCounters {
     @Inject
     MailboxCounters(JamesDatabase james) {
         this.james = james;
+    }
+
+    /** The folder's next UID or modseq: the counter moved on by one (James's providers take one value at a time). */
+    long next(MailboxId mailboxId, Counter counter) throws MailboxException {
+        return advance(((JPAId) mailboxId).getRawId(), counter, 1);
+    }
+
+    /** The folder's last UID or highest modseq (0 for a folder that has had no message yet). */
+    long current(MailboxId mailboxId, Counter counter) throws MailboxException {
+        return current(((JPAId) mailboxId).getRawId(), counter);
     }
 
     /** Adds {@code n} to the counter and returns its new value (the last of the {@code n} values taken). */

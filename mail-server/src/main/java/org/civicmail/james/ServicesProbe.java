@@ -9,6 +9,7 @@ import javax.inject.Provider;
 import org.apache.james.imapserver.netty.IMAPServerFactory;
 import org.apache.james.mailetcontainer.impl.JamesMailSpooler;
 import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MailboxPathLocker;
 import org.apache.james.mailbox.SubscriptionManager;
 import org.apache.james.mailbox.quota.MaxQuotaManager;
 import org.apache.james.mailbox.quota.QuotaManager;
@@ -50,7 +51,7 @@ public class ServicesProbe implements GuiceProbe {
                   Provider<QuotaManager> quotas, Provider<MaxQuotaManager> maxQuotas, Provider<UserQuotaRootResolver> quotaRoots,
                   Provider<UsersRepository> users, Provider<SMTPServerFactory> smtp, Provider<IMAPServerFactory> imap,
                   Provider<WebAdminServer> webAdmin, Provider<JamesMailSpooler> spooler,
-                  Provider<SpoolQueueFactory> spoolQueues) {
+                  Provider<SpoolQueueFactory> spoolQueues, Provider<MailboxPathLocker> folderLocks) {
         services.put(CivicMailConfig.class, config);
         services.put(DataDirectory.class, data);
         services.put(CivicDatabase.class, civicDatabase);
@@ -77,6 +78,7 @@ public class ServicesProbe implements GuiceProbe {
         services.put(WebAdminServer.class, webAdmin);
         services.put(JamesMailSpooler.class, spooler);
         services.put(SpoolQueueFactory.class, spoolQueues);
+        services.put(MailboxPathLocker.class, folderLocks);
     }
 
     public <T> T get(Class<T> type) {

@@ -21,6 +21,7 @@ import org.apache.james.modules.server.WebAdminServerModule;
 import org.apache.james.events.EventBus;
 import org.civicmail.imap.condstore.CondstoreCapability;
 import org.civicmail.imap.names.GuardedCommandParsers;
+import org.civicmail.imap.view.SelectedViewModule;
 import org.civicmail.james.ConcurrentKeysEventBus;
 import org.civicmail.james.DerbyJpaModule;
 import org.civicmail.james.JpaDataModule;
@@ -38,8 +39,10 @@ final class JamesModules {
     static Module all() {
         Module protocols = Modules.combine(
             // Over James's IMAP bindings: the command parsers' guard (a bad mailbox name answers NO, not a dropped
-            // connection) and the CAPABILITY processor that advertises CONDSTORE beside QRESYNC.
-            Modules.override(new IMAPServerModule()).with(new GuardedCommandParsers(), new CondstoreCapability()),
+            // connection), the CAPABILITY processor that advertises CONDSTORE beside QRESYNC, and the processor chain
+            // that announces a keyword (FLAGS) before a FETCH uses it.
+            Modules.override(new IMAPServerModule()).with(new GuardedCommandParsers(), new CondstoreCapability(),
+                new SelectedViewModule()),
             new ProtocolHandlerModule(),
             new SMTPServerModule(),
             new WebAdminServerModule(),

@@ -76,9 +76,13 @@ class BroadcastCrashIT {
             assertThat(c).containsExactly(RECIPIENTS, RECIPIENTS, 0, 0);
 
             BroadcastFixture after = new BroadcastFixture(server, tmp);
+            List<String> users = new ArrayList<>();
             for (int i = 0; i < RECIPIENTS; i++) {
-                String user = "c" + i + "@" + CITIZENS;
-                List<byte[]> copies = after.folder(user, "通知");
+                users.add("c" + i + "@" + CITIZENS);
+            }
+            Map<String, List<byte[]>> folders = after.folders(users, "通知");
+            for (String user : users) {
+                List<byte[]> copies = folders.get(user);
                 assertThat(copies).as("copies in " + user + "'s 通知").hasSize(1);
                 assertThat(BroadcastFixture.header(copies.get(0), "Message-ID")).startsWith("<bc." + id + ".");
             }

@@ -11,7 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.mail.Folder;
 import javax.mail.Message;
@@ -26,6 +32,8 @@ import org.civicmail.testkit.TestIds;
 /** Accounts, mailbox reading and openssl checks shared by the broadcast ITs. */
 final class BroadcastFixture {
     static final String PASSWORD = "broadcast-pw-1";
+    /** IMAP clients reading folders at the same time in {@link #folders}. */
+    private static final int CONCURRENT_READERS = 4;
     static final String CITIZENS = "citizen.hangzhou.example";
     static final String OFFICIALS = "gov.hangzhou.example";
 
@@ -87,6 +95,28 @@ final class BroadcastFixture {
             f.close(false);
         }
         return result;
+    }
+
+    /**
+     * {@link #folder} of each user, in the order given: every user is still its own IMAP login and download, only a few
+     * run at a time. One after another, the hundreds of logins of a broadcast test spent most of their time waiting
+     * for the round trips (TLS, LOGIN, SELECT, FETCH) of the one connection in flight.
+     */
+    Map<String, List<byte[]>> folders(List<String> users, String folder) throws Exception {
+        ExecutorService readers = Executors.newFixedThreadPool(CONCURRENT_READERS);
+        try {
+            Map<String, Future<List<byte[]>>> reading = new LinkedHashMap<>();
+            for (String user : users) {
+                reading.put(user, readers.submit(() -> folder(user, folder)));
+            }
+            Map<String, List<byte[]>> read = new LinkedHashMap<>();
+            for (Map.Entry<String, Future<List<byte[]>>> e : reading.entrySet()) {
+                read.put(e.getKey(), e.getValue().get(2, TimeUnit.MINUTES));
+            }
+            return read;
+        } finally {
+            readers.shutdownNow();
+        }
     }
 
     Path rootPem() throws Exception {

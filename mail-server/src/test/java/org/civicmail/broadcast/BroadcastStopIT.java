@@ -82,8 +82,13 @@ class BroadcastStopIT {
     /** Copies in each citizen's folder, read over IMAP: every one must carry a valid verdict by the agency. */
     private static int validCopies(BroadcastFixture f, String folder, String agency, String id) throws Exception {
         int copies = 0;
+        List<String> users = new ArrayList<>();
         for (int i = 0; i < RECIPIENTS; i++) {
-            List<byte[]> in = f.folder("c" + i + "@" + CITIZENS, folder);
+            users.add("c" + i + "@" + CITIZENS);
+        }
+        Map<String, List<byte[]>> folders = f.folders(users, folder);
+        for (int i = 0; i < RECIPIENTS; i++) {
+            List<byte[]> in = folders.get("c" + i + "@" + CITIZENS);
             assertThat(in.size()).as("copies for c" + i).isLessThanOrEqualTo(1);
             for (byte[] raw : in) {
                 assertThat(BroadcastFixture.header(raw, "Message-ID")).startsWith("<bc." + id + ".");

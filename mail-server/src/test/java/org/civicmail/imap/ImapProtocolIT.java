@@ -450,4 +450,149 @@ class ImapProtocolIT {
             assertThat(section(imap, "1.MIME")).startsWith("Date: Mon, 2 Nov 2026").endsWith("Subject: comments\r\n\r\n");
         }
     }
+
+    // --- f. the selected folder's view while other sessions write (imaptest stress: "seq too high", BAD messageset) ---
+
+    /**
+     * Plays the client's side of RFC 3501 section 7.4.1 and 7.3.1 over {@code lines}: starting from {@code exists}
+     * messages, every FETCH or EXPUNGE must name a sequence number the client was told exists; returns the count left.
+     */
+    static long replayView(long exists, List<String> lines) {
+        long known = exists;
+        for (String line : lines) {
+            Matcher m = Pattern.compile("^\\* (\\d+) (EXISTS|EXPUNGE|FETCH)").matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            long n = Long.parseLong(m.group(1));
+            switch (m.group(2)) {
+                case "EXISTS" -> known = n;
+                case "EXPUNGE" -> {
+                    assertThat(n).as("EXPUNGE of a sequence number never announced: %s in %s", line, lines).isLessThanOrEqualTo(known);
+                    known--;
+                }
+                default -> assertThat(n).as("FETCH of a sequence number never announced: %s in %s", line, lines).isLessThanOrEqualTo(known);
+            }
+        }
+        return known;
+    }
+
+    static long exists(List<String> select) {
+        return number(select, "^\\* (\\d+) EXISTS");
+    }
+
+    @Test
+    void aMessageAnotherSessionAppendsIsAnnouncedBeforeItIsNamed() throws Exception {
+        try (ImapDialog reader = login(); ImapDialog writer = login()) {
+            assertThat(reader.tagged(reader.command("CREATE view-append"))).contains("OK");
+            for (int i = 1; i <= 2; i++) {
+                assertThat(reader.tagged(reader.append("view-append", plain("view " + i)))).contains("OK");
+            }
+            long known = exists(reader.command("SELECT view-append"));
+            assertThat(known).isEqualTo(2);
+            // Another client appends message 3 while this one has the folder selected.
+            assertThat(writer.tagged(writer.append("view-append", plain("view 3")))).contains("OK");
+            // James 3.8.1 answered "* 3 FETCH" before "* 3 EXISTS": imaptest's "seq too high".
+            List<String> fetch = reader.command("FETCH 1:* (FLAGS)");
+            assertThat(reader.tagged(fetch)).endsWith("OK FETCH completed.");
+            known = replayView(known, fetch);
+            assertThat(known).isEqualTo(3);
+            assertThat(reader.command("FETCH 1:* (UID)")).containsExactly("* 1 FETCH (UID 1)", "* 2 FETCH (UID 2)",
+                "* 3 FETCH (UID 3)", "a" + tagOf(reader) + " OK FETCH completed.");
+        }
+    }
+
+    @Test
+    void messagesAddedAndExpungedElsewhereKeepTheSequenceNumbersTheClientKnows() throws Exception {
+        try (ImapDialog reader = login(); ImapDialog writer = login()) {
+            assertThat(reader.tagged(reader.command("CREATE view-churn"))).contains("OK");
+            for (int i = 1; i <= 4; i++) {
+                assertThat(reader.tagged(reader.append("view-churn", plain("churn " + i)))).contains("OK");
+            }
+            long known = exists(reader.command("SELECT view-churn"));
+            writer.command("SELECT view-churn");
+            // Elsewhere: message 2 expunged, two appended, the first of them expunged again, flags changed on the last.
+            assertThat(writer.tagged(writer.command("STORE 2 +FLAGS.SILENT (\\Deleted)"))).contains("OK");
+            assertThat(writer.tagged(writer.command("EXPUNGE"))).contains("OK");
+            assertThat(writer.tagged(writer.append("view-churn", plain("churn 5")))).contains("OK");
+            assertThat(writer.tagged(writer.append("view-churn", plain("churn 6")))).contains("OK");
+            assertThat(writer.tagged(writer.command("UID STORE 5 +FLAGS.SILENT (\\Deleted)"))).contains("OK");
+            assertThat(writer.tagged(writer.command("UID EXPUNGE 5"))).contains("OK");
+            assertThat(writer.tagged(writer.command("UID STORE 6 +FLAGS.SILENT ($Label1)"))).contains("OK");
+            // A non-UID FETCH may not be told of expunges (RFC 3501 7.4.1): message 4 is still message 4 for it...
+            List<String> fetch = reader.command("FETCH 4 (UID)");
+            assertThat(fetch).contains("* 4 FETCH (UID 4)");
+            known = replayView(known, fetch);
+            // ...and a sequence set naming message 2, expunged meanwhile, is no BAD (RFC 3501 servers answer OK or NO).
+            List<String> expunged = reader.command("FETCH 1:2 (UID)");
+            assertThat(reader.tagged(expunged)).doesNotContain("BAD");
+            known = replayView(known, expunged);
+            // NOOP reports it all, every sequence number one the client knows.
+            List<String> noop = reader.command("NOOP");
+            known = replayView(known, noop);
+            assertThat(known).isEqualTo(4);
+            assertThat(reader.command("FETCH 1:* (UID)")).containsExactly("* 1 FETCH (UID 1)", "* 2 FETCH (UID 3)",
+                "* 3 FETCH (UID 4)", "* 4 FETCH (UID 6)", "a" + tagOf(reader) + " OK FETCH completed.");
+        }
+    }
+
+    @Test
+    void idleReportsAnotherSessionsChangesInOrder() throws Exception {
+        try (ImapDialog reader = login(); ImapDialog writer = login()) {
+            assertThat(reader.tagged(reader.command("CREATE view-idle"))).contains("OK");
+            assertThat(reader.tagged(reader.append("view-idle", plain("idle 1")))).contains("OK");
+            long known = exists(reader.command("SELECT view-idle"));
+            reader.idle();
+            assertThat(writer.tagged(writer.append("view-idle", plain("idle 2")))).contains("OK");
+            reader.awaitLine(line -> line.equals("* 2 EXISTS"), java.time.Duration.ofSeconds(20));
+            writer.command("SELECT view-idle");
+            assertThat(writer.tagged(writer.command("STORE 1 +FLAGS.SILENT (\\Deleted)"))).contains("OK");
+            assertThat(writer.tagged(writer.command("EXPUNGE"))).contains("OK");
+            reader.awaitLine(line -> line.equals("* 1 EXPUNGE"), java.time.Duration.ofSeconds(20));
+            List<String> idle = new java.util.ArrayList<>(reader.done());
+            idle.addAll(0, reader.pushed());
+            assertThat(replayView(known, idle)).isEqualTo(1);
+        }
+    }
+
+    /** Every keyword a FETCH carries must be in the last FLAGS sent before it (RFC 3501 7.2.6; imaptest checks it). */
+    static void assertKeywordsAnnounced(List<String> selectAndLater) {
+        java.util.Set<String> announced = java.util.Set.of();
+        for (String line : selectAndLater) {
+            Matcher flags = Pattern.compile("^\\* FLAGS \\(([^)]*)\\)").matcher(line);
+            if (flags.find()) {
+                announced = java.util.Set.of(flags.group(1).split(" "));
+                continue;
+            }
+            Matcher fetch = Pattern.compile("^\\* \\d+ FETCH .*FLAGS \\(([^)]*)\\)").matcher(line);
+            if (fetch.find()) {
+                for (String flag : fetch.group(1).split(" ")) {
+                    if (!flag.isEmpty() && !flag.startsWith("\\")) {
+                        assertThat(announced).as("keyword %s used before a FLAGS listed it: %s", flag, selectAndLater).contains(flag);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aKeywordIsInFlagsBeforeAFetchUsesIt() throws Exception {
+        try (ImapDialog reader = login(); ImapDialog writer = login()) {
+            assertThat(reader.tagged(reader.command("CREATE view-keywords"))).contains("OK");
+            assertThat(reader.tagged(reader.append("view-keywords", plain("keywords 1")))).contains("OK");
+            List<String> seen = new java.util.ArrayList<>(reader.command("SELECT view-keywords"));
+            // Another session sets a keyword no message had; this session's next FETCH reads it.
+            writer.command("SELECT view-keywords");
+            assertThat(writer.tagged(writer.command("STORE 1 +FLAGS.SILENT ($Hello)"))).contains("OK");
+            List<String> fetch = reader.command("FETCH 1 (FLAGS)");
+            assertThat(fetch).anyMatch(line -> line.startsWith("* 1 FETCH (FLAGS (") && line.contains("$Hello"));
+            seen.addAll(fetch);
+            // This session's own STORE of a new keyword answers with the FETCH of the stored flags.
+            List<String> store = reader.command("STORE 1 +FLAGS ($World)");
+            assertThat(store).anyMatch(line -> line.contains("$World"));
+            seen.addAll(store);
+            seen.addAll(reader.command("NOOP"));
+            assertKeywordsAnnounced(seen);
+        }
+    }
 }

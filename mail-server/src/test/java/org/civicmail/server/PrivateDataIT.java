@@ -48,9 +48,10 @@ class PrivateDataIT {
                 .as("the launcher's umask, not the shell's 022").contains("Umask:\t0077");
             assertThat(server.output()).noneMatch(line -> line.contains("This process runs with umask"));
 
-            assertThat(server.cli(PASSWORD, "account", "add", "--class", "official", "--address", SENDER, "--name", "钱力",
+            // Real CLI processes, forwarding to the running server over the admin API (the other ITs take that path in process).
+            assertThat(ForkedServer.runCli(data, PASSWORD, "account", "add", "--class", "official", "--address", SENDER, "--name", "钱力",
                 "--agency", "杭州市民政局", "--employee-no", "MZ-3", "--password-stdin").exitCode()).isZero();
-            assertThat(server.cli(PASSWORD, "account", "add", "--class", "citizen", "--address", READER, "--name", "孙梅",
+            assertThat(ForkedServer.runCli(data, PASSWORD, "account", "add", "--class", "citizen", "--address", READER, "--name", "孙梅",
                 "--id-number", TestIds.residentId("33010619880808008"), "--password-stdin").exitCode()).isZero();
             MailClient client = new MailClient(server);
             client.send(SENDER, PASSWORD, client.message(SENDER, READER, "低保资格复核", "请于月底前提交材料"));

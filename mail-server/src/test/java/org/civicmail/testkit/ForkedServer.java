@@ -1,18 +1,26 @@
 package org.civicmail.testkit;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
+import org.civicmail.admin.AdminClient;
+import org.civicmail.cli.Main;
+import org.civicmail.server.DataDirectory;
 
 /**
  * A real CivicMail server in its own JVM ({@code civicmail start}), on free ports, in a temporary data
@@ -218,10 +226,35 @@ public final class ForkedServer implements RunningServer, AutoCloseable {
         return launcherUmask == null ? start(data, overrides, conf) : startWithLauncher(data, overrides, launcherUmask);
     }
 
-    /** Runs {@code civicmail ARGS} as a separate process, as a person would, against this server's data dir. */
+    /**
+     * Runs {@code civicmail ARGS} against this server's data dir the way the CLI does: while the server runs, a command
+     * the CLI would forward ({@link Main#forwardsToServer}) goes over the same admin API here, without the start-up
+     * of a CLI JVM (about a second each; the ITs run hundreds of commands); any other command, and every command while
+     * the server is down, runs as a separate process ({@link #runCli}). The CLI process's own forwarding is tested by
+     * {@code PrivateDataIT}, which keeps using {@link #runCli}.
+     */
     @Override
     public CliResult cli(String stdin, String... args) throws Exception {
+        if (process != null && process.isAlive() && Main.forwardsToServer(args)) {
+            Optional<AdminClient> admin = AdminClient.forRunningServer(new DataDirectory(data));
+            if (admin.isPresent()) {
+                return forwarded(admin.get(), stdin, args);
+            }
+        }
         return runCli(data, stdin, args);
+    }
+
+    private static CliResult forwarded(AdminClient admin, String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // As the CLI process: standard input is read (and sent) only for --password-stdin.
+        byte[] in = stdin != null && Arrays.asList(args).contains("--password-stdin") ? stdin.getBytes(StandardCharsets.UTF_8) : new byte[0];
+        int code;
+        try (PrintWriter o = new PrintWriter(out, true, StandardCharsets.UTF_8);
+             PrintWriter e = new PrintWriter(err, true, StandardCharsets.UTF_8)) {
+            code = admin.execute(args, in, Path.of("").toAbsolutePath(), o, e);
+        }
+        return new CliResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     public static CliResult runCli(Path data, String stdin, String... args) throws Exception {

@@ -150,6 +150,11 @@ public final class ImapDialog implements AutoCloseable {
         throw new AssertionError("no line as expected within " + timeout + "; pushed: " + pushed);
     }
 
+    /** The lines the server pushed while IDLE was waited on, in order. */
+    public List<String> pushed() {
+        return List.copyOf(pushed);
+    }
+
     /** Ends IDLE; returns the lines up to the tagged OK. */
     public List<String> done() throws IOException {
         write("DONE\r\n");

@@ -6,7 +6,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./civicmail bench ...}: measurements on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on this installation.",
-    subcommands = {BenchBroadcastCommand.class, BenchImapCommand.class, BenchMailflowCommand.class})
+    subcommands = {BenchBroadcastCommand.class, BenchCaCommand.class, BenchImapCommand.class, BenchMailflowCommand.class})
 public class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

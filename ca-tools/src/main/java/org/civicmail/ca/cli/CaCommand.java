@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "ca", mixinStandardHelpOptions = true,
         description = "Certificate authority: issue, revoke, CRL, OCSP, audit.",
         subcommands = {InitCommand.class, IssueCommand.class, RevokeCommand.class, ListCommand.class, ShowCommand.class,
-                CrlCommand.class, ExportCommand.class, RenewAllCommand.class, AuditCommand.class, BenchCommand.class})
+                CrlCommand.class, ExportCommand.class, RenewAllCommand.class, AuditCommand.class})
 public final class CaCommand implements Runnable {
     private final CaEnvironment environment;
 

@@ -53,19 +53,24 @@ final class AgencyTrustManager extends X509ExtendedTrustManager {
         checkClientTrusted(chain, authType);
     }
 
+    /** Every server check is refused the same way: this manager sits on our server and only ever sees clients. */
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("this trust manager only checks clients");
+        throw onlyClients();
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        checkServerTrusted(chain, authType);
+        throw onlyClients();
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        checkServerTrusted(chain, authType);
+        throw onlyClients();
+    }
+
+    private static CertificateException onlyClients() {
+        return new CertificateException("this trust manager only checks clients");
     }
 
     @Override

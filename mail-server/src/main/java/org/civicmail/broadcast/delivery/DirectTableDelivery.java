@@ -22,47 +22,25 @@ import org.slf4j.LoggerFactory;
  * James and the writer never append to the same folder at the same time, and a session learns of UIDs in the order
  * they were given. Then the batch is indexed and the index committed; only then are the recipients reported.
  */
-public final class DirectTableDelivery implements MailboxDelivery {
+public final class DirectTableDelivery extends JournaledDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(DirectTableDelivery.class);
 
     private final MailboxBatchWriter writer;
-    private final DeliveryJournal journal;
     private final MailboxAnnouncer announcer;
     private final MailboxPathLocker locker;
     private final SearchIndexCatchUp catchUp;
 
     DirectTableDelivery(MailboxBatchWriter writer, DeliveryJournal journal, MailboxAnnouncer announcer, MailboxPathLocker locker,
                         SearchIndexCatchUp catchUp) {
+        super(journal);
         this.writer = writer;
-        this.journal = journal;
         this.announcer = announcer;
         this.locker = locker;
         this.catchUp = catchUp;
     }
 
-    /**
-     * Recipients of the batch that are journaled already (a try whose commit succeeded but whose reply was lost) get
-     * their delivered outcome from the journal, indexed first if they were not; only the others are stored.
-     */
     @Override
-    public List<Outcome> deliver(String broadcastId, String folder, List<MailboxBatchWriter.Delivery> batch)
-            throws SQLException, MailboxException {
-        if (batch.isEmpty()) {
-            return List.of();
-        }
-        Map<Integer, DeliveryJournal.Entry> journaled = journal.journaled(broadcastId, batch);
-        if (journaled.isEmpty()) {
-            return store(broadcastId, folder, batch);
-        }
-        List<Outcome> outcomes = new ArrayList<>(settled(broadcastId, journaled).values());
-        List<MailboxBatchWriter.Delivery> rest = batch.stream().filter(d -> !journaled.containsKey(d.seq())).toList();
-        if (!rest.isEmpty()) {
-            outcomes.addAll(store(broadcastId, folder, rest));
-        }
-        return outcomes;
-    }
-
-    private List<Outcome> store(String broadcastId, String folder, List<MailboxBatchWriter.Delivery> deliveries)
+    List<Outcome> store(String broadcastId, String folder, List<MailboxBatchWriter.Delivery> deliveries)
             throws SQLException, MailboxException {
         // One lock order for everyone (the path's string form), so two batches of different broadcasts cannot deadlock.
         List<MailboxPath> paths = deliveries.stream().map(d -> MailboxPath.forUser(Username.of(d.address()), folder)).distinct()
@@ -118,24 +96,15 @@ public final class DirectTableDelivery implements MailboxDelivery {
         return locker.executeWithLock(paths.get(i), () -> underLocks(paths, i + 1, body), MailboxPathLocker.LockType.Write);
     }
 
-    @Override
-    public Map<Integer, Outcome> settle(String broadcastId) throws SQLException {
-        return settled(broadcastId, journal.journaled(broadcastId));
-    }
-
     /** Delivered outcomes of journaled recipients, those not yet in the search index indexed first. */
-    private Map<Integer, Outcome> settled(String broadcastId, Map<Integer, DeliveryJournal.Entry> journaled) throws SQLException {
+    @Override
+    Map<Integer, Outcome> settled(String broadcastId, Map<Integer, DeliveryJournal.Entry> journaled) throws SQLException {
         List<DeliveryJournal.Entry> open = DeliveryJournal.unindexed(journaled);
         Map<Integer, String> unsearchable = catchUp.indexNow(open);
         journal.markIndexed(broadcastId, open.stream().map(DeliveryJournal.Entry::seq).toList());
         Map<Integer, Outcome> outcomes = new HashMap<>();
         journaled.forEach((seq, e) -> outcomes.put(seq, new Outcome(seq, true, unsearchable.get(seq), e.deliveredAt())));
         return outcomes;
-    }
-
-    @Override
-    public void finished(String broadcastId) throws SQLException {
-        journal.finished(broadcastId);
     }
 
     @Override

@@ -32,31 +32,21 @@ import reactor.core.publisher.Mono;
  * One window is left: a crash between James's append and the journal row would give that recipient a second copy
  * when the broadcast resumes (at most one per broadcast lane).
  */
-public final class MailboxManagerDelivery implements MailboxDelivery {
+public final class MailboxManagerDelivery extends JournaledDelivery {
     private final MailboxManager mailboxes;
     private final SubscriptionManager subscriptions;
-    private final DeliveryJournal journal;
 
     MailboxManagerDelivery(MailboxManager mailboxes, SubscriptionManager subscriptions, DeliveryJournal journal) {
+        super(journal);
         this.mailboxes = mailboxes;
         this.subscriptions = subscriptions;
-        this.journal = journal;
     }
 
     @Override
-    public List<Outcome> deliver(String broadcastId, String folder, List<MailboxBatchWriter.Delivery> deliveries)
+    List<Outcome> store(String broadcastId, String folder, List<MailboxBatchWriter.Delivery> deliveries)
             throws SQLException, MailboxException {
         List<Outcome> outcomes = new ArrayList<>(deliveries.size());
-        if (deliveries.isEmpty()) {
-            return outcomes;
-        }
-        Map<Integer, DeliveryJournal.Entry> done = journal.journaled(broadcastId, deliveries);
         for (MailboxBatchWriter.Delivery d : deliveries) {
-            DeliveryJournal.Entry already = done.get(d.seq());
-            if (already != null) {
-                outcomes.add(Outcome.delivered(d.seq(), already.deliveredAt()));
-                continue;
-            }
             MailboxSession session = mailboxes.createSystemSession(Username.of(d.address()));
             try {
                 ComposedMessageId id = append(session, folder, d);
@@ -93,17 +83,12 @@ public final class MailboxManagerDelivery implements MailboxDelivery {
             .build(message.toByteArray()), session).getId();
     }
 
+    /** James indexed each message during its append (its listener is synchronous), so journaled means searchable. */
     @Override
-    public Map<Integer, Outcome> settle(String broadcastId) throws SQLException {
+    Map<Integer, Outcome> settled(String broadcastId, Map<Integer, DeliveryJournal.Entry> journaled) {
         Map<Integer, Outcome> outcomes = new HashMap<>();
-        // James indexed each message during its append (its listener is synchronous), so journaled means searchable.
-        journal.journaled(broadcastId).forEach((seq, e) -> outcomes.put(seq, Outcome.delivered(seq, e.deliveredAt())));
+        journaled.forEach((seq, e) -> outcomes.put(seq, Outcome.delivered(seq, e.deliveredAt())));
         return outcomes;
-    }
-
-    @Override
-    public void finished(String broadcastId) throws SQLException {
-        journal.finished(broadcastId);
     }
 
     @Override

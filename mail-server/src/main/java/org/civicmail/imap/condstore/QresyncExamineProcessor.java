@@ -11,24 +11,31 @@ import org.apache.james.imap.processor.ExamineProcessor;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.metrics.api.MetricFactory;
+import org.civicmail.imap.view.SelectedViews;
+import org.civicmail.imap.view.ViewCountedExists;
 
 import reactor.core.publisher.Mono;
 
 /**
  * EXAMINE whose QRESYNC resync reports every expunged UID of the range ({@link VanishedRange}) and the messages whose
- * flags changed ({@link QresyncFlagChanges}).
+ * flags changed ({@link QresyncFlagChanges}); the folder it selects is seen through a {@code SelectedView} (other
+ * sessions' changes reach the session's sequence numbers only when they are reported) and its EXISTS counts that view
+ * ({@code org.civicmail.imap.view}).
  */
 public class QresyncExamineProcessor extends ExamineProcessor {
+    private final SelectedViews views;
+
     @Inject
     public QresyncExamineProcessor(MailboxManager mailboxManager, EventBus eventBus, StatusResponseFactory factory,
-                                  MetricFactory metricFactory) {
-        super(mailboxManager, eventBus, factory, metricFactory);
+                                  MetricFactory metricFactory, SelectedViews views) {
+        super(mailboxManager, views.gating(eventBus), factory, metricFactory);
+        this.views = views;
     }
 
     @Override
     protected Mono<Void> processRequestReactive(ExamineRequest request, ImapSession session, Responder responder) {
-        return super.processRequestReactive(request, session,
-            QresyncFlagChanges.asked(request) ? new QresyncFlagChanges(responder, session, request) : responder);
+        return super.processRequestReactive(request, views.selecting(session),
+            QresyncFlagChanges.around(new ViewCountedExists(responder, session), session, request));
     }
 
     @Override

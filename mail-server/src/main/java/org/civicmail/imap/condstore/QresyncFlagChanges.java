@@ -37,7 +37,12 @@ final class QresyncFlagChanges implements Responder {
         this.request = request;
     }
 
-    static boolean asked(AbstractMailboxSelectionRequest request) {
+    /** The responder a SELECT or EXAMINE answers through: one that adds the flag changes if QRESYNC asked for them. */
+    static Responder around(Responder next, ImapSession session, AbstractMailboxSelectionRequest request) {
+        return asked(request) ? new QresyncFlagChanges(next, session, request) : next;
+    }
+
+    private static boolean asked(AbstractMailboxSelectionRequest request) {
         return !request.getLastKnownUidValidity().isUnknown() && request.getKnownModSeq() != null;
     }
 

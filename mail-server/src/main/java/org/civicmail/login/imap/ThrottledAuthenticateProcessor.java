@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import javax.inject.Inject;
 
+import org.apache.james.core.Username;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.request.ImapRequest;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
@@ -29,20 +30,21 @@ public class ThrottledAuthenticateProcessor extends AuthenticateProcessor {
     @Override
     protected void doAuth(AuthenticationAttempt attempt, ImapSession session, ImapRequest request, Responder responder,
                           HumanReadableText failed) {
-        gate.attempt(session, attempt.getAuthenticationId(), attempt.getPassword(), Optional.empty(),
-            replies(session, request, responder));
+        attempt(attempt, Optional.empty(), session, request, responder);
     }
 
     @Override
     protected void doAuthWithDelegation(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
                                         Responder responder) {
-        gate.attempt(session, attempt.getAuthenticationId(), attempt.getPassword(), attempt.getDelegateUserName(),
-            replies(session, request, responder));
+        attempt(attempt, attempt.getDelegateUserName(), session, request, responder);
     }
 
-    private ImapLoginGate.Replies replies(ImapSession session, ImapRequest request, Responder responder) {
-        return new LoginReplies(session, getMailboxManager(), responder,
-            mailboxSession -> provisionInbox(session, getMailboxManager(), mailboxSession),
-            () -> okComplete(request, responder), (text, code) -> no(request, responder, text, code));
+    /** Both forms of AUTHENTICATE PLAIN: the authorization id, when given, is the account acted for. */
+    private void attempt(AuthenticationAttempt attempt, Optional<Username> actedFor, ImapSession session,
+                         ImapRequest request, Responder responder) {
+        gate.attempt(session, attempt.getAuthenticationId(), attempt.getPassword(), actedFor,
+            new LoginReplies(session, getMailboxManager(), responder,
+                mailboxSession -> provisionInbox(session, getMailboxManager(), mailboxSession),
+                () -> okComplete(request, responder), (text, code) -> no(request, responder, text, code)));
     }
 }

@@ -1,4 +1,4 @@
-package org.civicmail.ca.bench;
+package org.civicmail.bench.ca;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,14 +52,14 @@ import org.civicmail.ca.http.CaHttpServer;
  * and the audit entry) and OCSP responses/s over loopback HTTP. Runs on a throwaway CA in a
  * temporary directory with an on-disk Derby database, so the real store is never touched.
  */
-public final class Benchmark {
+public final class CaBenchmark {
     public record Figures(int certificates, double certsPerSecond, long ocspResponses, double ocspPerSecond, int threads,
                           int clients) {
     }
 
     private final PrintStream out;
 
-    public Benchmark(PrintStream out) {
+    public CaBenchmark(PrintStream out) {
         this.out = out;
     }
 

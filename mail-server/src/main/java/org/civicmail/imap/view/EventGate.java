@@ -1,0 +1,102 @@
+package org.civicmail.imap.view;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.james.events.Event;
+import org.apache.james.events.EventListener;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Stands between the event bus and James's state of one selected folder ({@code SelectedMailboxImpl}): events are
+ * kept until {@link #release()} hands them over, which {@link SelectedView} does only at the moment James tells the
+ * client about changes. James applies an added message to its sequence-number map the instant the event arrives, so
+ * a FETCH or EXPUNGE could name a sequence number whose EXISTS the client had not been sent, and an addition that
+ * arrived while the changes were being reported was forgotten when James reset its "size changed" mark (imaptest:
+ * "seq too high").
+ */
+final class EventGate implements EventListener.ReactiveEventListener {
+    private static final Logger LOGGER = LoggerFactory.getLogger(EventGate.class);
+
+    private final EventListener.ReactiveEventListener folder;
+    private final Queue<Event> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicReference<EventListener.ReactiveEventListener> idle = new AtomicReference<>();
+    private final AtomicInteger idleWakeups = new AtomicInteger();
+
+    EventGate(EventListener.ReactiveEventListener folder) {
+        this.folder = folder;
+    }
+
+    @Override
+    public Publisher<Void> reactiveEvent(Event event) {
+        pending.add(event);
+        EventListener.ReactiveEventListener idling = idle.get();
+        if (idling != null && idling.isHandling(event)) {
+            wakeIdle(event);
+        }
+        return Mono.empty();
+    }
+
+    @Override
+    public boolean isHandling(Event event) {
+        return folder.isHandling(event);
+    }
+
+    @Override
+    public ExecutionMode getExecutionMode() {
+        return folder.getExecutionMode();
+    }
+
+    /** Hands James's folder state every event kept so far, in arrival order, and returns once it has applied them. */
+    synchronized void release() {
+        List<Event> events = new ArrayList<>();
+        for (Event event = pending.poll(); event != null; event = pending.poll()) {
+            events.add(event);
+        }
+        if (!events.isEmpty()) {
+            // join(), not block(): the caller may be a thread Reactor marks non-blocking; James's folder applies
+            // each event on its own scheduler and takes no lock this thread holds.
+            Flux.fromIterable(events).concatMap(folder::reactiveEvent).then().toFuture().join();
+        }
+    }
+
+    /** IDLE's listener, woken for every event while the client idles; null when it does not. */
+    void idle(EventListener.ReactiveEventListener listener) {
+        idle.set(listener);
+    }
+
+    /**
+     * Lets IDLE report changes (its listener makes James report them, which releases the events), one report at a
+     * time: two reports of one session running together would interleave their EXISTS/EXPUNGE lines.
+     */
+    private void wakeIdle(Event event) {
+        if (idleWakeups.getAndIncrement() == 0) {
+            Schedulers.boundedElastic().schedule(() -> reportWhileIdle(event));
+        }
+    }
+
+    private void reportWhileIdle(Event event) {
+        int wakeups = 1;
+        do {
+            EventListener.ReactiveEventListener idling = idle.get();
+            if (idling != null) {
+                try {
+                    Mono.from(idling.reactiveEvent(event)).toFuture().join();
+                } catch (RuntimeException e) {
+                    LOGGER.warn("IDLE could not report a change of its folder", e);
+                }
+            }
+            wakeups = idleWakeups.addAndGet(-wakeups);
+        } while (wakeups != 0);
+    }
+}
