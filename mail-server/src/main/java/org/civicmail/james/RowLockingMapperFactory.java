@@ -14,17 +14,20 @@ public class RowLockingMapperFactory extends JPAMailboxSessionMapperFactory {
     private final EntityManagerFactory entityManagerFactory;
     private final JPAUidProvider uidProvider;
     private final JPAModSeqProvider modSeqProvider;
+    private final RecentFlagResets recentResets;
 
     @Inject
-    public RowLockingMapperFactory(EntityManagerFactory entityManagerFactory, JPAUidProvider uidProvider, JPAModSeqProvider modSeqProvider) {
+    public RowLockingMapperFactory(EntityManagerFactory entityManagerFactory, JPAUidProvider uidProvider, JPAModSeqProvider modSeqProvider,
+                                   RecentFlagResets recentResets) {
         super(entityManagerFactory, uidProvider, modSeqProvider);
         this.entityManagerFactory = entityManagerFactory;
         this.uidProvider = uidProvider;
         this.modSeqProvider = modSeqProvider;
+        this.recentResets = recentResets;
     }
 
     @Override
     public MessageMapper createMessageMapper(MailboxSession session) {
-        return new RowLockingMessageMapper(uidProvider, modSeqProvider, entityManagerFactory);
+        return new RowLockingMessageMapper(uidProvider, modSeqProvider, entityManagerFactory, recentResets);
     }
 }

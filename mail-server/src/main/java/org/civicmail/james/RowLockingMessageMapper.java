@@ -47,12 +47,14 @@ import reactor.core.scheduler.Schedulers;
  * WHERE EXISTS (SELECT 1 FROM JAMES_MAIL t0 WHERE ... = JAMES_MAIL.MAILBOX_ID ...)}: Derby runs that as a heap scan
  * of every message of every folder with exclusive row locking (600 rows visited to delete 1). The same rows now go by
  * primary-key range; the dependent rows follow through {@link RowLockingCascades}' trigger.</li>
- * <li>STORE (and SELECT's reset of \Recent, the same update) takes its modseq first, then locks the message rows, then
+ * <li>STORE takes its modseq first, then locks the message rows, then
  * reads and changes them. James read the rows unlocked and wrote them at commit: a message another session expunged
  * in between made the commit fail ({@code NO STORE failed. Save failed.}, {@code NO SELECT}), and its dependent rows
  * were written before the message row, a cycle with EXPUNGE. The modseq counter commits on a connection of its own
  * ({@link MailboxCounters}): Derby cannot see that this transaction waits for it, so it is taken while this one holds
  * nothing.</li>
+ * <li>SELECT's reset of \Recent writes nothing: it reads the recent messages and leaves the stored flag to
+ * {@link RecentFlagResets}, after the SELECT has answered.</li>
  * <li>COPY and MOVE lock each source message row before they read its content, copy it (and remove it). A source
  * another session expunged meanwhile is left out of the result (RFC 3501: a UID that no longer exists is ignored),
  * where James failed the whole command on it.</li>
@@ -76,10 +78,13 @@ public class RowLockingMessageMapper extends JPAMessageMapper {
     private static final String DELETE_RANGE = "DELETE FROM JAMES_MAIL WHERE MAILBOX_ID = ? AND MAIL_UID BETWEEN ? AND ?";
 
     private final JPAModSeqProvider modSeqProvider;
+    private final RecentFlagResets recentResets;
 
-    public RowLockingMessageMapper(JPAUidProvider uidProvider, JPAModSeqProvider modSeqProvider, EntityManagerFactory factory) {
+    public RowLockingMessageMapper(JPAUidProvider uidProvider, JPAModSeqProvider modSeqProvider, EntityManagerFactory factory,
+                                   RecentFlagResets recentResets) {
         super(uidProvider, modSeqProvider, factory);
         this.modSeqProvider = modSeqProvider;
+        this.recentResets = recentResets;
     }
 
     @Override
@@ -179,13 +184,28 @@ public class RowLockingMessageMapper extends JPAMessageMapper {
         return updateFlags(mailbox, calculator, List.of(set)).iterator();
     }
 
+    /**
+     * SELECT's reset of \Recent: reports the recent messages as no longer recent, with their flags and mod-sequence
+     * as stored, and leaves the stored flag to {@link RecentFlagResets}, after the SELECT (a read, no write
+     * transaction, no lock waits behind the folder's writers).
+     */
     @Override
     public List<UpdatedFlags> resetRecent(Mailbox mailbox) throws MailboxException {
         List<MessageRange> recent = MessageRange.toRanges(findRecentMessageUidsInMailbox(mailbox));
-        if (recent.isEmpty()) {
-            return List.of();
+        List<UpdatedFlags> reset = new ArrayList<>();
+        for (MessageRange range : recent) {
+            Iterator<MailboxMessage> messages = super.findInMailbox(mailbox, range, FetchType.METADATA, -1);
+            while (messages.hasNext()) {
+                MailboxMessage message = messages.next();
+                Flags before = message.createFlags();
+                Flags after = new Flags(before);
+                after.remove(Flags.Flag.RECENT);
+                reset.add(UpdatedFlags.builder().uid(message.getUid()).modSeq(message.getModSeq()).oldFlags(before)
+                    .newFlags(after).build());
+            }
         }
-        return updateFlags(mailbox, new FlagsUpdateCalculator(new Flags(Flags.Flag.RECENT), FlagsUpdateMode.REMOVE), recent);
+        recentResets.schedule(rawId(mailbox), recent);
+        return reset;
     }
 
     /** Modseq first (no row held yet), then each range's rows locked, read and changed; vanished messages are absent. */

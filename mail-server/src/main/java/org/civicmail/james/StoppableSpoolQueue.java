@@ -1,12 +1,15 @@
 package org.civicmail.james;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 
 import javax.jms.ConnectionFactory;
 import javax.jms.JMSException;
 import javax.jms.Message;
 import javax.jms.MessageConsumer;
 import javax.jms.Session;
+import javax.mail.MessagingException;
 
 import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
@@ -14,6 +17,7 @@ import org.apache.james.queue.activemq.ActiveMQCacheableMailQueue;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.api.MailQueueName;
+import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +37,9 @@ import reactor.core.publisher.Mono;
  * selector evaluated when the consumer is made and renewed at least every {@link #RECEIVE_WINDOW}, so delayed mail
  * (remote delivery retries) becomes due as before. A message received is handed on exactly as James does
  * ({@code createMailQueueItem}); one not yet received stays in the KahaDB journal for the next start.
+ *
+ * <p>Enqueueing goes through {@link SpoolProducers} (a connection per concurrent sender) instead of James's one
+ * shared session, so that concurrent SMTP transactions share the journal's syncs.
  */
 final class StoppableSpoolQueue extends ActiveMQCacheableMailQueue {
     private static final Logger LOG = LoggerFactory.getLogger(StoppableSpoolQueue.class);
@@ -41,6 +48,7 @@ final class StoppableSpoolQueue extends ActiveMQCacheableMailQueue {
     /** How soon an idle loop notices the stop. */
     static final Duration RECEIVE_SLICE = Duration.ofMillis(200);
 
+    private final SpoolProducers producers;
     private volatile boolean stopping;
     /** Dequeues under way, counted until the message they took (if any) has been handed to the spooler. */
     private int dequeuing;
@@ -48,6 +56,19 @@ final class StoppableSpoolQueue extends ActiveMQCacheableMailQueue {
     StoppableSpoolQueue(ConnectionFactory connectionFactory, MailQueueItemDecoratorFactory decorators, MailQueueName name,
                         MetricFactory metrics, GaugeRegistry gauges) {
         super(connectionFactory, decorators, name, true, metrics, gauges);
+        this.producers = new SpoolProducers(connectionFactory, name.asString());
+    }
+
+    @Override
+    protected void produceMail(Map<String, Object> properties, int priority, Mail mail)
+        throws JMSException, MessagingException, IOException {
+        producers.send(properties, priority, mail);
+    }
+
+    @Override
+    public void dispose() {
+        producers.close();
+        super.dispose();
     }
 
     /** Ends the dequeue loop within {@link #RECEIVE_SLICE}; mail already handed on is processed to the end. */

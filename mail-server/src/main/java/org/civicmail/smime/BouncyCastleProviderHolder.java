@@ -1,22 +1,12 @@
 package org.civicmail.smime;
 
 import java.security.Provider;
-import java.security.Security;
 
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.civicmail.verdict.BouncyCastle;
 
-/** The one BouncyCastle provider instance, registered once for the JVM. */
+/** The one BouncyCastle provider instance, registered once for the JVM (shared with the verifier). */
 final class BouncyCastleProviderHolder {
-    static final Provider PROVIDER;
-
-    static {
-        Provider installed = Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
-        if (installed == null) {
-            installed = new BouncyCastleProvider();
-            Security.addProvider(installed);
-        }
-        PROVIDER = installed;
-    }
+    static final Provider PROVIDER = BouncyCastle.PROVIDER;
 
     private BouncyCastleProviderHolder() {
     }

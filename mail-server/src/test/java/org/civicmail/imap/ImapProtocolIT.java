@@ -595,4 +595,42 @@ class ImapProtocolIT {
             assertKeywordsAnnounced(seen);
         }
     }
+
+    static boolean recent(ImapDialog imap, int msn) throws Exception {
+        return imap.command("FETCH " + msn + " (FLAGS)").get(0).contains("\\Recent");
+    }
+
+    @Test
+    void aNewMessageIsRecentInOneSessionOnly() throws Exception {
+        try (ImapDialog first = login(); ImapDialog second = login(); ImapDialog writer = login()) {
+            assertThat(first.tagged(first.command("CREATE view-recent"))).contains("OK");
+            assertThat(first.tagged(first.append("view-recent", plain("recent 1")))).contains("OK");
+            first.command("SELECT view-recent");
+            second.command("SELECT view-recent");
+            assertThat(recent(first, 1) && recent(second, 1)).as("message 1 recent in both sessions").isFalse();
+            // A message arrives while both have the folder selected: RFC 3501 2.3.2 gives \Recent to one session.
+            assertThat(writer.tagged(writer.append("view-recent", plain("recent 2")))).contains("OK");
+            // (message 1 is recent in the first session, which selected the folder first)
+            assertThat(first.command("NOOP")).contains("* 2 EXISTS", "* 2 RECENT");
+            assertThat(second.command("NOOP")).contains("* 2 EXISTS", "* 0 RECENT");
+            assertThat(recent(first, 2)).isTrue();
+            assertThat(recent(second, 2)).isFalse();
+            // A session selecting the folder afterwards does not get it either (James took it from the stored flag).
+            assertThat(writer.command("SELECT view-recent")).contains("* 0 RECENT");
+        }
+    }
+
+    @Test
+    void moveIntoTheSameFolderReportsTheExpungeBeforeTheNewMessage() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE move-self"))).contains("OK");
+            assertThat(imap.tagged(imap.append("move-self", plain("move self")))).contains("OK");
+            long validity = uidValidity(imap.command("SELECT move-self"));
+            // As Dovecot (and imaptest's MOVE script): COPYUID, then the EXPUNGE, then EXISTS of what is left.
+            List<String> move = imap.command("MOVE 1 move-self");
+            assertThat(move.subList(0, 3)).containsExactly("* OK [COPYUID " + validity + " 1 2] Moved UIDs.", "* 1 EXPUNGE", "* 1 EXISTS");
+            assertThat(move).filteredOn(line -> line.endsWith("EXISTS")).hasSize(1);
+            assertThat(imap.tagged(move)).isEqualTo("a" + tagOf(imap) + " OK MOVE completed.");
+        }
+    }
 }

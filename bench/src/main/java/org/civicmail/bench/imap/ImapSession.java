@@ -29,7 +29,15 @@ final class ImapSession implements AutoCloseable {
     private static final Pattern VANISHED = Pattern.compile("^\\* VANISHED", Pattern.CASE_INSENSITIVE);
 
     /** A whole answer: untagged lines (literals folded in) and the tagged status line. */
-    record Response(List<String> untagged, String tagged) {
+    /**
+     * A command's answer; {@code clientWaitNanos} is time the client itself chose to wait inside the command (IDLE's
+     * window), which is not the server's latency.
+     */
+    record Response(List<String> untagged, String tagged, long clientWaitNanos) {
+        Response(List<String> untagged, String tagged) {
+            this(untagged, tagged, 0);
+        }
+
         boolean ok() {
             return status().equals("OK");
         }
@@ -132,7 +140,8 @@ final class ImapSession implements AutoCloseable {
             pushed.add(l);
             track(l);
         }
-        long deadline = System.nanoTime() + millis * 1_000_000L;
+        long idling = System.nanoTime();
+        long deadline = idling + millis * 1_000_000L;
         try {
             while (System.nanoTime() < deadline) {
                 socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
@@ -147,10 +156,11 @@ final class ImapSession implements AutoCloseable {
         } finally {
             socket.setSoTimeout(60_000);
         }
+        long waited = System.nanoTime() - idling;
         write("DONE\r\n");
         Response r = readAnswer(t);
         pushed.addAll(r.untagged());
-        return new Response(pushed, r.tagged());
+        return new Response(pushed, r.tagged(), waited);
     }
 
     /** Messages in the selected folder as far as this session has been told. */

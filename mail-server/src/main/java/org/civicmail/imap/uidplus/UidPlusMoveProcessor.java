@@ -11,6 +11,7 @@ import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.message.request.MoveRequest;
 import org.apache.james.imap.processor.CapabilityImplementingProcessor;
+import org.apache.james.imap.processor.EnableProcessor;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.model.MailboxId;
@@ -22,7 +23,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * MOVE / UID MOVE (RFC 6851): COPYUID goes in an untagged OK sent before the EXPUNGE (or VANISHED) responses the move
- * causes (section 4.3), so a client can tie the new UIDs to the messages it is about to forget.
+ * causes (section 4.3), so a client can tie the new UIDs to the messages it is about to forget; the EXPUNGEs come before
+ * an EXISTS the same report sends ({@link ExpungesBeforeExists}).
  */
 public class UidPlusMoveProcessor extends TransferProcessor<MoveRequest> implements CapabilityImplementingProcessor {
     static final HumanReadableText MOVED = new HumanReadableText("org.civicmail.imap.MOVED_UIDS", "Moved UIDs.");
@@ -43,8 +45,12 @@ public class UidPlusMoveProcessor extends TransferProcessor<MoveRequest> impleme
     @Override
     Mono<Void> answer(MoveRequest request, ImapSession session, Responder responder, Transferred transferred) {
         transferred.copyUid().ifPresent(code -> responder.respond(getStatusResponseFactory().untaggedOk(MOVED, code)));
-        return unsolicitedResponses(session, responder, request.isUseUids())
-            .then(Mono.fromRunnable(() -> okComplete(request, responder)));
+        // With QRESYNC the report is one VANISHED, which James sends after taking its messages out of the count.
+        boolean reorder = session.getSelected() != null
+            && !EnableProcessor.getEnabledCapabilities(session).contains(ImapConstants.SUPPORTS_QRESYNC);
+        Responder ordered = reorder ? new ExpungesBeforeExists(responder, session.getSelected()) : responder;
+        return unsolicitedResponses(session, ordered, request.isUseUids())
+            .then(Mono.fromRunnable(() -> okComplete(request, ordered)));
     }
 
     @Override

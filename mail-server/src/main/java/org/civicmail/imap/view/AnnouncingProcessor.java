@@ -11,9 +11,9 @@ import org.apache.james.imap.processor.DefaultProcessor;
 import reactor.core.publisher.Mono;
 
 /**
- * James's command processor chain with every answer passed through {@link KeywordsAnnounced}: FETCH responses come
- * from many processors (FETCH, STORE, and every command that reports other sessions' flag changes), so the one place
- * that sees them all is the chain's entry.
+ * James's command processor chain with every answer passed through {@link RecentOfThisSession} and
+ * {@link KeywordsAnnounced}: FETCH responses come from many processors (FETCH, STORE, and every command that reports
+ * other sessions' flag changes), so the one place that sees them all is the chain's entry.
  */
 final class AnnouncingProcessor implements ImapProcessor {
     private final DefaultProcessor chain;
@@ -25,12 +25,16 @@ final class AnnouncingProcessor implements ImapProcessor {
 
     @Override
     public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
-        return chain.processReactive(message, new KeywordsAnnounced(responder, session), session);
+        return chain.processReactive(message, answering(responder, session), session);
     }
 
     @Override
     public void process(ImapMessage message, Responder responder, ImapSession session) {
-        chain.process(message, new KeywordsAnnounced(responder, session), session);
+        chain.process(message, answering(responder, session), session);
+    }
+
+    private static Responder answering(Responder responder, ImapSession session) {
+        return new RecentOfThisSession(new KeywordsAnnounced(responder, session), session);
     }
 
     @Override

@@ -23,15 +23,20 @@ import reactor.core.publisher.Mono;
  * reports changes to the client. James reports them in one sequence that starts with {@link #isSizeChanged()} and
  * ends with {@link #resetEvents()}; the events kept by the folder's {@link EventGate} are released just before it, so
  * nothing changes the folder while James reports (an addition arriving there was lost) nor between two reports
- * (sequence numbers of a command's own answers stay those the client knows). Every other call goes to James's state.
+ * (sequence numbers of a command's own answers stay those the client knows). A message is recent here only if no other
+ * session claimed it first ({@link RecentClaims}). Every other call goes to James's state.
  */
 final class SelectedView implements SelectedMailbox {
     private final SelectedMailbox folder;
     private final Supplier<Optional<EventGate>> gate;
+    private final RecentClaims recent;
+    /** Who claims this view's recent messages: a token, so the claims do not keep the view (and James's state) alive. */
+    private final Object claimant = new Object();
 
-    SelectedView(SelectedMailbox folder, Supplier<Optional<EventGate>> gate) {
+    SelectedView(SelectedMailbox folder, Supplier<Optional<EventGate>> gate, RecentClaims recent) {
         this.folder = folder;
         this.gate = gate;
+        this.recent = recent;
     }
 
     @Override
@@ -75,7 +80,7 @@ final class SelectedView implements SelectedMailbox {
 
     @Override
     public boolean addRecent(MessageUid uid) {
-        return folder.addRecent(uid);
+        return claimed(uid) && folder.addRecent(uid);
     }
 
     @Override
@@ -85,12 +90,20 @@ final class SelectedView implements SelectedMailbox {
 
     @Override
     public Collection<MessageUid> getRecent() {
-        return folder.getRecent();
+        return folder.getRecent().stream().filter(this::claimed).collect(ImmutableList.toImmutableList());
     }
 
     @Override
     public int recentCount() {
-        return folder.recentCount();
+        return getRecent().size();
+    }
+
+    /**
+     * Whether this session holds the message's \Recent. Claimed when first used, not when added: James's SELECT adds
+     * the recent messages it read to its own folder state, which this view does not see.
+     */
+    private boolean claimed(MessageUid uid) {
+        return recent.claim(folder.getMailboxId(), uid, claimant);
     }
 
     @Override
@@ -115,7 +128,7 @@ final class SelectedView implements SelectedMailbox {
 
     @Override
     public boolean isRecent(MessageUid uid) {
-        return folder.isRecent(uid);
+        return folder.isRecent(uid) && claimed(uid);
     }
 
     @Override

@@ -34,6 +34,7 @@ import reactor.core.publisher.Mono;
 public final class SelectedViews {
     /** James's folder state (also its event listener) to its gate, from registration to unregistration. */
     private final Map<Object, EventGate> gates = new ConcurrentHashMap<>();
+    private final RecentClaims recent = new RecentClaims();
 
     /** The event bus to give James's selection processors. */
     public EventBus gating(EventBus bus) {
@@ -46,7 +47,7 @@ public final class SelectedViews {
             (proxy, method, args) -> {
                 if (method.getName().equals("selected") && args != null && args.length == 1
                         && args[0] instanceof SelectedMailbox folder && !(folder instanceof SelectedView)) {
-                    return session.selected(new SelectedView(folder, () -> Optional.ofNullable(gates.get(folder))));
+                    return session.selected(new SelectedView(folder, () -> Optional.ofNullable(gates.get(folder)), recent));
                 }
                 return invoke(method, session, args);
             });

@@ -26,10 +26,13 @@ import org.civicmail.verdict.SignatureVerdict.Reason;
  * attached: a leaf-only signature still chains, and a forged intermediate cannot stand in. Other leaves use the
  * attached certificates. Validity dates are the next step's business: the path is checked at a moment when all
  * its certificates are valid, so an expired certificate reads {@code expired}, not {@code unknown-ca}.
+ * The finding depends only on the certificates, so it is kept per certificate ({@link ValidatedPaths}); the steps
+ * after this one (validity, revocation, ...) run for every message.
  */
 public final class ChainStep implements VerificationStep {
     private static final int MAX_PATH = 6;
     private final Authorities authorities;
+    private final ValidatedPaths validated = new ValidatedPaths();
 
     public ChainStep(Authorities authorities) {
         this.authorities = authorities;
@@ -37,24 +40,32 @@ public final class ChainStep implements VerificationStep {
 
     @Override
     public Optional<SignatureVerdict> check(Evidence e) {
-        e.cityIssuer = authorities.cityIssuerOf(e.leaf);
-        List<X509Certificate> pool = e.cityIssuer.isPresent() ? authorities.cityCertificates() : e.attachedCertificates;
-        Optional<String> problem = build(e, pool);
-        if (problem.isPresent()) {
-            return Optional.of(e.invalid(Reason.UNKNOWN_CA, problem.get()));
+        ValidatedPaths.Outcome outcome = validated.outcome(e.leaf, e.attachedCertificates, () -> judge(e.leaf, e.attachedCertificates));
+        e.cityIssuer = outcome.cityIssuer();
+        if (outcome.anchor() != null) {
+            // This message's own leaf object first (equal to the judged one: same encoding, same key).
+            List<X509Certificate> path = new ArrayList<>(outcome.path());
+            path.set(0, e.leaf);
+            e.path = List.copyOf(path);
+            e.anchor = outcome.anchor();
         }
-        return Optional.empty();
+        return outcome.problem().map(problem -> e.invalid(Reason.UNKNOWN_CA, problem));
     }
 
-    private Optional<String> build(Evidence e, List<X509Certificate> pool) {
-        List<X509Certificate> path = new ArrayList<>(List.of(e.leaf));
-        X509Certificate current = e.leaf;
+    int cachedPaths() {
+        return validated.size();
+    }
+
+    private ValidatedPaths.Outcome judge(X509Certificate leaf, List<X509Certificate> attached) {
+        Optional<X509Certificate> cityIssuer = authorities.cityIssuerOf(leaf);
+        List<X509Certificate> pool = cityIssuer.isPresent() ? authorities.cityCertificates() : attached;
+        List<X509Certificate> path = new ArrayList<>(List.of(leaf));
+        X509Certificate current = leaf;
         while (path.size() <= MAX_PATH) {
             Optional<X509Certificate> anchor = issuerAmong(current, authorities.anchorCertificates(), path);
             if (anchor.isPresent()) {
-                e.path = List.copyOf(path);
-                e.anchor = new TrustAnchor(anchor.get(), null);
-                return validate(e);
+                TrustAnchor trustAnchor = new TrustAnchor(anchor.get(), null);
+                return new ValidatedPaths.Outcome(cityIssuer, List.copyOf(path), trustAnchor, validate(path, trustAnchor));
             }
             Optional<X509Certificate> next = issuerAmong(current, pool, path);
             if (next.isEmpty()) {
@@ -63,8 +74,8 @@ public final class ChainStep implements VerificationStep {
             path.add(next.get());
             current = next.get();
         }
-        return Optional.of("the certificate does not chain to a trusted authority (issuer: "
-            + current.getIssuerX500Principal().getName() + ")");
+        return new ValidatedPaths.Outcome(cityIssuer, List.of(leaf), null, Optional.of(
+            "the certificate does not chain to a trusted authority (issuer: " + current.getIssuerX500Principal().getName() + ")"));
     }
 
     private static Optional<X509Certificate> issuerAmong(X509Certificate child, List<X509Certificate> candidates,
@@ -85,12 +96,12 @@ public final class ChainStep implements VerificationStep {
         return Optional.empty();
     }
 
-    private static Optional<String> validate(Evidence e) {
+    private static Optional<String> validate(List<X509Certificate> path, TrustAnchor anchor) {
         try {
-            PKIXParameters params = new PKIXParameters(Set.of(e.anchor));
+            PKIXParameters params = new PKIXParameters(Set.of(anchor));
             params.setRevocationEnabled(false);
-            params.setDate(Date.from(momentAllValid(e)));
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(e.path), params);
+            params.setDate(Date.from(momentAllValid(path, anchor)));
+            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
             return Optional.empty();
         } catch (CertPathValidatorException ex) {
             if (ex.getReason() == CertPathValidatorException.BasicReason.EXPIRED
@@ -106,9 +117,9 @@ public final class ChainStep implements VerificationStep {
     }
 
     /** The latest notBefore on the path: every certificate valid then, if any moment works at all. */
-    private static Instant momentAllValid(Evidence e) {
-        Instant moment = e.anchor.getTrustedCert().getNotBefore().toInstant();
-        for (X509Certificate c : e.path) {
+    private static Instant momentAllValid(List<X509Certificate> path, TrustAnchor anchor) {
+        Instant moment = anchor.getTrustedCert().getNotBefore().toInstant();
+        for (X509Certificate c : path) {
             Instant notBefore = c.getNotBefore().toInstant();
             moment = notBefore.isAfter(moment) ? notBefore : moment;
         }

@@ -1,0 +1,92 @@
+package org.civicmail.james;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+import org.apache.james.mailbox.model.MessageRange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Clears the stored {@code \Recent} flag of the messages a SELECT took, after the SELECT has answered. James 3.8.1
+ * cleared it inside the SELECT: a write transaction that took the folder's mod-sequence (a commit of its own), locked
+ * the recent messages' rows behind every writer holding them and committed (a log sync), the slowest part of SELECT
+ * under concurrent writers (bench: SELECT p99 319 ms). The session that selected knows its recent messages without
+ * the stored flag (James keeps them in the session; {@code org.civicmail.imap.view.RecentClaims} keeps another
+ * session from taking them meanwhile). One worker thread applies the resets in order, each range in a short
+ * transaction of its own; \Recent is not a flag a client can change, so it takes no mod-sequence (RFC 7162 reports flag changes a
+ * client can see). A reset lost (server stopped first, database error) leaves the messages recent for the next
+ * session that selects the folder, as James would.
+ */
+@Singleton
+public final class RecentFlagResets {
+    private static final Logger LOG = LoggerFactory.getLogger(RecentFlagResets.class);
+    private static final String RESET_RANGE =
+        "UPDATE JAMES_MAIL SET MAIL_IS_RECENT = 0 WHERE MAILBOX_ID = ? AND MAIL_UID BETWEEN ? AND ? AND MAIL_IS_RECENT <> 0";
+    /** Resets waiting beyond this are dropped (a stalled database); their messages stay recent in the database. */
+    private static final int MAX_PENDING = 10_000;
+
+    private record Reset(long mailboxId, MessageRange range) {
+    }
+
+    private final JamesDatabase james;
+    private final BlockingQueue<Reset> pending = new LinkedBlockingQueue<>(MAX_PENDING);
+
+    @Inject
+    RecentFlagResets(JamesDatabase james) {
+        this.james = james;
+        Thread worker = new Thread(this::run, "recent-flag-resets");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** Schedules clearing the stored \Recent flag of {@code ranges} in folder {@code mailboxId}. */
+    void schedule(long mailboxId, List<MessageRange> ranges) {
+        for (MessageRange range : ranges) {
+            if (!pending.offer(new Reset(mailboxId, range))) {
+                LOG.warn("Stored \\Recent flags of {} in folder {} left set: {} resets already waiting", range, mailboxId, MAX_PENDING);
+            }
+        }
+    }
+
+    private void run() {
+        List<Reset> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(pending.take());
+                pending.drainTo(batch, 500);
+                apply(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("Stored \\Recent flags of {} message ranges left set: {}", batch.size(), e.toString());
+            }
+            batch.clear();
+        }
+    }
+
+    /**
+     * Each range in a transaction of its own (auto-commit): its rows locked in ascending UID order, as every writer of
+     * the folder locks them, and never together with another folder's rows, so no lock cycle can form with them.
+     */
+    private void apply(List<Reset> batch) throws SQLException {
+        try (Connection c = james.connection(); PreparedStatement reset = c.prepareStatement(RESET_RANGE)) {
+            c.setAutoCommit(true);
+            for (Reset r : batch) {
+                reset.setLong(1, r.mailboxId());
+                reset.setLong(2, r.range().getUidFrom().asLong());
+                reset.setLong(3, r.range().getUidTo().asLong());
+                reset.executeUpdate();
+            }
+        }
+    }
+}
