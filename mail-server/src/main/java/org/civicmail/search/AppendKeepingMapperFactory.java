@@ -11,6 +11,7 @@ import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MessageMetaData;
 import org.apache.james.mailbox.store.mail.MessageMapper;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import org.civicmail.james.RecentFlagResets;
 import org.civicmail.james.RowLockingMapperFactory;
 import org.civicmail.james.RowLockingMessageMapper;
 
@@ -22,21 +23,24 @@ public final class AppendKeepingMapperFactory extends RowLockingMapperFactory {
     private final EntityManagerFactory entityManagers;
     private final JPAUidProvider uids;
     private final JPAModSeqProvider modSeqs;
+    private final RecentFlagResets recentResets;
     private final RecentAppends appends;
 
     @Inject
     public AppendKeepingMapperFactory(EntityManagerFactory entityManagers, JPAUidProvider uids, JPAModSeqProvider modSeqs,
-                                      RecentAppends appends) {
-        super(entityManagers, uids, modSeqs);
+                                      RecentFlagResets recentResets, RecentAppends appends) {
+        super(entityManagers, uids, modSeqs, recentResets);
         this.entityManagers = entityManagers;
         this.uids = uids;
         this.modSeqs = modSeqs;
+        this.recentResets = recentResets;
         this.appends = appends;
     }
 
     @Override
     public MessageMapper createMessageMapper(MailboxSession session) {
-        return new RowLockingMessageMapper(uids, modSeqs, entityManagers) {
+        // Built with the same parts as RowLockingMapperFactory's own mappers (a constructor change there shows here).
+        return new RowLockingMessageMapper(uids, modSeqs, entityManagers, recentResets) {
             @Override
             public MessageMetaData add(Mailbox mailbox, MailboxMessage message) throws MailboxException {
                 MessageMetaData added = super.add(mailbox, message);
