@@ -633,4 +633,19 @@ class ImapProtocolIT {
             assertThat(imap.tagged(move)).isEqualTo("a" + tagOf(imap) + " OK MOVE completed.");
         }
     }
+
+    @Test
+    void anotherSessionsFlagChangeIsReportedAtTheNextCommandAndExamineLeavesRecent() throws Exception {
+        try (ImapDialog reader = login(); ImapDialog writer = login()) {
+            assertThat(reader.tagged(reader.command("CREATE view-flags"))).contains("OK");
+            assertThat(writer.tagged(writer.append("view-flags", plain("flags 1")))).contains("OK");
+            // EXAMINE shows \Recent without taking it (RFC 3501 6.3.2): the SELECT after it still gets it.
+            assertThat(reader.command("EXAMINE view-flags")).contains("* 1 RECENT");
+            assertThat(reader.command("SELECT view-flags")).contains("* 1 RECENT");
+            writer.command("SELECT view-flags");
+            assertThat(writer.tagged(writer.command("STORE 1 +FLAGS.SILENT (\\Seen)"))).contains("OK");
+            // imaptest's STORE script: the other session's CHECK reports the change (not only the command after it).
+            assertThat(reader.command("CHECK")).contains("* 1 FETCH (FLAGS (\\Recent \\Seen))");
+        }
+    }
 }

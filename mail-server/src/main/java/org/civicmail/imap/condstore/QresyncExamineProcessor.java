@@ -34,7 +34,7 @@ public class QresyncExamineProcessor extends ExamineProcessor {
 
     @Override
     protected Mono<Void> processRequestReactive(ExamineRequest request, ImapSession session, Responder responder) {
-        return super.processRequestReactive(request, views.selecting(session),
+        return super.processRequestReactive(request, views.selecting(session, true),
             QresyncFlagChanges.around(new ViewCountedExists(responder, session), session, request));
     }
 

@@ -34,7 +34,7 @@ public class QresyncSelectProcessor extends SelectProcessor {
 
     @Override
     protected Mono<Void> processRequestReactive(SelectRequest request, ImapSession session, Responder responder) {
-        return super.processRequestReactive(request, views.selecting(session),
+        return super.processRequestReactive(request, views.selecting(session, false),
             QresyncFlagChanges.around(new ViewCountedExists(responder, session), session, request));
     }
 

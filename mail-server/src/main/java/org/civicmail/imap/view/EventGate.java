@@ -1,14 +1,16 @@
 package org.civicmail.imap.view;
 
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.james.events.Event;
 import org.apache.james.events.EventListener;
+import org.apache.james.mailbox.events.MailboxEvents;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +31,10 @@ final class EventGate implements EventListener.ReactiveEventListener {
     private static final Logger LOGGER = LoggerFactory.getLogger(EventGate.class);
 
     private final EventListener.ReactiveEventListener folder;
-    private final Queue<Event> pending = new ConcurrentLinkedQueue<>();
+    /** Guarded by itself; held only to add or take events, never while James applies them. */
+    private final List<Event> pending = new LinkedList<>();
+    /** Held while events are handed over, so two hand-overs (a command's, IDLE's) keep the events' order. */
+    private final Object handingOver = new Object();
     private final AtomicReference<EventListener.ReactiveEventListener> idle = new AtomicReference<>();
     private final AtomicInteger idleWakeups = new AtomicInteger();
 
@@ -39,7 +44,9 @@ final class EventGate implements EventListener.ReactiveEventListener {
 
     @Override
     public Publisher<Void> reactiveEvent(Event event) {
-        pending.add(event);
+        synchronized (pending) {
+            pending.add(event);
+        }
         EventListener.ReactiveEventListener idling = idle.get();
         if (idling != null && idling.isHandling(event)) {
             wakeIdle(event);
@@ -58,15 +65,37 @@ final class EventGate implements EventListener.ReactiveEventListener {
     }
 
     /** Hands James's folder state every event kept so far, in arrival order, and returns once it has applied them. */
-    synchronized void release() {
-        List<Event> events = new ArrayList<>();
-        for (Event event = pending.poll(); event != null; event = pending.poll()) {
-            events.add(event);
-        }
-        if (!events.isEmpty()) {
-            // join(), not block(): the caller may be a thread Reactor marks non-blocking; James's folder applies
-            // each event on its own scheduler and takes no lock this thread holds.
-            Flux.fromIterable(events).concatMap(folder::reactiveEvent).then().toFuture().join();
+    void release() {
+        release(event -> true);
+    }
+
+    /**
+     * Hands over the flag changes only. James takes the list of messages whose flags changed when it builds a
+     * command's report, before the command runs, and the rest when the report is sent; flag changes do not move
+     * sequence numbers, so they can be applied early (one for a message whose addition is still held is skipped by
+     * James, and the client reads the message's flags when it learns of it).
+     */
+    void releaseFlagChanges() {
+        release(event -> event instanceof MailboxEvents.FlagsUpdated);
+    }
+
+    private void release(Predicate<Event> which) {
+        synchronized (handingOver) {
+            List<Event> events = new ArrayList<>();
+            synchronized (pending) {
+                for (Iterator<Event> it = pending.iterator(); it.hasNext(); ) {
+                    Event event = it.next();
+                    if (which.test(event)) {
+                        events.add(event);
+                        it.remove();
+                    }
+                }
+            }
+            if (!events.isEmpty()) {
+                // join(), not block(): the caller may be a thread Reactor marks non-blocking; James's folder applies
+                // each event on its own scheduler and takes no lock this thread holds.
+                Flux.fromIterable(events).concatMap(folder::reactiveEvent).then().toFuture().join();
+            }
         }
     }
 

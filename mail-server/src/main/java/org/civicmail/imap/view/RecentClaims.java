@@ -21,9 +21,15 @@ final class RecentClaims {
 
     private final Cache<Message, Object> claims = CacheBuilder.newBuilder().maximumSize(REMEMBERED).build();
 
-    /** True when {@code claimant} is the session (one object per selected folder) the message is recent in. */
+    /** True when {@code claimant} (one object per IMAP session) is the session the message is recent in. */
     boolean claim(MailboxId mailbox, MessageUid uid, Object claimant) {
         Object owner = claims.asMap().putIfAbsent(new Message(mailbox, uid), claimant);
+        return owner == null || owner == claimant;
+    }
+
+    /** As {@link #claim} without taking the message: EXAMINE shows \Recent but leaves it to a later SELECT (RFC 3501 6.3.2). */
+    boolean unclaimedOrOwn(MailboxId mailbox, MessageUid uid, Object claimant) {
+        Object owner = claims.getIfPresent(new Message(mailbox, uid));
         return owner == null || owner == claimant;
     }
 }

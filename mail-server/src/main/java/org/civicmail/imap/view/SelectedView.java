@@ -30,13 +30,17 @@ final class SelectedView implements SelectedMailbox {
     private final SelectedMailbox folder;
     private final Supplier<Optional<EventGate>> gate;
     private final RecentClaims recent;
-    /** Who claims this view's recent messages: a token, so the claims do not keep the view (and James's state) alive. */
-    private final Object claimant = new Object();
+    /** The session's token in {@link RecentClaims} (not the session: the claims must not keep it alive). */
+    private final Object claimant;
+    /** EXAMINE: shows the recent messages no other session took, takes none. */
+    private final boolean readOnly;
 
-    SelectedView(SelectedMailbox folder, Supplier<Optional<EventGate>> gate, RecentClaims recent) {
+    SelectedView(SelectedMailbox folder, Supplier<Optional<EventGate>> gate, RecentClaims recent, Object claimant, boolean readOnly) {
         this.folder = folder;
         this.gate = gate;
         this.recent = recent;
+        this.claimant = claimant;
+        this.readOnly = readOnly;
     }
 
     @Override
@@ -103,7 +107,8 @@ final class SelectedView implements SelectedMailbox {
      * the recent messages it read to its own folder state, which this view does not see.
      */
     private boolean claimed(MessageUid uid) {
-        return recent.claim(folder.getMailboxId(), uid, claimant);
+        return readOnly ? recent.unclaimedOrOwn(folder.getMailboxId(), uid, claimant)
+            : recent.claim(folder.getMailboxId(), uid, claimant);
     }
 
     @Override
@@ -161,8 +166,10 @@ final class SelectedView implements SelectedMailbox {
         return folder.remove(uid);
     }
 
+    /** The first call of James's report (made when the report is built): the flag changes held so far go in first. */
     @Override
     public Collection<MessageUid> flagUpdateUids() {
+        gate.get().ifPresent(EventGate::releaseFlagChanges);
         return folder.flagUpdateUids();
     }
 

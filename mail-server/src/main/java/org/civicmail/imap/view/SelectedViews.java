@@ -32,6 +32,9 @@ import reactor.core.publisher.Mono;
  */
 @Singleton
 public final class SelectedViews {
+    /** Session attribute: the session's token in {@link RecentClaims}. */
+    private static final String CLAIMANT = "org.civicmail.imap.view.RECENT_CLAIMANT";
+
     /** James's folder state (also its event listener) to its gate, from registration to unregistration. */
     private final Map<Object, EventGate> gates = new ConcurrentHashMap<>();
     private final RecentClaims recent = new RecentClaims();
@@ -41,13 +44,20 @@ public final class SelectedViews {
         return new GatingBus(bus);
     }
 
-    /** The session to give James's selection processors for one request. */
-    public ImapSession selecting(ImapSession session) {
+    /** The session to give James's selection processors for one request; {@code readOnly} for EXAMINE. */
+    public ImapSession selecting(ImapSession session, boolean readOnly) {
+        Object claimant = session.getAttribute(CLAIMANT);
+        if (claimant == null) {
+            claimant = new Object();
+            session.setAttribute(CLAIMANT, claimant);
+        }
+        Object sessionClaimant = claimant;
         return (ImapSession) Proxy.newProxyInstance(ImapSession.class.getClassLoader(), new Class<?>[] {ImapSession.class},
             (proxy, method, args) -> {
                 if (method.getName().equals("selected") && args != null && args.length == 1
                         && args[0] instanceof SelectedMailbox folder && !(folder instanceof SelectedView)) {
-                    return session.selected(new SelectedView(folder, () -> Optional.ofNullable(gates.get(folder)), recent));
+                    return session.selected(new SelectedView(folder, () -> Optional.ofNullable(gates.get(folder)), recent,
+                        sessionClaimant, readOnly));
                 }
                 return invoke(method, session, args);
             });
