@@ -26,7 +26,6 @@ import org.apache.james.mailbox.jpa.mail.JPAModSeqProvider;
 import org.apache.james.mailbox.jpa.mail.JPAUidProvider;
 import org.apache.james.mailbox.jpa.openjpa.OpenJPAMailboxManager;
 import org.apache.james.mailbox.jpa.quota.JPAPerUserMaxQuotaManager;
-import org.apache.james.mailbox.lucene.search.LuceneMessageSearchIndex;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageId;
 import org.apache.james.mailbox.quota.CurrentQuotaManager;
@@ -61,21 +60,18 @@ import org.apache.james.user.api.UsernameChangeTaskStep;
 import org.apache.james.utils.MailboxManagerDefinition;
 import org.apache.james.mailbox.store.mail.model.DefaultMessageId;
 import org.apache.mailbox.tools.indexer.ReIndexerImpl;
-import org.apache.james.filesystem.api.FileSystem;
-import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.FSDirectory;
+import org.civicmail.search.AppendKeepingMapperFactory;
 import org.civicmail.search.SearchModule;
 import org.civicmail.search.SubstringSearchIndex;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.Provides;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.ProvidesIntoSet;
 import com.google.inject.name.Names;
 
 /**
- * The mailbox store on James's OpenJPA back end (Derby), with per-user quotas and a Lucene search index.
+ * The mailbox store on James's OpenJPA back end (Derby), with per-user quotas and CivicMail's search index.
  * {@code MailboxACLResolver} is deliberately not bound here: James's {@code MailboxModule} already binds it.
  */
 public class JpaMailboxModule extends AbstractModule {
@@ -86,8 +82,9 @@ public class JpaMailboxModule extends AbstractModule {
         bindSearch();
 
         // EXPUNGE by primary key, dependent rows first (see RowLockingMessageMapper): no table scan, no lock cycle.
-        bind(RowLockingMapperFactory.class).in(Scopes.SINGLETON);
-        bind(JPAMailboxSessionMapperFactory.class).to(RowLockingMapperFactory.class);
+        // Its appends keep each new message for the search index's listener (AppendKeepingMapperFactory).
+        bind(AppendKeepingMapperFactory.class).in(Scopes.SINGLETON);
+        bind(JPAMailboxSessionMapperFactory.class).to(AppendKeepingMapperFactory.class);
         // One folder locker for James's appends/copies/moves and the broadcast writer, dropping a folder's lock
         // when nobody holds it (James's keeps every lock: ~180 MB at 1,000,000 folders).
         bind(LockSharingMailboxManager.class).in(Scopes.SINGLETON);
@@ -158,15 +155,15 @@ public class JpaMailboxModule extends AbstractModule {
     }
 
     /**
-     * The re-indexer needs a {@link ListeningMessageSearchIndex}; Lucene on disk under the data directory provides it,
-     * with CivicMail's substring text search on top ({@link SubstringSearchIndex}).
+     * SEARCH is answered by CivicMail's text index for the text keys and by the mailbox store for the rest
+     * ({@link SubstringSearchIndex}); James's Lucene index is not used. The re-indexer needs a
+     * {@link ListeningMessageSearchIndex}: the same one.
      */
     private void bindSearch() {
         install(new ReIndexingTaskSerializationModule());
         install(new SearchModule());
-        bind(LuceneMessageSearchIndex.class).to(SubstringSearchIndex.class);
-        bind(MessageSearchIndex.class).to(LuceneMessageSearchIndex.class);
-        bind(ListeningMessageSearchIndex.class).to(LuceneMessageSearchIndex.class);
+        bind(MessageSearchIndex.class).to(SubstringSearchIndex.class);
+        bind(ListeningMessageSearchIndex.class).to(SubstringSearchIndex.class);
     }
 
     /** The quota listener, without broadcast messages (their batch transaction counts them). */
@@ -179,14 +176,8 @@ public class JpaMailboxModule extends AbstractModule {
     /** The search index listener, without broadcast messages (the broadcast indexes its batches through it itself). */
     @ProvidesIntoSet
     @Singleton
-    EventListener.ReactiveGroupEventListener searchIndexListener(LuceneMessageSearchIndex index) {
+    EventListener.ReactiveGroupEventListener searchIndexListener(SubstringSearchIndex index) {
         return BroadcastAdditions.leftOutOf(index);
-    }
-
-    @Provides
-    @Singleton
-    Directory luceneDirectory(FileSystem fileSystem) throws java.io.IOException {
-        return FSDirectory.open(fileSystem.getFile("file://var/search"));
     }
 
     @Singleton

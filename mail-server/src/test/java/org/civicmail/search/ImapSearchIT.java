@@ -152,6 +152,32 @@ class ImapSearchIT {
     }
 
     @Test
+    void flagsSizesAndUidsAreAnsweredFromTheMailboxAtOnce() throws Exception {
+        try (Imap imap = Imap.login(tls, server.port("imaps"), CITIZEN, PASSWORD)) {
+            imap.command("CREATE Metadata");
+            // UIDs 1, 2, 3: subjects b, a, c; sizes middle, largest, smallest; all three say "common". (James 3.8.1's
+            // IMAP has no SORT command and does not advertise one.)
+            imap.append("Metadata", mime("sort-b", "b@example.org", CITIZEN, "b", "Mon, 30 Nov 2026 10:00:00 +0800",
+                "Content-Type: text/plain; charset=us-ascii\r\n", "common " + "x".repeat(200)).getBytes(StandardCharsets.US_ASCII));
+            imap.append("Metadata", mime("sort-a", "a@example.org", CITIZEN, "a", "Mon, 30 Nov 2026 09:00:00 +0800",
+                "Content-Type: text/plain; charset=us-ascii\r\n", "common " + "x".repeat(400)).getBytes(StandardCharsets.US_ASCII));
+            imap.append("Metadata", mime("sort-c", "c@example.org", CITIZEN, "c", "Mon, 30 Nov 2026 11:00:00 +0800",
+                "Content-Type: text/plain; charset=us-ascii\r\n", "common").getBytes(StandardCharsets.US_ASCII));
+            imap.command("SELECT Metadata");
+            assertThat(found(imap.command("UID SEARCH ALL"))).containsExactly(1L, 2L, 3L);
+            assertThat(found(imap.command("UID SEARCH LARGER 500 TEXT common"))).containsExactly(2L);
+            assertThat(found(imap.command("UID SEARCH UID 2:* NOT UID 3"))).containsExactly(2L);
+            // A flag change is seen by the next search at once: flags are read from the mailbox, not indexed.
+            assertThat(imap.command("UID STORE 3 +FLAGS.SILENT (\\Flagged)")).last().asString().contains(" OK ");
+            assertThat(found(imap.command("UID SEARCH FLAGGED"))).containsExactly(3L);
+            assertThat(found(imap.command("UID SEARCH OR FLAGGED SUBJECT a"))).containsExactly(2L, 3L);
+            assertThat(found(imap.command("UID SEARCH UNFLAGGED TEXT common"))).containsExactly(1L, 2L);
+            assertThat(imap.command("UID STORE 3 -FLAGS.SILENT (\\Flagged)")).last().asString().contains(" OK ");
+            assertThat(found(imap.command("UID SEARCH FLAGGED"))).isEmpty();
+        }
+    }
+
+    @Test
     void pythonImaplibFindsTheSame() throws Exception {
         Path script = tmp.resolve("search.py");
         Path ca = tmp.resolve("root.pem");

@@ -74,6 +74,42 @@ class TextIndexRebuildIT {
         }
     }
 
+    /**
+     * A crash ({@code kill -9}) loses what the index took in since its last commit (every few seconds): the next start
+     * sees that the run never closed the index and compares every folder with the mailboxes, so the messages appended
+     * just before the crash are found and the one expunged just before it is not.
+     */
+    @Test
+    void aStartAfterACrashRepairsTheIndexFromTheMailboxes() throws Exception {
+        server = ForkedServer.start(tmp.resolve("data"));
+        CliResult added = server.cli(PASSWORD + "\n", "account", "add", "--class", "citizen", "--address", CITIZEN,
+            "--name", "赵敏", "--id-number", TestIds.residentId("11010519491231002"), "--password-stdin");
+        assertThat(added.exitCode()).as(added.err()).isZero();
+        SSLSocketFactory tls = MailClient.trusting(server.data());
+        try (ImapSearchIT.Imap imap = ImapSearchIT.Imap.login(tls, server.port("imaps"), CITIZEN, PASSWORD)) {
+            imap.append(message("Subject: =?UTF-8?B?" + b64("汇算清缴提醒") + "?="));
+            imap.append(message("Subject: Water bill"));
+            imap.append(message("Subject: =?UTF-8?B?" + b64("退税到账通知") + "?="));
+            imap.command("SELECT INBOX");
+            assertThat(imap.command("UID STORE 2 +FLAGS.SILENT (\\Deleted)")).last().asString().contains(" OK ");
+            assertThat(imap.command("EXPUNGE")).last().asString().contains(" OK ");
+        }
+        server.kill9();
+
+        server = server.restart();
+        server.awaitOutput(line -> line.contains("Search index: repaired"), Duration.ofSeconds(120));
+        assertThat(server.output()).anyMatch(line -> line.contains("the last run stopped without closing it"));
+        assertThat(subjectSearch(tls, "汇算清缴")).isEqualTo("* SEARCH 1");
+        assertThat(subjectSearch(tls, "到账")).isEqualTo("* SEARCH 3");
+        assertThat(subjectSearch(tls, "water")).isEqualTo("* SEARCH");
+
+        server.stop();
+        try (FSDirectory dir = FSDirectory.open(server.data().resolve("james/var/search-text").toFile())) {
+            assertThat(IndexReader.getCommitUserData(dir)).as("a clean stop: the next start has nothing to repair")
+                .containsEntry(TextIndex.OPEN_KEY, "false");
+        }
+    }
+
     private String subjectSearch(SSLSocketFactory tls, String word) throws Exception {
         try (ImapSearchIT.Imap imap = ImapSearchIT.Imap.login(tls, server.port("imaps"), CITIZEN, PASSWORD)) {
             imap.command("EXAMINE INBOX");

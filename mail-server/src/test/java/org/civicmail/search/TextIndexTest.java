@@ -130,4 +130,38 @@ class TextIndexTest {
             assertThat(fresh.committedVersion()).isEqualTo(TextIndex.VERSION);
         }
     }
+
+    @Test
+    void aRunThatEndsWithoutClosingTheIndexIsSeenAtTheNextOpen() throws Exception {
+        RAMDirectory dir = new RAMDirectory();
+        TextIndex first = new TextIndex(dir);
+        first.markComplete();
+        first.commit(); // what a start does: the commit data now says "open"
+        first.close();
+        TextIndex second = new TextIndex(dir);
+        assertThat(second.lastRunEndedUncleanly()).as("closed cleanly").isFalse();
+        second.markComplete();
+        second.commit();
+        put(second, 1, "Subject: after the last commit\r\n\r\nx\r\n");
+        // kill -9: no close. The directory keeps what was committed, and says the run had it open.
+        assertThat(org.apache.lucene.index.IndexReader.getCommitUserData(dir)).containsEntry(TextIndex.OPEN_KEY, "true")
+            .containsEntry(TextIndex.VERSION_KEY, TextIndex.VERSION);
+        org.apache.lucene.index.IndexWriter.unlock(dir); // the dead process's write lock
+        try (TextIndex third = new TextIndex(dir)) {
+            assertThat(third.lastRunEndedUncleanly()).isTrue();
+            assertThat(third.uidsIn(FOLDER)).as("the message added after the last commit is lost").isEmpty();
+        }
+    }
+
+    @Test
+    void aFolderListsTheUidsItHolds() throws Exception {
+        put(3, "Subject: a\r\n\r\nx\r\n");
+        put(5, "Subject: b\r\n\r\nx\r\n");
+        index.put("8", 4, MessageTextReader.read(new ByteArrayInputStream("Subject: c\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8))));
+        assertThat(index.uidsIn(FOLDER)).containsExactly(3L, 5L);
+    }
+
+    private static void put(TextIndex target, long uid, String message) throws Exception {
+        target.put(FOLDER, uid, MessageTextReader.read(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8))));
+    }
 }

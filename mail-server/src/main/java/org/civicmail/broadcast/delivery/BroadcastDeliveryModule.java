@@ -7,7 +7,7 @@ import org.apache.james.events.EventBus;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxPathLocker;
 import org.apache.james.mailbox.SubscriptionManager;
-import org.apache.james.mailbox.lucene.search.LuceneMessageSearchIndex;
+import org.civicmail.search.SubstringSearchIndex;
 import org.apache.james.mailbox.model.MessageId;
 import org.apache.james.mailbox.quota.MaxQuotaManager;
 import org.apache.james.mailbox.quota.UserQuotaRootResolver;
@@ -30,7 +30,7 @@ public final class BroadcastDeliveryModule extends AbstractModule {
     @Provides
     @Singleton
     SearchIndexCatchUp searchIndex(JamesDatabase james, MailboxManager mailboxes, MailboxSessionMapperFactory mappers,
-                                   LuceneMessageSearchIndex index) {
+                                   SubstringSearchIndex index) {
         return new SearchIndexCatchUp(james, mailboxes, mappers, index);
     }
 
@@ -38,7 +38,7 @@ public final class BroadcastDeliveryModule extends AbstractModule {
     @Singleton
     DirectTableDelivery direct(JamesDatabase james, UserQuotaRootResolver quotaRoots, MaxQuotaManager maxQuotas,
                                DeliveryJournal journal, EventBus events, MessageId.Factory messageIds,
-                               LuceneMessageSearchIndex index, MailboxManager mailboxes, MailboxPathLocker locker,
+                               SubstringSearchIndex index, MailboxManager mailboxes, MailboxPathLocker locker,
                                SearchIndexCatchUp searchIndex, SharedContentIndexing sharedIndexing) {
         return new DirectTableDelivery(new MailboxBatchWriter(james, quotaRoots, maxQuotas), journal,
             new MailboxAnnouncer(events, messageIds, index, sharedIndexing, mailboxes), locker, searchIndex);

@@ -24,7 +24,7 @@ import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.events.MailboxEvents.Added;
 import org.apache.james.mailbox.events.MailboxIdRegistrationKey;
 import org.apache.james.mailbox.jpa.JPAId;
-import org.apache.james.mailbox.lucene.search.LuceneMessageSearchIndex;
+import org.civicmail.search.SubstringSearchIndex;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.model.MessageId;
 import org.apache.james.mailbox.model.MessageMetaData;
@@ -53,11 +53,11 @@ final class MailboxAnnouncer {
 
     private final EventBus events;
     private final MessageId.Factory messageIds;
-    private final LuceneMessageSearchIndex index;
+    private final SubstringSearchIndex index;
     private final SharedContentIndexing shared;
     private final SessionProvider sessions;
 
-    MailboxAnnouncer(EventBus events, MessageId.Factory messageIds, LuceneMessageSearchIndex index, SharedContentIndexing shared,
+    MailboxAnnouncer(EventBus events, MessageId.Factory messageIds, SubstringSearchIndex index, SharedContentIndexing shared,
                      SessionProvider sessions) {
         this.events = events;
         this.messageIds = messageIds;

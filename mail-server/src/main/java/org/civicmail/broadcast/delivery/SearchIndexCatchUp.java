@@ -20,7 +20,7 @@ import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.jpa.JPAId;
-import org.apache.james.mailbox.lucene.search.LuceneMessageSearchIndex;
+import org.civicmail.search.SubstringSearchIndex;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
@@ -46,7 +46,7 @@ public final class SearchIndexCatchUp implements AutoCloseable {
     private final JamesDatabase james;
     private final MailboxManager mailboxes;
     private final MailboxSessionMapperFactory mappers;
-    private final LuceneMessageSearchIndex index;
+    private final SubstringSearchIndex index;
     private final Object wakeUp = new Object();
     private final AtomicBoolean pending = new AtomicBoolean(true);
     private final Thread thread;
@@ -54,7 +54,7 @@ public final class SearchIndexCatchUp implements AutoCloseable {
     private volatile boolean closed;
 
     public SearchIndexCatchUp(JamesDatabase james, MailboxManager mailboxes, MailboxSessionMapperFactory mappers,
-                              LuceneMessageSearchIndex index) {
+                              SubstringSearchIndex index) {
         this.james = james;
         this.mailboxes = mailboxes;
         this.mappers = mappers;
