@@ -31,7 +31,9 @@ import org.civicmail.verdict.revocation.RevocationSource;
  * <li>From ({@link FromStep}): the one From address is the certificate's</li>
  * <li>headers ({@link HeaderProtectionStep}): RFC 9788 protected fields equal the visible ones</li>
  * </ol>
- * Thread-safe; no state between messages (no cache decides trust).
+ * Thread-safe. The only state kept between messages is the chain step's finding per certificate
+ * ({@code ValidatedPaths}), which depends on the certificates alone; every time-, revocation- and message-dependent
+ * check runs for every message.
  */
 public final class SignatureVerifier {
     private final List<VerificationStep> steps;
