@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -21,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * the recent messages' rows behind every writer holding them and committed (a log sync), the slowest part of SELECT
  * under concurrent writers (bench: SELECT p99 319 ms). The session that selected knows its recent messages without
  * the stored flag (James keeps them in the session; {@code org.civicmail.imap.view.RecentClaims} keeps another
- * session from taking them meanwhile). One worker thread applies the resets in order, each range in a short
- * transaction of its own; \Recent is not a flag a client can change, so it takes no mod-sequence (RFC 7162 reports flag changes a
+ * session from taking them meanwhile). One worker thread applies the resets gathered over a second, one short
+ * transaction per folder; \Recent is not a flag a client can change, so it takes no mod-sequence (RFC 7162 reports flag changes a
  * client can see). A reset lost (server stopped first, database error) leaves the messages recent for the next
  * session that selects the folder, as James would.
  */
@@ -33,6 +35,11 @@ public final class RecentFlagResets {
         "UPDATE JAMES_MAIL SET MAIL_IS_RECENT = 0 WHERE MAILBOX_ID = ? AND MAIL_UID BETWEEN ? AND ? AND MAIL_IS_RECENT <> 0";
     /** Resets waiting beyond this are dropped (a stalled database); their messages stay recent in the database. */
     private static final int MAX_PENDING = 10_000;
+    /**
+     * How long resets gather before they are applied: every commit is a synchronous log write, the cost Derby's writers
+     * queue behind, so the SELECTs of a folder within this time share one UPDATE and one commit.
+     */
+    private static final long GATHER_MILLIS = 1_000;
 
     private record Reset(long mailboxId, MessageRange range) {
     }
@@ -62,8 +69,9 @@ public final class RecentFlagResets {
         while (true) {
             try {
                 batch.add(pending.take());
-                pending.drainTo(batch, 500);
-                apply(batch);
+                Thread.sleep(GATHER_MILLIS);
+                pending.drainTo(batch);
+                apply(perFolder(batch));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -72,6 +80,17 @@ public final class RecentFlagResets {
             }
             batch.clear();
         }
+    }
+
+    /** One range per folder, from its lowest to its highest UID reset (a message in between is no longer recent). */
+    private static List<Reset> perFolder(List<Reset> batch) {
+        Map<Long, MessageRange> folders = new TreeMap<>();
+        for (Reset r : batch) {
+            folders.merge(r.mailboxId(), r.range(), (a, b) -> MessageRange.range(
+                a.getUidFrom().compareTo(b.getUidFrom()) <= 0 ? a.getUidFrom() : b.getUidFrom(),
+                a.getUidTo().compareTo(b.getUidTo()) >= 0 ? a.getUidTo() : b.getUidTo()));
+        }
+        return folders.entrySet().stream().map(e -> new Reset(e.getKey(), e.getValue())).toList();
     }
 
     /**

@@ -32,8 +32,11 @@ final class SelectedView implements SelectedMailbox {
     private final RecentClaims recent;
     /** The session's token in {@link RecentClaims} (not the session: the claims must not keep it alive). */
     private final Object claimant;
-    /** EXAMINE: shows the recent messages no other session took, takes none. */
-    private final boolean readOnly;
+    /**
+     * EXAMINE: shows the recent messages no other session took, takes none. Changes with the last SELECT/EXAMINE of
+     * the same folder, which James answers with the state it already has.
+     */
+    private volatile boolean readOnly;
 
     SelectedView(SelectedMailbox folder, Supplier<Optional<EventGate>> gate, RecentClaims recent, Object claimant, boolean readOnly) {
         this.folder = folder;
@@ -41,6 +44,10 @@ final class SelectedView implements SelectedMailbox {
         this.recent = recent;
         this.claimant = claimant;
         this.readOnly = readOnly;
+    }
+
+    void readOnly(boolean examined) {
+        readOnly = examined;
     }
 
     @Override

@@ -52,6 +52,10 @@ public final class SelectedViews {
             session.setAttribute(CLAIMANT, claimant);
         }
         Object sessionClaimant = claimant;
+        if (session.getSelected() instanceof SelectedView current) {
+            // James keeps the current state when the same folder is selected again (EXAMINE then SELECT).
+            current.readOnly(readOnly);
+        }
         return (ImapSession) Proxy.newProxyInstance(ImapSession.class.getClassLoader(), new Class<?>[] {ImapSession.class},
             (proxy, method, args) -> {
                 if (method.getName().equals("selected") && args != null && args.length == 1
