@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -646,6 +652,59 @@ class ImapProtocolIT {
             assertThat(writer.tagged(writer.command("STORE 1 +FLAGS.SILENT (\\Seen)"))).contains("OK");
             // imaptest's STORE script: the other session's CHECK reports the change (not only the command after it).
             assertThat(reader.command("CHECK")).contains("* 1 FETCH (FLAGS (\\Recent \\Seen))");
+        }
+    }
+
+    /**
+     * Attack: many citizens online at once. Forty sessions with the same folder selected are told of another
+     * session's new message and flag change at the same moment, in a FETCH (which James runs on Reactor's shared
+     * scheduler). Before FolderEvents, each report waited for James to
+     * apply the held events on the scheduler the reports themselves ran on; about twenty at once used up that
+     * scheduler's threads and the IMAP server hung for good (every command of every session timed out).
+     */
+    @Test
+    void fortySessionsToldOfChangesAtOnceAllGetTheirAnswers() throws Exception {
+        int sessions = 40;
+        List<ImapDialog> crowd = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(sessions);
+        try (ImapDialog writer = login()) {
+            assertThat(writer.tagged(writer.command("CREATE crowd"))).contains("OK");
+            assertThat(writer.tagged(writer.append("crowd", plain("crowd 0")))).contains("OK");
+            assertThat(writer.tagged(writer.command("SELECT crowd"))).contains("OK");
+            for (int i = 0; i < sessions; i++) {
+                ImapDialog session = login();
+                crowd.add(session);
+                assertThat(session.command("SELECT crowd")).contains("* 1 EXISTS");
+            }
+            for (int round = 1; round <= 5; round++) {
+                assertThat(writer.tagged(writer.append("crowd", plain("crowd " + round)))).contains("OK");
+                String change = round % 2 == 1 ? "+FLAGS.SILENT" : "-FLAGS.SILENT";
+                assertThat(writer.tagged(writer.command("STORE 1 " + change + " (\\Flagged)"))).contains("OK");
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<List<String>>> answers = new ArrayList<>();
+                for (ImapDialog session : crowd) {
+                    answers.add(clients.submit(() -> {
+                        go.await();
+                        return session.command("FETCH 1:* (FLAGS)");
+                    }));
+                }
+                go.countDown();
+                for (Future<List<String>> answer : answers) {
+                    // Each session's socket times out after 30 s; a hung server fails here.
+                    List<String> lines = answer.get(90, TimeUnit.SECONDS);
+                    assertThat(lines).contains("* " + (round + 1) + " EXISTS");
+                    assertThat(lines.get(lines.size() - 1)).contains(" OK FETCH");
+                }
+            }
+        } finally {
+            clients.shutdownNow();
+            for (ImapDialog session : crowd) {
+                try {
+                    session.close();
+                } catch (Exception e) {
+                    // A session of a hung server: the assertion above already failed the test.
+                }
+            }
         }
     }
 }

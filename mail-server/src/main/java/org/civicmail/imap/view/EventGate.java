@@ -15,7 +15,6 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -38,8 +37,11 @@ final class EventGate implements EventListener.ReactiveEventListener {
     private final AtomicReference<EventListener.ReactiveEventListener> idle = new AtomicReference<>();
     private final AtomicInteger idleWakeups = new AtomicInteger();
 
-    EventGate(EventListener.ReactiveEventListener folder) {
+    private final FolderEvents direct;
+
+    EventGate(EventListener.ReactiveEventListener folder, FolderEvents direct) {
         this.folder = folder;
+        this.direct = direct;
     }
 
     @Override
@@ -91,11 +93,9 @@ final class EventGate implements EventListener.ReactiveEventListener {
                     }
                 }
             }
-            if (!events.isEmpty()) {
-                // join(), not block(): the caller may be a thread Reactor marks non-blocking; James's folder applies
-                // each event on its own scheduler and takes no lock this thread holds.
-                Flux.fromIterable(events).concatMap(folder::reactiveEvent).then().toFuture().join();
-            }
+            // On this thread: waiting here for James's own scheduled application of the events exhausted the
+            // scheduler the IMAP commands run on (FolderEvents says how).
+            direct.apply(folder, events);
         }
     }
 
@@ -110,22 +110,24 @@ final class EventGate implements EventListener.ReactiveEventListener {
      */
     private void wakeIdle(Event event) {
         if (idleWakeups.getAndIncrement() == 0) {
-            Schedulers.boundedElastic().schedule(() -> reportWhileIdle(event));
+            reportWhileIdle(event, 1).subscribeOn(Schedulers.boundedElastic()).subscribe();
         }
     }
 
-    private void reportWhileIdle(Event event) {
-        int wakeups = 1;
-        do {
+    /**
+     * One report, then another while wake-ups came in during it. Chained, not waited for: a pool thread waiting for
+     * IDLE's report (which itself runs on the pool) is how the pool ran dry under many clients.
+     */
+    private Mono<Void> reportWhileIdle(Event event, int wakeups) {
+        return Mono.defer(() -> {
             EventListener.ReactiveEventListener idling = idle.get();
-            if (idling != null) {
-                try {
-                    Mono.from(idling.reactiveEvent(event)).toFuture().join();
-                } catch (RuntimeException e) {
-                    LOGGER.warn("IDLE could not report a change of its folder", e);
-                }
-            }
-            wakeups = idleWakeups.addAndGet(-wakeups);
-        } while (wakeups != 0);
+            return idling == null ? Mono.<Void>empty() : Mono.from(idling.reactiveEvent(event));
+        }).onErrorResume(RuntimeException.class, e -> {
+            LOGGER.warn("IDLE could not report a change of its folder", e);
+            return Mono.empty();
+        }).then(Mono.defer(() -> {
+            int left = idleWakeups.addAndGet(-wakeups);
+            return left == 0 ? Mono.<Void>empty() : reportWhileIdle(event, left);
+        }));
     }
 }

@@ -38,6 +38,8 @@ public final class SelectedViews {
     /** James's folder state (also its event listener) to its gate, from registration to unregistration. */
     private final Map<Object, EventGate> gates = new ConcurrentHashMap<>();
     private final RecentClaims recent = new RecentClaims();
+    /** Checked once at start: without it selected folders keep James's own event handling (no gate). */
+    private final Optional<FolderEvents> direct = FolderEvents.detect();
 
     /** The event bus to give James's selection processors. */
     public EventBus gating(EventBus bus) {
@@ -89,10 +91,10 @@ public final class SelectedViews {
 
         @Override
         public Publisher<Registration> register(EventListener.ReactiveEventListener listener, RegistrationKey key) {
-            if (!(listener instanceof SelectedMailbox)) {
+            if (!(listener instanceof SelectedMailbox) || direct.isEmpty() || !direct.get().handles(listener)) {
                 return bus.register(listener, key);
             }
-            EventGate gate = gates.computeIfAbsent(listener, any -> new EventGate(listener));
+            EventGate gate = gates.computeIfAbsent(listener, any -> new EventGate(listener, direct.get()));
             return Mono.from(bus.register(gate, key))
                 .map(registration -> (Registration) () -> Mono.from(registration.unregister())
                     .doFinally(signal -> gates.remove(listener)));
