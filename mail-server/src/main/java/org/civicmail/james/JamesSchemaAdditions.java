@@ -108,6 +108,9 @@ public final class JamesSchemaAdditions {
                 throw e;
             }
         }
+        try (Connection c = james.connection()) {
+            TriggerWarmUp.fireOnce(c);
+        }
     }
 
     private static void dropIndexIfPresent(Connection c, String index) throws SQLException {

@@ -114,6 +114,25 @@ class SchemaVersionsTest {
             "james-indexes 1 applied", "james-indexes 2 applied", "james-indexes 3 applied", "james-indexes 4 applied", "broadcast-journal 1 applied");
         assertThat(indexes(james)).contains("CM_MAILBOX_PATH", "CM_BC_DELIVERY_TO_INDEX").doesNotContain("I_JMS_MIL_MAIL_IS_SEEN");
         assertThat(count(james, "SELECT SEQUENCE_VALUE FROM OPENJPA_SEQUENCE_TABLE WHERE ID = 0")).isEqualTo(1);
+        // Race: the migrations' later DDL on the same tables leaves the triggers' compiled actions invalid, and two
+        // deliveries that fired one first at the same moment both recompiled it and deadlocked on Derby's SYSDEPENDS
+        // rows (MailflowBenchIT, imaptest): the start fires each once itself, and leaves no row behind.
+        assertThat(invalidTriggers(james)).isEmpty();
+        assertThat(count(james, "SELECT COUNT(*) FROM JAMES_MAILBOX")).isZero();
+        assertThat(count(james, "SELECT COUNT(*) FROM JAMES_MAIL")).isZero();
+        assertThat(count(james, "SELECT COUNT(*) FROM CM_MAILBOX_COUNTER")).isZero();
+    }
+
+    private static List<String> invalidTriggers(javax.sql.DataSource db) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT t.TRIGGERNAME FROM SYS.SYSTRIGGERS t JOIN SYS.SYSSTATEMENTS st "
+                 + "ON t.ACTIONSTMTID = st.STMTID WHERE NOT st.VALID")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
     }
 
     @Test
