@@ -97,6 +97,8 @@ public final class MailboxBatchWriter {
                 IdBlock ids = allocateIds(2 * missing + propertyRows);
                 Limits limits = new Limits();
                 List<Folder> created = new ArrayList<>();
+                // One delivery time for the batch: its copies are committed together (and recorded in runs, BroadcastStore).
+                Instant at = Instant.now();
                 for (int i = 0; i < deliveries.size(); i++) {
                     Delivery d = deliveries.get(i);
                     StoredMessageLayout layout = layouts.get(i);
@@ -121,7 +123,6 @@ public final class MailboxBatchWriter {
                     quota.setLong(1, layout.size());
                     quota.setString(2, root);
                     quota.addBatch();
-                    Instant at = Instant.now();
                     s.journal.setString(1, broadcastId);
                     s.journal.setInt(2, d.seq());
                     s.journal.setLong(3, f.id);
