@@ -40,10 +40,21 @@ final class ServerLog {
         }
     }
 
-    /** Waits (on the log's state, not a fixed time) until a line matching {@code line} has been printed. */
+    /**
+     * Waits (on the log's state, not a fixed time) until a line matching {@code line} has been printed. Each line is
+     * tested once, in order, so a predicate may count (e.g. "the second batch").
+     */
     void await(Predicate<String> line, Duration timeout) {
-        Awaitility.await("a server log line").atMost(timeout).pollInterval(Duration.ofMillis(20))
-            .until(() -> lines().stream().anyMatch(line));
+        int[] seen = {0};
+        Awaitility.await("a server log line").atMost(timeout).pollInterval(Duration.ofMillis(5)).until(() -> {
+            List<String> now = lines();
+            for (; seen[0] < now.size(); seen[0]++) {
+                if (line.test(now.get(seen[0]))) {
+                    return true;
+                }
+            }
+            return false;
+        });
     }
 
     /** Writes through to the original stream and collects complete lines. */
