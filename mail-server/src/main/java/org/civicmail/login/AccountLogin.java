@@ -42,13 +42,16 @@ public class AccountLogin {
     private final UsersRepository users;
     private final AccountStore accounts;
     private final LoginPolicy policy;
+    private final RecentlyVerifiedPasswords recent;
     private final String masterUser;
 
     @Inject
-    public AccountLogin(UsersRepository users, AccountStore accounts, LoginPolicy policy, CivicMailConfig config) {
+    public AccountLogin(UsersRepository users, AccountStore accounts, LoginPolicy policy,
+                        RecentlyVerifiedPasswords recent, CivicMailConfig config) {
         this.users = users;
         this.accounts = accounts;
         this.policy = policy;
+        this.recent = recent;
         this.masterUser = CivicMailServer.ADMIN_USER_LOCAL_PART + "@" + config.domain(AccountClass.OFFICIAL);
     }
 
@@ -103,6 +106,11 @@ public class AccountLogin {
         if (user.isEmpty() || password == null || password.isEmpty()) {
             return false;
         }
+        // PBKDF2 once per account and password for a few minutes (a wrong or changed password always takes it).
+        return recent.matches(user, password, this::repositoryMatches);
+    }
+
+    private boolean repositoryMatches(String user, String password) {
         try {
             return users.test(Username.of(user), password);
         } catch (UsersRepositoryException | IllegalArgumentException e) {

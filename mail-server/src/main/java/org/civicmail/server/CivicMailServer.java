@@ -114,6 +114,11 @@ public final class CivicMailServer implements AutoCloseable {
         configureDerby(data);
         CivicDatabase database = new CivicDatabase(data);
         JamesDatabase jamesDatabase = new JamesDatabase(data.jamesDerby());
+        // Closed last, after everything that uses them: a clean shutdown checkpoints, so the next start replays no log.
+        closer.add("Derby databases", () -> {
+            DerbyShutdown.shutdown(jamesDatabase.location());
+            DerbyShutdown.shutdown(database.location());
+        });
         AccountStore accounts = new AccountStore(database);
 
         CaHttpServer caHttp = null;

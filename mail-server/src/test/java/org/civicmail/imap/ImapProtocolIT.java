@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,15 +17,15 @@ import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLSocketFactory;
 
-import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.ImapDialog;
 import org.civicmail.testkit.MailClient;
 import org.civicmail.testkit.TestIds;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,25 +38,18 @@ class ImapProtocolIT {
     static final String USER = "li.ming@citizen.hangzhou.example";
     static final String PASSWORD = "imap protocol 18";
 
+    @RegisterExtension
+    static final CivicMailExtension server = new CivicMailExtension();
     @TempDir
     static Path tmp;
-    ForkedServer server;
     SSLSocketFactory tls;
 
     @BeforeAll
     void startServer() throws Exception {
-        server = ForkedServer.start(tmp.resolve("data"));
         tls = MailClient.trusting(server.data());
         CliResult r = server.cli(PASSWORD + "\n", "account", "add", "--class", "citizen", "--address", USER,
             "--name", "李明", "--id-number", TestIds.residentId("33010219851111123"), "--password-stdin");
         assertThat(r.exitCode()).as(r.err()).isZero();
-    }
-
-    @AfterAll
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     ImapDialog login() throws Exception {
