@@ -246,7 +246,7 @@ public final class CivicMailServer implements AutoCloseable {
         };
     }
 
-    private static void configureDerby(DataDirectory data) {
+    static void configureDerby(DataDirectory data) {
         // Derby writes derby.log into the working directory unless told otherwise.
         if (System.getProperty("derby.stream.error.file") == null) {
             System.setProperty("derby.stream.error.file", data.logs().resolve("derby.log").toString());
@@ -265,6 +265,13 @@ public final class CivicMailServer implements AutoCloseable {
         setIfAbsent("derby.storage.checkpointInterval", "104857600");
         // Derby's files (mail text is in its log) owner-only, whatever the process umask.
         System.setProperty("derby.storage.useDefaultFilePermissions", "false");
+        // No automatic index statistics, whatever is configured: when Derby's statistics daemon refreshes a table's
+        // statistics it invalidates the compiled actions of that table's triggers (CM_MAILBOX_COUNTER_*, CM_DELETE_*),
+        // and two transactions that then fire one at the same moment both recompile it and deadlock on SYS.SYSDEPENDS
+        // (seen after broadcasts: concurrent first logins got NO, expunges failed). It is read when a database boots.
+        // Without statistics Derby plans with fixed selectivities; the frequent queries (a folder by its path, messages
+        // by folder and UID) are equalities on a unique index or a primary-key prefix, which such plans still use.
+        System.setProperty("derby.storage.indexStats.auto", "false");
         // Netty (James's SMTP and IMAP) pools buffers in one arena per two cores for heap and again for direct
         // memory, each arena holding 4 MiB chunks: 17 MiB of heap and 17 MiB outside it on this machine. One arena
         // of each is plenty for mail on loopback or a LAN (each event-loop thread still has its own small cache).
