@@ -107,6 +107,7 @@ public final class CertificateAuthority implements AutoCloseable {
             }
         } finally {
             Arrays.fill(pass, '\0');
+            hierarchy.forgetRoot();
         }
         this.config = config.withPassphrase(PassphraseSource.discarded());
         this.audit = new AuditLog(config.home().resolve("audit.log"), store, config.clock(),

@@ -246,7 +246,7 @@ public final class CivicMailServer implements AutoCloseable {
         };
     }
 
-    private static void configureDerby(DataDirectory data) {
+    static void configureDerby(DataDirectory data) {
         // Derby writes derby.log into the working directory unless told otherwise.
         if (System.getProperty("derby.stream.error.file") == null) {
             System.setProperty("derby.stream.error.file", data.logs().resolve("derby.log").toString());
@@ -256,11 +256,13 @@ public final class CivicMailServer implements AutoCloseable {
         // buffer keeps commits exactly as durable. The page cache is counted in pages, and each database has its
         // own: the message tables have 32 KiB pages (LOB columns), so 4000 pages could hold 128 MiB of the heap in
         // James's database alone, and under the mail-flow benchmark it did (old generation full, back-to-back full
-        // GCs at 256 MiB). Derby's default of 1000 pages still held 23 MiB of 32 KiB pages in a live heap of ~90 MiB
-        // under the mail-flow benchmark (heap dump; the launcher's heap is 144 MiB, the serial collector's old
-        // generation 96 MiB): 400 pages bound it at 12.5 MiB per database. New messages go to the tables' last pages
-        // and their index pages (4 KiB), which stay cached; a page that falls out is read again from the OS's file
-        // cache, not the disk.
+        // GCs at 256 MiB). 400 pages (at most ~13 MiB per database), not Derby's default 1000: with 1000 the two caches
+        // were most of the server's live heap (~50 of ~85 MiB; a heap dump under the mail-flow benchmark: 23 MiB of
+        // James's 32 KiB pages alone), the old generation kept ~20 MiB to spare, and a broadcast's batches in flight
+        // filled it: a notice to 100,000 ran 420 full collections (39 s of pauses) at 1,447/s; with 400 pages 84 (7 s)
+        // at 2,448/s (mail-server/BROADCAST.md, "Where a notice's time goes"); it also lets the launcher's heap be
+        // 144 MiB. New messages go to the tables' last pages and their index pages (4 KiB), which stay cached; a page
+        // that falls out is read again from the OS's file cache, not the disk.
         setIfAbsent("derby.storage.logBufferSize", "1048576");
         setIfAbsent("derby.storage.pageCacheSize", "400");
         // A checkpoint (every dirty page written and synced) every 10 MiB of log by default, i.e. every few
@@ -268,6 +270,13 @@ public final class CivicMailServer implements AutoCloseable {
         setIfAbsent("derby.storage.checkpointInterval", "104857600");
         // Derby's files (mail text is in its log) owner-only, whatever the process umask.
         System.setProperty("derby.storage.useDefaultFilePermissions", "false");
+        // No automatic index statistics, whatever is configured: when Derby's statistics daemon refreshes a table's
+        // statistics it invalidates the compiled actions of that table's triggers (CM_MAILBOX_COUNTER_*, CM_DELETE_*),
+        // and two transactions that then fire one at the same moment both recompile it and deadlock on SYS.SYSDEPENDS
+        // (seen after broadcasts: concurrent first logins got NO, expunges failed). It is read when a database boots.
+        // Without statistics Derby plans with fixed selectivities; the frequent queries (a folder by its path, messages
+        // by folder and UID) are equalities on a unique index or a primary-key prefix, which such plans still use.
+        System.setProperty("derby.storage.indexStats.auto", "false");
         // Netty (James's SMTP and IMAP) pools buffers in one arena per two cores for heap and again for direct
         // memory, each arena holding 4 MiB chunks: 17 MiB of heap and 17 MiB outside it on this machine. One arena
         // of each is plenty for mail on loopback or a LAN (each event-loop thread still has its own small cache).

@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.Openssl;
+import org.civicmail.testkit.RunningServer;
 
 /**
  * openssl and NSS judging the certificates a running server's CA issued: the CA certificates from its HTTP
@@ -30,13 +30,13 @@ import org.civicmail.testkit.Openssl;
 final class CaJudges {
     static final Pattern SERIAL = Pattern.compile("^([0-9A-F]{16,})\\s", Pattern.MULTILINE);
 
-    private final ForkedServer server;
+    private final RunningServer server;
     private final Path dir;
     final Path root;
     final Path intermediates;
     final Path nss;
 
-    CaJudges(ForkedServer server, Path dir) throws Exception {
+    CaJudges(RunningServer server, Path dir) throws Exception {
         this.server = server;
         this.dir = Files.createDirectories(dir);
         List<X509Certificate> cas = parse(http("/ca/chain.pem"));
@@ -111,7 +111,7 @@ final class CaJudges {
     }
 
     /** {@code civicmail ARGS} against the server; must exit 0. */
-    static String ok(ForkedServer server, String stdin, String... args) throws Exception {
+    static String ok(RunningServer server, String stdin, String... args) throws Exception {
         CliResult r = server.cli(stdin, args);
         assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.out() + r.err()).isZero();
         return r.out();

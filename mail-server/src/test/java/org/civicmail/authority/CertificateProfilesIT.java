@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.Openssl;
@@ -41,7 +42,7 @@ class CertificateProfilesIT {
     /** Static: JUnit fills it before {@code @BeforeAll}, once per class (this one and each subclass in turn). */
     @TempDir
     static Path tmp;
-    ForkedServer server;
+    CivicMailExtension server;
     CaJudges judges;
 
     /** Configuration the server starts with (none: the shipped defaults, P-256 keys). */
@@ -60,7 +61,7 @@ class CertificateProfilesIT {
 
     @BeforeAll
     void start() throws Exception {
-        server = ForkedServer.start(tmp.resolve("data"), configuration());
+        server = CivicMailExtension.started(getClass(), configuration(), ForkedServer.CONF);
         ok(PASSWORD + "\n", "account", "add", "--class", "official", "--address", OFFICIAL, "--name", "周磊", "--surname", "周",
             "--given-name", "磊", "--agency", "杭州市民政局", "--employee-no", "MZ-0077", "--password-stdin");
         ok(PASSWORD + "\n", "account", "add", "--class", "official", "--address", AGENCY, "--name", "杭州市税务局",

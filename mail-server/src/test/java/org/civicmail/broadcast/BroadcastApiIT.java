@@ -18,7 +18,6 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,12 +25,12 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer.CliResult;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The REST API over mutual TLS: no certificate, a revoked one and a good one. */
@@ -40,24 +39,19 @@ class BroadcastApiIT {
     static final String AGENCY = "social-insurance@" + OFFICIALS;
     static final String P12_PASSWORD = "client-p12-pw";
 
+    @RegisterExtension
+    static final CivicMailExtension server = new CivicMailExtension();
     @TempDir
     static Path tmp;
-    ForkedServer server;
     BroadcastFixture f;
     String base;
 
     @BeforeAll
     void start() throws Exception {
-        server = ForkedServer.start(tmp.resolve("data"), Map.of("civicmail.broadcast.port", "0"));
         f = new BroadcastFixture(server, tmp);
         f.official(AGENCY, "杭州市社保中心", true);
         f.citizens("c.csv", List.<String[]>of(new String[] {"api1", "临平区"}), "330110199201010");
         base = "https://localhost:" + server.port("broadcast-api");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
     }
 
     private String issue(String name) throws Exception {

@@ -10,18 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import javax.net.ssl.SSLSocketFactory;
 
-import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.ImapDialog;
 import org.civicmail.testkit.MailClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,29 +33,23 @@ class BroadcastEventsIT {
     static final String AGENCY = "fire-dept@" + OFFICIALS;
     static final String NOTICES = "通知";
 
+    @RegisterExtension
+    static final CivicMailExtension server = new CivicMailExtension()
+        .withConfiguration("civicmail.broadcast.batch-size", "2");
     @TempDir
     static Path tmp;
-    ForkedServer server;
     BroadcastFixture f;
     SSLSocketFactory tls;
 
     @BeforeAll
     void start() throws Exception {
         // Small batches: a notice to a handful of citizens is stored, announced and indexed in several batches.
-        server = ForkedServer.start(tmp.resolve("data"), Map.of("civicmail.broadcast.port", "0", "civicmail.broadcast.batch-size", "2"));
         f = new BroadcastFixture(server, tmp);
         f.official(AGENCY, "杭州市消防支队", true);
         f.citizens("citizens.csv", List.of(new String[] {"idle1", "拱墅区"}, new String[] {"first1", "拱墅区"},
             new String[] {"first2", "拱墅区"}, new String[] {"first3", "拱墅区"}, new String[] {"other1", "余杭区"},
             new String[] {"later1", "临平区"}), "330105199002021");
         tls = MailClient.trusting(server.data());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private ImapDialog login(String localPart) throws Exception {

@@ -23,10 +23,10 @@ import javax.mail.Folder;
 import javax.mail.Message;
 import javax.mail.Store;
 
-import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.MailClient;
 import org.civicmail.testkit.Openssl;
+import org.civicmail.testkit.RunningServer;
 import org.civicmail.testkit.TestIds;
 
 /** Accounts, mailbox reading and openssl checks shared by the broadcast ITs. */
@@ -37,11 +37,11 @@ final class BroadcastFixture {
     static final String CITIZENS = "citizen.hangzhou.example";
     static final String OFFICIALS = "gov.hangzhou.example";
 
-    final ForkedServer server;
+    final RunningServer server;
     final MailClient client;
     final Path tmp;
 
-    BroadcastFixture(ForkedServer server, Path tmp) throws Exception {
+    BroadcastFixture(RunningServer server, Path tmp) throws Exception {
         this.server = server;
         this.client = new MailClient(server);
         this.tmp = tmp;

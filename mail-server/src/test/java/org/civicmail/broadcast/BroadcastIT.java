@@ -11,13 +11,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.Openssl;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Broadcasts end to end on a forked server, judged over IMAP and by openssl. */
@@ -28,25 +28,20 @@ class BroadcastIT {
     /** An agency whose signing key is RSA-2048 (the CA's default is P-256): bills must verify all the same. */
     static final String WATER = "water-group@" + OFFICIALS;
 
+    @RegisterExtension
+    static final CivicMailExtension server = new CivicMailExtension();
     @TempDir
     static Path tmp;
-    ForkedServer server;
     BroadcastFixture f;
 
     @BeforeAll
     void start() throws Exception {
-        server = ForkedServer.start(tmp.resolve("data"), Map.of("civicmail.broadcast.port", "0"));
         f = new BroadcastFixture(server, tmp);
         f.official(TAX, "杭州市税务局", true);
         f.official(CLERK, "办事员", false);
         f.official(WATER, "杭州市水务集团", true, "rsa-2048");
         f.citizens("citizens.csv", List.of(new String[] {"xh1", "西湖区"}, new String[] {"xh2", "西湖区"}, new String[] {"sc1", "上城区"},
             new String[] {"bj1", "滨江区"}), "330106199001011");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
     }
 
     private Path write(String name, String text) throws Exception {

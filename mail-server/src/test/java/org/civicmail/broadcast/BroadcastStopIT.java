@@ -20,8 +20,10 @@ import java.util.regex.Pattern;
 
 import org.civicmail.admin.AdminClient;
 import org.civicmail.server.DataDirectory;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.ForkedServer.CliResult;
+import org.civicmail.testkit.RunningServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,8 +45,17 @@ class BroadcastStopIT {
     @TempDir
     Path tmp;
 
-    private static ForkedServer start(Path data) throws Exception {
-        return ForkedServer.start(data, Map.of("civicmail.broadcast.port", "0", "civicmail.broadcast.batch-size", String.valueOf(BATCH)));
+    /** Small batches, so a broadcast is still going out when the test acts. */
+    private static final Map<String, String> SMALL_BATCHES = Map.of("civicmail.broadcast.batch-size", String.valueOf(BATCH));
+
+    /** In this JVM: for the tests that stop the server only gracefully, if at all. */
+    private static CivicMailExtension inProcess() throws Exception {
+        return CivicMailExtension.started(BroadcastStopIT.class, SMALL_BATCHES, ForkedServer.CONF);
+    }
+
+    /** In its own JVM: for the test that kills it. */
+    private static ForkedServer forked(Path data) throws Exception {
+        return ForkedServer.start(data, SMALL_BATCHES);
     }
 
     private static List<String[]> citizens(BroadcastFixture f, String tag) throws Exception {
@@ -59,7 +70,7 @@ class BroadcastStopIT {
     }
 
     /** A command run inside the running server over the admin API, without a CLI JVM's start-up (milliseconds). */
-    private static String admin(ForkedServer server, String... args) {
+    private static String admin(RunningServer server, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         AdminClient client = AdminClient.forRunningServer(new DataDirectory(server.data())).orElseThrow();
@@ -103,8 +114,7 @@ class BroadcastStopIT {
     @Test
     void revokingTheCertificateMidwayStopsTheNoticeForGoodAndNothingIsStoredUnderItAfterwards() throws Exception {
         String agency = "notices@" + OFFICIALS;
-        ForkedServer server = start(tmp.resolve("data"));
-        try {
+        try (CivicMailExtension server = inProcess()) {
             BroadcastFixture f = new BroadcastFixture(server, tmp);
             f.official(agency, "杭州市通知中心", true);
             citizens(f, "全市");
@@ -118,7 +128,7 @@ class BroadcastStopIT {
             // Attack: the agency's key is compromised while its notice is going out.
             AtomicInteger batches = new AtomicInteger();
             server.awaitOutput(line -> line.contains("Broadcast " + id + ": batch of") && batches.incrementAndGet() == 2, Duration.ofSeconds(120));
-            ForkedServer running = server;
+            RunningServer running = server;
             admin(running, "ca", "revoke", "--serial", "0x" + serial, "--reason", "keyCompromise");
             long deliveredWhenRevoked = counts(admin(running, "broadcast", "status", id))[1];
 
@@ -140,21 +150,19 @@ class BroadcastStopIT {
                 .allMatch(l -> l.contains("not sent: the broadcast was stopped: the signature is no longer valid at delivery"));
 
             // After a restart it stays stopped: nothing resumes under the revoked signature.
-            server = server.restart();
+            server.restart();
             assertThat(server.output()).noneMatch(line -> line.contains("Resuming broadcast " + id));
             String after = admin(server, "broadcast", "status", id);
             assertThat(after).contains("state:       stopped").contains("stopped:     the signature is no longer valid at delivery");
             assertThat(counts(after)).containsExactly(c);
             assertThat(validCopies(new BroadcastFixture(server, tmp), "通知", agency, id)).isEqualTo(delivered);
-        } finally {
-            server.close();
         }
     }
 
     @Test
     void aCertificateRevokedWhileTheServerWasDownStopsTheResumeBeforeAnyFurtherCopy() throws Exception {
         String agency = "bills@" + OFFICIALS;
-        ForkedServer server = start(tmp.resolve("data"));
+        ForkedServer server = forked(tmp.resolve("data"));
         try {
             BroadcastFixture f = new BroadcastFixture(server, tmp);
             f.official(agency, "杭州市水费中心", true);
@@ -198,8 +206,7 @@ class BroadcastStopIT {
     @Test
     void disablingTheAgencyMidwayStopsItsBroadcast() throws Exception {
         String agency = "district@" + OFFICIALS;
-        ForkedServer server = start(tmp.resolve("data"));
-        try {
+        try (CivicMailExtension server = inProcess()) {
             BroadcastFixture f = new BroadcastFixture(server, tmp);
             f.official(agency, "杭州市某区政府", true);
             citizens(f, "某区");
@@ -215,8 +222,6 @@ class BroadcastStopIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> admin(server, "broadcast", "status", id).contains("state:       stopped"));
             assertThat(admin(server, "broadcast", "status", id)).contains("stopped:     the agency account " + agency + " is disabled");
             assertThat(counts(admin(server, "broadcast", "status", id))[1]).isLessThan(RECIPIENTS);
-        } finally {
-            server.close();
         }
     }
 }

@@ -26,14 +26,14 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
 
 import org.awaitility.Awaitility;
-import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.ImapDialog;
 import org.civicmail.testkit.MailClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,15 +52,16 @@ class ConcurrentAppendsIT {
     static final int APPENDS = 12;
     static final int DELIVERIES = 6;
 
+    @RegisterExtension
+    static final CivicMailExtension server = new CivicMailExtension()
+        .withConfiguration("civicmail.broadcast.batch-size", "10");
     @TempDir
     static Path tmp;
-    ForkedServer server;
     BroadcastFixture f;
     SSLSocketFactory tls;
 
     @BeforeAll
     void start() throws Exception {
-        server = ForkedServer.start(tmp.resolve("data"), Map.of("civicmail.broadcast.port", "0", "civicmail.broadcast.batch-size", "10"));
         f = new BroadcastFixture(server, tmp);
         f.official(AGENCY, "杭州市税务局", true);
         f.official(SENDER, "办事员", false);
@@ -71,13 +72,6 @@ class ConcurrentAppendsIT {
         }
         f.citizens("citizens.csv", citizens, "330106198503030");
         tls = MailClient.trusting(server.data());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private ImapDialog login(String localPart) throws Exception {

@@ -13,15 +13,14 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 
-import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.ImapDialog;
 import org.civicmail.testkit.MailClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,20 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SchemaFallbackIT {
     static final String AGENCY = "env-bureau@" + OFFICIALS;
 
+    @RegisterExtension
+    static final CivicMailExtension server = new CivicMailExtension();
     @TempDir
     static Path tmp;
-    ForkedServer server;
-
-    @AfterAll
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void aMismatchedSchemaFallsBackWithOneWarningAndTheBroadcastStillDelivers() throws Exception {
-        server = ForkedServer.start(tmp.resolve("data"), Map.of("civicmail.broadcast.port", "0"));
         BroadcastFixture f = new BroadcastFixture(server, tmp);
         f.official(AGENCY, "杭州市生态环境局", true);
         f.citizens("citizens.csv", List.of(new String[] {"env1", "萧山区"}, new String[] {"env2", "萧山区"}), "330109199104041");
@@ -59,7 +51,7 @@ class SchemaFallbackIT {
         } finally {
             shutdown(url);
         }
-        server = server.restart();
+        server.start();
         // The warning is given at start, once, naming what differs.
         server.awaitOutput(l -> l.contains("broadcasts are stored through James's MailboxManager API"), java.time.Duration.ofSeconds(60));
 

@@ -6,26 +6,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLSocketFactory;
 
-import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.ImapDialog;
 import org.civicmail.testkit.MailClient;
 import org.civicmail.testkit.TestIds;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,25 +38,18 @@ class ImapProtocolIT {
     static final String USER = "li.ming@citizen.hangzhou.example";
     static final String PASSWORD = "imap protocol 18";
 
+    @RegisterExtension
+    static final CivicMailExtension server = new CivicMailExtension();
     @TempDir
     static Path tmp;
-    ForkedServer server;
     SSLSocketFactory tls;
 
     @BeforeAll
     void startServer() throws Exception {
-        server = ForkedServer.start(tmp.resolve("data"));
         tls = MailClient.trusting(server.data());
         CliResult r = server.cli(PASSWORD + "\n", "account", "add", "--class", "citizen", "--address", USER,
             "--name", "李明", "--id-number", TestIds.residentId("33010219851111123"), "--password-stdin");
         assertThat(r.exitCode()).as(r.err()).isZero();
-    }
-
-    @AfterAll
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     ImapDialog login() throws Exception {
@@ -331,6 +324,54 @@ class ImapProtocolIT {
             }
         }
         throw new AssertionError("no " + pattern + " in " + answer);
+    }
+
+    /**
+     * RFC 4731 section 3.2 (RFC 7162 section 3.1.5): with RETURN (MIN), (MAX) or (MIN MAX) and no ALL or COUNT, the
+     * MODSEQ of the ESEARCH answer is the highest of the messages returned, not of every message found (James 3.8.1
+     * sent the latter; imaptest's esearch-condstore). Messages are changed in the order 1, 3, 2 so the highest of all
+     * (message 2's) differs from MIN's and MAX's.
+     */
+    @Test
+    void esearchMinMaxCarryTheModSeqOfTheMessagesTheyName() throws Exception {
+        try (ImapDialog imap = login()) {
+            assertThat(imap.tagged(imap.command("CREATE esearch-modseq"))).contains("OK");
+            for (int i = 1; i <= 4; i++) {
+                assertThat(imap.tagged(imap.append("esearch-modseq", plain("esearch " + i)))).contains("OK");
+            }
+            imap.command("SELECT esearch-modseq (CONDSTORE)");
+            long[] modseq = new long[5];
+            for (int msn : new int[] {1, 3, 2, 4}) {
+                modseq[msn] = number(imap.command("STORE " + msn + " +FLAGS (\\Seen)"), "MODSEQ \\((\\d+)\\)");
+            }
+            String tag = "a" + (tagOf(imap) + 1);
+            assertThat(imap.command("SEARCH RETURN (MIN) 1:3 MODSEQ \"/flags/\\\\seen\" all 1"))
+                .first().isEqualTo("* ESEARCH (TAG \"" + tag + "\") MIN 1 MODSEQ " + modseq[1]);
+            tag = "a" + (tagOf(imap) + 1);
+            assertThat(imap.command("SEARCH RETURN (MAX) 1:3 MODSEQ 1"))
+                .first().isEqualTo("* ESEARCH (TAG \"" + tag + "\") MAX 3 MODSEQ " + modseq[3]);
+            tag = "a" + (tagOf(imap) + 1);
+            assertThat(imap.command("UID SEARCH RETURN (MIN MAX) 2:3 MODSEQ 1"))
+                .first().isEqualTo("* ESEARCH (TAG \"" + tag + "\") UID MIN 2 MAX 3 MODSEQ " + Math.max(modseq[2], modseq[3]));
+            // With ALL (or no option) it stays the highest of all found.
+            tag = "a" + (tagOf(imap) + 1);
+            assertThat(imap.command("SEARCH RETURN () 1:3 MODSEQ 1"))
+                .first().isEqualTo("* ESEARCH (TAG \"" + tag + "\") ALL 1:3 MODSEQ " + modseq[2]);
+        }
+    }
+
+    /**
+     * James 3.8.1 reads one LIST pattern only ({@code LIST "" (a b)} is BAD) and lacks RFC 5258's selection
+     * semantics, so LIST-EXTENDED and the extensions built on its syntax are not advertised (imaptest's listext runs
+     * only when LIST-EXTENDED is).
+     */
+    @Test
+    void listExtendedIsNotAdvertised() throws Exception {
+        try (ImapDialog imap = login()) {
+            String capabilities = imap.command("CAPABILITY").get(0);
+            assertThat(capabilities).startsWith("* CAPABILITY ").contains(" IMAP4REV1").contains(" SPECIAL-USE");
+            assertThat(capabilities).doesNotContain("LIST-EXTENDED").doesNotContain("LIST-STATUS").doesNotContain("LIST-MYRIGHTS");
+        }
     }
 
     @Test
@@ -652,6 +693,82 @@ class ImapProtocolIT {
             assertThat(writer.tagged(writer.command("STORE 1 +FLAGS.SILENT (\\Seen)"))).contains("OK");
             // imaptest's STORE script: the other session's CHECK reports the change (not only the command after it).
             assertThat(reader.command("CHECK")).contains("* 1 FETCH (FLAGS (\\Recent \\Seen))");
+        }
+    }
+
+    /**
+     * The lost answer of the 8-client bench (one client waited 60 s for a tagged answer, no thread blocked). James
+     * writes a command's answers into one buffer per command, which is not thread-safe; an IDLE's buffer is written by
+     * the reports of changes made while idling (on Reactor's scheduler) and by DONE's OK (on the connection's
+     * thread). Written at the same moment, the OK was garbled into a report's line or erased when the report's flush
+     * cleared the buffer, and the client never saw its tag. Here other sessions change flags without pause while
+     * several sessions idle and end IDLE many times, as phones syncing a busy shared folder do: every DONE must get
+     * its OK, and the reports must arrive whole.
+     */
+    @Test
+    void idleEndedWhileChangesAreReportedAlwaysGetsItsOk() throws Exception {
+        int idlers = 4;
+        int writers = 2;
+        List<ImapDialog> sessions = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(idlers + writers);
+        AtomicBoolean idling = new AtomicBoolean(true);
+        try (ImapDialog setup = login()) {
+            assertThat(setup.tagged(setup.command("CREATE idle-race"))).contains("OK");
+            for (int i = 0; i < 3; i++) {
+                assertThat(setup.tagged(setup.append("idle-race", plain("idle race " + i)))).contains("OK");
+            }
+            List<Future<Integer>> work = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                ImapDialog writer = login();
+                sessions.add(writer);
+                assertThat(writer.tagged(writer.command("SELECT idle-race"))).contains("OK");
+                int message = w + 1;
+                work.add(clients.submit(() -> {
+                    int n = 0;
+                    while (idling.get() && n < 20_000) { // bounded: the idlers stop it long before
+                        String change = n++ % 2 == 0 ? "+FLAGS.SILENT" : "-FLAGS.SILENT";
+                        assertThat(writer.tagged(writer.command("STORE " + message + " " + change + " (\\Flagged)"))).contains("OK");
+                    }
+                    return n;
+                }));
+            }
+            List<Future<Integer>> idlersDone = new ArrayList<>();
+            for (int i = 0; i < idlers; i++) {
+                ImapDialog idler = login();
+                sessions.add(idler);
+                assertThat(idler.command("SELECT idle-race")).contains("* 3 EXISTS");
+                idlersDone.add(clients.submit(() -> {
+                    int reported = 0;
+                    for (int round = 1; round <= 250; round++) {
+                        idler.idle();
+                        // Ends IDLE at once, while reports of the writers' changes are being written. A lost OK fails
+                        // here with "Read timed out" (the dialog's socket waits 30 s).
+                        List<String> done = idler.done();
+                        assertThat(idler.tagged(done)).as("round " + round).isEqualTo("a" + idler.lastTag() + " OK IDLE completed.");
+                        for (String line : done.subList(0, done.size() - 1)) {
+                            assertThat(line).as("a whole report line").matches("\\* [123] FETCH \\(FLAGS \\([^)]*\\)\\)");
+                            reported++;
+                        }
+                    }
+                    return reported;
+                }));
+            }
+            int reported = 0;
+            for (Future<Integer> idler : idlersDone) {
+                reported += idler.get(300, TimeUnit.SECONDS);
+            }
+            idling.set(false);
+            for (Future<Integer> writer : work) {
+                assertThat(writer.get(60, TimeUnit.SECONDS)).isPositive();
+            }
+            // The race needs reports in flight: the writers' changes did reach the idling sessions.
+            assertThat(reported).isPositive();
+        } finally {
+            idling.set(false);
+            clients.shutdownNow();
+            for (ImapDialog session : sessions) {
+                session.close();
+            }
         }
     }
 

@@ -7,9 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,18 +21,18 @@ import javax.mail.Transport;
 import javax.mail.internet.MimeMessage;
 import javax.net.ssl.SSLSocketFactory;
 
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.MailClient;
 import org.civicmail.testkit.TestIds;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Account disable/enable against the real server, and acting for a user with the webmail's master credential
@@ -49,16 +47,14 @@ class AccountLifecycleIT {
     static final String PASSWORD = "correct horse 1";
     static final Pattern SERIAL = Pattern.compile("^  ([0-9A-F]+)  (good|revoked[^\\n]*)  expires (\\S+)", Pattern.MULTILINE);
 
-    @TempDir
-    static Path tmp;
-    ForkedServer server;
+    @RegisterExtension
+    static final CivicMailExtension server = new CivicMailExtension();
     MailClient client;
     SSLSocketFactory tls;
     String masterPassword;
 
     @BeforeAll
     void startServer() throws Exception {
-        server = ForkedServer.start(tmp.resolve("data"), Map.of());
         client = new MailClient(server);
         tls = MailClient.trusting(server.data());
         masterPassword = Files.readString(server.data().resolve("keys/webmail-master.secret"), StandardCharsets.US_ASCII).trim();
@@ -66,13 +62,6 @@ class AccountLifecycleIT {
             "--agency", "杭州市民政局", "--employee-no", "MZ-0077", "--password-stdin");
         cli(PASSWORD + "\n", "account", "add", "--class", "citizen", "--address", CITIZEN, "--name", "何平",
             "--id-number", TestIds.residentId("11010519491231002"), "--password-stdin");
-    }
-
-    @AfterAll
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private String cli(String stdin, String... args) throws Exception {
@@ -178,18 +167,18 @@ class AccountLifecycleIT {
     void disableAndEnableWorkOfflineTooAndTheStateHoldsAfterRestart() throws Exception {
         server.stop();
         // Server stopped: the CLI opens the data directory itself.
-        CliResult disabled = ForkedServer.runCli(server.data(), "", "account", "disable", OFFICIAL, "--conf", ForkedServer.CONF.toString());
+        CliResult disabled = server.offlineCli("", "account", "disable", OFFICIAL, "--conf", ForkedServer.CONF.toString());
         assertThat(disabled.exitCode()).as(disabled.out() + disabled.err()).isZero();
         assertThat(disabled.out()).contains("disabled " + OFFICIAL).containsPattern("revoked certificate [0-9A-F]+ \\(cessationOfOperation\\)");
-        server = server.restart();
+        server.start();
         client = new MailClient(server);
         assertThatThrownBy(() -> client.imap(OFFICIAL, PASSWORD)).hasMessageContaining("[XDISABLED]");
         assertThat(cli("", "account", "show", OFFICIAL)).doesNotContain("  good  ");
         server.stop();
-        CliResult enabled = ForkedServer.runCli(server.data(), "", "account", "enable", OFFICIAL, "--conf", ForkedServer.CONF.toString());
+        CliResult enabled = server.offlineCli("", "account", "enable", OFFICIAL, "--conf", ForkedServer.CONF.toString());
         assertThat(enabled.exitCode()).as(enabled.out() + enabled.err()).isZero();
         assertThat(enabled.out()).containsPattern("issued signing certificate [0-9A-F]+");
-        server = server.restart();
+        server.start();
         client = new MailClient(server);
         try (Store s = client.imap(OFFICIAL, PASSWORD)) {
             assertThat(s.getFolder("INBOX").exists()).isTrue();

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,15 +18,14 @@ import javax.mail.Store;
 import javax.mail.Transport;
 import javax.net.ssl.SSLSocketFactory;
 
-import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.MailClient;
 import org.civicmail.testkit.TestIds;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Password guessing against the real server: SMTP AUTH on submission and IMAP LOGIN/AUTHENTICATE share one
@@ -42,27 +39,18 @@ class LoginThrottleIT {
     static final String GUESS = "guess-Xq7-";
     static final Pattern RETRY = Pattern.compile("try again in (\\d+) seconds");
 
-    @TempDir
-    static Path tmp;
-    ForkedServer server;
+    @RegisterExtension
+    static final CivicMailExtension server = new CivicMailExtension()
+        .withConfiguration("civicmail.login.free-failures", "3")
+        .withConfiguration("civicmail.login.first-delay-seconds", "1")
+        .withConfiguration("civicmail.login.max-delay-seconds", "30");
     SSLSocketFactory tls;
 
     @BeforeAll
     void startServer() throws Exception {
-        server = ForkedServer.start(tmp.resolve("data"), Map.of(
-            "civicmail.login.free-failures", "3",
-            "civicmail.login.first-delay-seconds", "1",
-            "civicmail.login.max-delay-seconds", "30"));
         tls = MailClient.trusting(server.data());
         add(SMTP_VICTIM, "王芳", "11010519491231002");
         add(IMAP_VICTIM, "陈杰", "33010219900307123");
-    }
-
-    @AfterAll
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private void add(String address, String name, String id17) throws Exception {

@@ -8,7 +8,6 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 import javax.mail.AuthenticationFailedException;
 import javax.mail.Folder;
@@ -17,7 +16,7 @@ import javax.mail.SendFailedException;
 import javax.mail.Store;
 import javax.mail.internet.MimeMessage;
 
-import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.MailClient;
 import org.civicmail.testkit.SmtpDialog;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.icegreen.greenmail.util.GreenMail;
@@ -33,7 +33,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 
 import com.sun.mail.imap.IMAPStore;
 
-/** The mail server over real sockets: a forked CivicMail, javax.mail clients, GreenMail as the outside world. */
+/** The mail server over real sockets: CivicMail in this JVM, javax.mail clients, GreenMail as the outside world. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MailServerIT {
     static final String GOV = "gov.hangzhou.example";
@@ -45,18 +45,23 @@ class MailServerIT {
     static final String COMPANY = "westlake-tea@" + CORP;
     static final String PASSWORD = "correct horse 1";
 
+    /** The outside world, started first: the server relays to it (civicmail.relay.gateway). */
+    static final GreenMail outside = startOutside();
+    @RegisterExtension
+    static final CivicMailExtension server = new CivicMailExtension()
+        .withConfiguration("civicmail.relay.gateway", "127.0.0.1:" + outside.getSmtp().getPort());
     @TempDir
     static Path tmp;
-    GreenMail outside;
-    ForkedServer server;
     MailClient client;
+
+    private static GreenMail startOutside() {
+        GreenMail greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail.start();
+        return greenMail;
+    }
 
     @BeforeAll
     void startServer() throws Exception {
-        outside = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        outside.start();
-        int outsidePort = outside.getSmtp().getPort();
-        server = ForkedServer.start(tmp.resolve("data"), Map.of("civicmail.relay.gateway", "127.0.0.1:" + outsidePort));
         client = new MailClient(server);
         add("official", OFFICIAL, "刘洋", "--agency", "杭州市民政局", "--employee-no", "MZ-0042");
         add("citizen", CITIZEN_A, "赵敏", "--id-number", id("11010519491231002"), "--tags", "西湖区");
@@ -65,13 +70,8 @@ class MailServerIT {
     }
 
     @AfterAll
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        if (outside != null) {
-            outside.stop();
-        }
+    void stopOutside() {
+        outside.stop();
     }
 
     private void add(String cls, String address, String name, String... identity) throws Exception {

@@ -28,15 +28,15 @@ import javax.mail.internet.MimeUtility;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.tls.TlsKeyStore;
-import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.MailClient;
 import org.civicmail.testkit.TestIds;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,15 +50,15 @@ class ImapSearchIT {
     private static final String PASSWORD = "correct horse 1";
     private static final Charset GB18030 = Charset.forName("GB18030");
 
+    @RegisterExtension
+    static final CivicMailExtension server = new CivicMailExtension();
     @TempDir
     static Path tmp;
-    private ForkedServer server;
     private SSLSocketFactory tls;
     private final Map<String, Long> uids = new HashMap<>();
 
     @BeforeAll
     void deliver() throws Exception {
-        server = ForkedServer.start(tmp.resolve("data"));
         tls = MailClient.trusting(server.data());
         CliResult added = server.cli(PASSWORD + "\n", "account", "add", "--class", "citizen", "--address", CITIZEN,
             "--name", "李娜", "--id-number", TestIds.residentId("33010619850312004"), "--password-stdin");
@@ -95,13 +95,6 @@ class ImapSearchIT {
                 return messageIds(imap).size() == 5;
             });
             uids.putAll(messageIds(imap));
-        }
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
         }
     }
 

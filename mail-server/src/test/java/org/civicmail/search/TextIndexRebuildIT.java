@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import javax.net.ssl.SSLSocketFactory;
@@ -16,9 +17,11 @@ import javax.net.ssl.SSLSocketFactory;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.store.FSDirectory;
 
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.MailClient;
+import org.civicmail.testkit.RunningServer;
 import org.civicmail.testkit.TestIds;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Upgrading a data directory whose messages were indexed only by James's analyser (as every installation before the
  * substring index was): the first start re-indexes every folder from the mailboxes, logging it, after which the
- * words are found, and the index is committed as current, so the next start does not re-index.
+ * words are found, and the index is committed as current, so the next start does not re-index. The upgrade runs the
+ * server in this JVM (a clean stop and start); the crash test forks one, to kill it.
  */
 class TextIndexRebuildIT {
     private static final String CITIZEN = "zhao.min@citizen.hangzhou.example";
@@ -35,42 +39,35 @@ class TextIndexRebuildIT {
 
     @TempDir
     Path tmp;
-    private ForkedServer server;
+    private ForkedServer forked;
 
     @AfterEach
     void stop() throws Exception {
-        if (server != null) {
-            server.close();
+        if (forked != null) {
+            forked.close();
         }
     }
 
     @Test
     void anIndexWithoutTheSubstringLayoutIsRebuiltAtStartAndThenKept() throws Exception {
-        server = ForkedServer.start(tmp.resolve("data"));
-        CliResult added = server.cli(PASSWORD + "\n", "account", "add", "--class", "citizen", "--address", CITIZEN,
-            "--name", "赵敏", "--id-number", TestIds.residentId("11010519491231002"), "--password-stdin");
-        assertThat(added.exitCode()).as(added.err()).isZero();
-        SSLSocketFactory tls = MailClient.trusting(server.data());
-        try (ImapSearchIT.Imap imap = ImapSearchIT.Imap.login(tls, server.port("imaps"), CITIZEN, PASSWORD)) {
-            imap.append(message("Subject: =?UTF-8?B?" + b64("汇算清缴提醒") + "?="));
-            imap.append(message("Subject: Water bill"));
-            imap.append(message("Subject: =?UTF-8?B?" + b64("退税到账通知") + "?="));
-        }
-        server.stop();
-        Path textIndex = server.data().resolve("james/var/search-text");
-        assertThat(textIndex).isDirectory();
-        deleteTree(textIndex); // what a data directory from before the substring index has: James's index only
+        try (CivicMailExtension server = CivicMailExtension.started(getClass(), Map.of(), ForkedServer.CONF)) {
+            SSLSocketFactory tls = citizenWithThreeMessages(server, imap -> { });
+            server.stop();
+            Path textIndex = server.data().resolve("james/var/search-text");
+            assertThat(textIndex).isDirectory();
+            deleteTree(textIndex); // what a data directory from before the substring index has: James's index only
 
-        server = server.restart();
-        server.awaitOutput(line -> line.contains("Search index: re-indexed 3 messages in"), Duration.ofSeconds(120));
-        assertThat(server.output()).anyMatch(line -> line.contains("re-indexing 3 messages in"));
-        assertThat(subjectSearch(tls, "汇算清缴")).isEqualTo("* SEARCH 1");
-        assertThat(subjectSearch(tls, "到账")).isEqualTo("* SEARCH 3");
+            server.start();
+            server.awaitOutput(line -> line.contains("Search index: re-indexed 3 messages in"), Duration.ofSeconds(120));
+            assertThat(server.output()).anyMatch(line -> line.contains("re-indexing 3 messages in"));
+            assertThat(subjectSearch(server, tls, "汇算清缴")).isEqualTo("* SEARCH 1");
+            assertThat(subjectSearch(server, tls, "到账")).isEqualTo("* SEARCH 3");
 
-        server.stop();
-        // The next start reads this and does not re-index (TextIndexRebuild.start).
-        try (FSDirectory dir = FSDirectory.open(textIndex.toFile())) {
-            assertThat(IndexReader.getCommitUserData(dir)).containsEntry(TextIndex.VERSION_KEY, TextIndex.VERSION);
+            server.stop();
+            // The next start reads this and does not re-index (TextIndexRebuild.start).
+            try (FSDirectory dir = FSDirectory.open(textIndex.toFile())) {
+                assertThat(IndexReader.getCommitUserData(dir)).containsEntry(TextIndex.VERSION_KEY, TextIndex.VERSION);
+            }
         }
     }
 
@@ -81,7 +78,38 @@ class TextIndexRebuildIT {
      */
     @Test
     void aStartAfterACrashRepairsTheIndexFromTheMailboxes() throws Exception {
-        server = ForkedServer.start(tmp.resolve("data"));
+        forked = ForkedServer.start(tmp.resolve("data"));
+        SSLSocketFactory tls = citizenWithThreeMessages(forked, imap -> {
+            imap.command("SELECT INBOX");
+            assertThat(imap.command("UID STORE 2 +FLAGS.SILENT (\\Deleted)")).last().asString().contains(" OK ");
+            assertThat(imap.command("EXPUNGE")).last().asString().contains(" OK ");
+        });
+        forked.kill9();
+
+        forked = forked.restart();
+        forked.awaitOutput(line -> line.contains("Search index: repaired"), Duration.ofSeconds(120));
+        assertThat(forked.output()).anyMatch(line -> line.contains("the last run stopped without closing it"));
+        assertThat(subjectSearch(forked, tls, "汇算清缴")).isEqualTo("* SEARCH 1");
+        assertThat(subjectSearch(forked, tls, "到账")).isEqualTo("* SEARCH 3");
+        assertThat(subjectSearch(forked, tls, "water")).isEqualTo("* SEARCH");
+
+        forked.stop();
+        try (FSDirectory dir = FSDirectory.open(forked.data().resolve("james/var/search-text").toFile())) {
+            assertThat(IndexReader.getCommitUserData(dir)).as("a clean stop: the next start has nothing to repair")
+                .containsEntry(TextIndex.OPEN_KEY, "false");
+        }
+    }
+
+    /** More IMAP commands in the session that appended the messages. */
+    private interface InSameSession {
+        void run(ImapSearchIT.Imap imap) throws Exception;
+    }
+
+    /**
+     * Adds the citizen and appends three messages to her INBOX over IMAPS (UIDs 1 汇算清缴提醒, 2 Water bill,
+     * 3 退税到账通知), then runs {@code more} in the same session; returns the TLS trust for her next logins.
+     */
+    private static SSLSocketFactory citizenWithThreeMessages(RunningServer server, InSameSession more) throws Exception {
         CliResult added = server.cli(PASSWORD + "\n", "account", "add", "--class", "citizen", "--address", CITIZEN,
             "--name", "赵敏", "--id-number", TestIds.residentId("11010519491231002"), "--password-stdin");
         assertThat(added.exitCode()).as(added.err()).isZero();
@@ -90,27 +118,12 @@ class TextIndexRebuildIT {
             imap.append(message("Subject: =?UTF-8?B?" + b64("汇算清缴提醒") + "?="));
             imap.append(message("Subject: Water bill"));
             imap.append(message("Subject: =?UTF-8?B?" + b64("退税到账通知") + "?="));
-            imap.command("SELECT INBOX");
-            assertThat(imap.command("UID STORE 2 +FLAGS.SILENT (\\Deleted)")).last().asString().contains(" OK ");
-            assertThat(imap.command("EXPUNGE")).last().asString().contains(" OK ");
+            more.run(imap);
         }
-        server.kill9();
-
-        server = server.restart();
-        server.awaitOutput(line -> line.contains("Search index: repaired"), Duration.ofSeconds(120));
-        assertThat(server.output()).anyMatch(line -> line.contains("the last run stopped without closing it"));
-        assertThat(subjectSearch(tls, "汇算清缴")).isEqualTo("* SEARCH 1");
-        assertThat(subjectSearch(tls, "到账")).isEqualTo("* SEARCH 3");
-        assertThat(subjectSearch(tls, "water")).isEqualTo("* SEARCH");
-
-        server.stop();
-        try (FSDirectory dir = FSDirectory.open(server.data().resolve("james/var/search-text").toFile())) {
-            assertThat(IndexReader.getCommitUserData(dir)).as("a clean stop: the next start has nothing to repair")
-                .containsEntry(TextIndex.OPEN_KEY, "false");
-        }
+        return tls;
     }
 
-    private String subjectSearch(SSLSocketFactory tls, String word) throws Exception {
+    private static String subjectSearch(RunningServer server, SSLSocketFactory tls, String word) throws Exception {
         try (ImapSearchIT.Imap imap = ImapSearchIT.Imap.login(tls, server.port("imaps"), CITIZEN, PASSWORD)) {
             imap.command("EXAMINE INBOX");
             List<String> answer = imap.commandWithLiteral("UID SEARCH CHARSET UTF-8 SUBJECT ", word.getBytes(StandardCharsets.UTF_8));

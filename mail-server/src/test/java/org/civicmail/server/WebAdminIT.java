@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.ListeningSockets;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +32,7 @@ class WebAdminIT {
 
     @TempDir
     static Path tmp;
-    static ForkedServer server;
+    static CivicMailExtension server;
     static KeyPair operatorKey;
 
     @BeforeAll
@@ -43,8 +44,8 @@ class WebAdminIT {
         Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
             + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(operatorKey.getPublic().getEncoded())
             + "\n-----END PUBLIC KEY-----\n");
-        server = ForkedServer.start(ForkedServer.tempData(tmp), Map.of("civicmail.webadmin.enabled", "true",
-            "civicmail.webadmin.jwt-public-key", publicKey.toString(), "civicmail.broadcast.port", "0"));
+        server = CivicMailExtension.started(WebAdminIT.class, Map.of("civicmail.webadmin.enabled", "true",
+            "civicmail.webadmin.jwt-public-key", publicKey.toString()), ForkedServer.CONF);
     }
 
     @AfterAll
@@ -92,7 +93,8 @@ class WebAdminIT {
 
     @Test
     void listensOnLoopbackOnly() throws Exception {
-        assertThat(ListeningSockets.of(server.pid())).filteredOn(a -> a.getPort() == server.port("webadmin"))
+        // The server runs in this JVM: its sockets are this process's.
+        assertThat(ListeningSockets.of(ProcessHandle.current().pid())).filteredOn(a -> a.getPort() == server.port("webadmin"))
             .extracting(InetSocketAddress::getAddress).singleElement().matches(a -> a.isLoopbackAddress(), "loopback");
     }
 

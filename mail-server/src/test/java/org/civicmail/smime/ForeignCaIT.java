@@ -29,8 +29,10 @@ import org.civicmail.ca.Pem;
 import org.civicmail.ca.RevocationReason;
 import org.civicmail.ca.Subject;
 import org.civicmail.ca.http.CaHttpServer;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.MailClient;
+import org.civicmail.testkit.RunningServer;
 import org.civicmail.testkit.SmtpDialog;
 import org.civicmail.testkit.TestIds;
 import org.junit.jupiter.api.Test;
@@ -64,7 +66,7 @@ class ForeignCaIT {
 
             IssuedCredential sender = province.issueForAccount(PROVINCE_SENDER);
             SigningCredential credential = new SigningCredential(PROVINCE_SENDER, sender.privateKey(), sender.fullChain());
-            try (ForkedServer server = ForkedServer.start(tmp.resolve("data"), Map.of("civicmail.smime.trust-anchors", "province-root.pem",
+            try (CivicMailExtension server = CivicMailExtension.started(getClass(), Map.of("civicmail.smime.trust-anchors", "province-root.pem",
                     "civicmail.smime.crl-max-age-seconds", "0"),
                     conf)) {
                 assertThat(server.cli(PASSWORD, "account", "add", "--class", "citizen", "--address", CITIZEN, "--name", "陆欣",
@@ -105,7 +107,7 @@ class ForeignCaIT {
         return new SmimeSigner().sign(m, credential);
     }
 
-    private static void deliver(ForkedServer server, MimeMessage message) throws Exception {
+    private static void deliver(RunningServer server, MimeMessage message) throws Exception {
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         message.writeTo(raw);
         try (SmtpDialog smtp = new SmtpDialog(server.port("smtp"))) {

@@ -20,17 +20,17 @@ import javax.mail.Message;
 import javax.mail.Store;
 import javax.mail.internet.MimeMessage;
 
-import org.civicmail.testkit.ForkedServer;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.HandSignedMail;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.MailClient;
 import org.civicmail.testkit.Openssl;
 import org.civicmail.testkit.SmtpDialog;
 import org.civicmail.testkit.TestIds;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,18 +44,18 @@ class SmimeIT {
     static final String CITIZEN = "ma.lan@citizen.hangzhou.example";
     static final String PASSWORD = "smime-test-pw";
 
+    // These tests replay official mail through the smtp port, as a forwarder would, to see the verifier's
+    // verdicts; with the city-domain rule on (the default) such mail is refused at DATA (CityDomainIT).
+    @RegisterExtension
+    static final CivicMailExtension server = new CivicMailExtension()
+        .withConfiguration("civicmail.inbound.reject-city-from", "false");
     @TempDir
     static Path tmp;
-    ForkedServer server;
     MailClient client;
     Path rootPem;
 
     @BeforeAll
     void start() throws Exception {
-        // These tests replay official mail through the smtp port, as a forwarder would, to see the verifier's
-        // verdicts; with the city-domain rule on (the default) such mail is refused at DATA (CityDomainIT).
-        server = ForkedServer.start(tmp.resolve("data"), java.util.Map.of("civicmail.inbound.reject-city-from", "false",
-            "civicmail.broadcast.port", "0"));
         client = new MailClient(server);
         official(TAX, "杭州市税务局");
         official(WATER, "杭州市水务集团");
@@ -69,11 +69,6 @@ class SmimeIT {
         CliResult r = server.cli(PASSWORD, "account", "add", "--class", "official", "--address", address, "--name", agency,
             "--agency", agency, "--employee-no", "A-" + address.length(), "--may-broadcast", "--password-stdin");
         assertThat(r.exitCode()).as(r.err()).isZero();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
     }
 
     private String httpGet(String path) throws Exception {

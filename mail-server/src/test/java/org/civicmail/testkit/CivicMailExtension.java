@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.awaitility.Awaitility;
 import org.civicmail.admin.AdminClient;
@@ -23,29 +24,41 @@ import org.civicmail.server.ListenerAddress;
 import org.civicmail.server.StartOptions;
 import org.civicmail.config.CivicMailConfig;
 import org.civicmail.testkit.ForkedServer.CliResult;
+import org.civicmail.authority.CaPassphrase;
+import org.civicmail.ca.PassphraseSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The whole CivicMail server in the test's JVM, in the manner of GreenMail's {@code GreenMailExtension}: started once
- * per test class on free ports (port 0) in a temporary data directory, stopped and deleted after it. Tests reach it
- * the way users do: {@link #listener} by name ({@code "imaps"}, {@code "submission"}, ...), the CLI through the real
- * admin API ({@link #cli}). Ready means the admin API answers a command. Use {@link ForkedServer} only for tests
- * about the process itself (SIGTERM, kill -9, the launcher).
+ * The whole CivicMail server in the test's JVM, in the manner of GreenMail's {@code GreenMailExtension}: on free ports
+ * (port 0) in a temporary data directory, deleted after it. Registered on a {@code static} field it serves every test
+ * of the class (one start); on an instance field, each test gets a server of its own. Tests reach it the way users
+ * do: {@link #listener} by name ({@code "imaps"}, {@code "submission"}, ...), the CLI through the real admin API
+ * ({@link #cli}), what it logs ({@link #output}). {@link #stop}, {@link #start} and {@link #restart} stop it as
+ * {@code civicmail stop} would (gracefully) and start it again on the same data directory, for tests about what
+ * survives a restart. Ready means the admin API answers a command. Use {@link ForkedServer} only for tests about the
+ * process itself (SIGTERM, kill -9, the launcher, a real CLI process forwarding to the server).
  * <pre>{@code
  * @RegisterExtension
  * static final CivicMailExtension civicmail = new CivicMailExtension().withConfiguration("civicmail.x", "y");
  * }</pre>
  */
-public final class CivicMailExtension implements BeforeAllCallback, AfterAllCallback, RunningServer {
+public final class CivicMailExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback, RunningServer, AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final Map<String, String> overrides = new HashMap<>();
+    private Path conf = ForkedServer.CONF;
+    /** Started in beforeAll (static field): one server for the class; otherwise one per test. */
+    private boolean perClass;
     private Path dir;
     private DataDirectory data;
     private CivicMailServer server;
     private AdminClient admin;
+    private ServerLog log;
 
     /** A configuration key for this server, as {@code -Dkey=value} on {@code civicmail start}. */
     public CivicMailExtension withConfiguration(String key, String value) {
@@ -53,10 +66,80 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
         return this;
     }
 
+    /** Another configuration directory (a copy of conf/ with test files beside it). */
+    public CivicMailExtension withConf(Path conf) {
+        this.conf = conf;
+        return this;
+    }
+
+    /**
+     * Started without registering it, for a test that decides the configuration at run time (a subclass's, a
+     * generated conf/); {@link #close} stops it and deletes its data directory.
+     */
+    public static CivicMailExtension started(Class<?> testClass, Map<String, String> configuration, Path conf) throws Exception {
+        CivicMailExtension server = new CivicMailExtension().withConf(conf);
+        server.overrides.putAll(configuration);
+        server.perClass = true;
+        server.create(testClass);
+        return server;
+    }
+
+    @Override
+    public void close() throws Exception {
+        destroy();
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        dir = Files.createTempDirectory("civicmail-" + context.getRequiredTestClass().getSimpleName() + "-");
+        perClass = true;
+        create(context.getRequiredTestClass());
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        if (!perClass) {
+            create(context.getRequiredTestClass());
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        if (!perClass) {
+            destroy();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        destroy();
+    }
+
+    private void create(Class<?> testClass) throws Exception {
+        dir = Files.createTempDirectory("civicmail-" + testClass.getSimpleName() + "-");
         data = new DataDirectory(dir.resolve("data"));
+        log = new ServerLog();
+        log.attach();
+        start();
+    }
+
+    private void destroy() throws Exception {
+        try {
+            stop();
+        } finally {
+            if (log != null) {
+                log.detach();
+                log = null;
+            }
+            deleteRecursively(dir);
+            dir = null;
+        }
+    }
+
+    /** Starts the server on this extension's data directory (after {@link #stop}: the same data, new ports). */
+    public void start() throws Exception {
+        if (server != null) {
+            throw new IllegalStateException("the server already runs");
+        }
         Map<String, String> settings = new HashMap<>();
         // The webmail is a separate module built after this one; its own tests start it.
         settings.put("civicmail.webmail.enabled", "false");
@@ -64,7 +147,7 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
             settings.put("civicmail." + key + ".port", "0");
         }
         settings.putAll(overrides);
-        CivicMailConfig config = CivicMailConfig.load(ForkedServer.CONF, settings);
+        CivicMailConfig config = CivicMailConfig.load(conf, settings);
         // demo: a generated CA passphrase (tests have no operator to type one); no demo accounts are made.
         server = CivicMailServer.start(config, data, new StartOptions(true, true).withAdminApi(AdminCommands::in));
         // The run file, as `civicmail start` writes it: a CLI process on this data directory finds the server.
@@ -75,20 +158,60 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
             .until(() -> cli(null, "--version").exitCode() == 0);
     }
 
-    @Override
-    public void afterAll(ExtensionContext context) throws Exception {
+    /**
+     * Stops the server as SIGTERM would (listeners, spool, mailboxes, CA; see CivicMailServer#close) and frees its
+     * databases, so a CLI process can open the data directory. Nothing if it is not running.
+     */
+    public void stop() {
+        if (server == null) {
+            return;
+        }
         try {
-            if (server != null) {
-                server.close();
-            }
+            server.close();
         } finally {
             server = null;
-            if (data != null) {
-                shutDownDerby(data.civicDerby());
-                shutDownDerby(data.jamesDerby());
-            }
-            deleteRecursively(dir);
+            admin = null;
+            deleteRunFile();
+            shutDownDerby(data.civicDerby());
+            shutDownDerby(data.jamesDerby());
         }
+    }
+
+    private void deleteRunFile() {
+        try {
+            Files.deleteIfExists(data.runFile());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** {@link #stop} then {@link #start} on the same data directory. */
+    public void restart() throws Exception {
+        stop();
+        start();
+    }
+
+    /** Every line the server logged since this extension started it (formatted as on its console). */
+    public List<String> output() {
+        return log.lines();
+    }
+
+    /** Waits until the server logs a line matching {@code line}. */
+    public void awaitOutput(Predicate<String> line, Duration timeout) {
+        log.await(line, timeout);
+    }
+
+    /**
+     * {@code civicmail ARGS} as a separate CLI process on the data directory of this stopped server (the CLI opens
+     * it itself), with the CA passphrase the extension's demo start generated, accepted deliberately through
+     * {@code CIVICMAIL_CA_PASSPHRASE_FILE}.
+     */
+    public CliResult offlineCli(String stdin, String... args) throws Exception {
+        if (server != null) {
+            throw new IllegalStateException("stop() the server first: while it runs, the CLI forwards to it (cli())");
+        }
+        Map<String, String> env = Map.of(PassphraseSource.ENV_PASSPHRASE_FILE, data.ca().resolve(CaPassphrase.DEMO_FILE).toString());
+        return ForkedServer.runCli(data.root(), env, stdin, args);
     }
 
     public ListenerAddress listener(String name) {

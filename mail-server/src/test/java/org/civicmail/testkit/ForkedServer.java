@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.civicmail.admin.AdminClient;
+import org.civicmail.ca.PassphraseSource;
 import org.civicmail.cli.Main;
 import org.civicmail.server.DataDirectory;
 
@@ -258,6 +259,11 @@ public final class ForkedServer implements RunningServer, AutoCloseable {
     }
 
     public static CliResult runCli(Path data, String stdin, String... args) throws Exception {
+        return runCli(data, Map.of(PassphraseSource.ENV_PASSPHRASE, CA_PASSPHRASE), stdin, args);
+    }
+
+    /** {@link #runCli(Path, String, String...)} with {@code caPassphrase}: the CA passphrase variable to set. */
+    static CliResult runCli(Path data, Map<String, String> caPassphrase, String stdin, String... args) throws Exception {
         List<String> command = javaCommand();
         // As the civicmail script does: without a server to forward to, commands read CONF (e.g. `ca revoke`).
         command.add(1, "-Dcivicmail.home=" + CONF.getParent());
@@ -265,7 +271,7 @@ public final class ForkedServer implements RunningServer, AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("CIVICMAIL_DATA", data.toString());
         pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.environment().put("CIVICMAIL_CA_PASSPHRASE", CA_PASSPHRASE);
+        pb.environment().putAll(caPassphrase);
         Process p = pb.start();
         if (stdin != null) {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

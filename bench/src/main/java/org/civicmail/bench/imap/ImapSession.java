@@ -71,6 +71,8 @@ final class ImapSession implements AutoCloseable {
     private final OutputStream out;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private int tag;
+    /** The command word of the last tag sent, for the report of an answer that never came. */
+    private final java.util.Map<String, String> sent = new java.util.HashMap<>();
     /** Messages in the selected folder as this session has been told (-1: none selected). */
     private long exists = -1;
 
@@ -100,6 +102,7 @@ final class ImapSession implements AutoCloseable {
     /** Sends one command and reads its whole answer, updating the session's view from untagged EXISTS/EXPUNGE. */
     Response command(String command) throws IOException {
         String t = nextTag();
+        sending(t, command);
         write(t + " " + command + "\r\n");
         return readAnswer(t);
     }
@@ -107,6 +110,7 @@ final class ImapSession implements AutoCloseable {
     /** APPEND with a synchronising literal; a refusal instead of the continuation is returned as the answer. */
     Response append(String folder, String flags, byte[] message) throws IOException {
         String t = nextTag();
+        sending(t, "APPEND");
         write(t + " APPEND " + quoted(folder) + (flags.isEmpty() ? "" : " (" + flags + ")") + " {" + message.length + "}\r\n");
         List<String> untagged = new ArrayList<>();
         while (true) {
@@ -130,6 +134,7 @@ final class ImapSession implements AutoCloseable {
     /** IDLE for at most {@code millis}: returns what the server pushed meanwhile, then the DONE answer. */
     Response idle(int millis) throws IOException {
         String t = nextTag();
+        sending(t, "IDLE");
         write(t + " IDLE\r\n");
         List<String> pushed = new ArrayList<>();
         String l;
@@ -176,7 +181,14 @@ final class ImapSession implements AutoCloseable {
     private Response readAnswer(String t) throws IOException {
         List<String> untagged = new ArrayList<>();
         while (true) {
-            String l = readLine();
+            String l;
+            try {
+                l = readLine();
+            } catch (SocketTimeoutException e) {
+                // Which command got no answer is what a report of a lost answer needs.
+                throw new SocketTimeoutException(e.getMessage() + " waiting for the answer to " + t + " " + sent.get(t)
+                    + " after " + untagged.size() + " untagged lines");
+            }
             if (l.startsWith(t + " ")) {
                 return new Response(untagged, l);
             }
@@ -198,6 +210,12 @@ final class ImapSession implements AutoCloseable {
 
     private String nextTag() {
         return "w" + (++tag);
+    }
+
+    /** Remembers the command word of a tag (not its arguments: LOGIN's carry the password). */
+    private void sending(String t, String command) {
+        sent.clear();
+        sent.put(t, command.split(" ", 2)[0]);
     }
 
     private void write(String s) throws IOException {

@@ -1,11 +1,11 @@
 package org.civicmail.cli.bench;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.civicmail.bench.ca.CaBenchmark;
 import org.civicmail.ca.KeyAlgorithm;
-import org.civicmail.cli.BadInputException;
 import org.civicmail.cli.ExitCodes;
 import org.civicmail.cli.RunsLocally;
 
@@ -38,10 +38,7 @@ public class BenchCaCommand implements Callable<Integer>, RunsLocally {
 
     @Override
     public Integer call() throws Exception {
-        if (certs < 1 || threads < 1 || clients < 1 || ocspSeconds < 1) {
-            throw new BadInputException("--certs, --threads, --clients and --ocsp-seconds must be at least 1 (got " + certs + ", "
-                + threads + ", " + clients + ", " + ocspSeconds + ")");
-        }
+        Counts.atLeast(1, Map.of("--certs", certs, "--threads", threads, "--clients", clients, "--ocsp-seconds", ocspSeconds));
         KeyAlgorithm alg = KeyAlgorithm.parse("--key-algorithm", keyAlgorithm);
         CaBenchmark.Figures f = new CaBenchmark(System.err).run(certs, threads, clients, Duration.ofSeconds(ocspSeconds), alg);
         System.out.printf("certificates/s: %.0f (%d certificates, %s, %d threads)%n", f.certsPerSecond(), f.certificates(), alg,

@@ -9,6 +9,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import javax.net.ssl.SSLContext;
@@ -65,10 +66,8 @@ public class BenchImapCommand implements Callable<Integer>, RunsLocally {
         if (!server.matches("127\\.[0-9.]+:\\d+")) {
             throw new BadInputException("--server " + server + ": give a loopback address as 127.0.0.1:PORT (the benchmark loads only loopback)");
         }
-        if (clients < 1 || seconds < 1 || preload < 0) {
-            throw new BadInputException("--clients and --seconds must be at least 1 and --preload at least 0 (got " + clients + ", " + seconds
-                + ", " + preload + ")");
-        }
+        Counts.atLeast(1, Map.of("--clients", clients, "--seconds", seconds));
+        Counts.atLeast(0, Map.of("--preload", preload));
         String password = System.getenv(passwordEnv);
         if (password == null || password.isEmpty()) {
             throw new BadInputException("environment variable " + passwordEnv + " is not set; put the users' password there");

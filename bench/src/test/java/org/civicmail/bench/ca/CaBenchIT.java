@@ -31,6 +31,9 @@ class CaBenchIT {
     void aCountBelowOneIsRefused() throws Exception {
         CliResult r = ForkedServer.runCli(tmp.resolve("unused"), null, "bench", "ca", "--certs", "0");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("--certs, --threads, --clients and --ocsp-seconds must be at least 1 (got 0, 8, 8, 15)");
+        assertThat(r.err()).contains("--certs must be at least 1 (got 0)");
+        CliResult two = ForkedServer.runCli(tmp.resolve("unused"), null, "bench", "ca", "--threads", "0", "--clients", "-1");
+        assertThat(two.exitCode()).isEqualTo(2);
+        assertThat(two.err()).as("each bad option named with what it got").contains("--clients, --threads must be at least 1 (got -1, 0)");
     }
 }

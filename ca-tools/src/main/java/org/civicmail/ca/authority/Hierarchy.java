@@ -47,6 +47,13 @@ public final class Hierarchy {
     private final KeyAlgorithm algorithm;
     private final CertificateIssuer issuer;
     private final CertificateStore store;
+    /**
+     * The root's signer once created or decrypted during this unlock, until {@link #forgetRoot}: one unlock may need
+     * it up to three times (create the issuing CAs, sign the root CRL) and every read of {@code root-ca.p12} costs
+     * two PBKDF2 runs at {@link Pkcs12Files#ITERATIONS} (its MAC and its key), about a second each on the C1-only
+     * server JVM.
+     */
+    private KeyFileSigner unlockedRoot;
 
     public Hierarchy(Path home, KeyAlgorithm algorithm, CertificateIssuer issuer, CertificateStore store) {
         this.home = home;
@@ -72,13 +79,14 @@ public final class Hierarchy {
     public Map<IssuerSlot, KeyFileSigner> create(ProfileFactory profiles, char[] pass, List<String> mailDomains, List<String> hostNames) {
         KeyFileSigner root;
         if (Files.exists(home.resolve(ROOT_FILE))) {
-            root = KeyFileSigner.load(home.resolve(ROOT_FILE), ROOT_ALIAS, pass);
+            root = loadRoot(pass).orElseThrow();
         } else {
             KeyPair rootKeys = algorithm.generate();
             CertificateTemplate t = profiles.rootCa(rootKeys.getPublic());
             X509Certificate rootCert = selfSign(t, rootKeys);
             write(ROOT_FILE, ROOT_ALIAS, rootKeys, List.of(rootCert), pass);
             root = new KeyFileSigner(rootKeys.getPrivate(), List.of(rootCert));
+            unlockedRoot = root;
             record(rootCert, t);
         }
         if (mailDomains.isEmpty()) {
@@ -112,10 +120,21 @@ public final class Hierarchy {
         return new KeyFileSigner(keys.getPrivate(), List.of(cert, root.certificate()));
     }
 
-    /** The root's signer if {@code root-ca.p12} is here (it may have been moved offline). */
+    /**
+     * The root's signer if {@code root-ca.p12} is here (it may have been moved offline); read once per unlock
+     * (see {@link #forgetRoot}).
+     */
     public java.util.Optional<KeyFileSigner> loadRoot(char[] pass) {
         Path file = home.resolve(ROOT_FILE);
-        return Files.exists(file) ? java.util.Optional.of(KeyFileSigner.load(file, ROOT_ALIAS, pass)) : java.util.Optional.empty();
+        if (unlockedRoot == null && Files.exists(file)) {
+            unlockedRoot = KeyFileSigner.load(file, ROOT_ALIAS, pass);
+        }
+        return java.util.Optional.ofNullable(unlockedRoot);
+    }
+
+    /** Drops the root's key from memory: it is needed only while the CA unlocks, like the passphrase. */
+    public void forgetRoot() {
+        unlockedRoot = null;
     }
 
     /** Every issuing CA whose key file is here. */

@@ -1,12 +1,11 @@
 package org.civicmail.imap.view;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.james.events.Event;
 import org.apache.james.events.EventListener;
@@ -28,14 +27,27 @@ import reactor.core.scheduler.Schedulers;
  */
 final class EventGate implements EventListener.ReactiveEventListener {
     private static final Logger LOGGER = LoggerFactory.getLogger(EventGate.class);
+    /** How long the end of IDLE waits at most for a report still being written. */
+    private static final Duration IDLE_END_BOUND = Duration.ofSeconds(5);
 
     private final EventListener.ReactiveEventListener folder;
     /** Guarded by itself; held only to add or take events, never while James applies them. */
     private final List<Event> pending = new LinkedList<>();
     /** Held while events are handed over, so two hand-overs (a command's, IDLE's) keep the events' order. */
     private final Object handingOver = new Object();
-    private final AtomicReference<EventListener.ReactiveEventListener> idle = new AtomicReference<>();
-    private final AtomicInteger idleWakeups = new AtomicInteger();
+    /**
+     * Guards the IDLE fields below. IDLE's answers go into one buffer of James's that is not thread-safe: IDLE's
+     * command, the reports of changes while idling (on Reactor's pool) and DONE's OK (on the connection's thread)
+     * must write to it one after the other, never together ({@link #endIdle()}).
+     */
+    private final Object idleState = new Object();
+    private EventListener.ReactiveEventListener idle;
+    /** IDLE's command has finished, so reports may write. */
+    private boolean idleAnswered;
+    /** A report is being written. */
+    private boolean idleReporting;
+    /** An event that came while idling and is not reported yet (James reports all changes at once, any event will do). */
+    private Event idleWakeup;
 
     private final FolderEvents direct;
 
@@ -49,7 +61,10 @@ final class EventGate implements EventListener.ReactiveEventListener {
         synchronized (pending) {
             pending.add(event);
         }
-        EventListener.ReactiveEventListener idling = idle.get();
+        EventListener.ReactiveEventListener idling;
+        synchronized (idleState) {
+            idling = idle;
+        }
         if (idling != null && idling.isHandling(event)) {
             wakeIdle(event);
         }
@@ -101,33 +116,84 @@ final class EventGate implements EventListener.ReactiveEventListener {
 
     /** IDLE's listener, woken for every event while the client idles; null when it does not. */
     void idle(EventListener.ReactiveEventListener listener) {
-        idle.set(listener);
-    }
-
-    /**
-     * Lets IDLE report changes (its listener makes James report them, which releases the events), one report at a
-     * time: two reports of one session running together would interleave their EXISTS/EXPUNGE lines.
-     */
-    private void wakeIdle(Event event) {
-        if (idleWakeups.getAndIncrement() == 0) {
-            reportWhileIdle(event, 1).subscribeOn(Schedulers.boundedElastic()).subscribe();
+        synchronized (idleState) {
+            idle = listener;
+            idleAnswered = false;
+            idleWakeup = null;
         }
     }
 
     /**
-     * One report, then another while wake-ups came in during it. Chained, not waited for: a pool thread waiting for
-     * IDLE's report (which itself runs on the pool) is how the pool ran dry under many clients.
+     * IDLE's command has finished (its "+", its first report and James's flush of the command's buffer are out):
+     * reports of changes may write to that buffer from now on.
      */
-    private Mono<Void> reportWhileIdle(Event event, int wakeups) {
-        return Mono.defer(() -> {
-            EventListener.ReactiveEventListener idling = idle.get();
-            return idling == null ? Mono.<Void>empty() : Mono.from(idling.reactiveEvent(event));
-        }).onErrorResume(RuntimeException.class, e -> {
-            LOGGER.warn("IDLE could not report a change of its folder", e);
-            return Mono.empty();
-        }).then(Mono.defer(() -> {
-            int left = idleWakeups.addAndGet(-wakeups);
-            return left == 0 ? Mono.<Void>empty() : reportWhileIdle(event, left);
-        }));
+    void idleAnswered() {
+        synchronized (idleState) {
+            idleAnswered = true;
+            reportIfWoken();
+        }
+    }
+
+    /**
+     * The client ended IDLE (DONE, on the connection's thread, just before James writes IDLE's OK into the same
+     * buffer). Waits until neither IDLE's command nor a report still writes to that buffer, so the OK is neither
+     * garbled nor erased by them and follows their lines, and the next command never reports alongside IDLE. Reports
+     * are short (one flag read for the changed messages); the bound only keeps a stuck one from stopping the
+     * connection's thread for good.
+     */
+    void endIdle() {
+        synchronized (idleState) {
+            idle = null;
+            idleWakeup = null;
+            long deadline = System.nanoTime() + IDLE_END_BOUND.toNanos();
+            while (!idleAnswered || idleReporting) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOGGER.warn("IDLE ended while {} still ran after {}; its OK may mix with that output",
+                        idleAnswered ? "a report of changes" : "the IDLE command", IDLE_END_BOUND);
+                    return;
+                }
+                try {
+                    idleState.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Called holding {@code idleState}: starts a report when one is due and none runs (one at a time). */
+    private void reportIfWoken() {
+        EventListener.ReactiveEventListener listener = idle;
+        Event event = idleWakeup;
+        if (listener == null || event == null || !idleAnswered || idleReporting) {
+            return;
+        }
+        idleWakeup = null;
+        idleReporting = true;
+        // On the pool, not on the thread that delivered the event; chained, never waited for by a pool thread (a
+        // pool thread waiting for IDLE's report, which itself runs on the pool, is how the pool ran dry).
+        Mono.defer(() -> Mono.from(listener.reactiveEvent(event)))
+            .onErrorResume(RuntimeException.class, e -> {
+                LOGGER.warn("IDLE could not report a change of its folder", e);
+                return Mono.empty();
+            })
+            .doFinally(signal -> {
+                synchronized (idleState) {
+                    idleReporting = false;
+                    idleState.notifyAll();
+                    reportIfWoken();
+                }
+            })
+            .subscribeOn(Schedulers.boundedElastic())
+            .subscribe();
+    }
+
+    private void wakeIdle(Event event) {
+        synchronized (idleState) {
+            idleWakeup = event;
+            reportIfWoken();
+        }
     }
 }

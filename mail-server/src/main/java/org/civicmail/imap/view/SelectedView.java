@@ -69,9 +69,15 @@ final class SelectedView implements SelectedMailbox {
         gate.get().ifPresent(g -> g.idle(idle));
     }
 
+    /** DONE: returns once nothing else writes IDLE's answers any more ({@link EventGate#endIdle()}). */
     @Override
     public void unregisterIdle() {
-        gate.get().ifPresent(g -> g.idle(null));
+        gate.get().ifPresent(EventGate::endIdle);
+    }
+
+    /** IDLE's command has finished: reports of changes may be written from now on ({@link SerialIdleProcessor}). */
+    void idleAnswered() {
+        gate.get().ifPresent(EventGate::idleAnswered);
     }
 
     @Override
