@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -84,6 +83,18 @@ class BroadcastStopIT {
             .split("\\s+")[0];
     }
 
+    /**
+     * Waits until two batches of broadcast {@code id} are recorded, read from {@code broadcast status} over the admin
+     * API (the server's state, not its log), so the test acts while the broadcast is going out.
+     */
+    private static void awaitTwoBatches(RunningServer server, String id) {
+        await("two batches of " + id + " recorded").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10))
+            .until(() -> {
+                Matcher m = COUNTS.matcher(admin(server, "broadcast", "status", id));
+                return m.find() && Long.parseLong(m.group(2)) >= 2L * BATCH;
+            });
+    }
+
     private static long[] counts(String status) {
         Matcher m = COUNTS.matcher(status);
         assertThat(m.find()).as(status).isTrue();
@@ -126,8 +137,7 @@ class BroadcastStopIT {
             String id = BroadcastFixture.broadcastId(sent);
 
             // Attack: the agency's key is compromised while its notice is going out.
-            AtomicInteger batches = new AtomicInteger();
-            server.awaitOutput(line -> line.contains("Broadcast " + id + ": batch of") && batches.incrementAndGet() == 2, Duration.ofSeconds(120));
+            awaitTwoBatches(server, id);
             RunningServer running = server;
             admin(running, "ca", "revoke", "--serial", "0x" + serial, "--reason", "keyCompromise");
             long deliveredWhenRevoked = counts(admin(running, "broadcast", "status", id))[1];
@@ -179,8 +189,7 @@ class BroadcastStopIT {
             assertThat(sent.exitCode()).as(sent.err()).isZero();
             String id = BroadcastFixture.broadcastId(sent);
 
-            AtomicInteger batches = new AtomicInteger();
-            server.awaitOutput(line -> line.contains("Broadcast " + id + ": batch of") && batches.incrementAndGet() == 2, Duration.ofSeconds(120));
+            awaitTwoBatches(server, id);
             server.kill9();
             // Attack: the key is revoked while the server is down; the resume must not send under it.
             CliResult revoke = ForkedServer.runCli(server.data(), null, "ca", "revoke", "--serial", "0x" + serial, "--reason", "keyCompromise");
@@ -215,8 +224,7 @@ class BroadcastStopIT {
                 template.toString(), "--to", "tag:某区", "--no-wait");
             assertThat(sent.exitCode()).as(sent.err()).isZero();
             String id = BroadcastFixture.broadcastId(sent);
-            AtomicInteger batches = new AtomicInteger();
-            server.awaitOutput(line -> line.contains("Broadcast " + id + ": batch of") && batches.incrementAndGet() == 2, Duration.ofSeconds(120));
+            awaitTwoBatches(server, id);
             // Attack: an agency whose account was disabled (staff left, account compromised) keeps broadcasting.
             admin(server, "account", "disable", agency);
             await().atMost(Duration.ofSeconds(60)).until(() -> admin(server, "broadcast", "status", id).contains("state:       stopped"));
