@@ -8,10 +8,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import javax.inject.Inject;
 
 import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 
@@ -71,8 +73,18 @@ public final class SharedContentIndexing {
      * notice's To) is indexed whole, as any delivered message is.
      */
     public Mono<Void> add(MailboxSession session, Mailbox mailbox, MailboxMessage copy, byte[] ownHeader, Prepared shared) {
+        return add(session, mailbox, copy.getUid(), () -> copy, ownHeader, shared);
+    }
+
+    /**
+     * {@link #add(MailboxSession, Mailbox, MailboxMessage, byte[], Prepared)} for a caller that has the copy's parts
+     * rather than the message: {@code whole} is built only when the copy must be indexed whole (a broadcast copies
+     * no message bytes for the usual copy, which needs only its own header fields).
+     */
+    public Mono<Void> add(MailboxSession session, Mailbox mailbox, MessageUid uid, Supplier<MailboxMessage> whole, byte[] ownHeader,
+                          Prepared shared) {
         if (!ownFieldsOnly(ownHeader)) {
-            return index.add(session, mailbox, copy);
+            return Mono.defer(() -> index.add(session, mailbox, whole.get()));
         }
         return Mono.fromCallable(() -> {
             byte[] own = new byte[ownHeader.length + 2];
@@ -80,7 +92,7 @@ public final class SharedContentIndexing {
             own[ownHeader.length] = '\r';
             own[ownHeader.length + 1] = '\n';
             TextIndex.Terms terms = TextIndex.Terms.of(MessageTextReader.read(new ByteArrayInputStream(own)));
-            text.putCopy(mailbox.getMailboxId().serialize(), copy.getUid().asLong(), terms, shared.sharedId);
+            text.putCopy(mailbox.getMailboxId().serialize(), uid.asLong(), terms, shared.sharedId);
             return null;
         }).then();
     }

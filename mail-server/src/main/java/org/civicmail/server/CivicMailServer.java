@@ -256,10 +256,15 @@ public final class CivicMailServer implements AutoCloseable {
         // buffer keeps commits exactly as durable. The page cache is counted in pages, and each database has its
         // own: the message tables have 32 KiB pages (LOB columns), so 4000 pages could hold 128 MiB of the heap in
         // James's database alone, and under the mail-flow benchmark it did (old generation full, back-to-back full
-        // GCs at 256 MiB). 1000 pages (Derby's default) bounds it at 32 MiB per database; index pages are 4 KiB, and
-        // a page that falls out is read again from the OS's file cache, not the disk.
+        // GCs at 256 MiB). 400 pages (at most ~13 MiB per database), not Derby's default 1000: with 1000 the two caches
+        // were most of the server's live heap (~50 of ~85 MiB; a heap dump under the mail-flow benchmark: 23 MiB of
+        // James's 32 KiB pages alone), the old generation kept ~20 MiB to spare, and a broadcast's batches in flight
+        // filled it: a notice to 100,000 ran 420 full collections (39 s of pauses) at 1,447/s; with 400 pages 84 (7 s)
+        // at 2,448/s (mail-server/BROADCAST.md, "Where a notice's time goes"); it also lets the launcher's heap be
+        // 144 MiB. New messages go to the tables' last pages and their index pages (4 KiB), which stay cached; a page
+        // that falls out is read again from the OS's file cache, not the disk.
         setIfAbsent("derby.storage.logBufferSize", "1048576");
-        setIfAbsent("derby.storage.pageCacheSize", "1000");
+        setIfAbsent("derby.storage.pageCacheSize", "400");
         // A checkpoint (every dirty page written and synced) every 10 MiB of log by default, i.e. every few
         // broadcast batches; at 100 MiB crash recovery replays at most that much log (seconds).
         setIfAbsent("derby.storage.checkpointInterval", "104857600");

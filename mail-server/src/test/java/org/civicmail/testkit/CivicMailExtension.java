@@ -6,8 +6,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -159,8 +157,8 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
     }
 
     /**
-     * Stops the server as SIGTERM would (listeners, spool, mailboxes, CA; see CivicMailServer#close) and frees its
-     * databases, so a CLI process can open the data directory. Nothing if it is not running.
+     * Stops the server as SIGTERM would (listeners, spool, mailboxes, CA, last its Derby databases, which are then
+     * free for a CLI process or the test; see CivicMailServer#close). Nothing if it is not running.
      */
     public void stop() {
         if (server == null) {
@@ -172,8 +170,6 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
             server = null;
             admin = null;
             deleteRunFile();
-            shutDownDerby(data.civicDerby());
-            shutDownDerby(data.jamesDerby());
         }
     }
 
@@ -244,15 +240,6 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
     /** The running server, for what no user-facing door offers (its services). */
     public CivicMailServer server() {
         return server;
-    }
-
-    /** Embedded Derby keeps a database open in the JVM until told: free it, so the next class starts clean. */
-    private static void shutDownDerby(Path database) {
-        try {
-            DriverManager.getConnection("jdbc:derby:" + database.toAbsolutePath() + ";shutdown=true").close();
-        } catch (SQLException expected) {
-            // 08006 is Derby's answer to a successful shutdown; XJ004: it was never booted.
-        }
     }
 
     private static void deleteRecursively(Path root) throws IOException {

@@ -30,6 +30,8 @@ import javax.net.ssl.TrustManagerFactory;
 import org.civicmail.admin.AdminClient;
 import org.civicmail.account.AccountClass;
 import org.civicmail.account.ResidentIdNumber;
+import org.civicmail.login.WebmailMasterUser;
+import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.config.CivicMailConfig;
 
@@ -82,7 +84,10 @@ public final class MailflowBenchmark {
         try (ForkedCivicMail server = ForkedCivicMail.start(data, config.confDir(), passphrase, s.webmail())) {
             List<String> senders = createAccounts(mailboxes, s.senders());
             SSLContext tls = trustingOurRoot(server.port("ca-http"));
-            DeliveryProbe probe = new ImapDeliveryProbe("127.0.0.1", server.port("imaps"), tls, PASSWORD);
+            String master = CivicMailServer.ADMIN_USER_LOCAL_PART + "@" + config.domain(AccountClass.OFFICIAL);
+            String masterPassword = Files.readString(WebmailMasterUser.secretFile(new DataDirectory(data)),
+                StandardCharsets.US_ASCII).trim();
+            DeliveryProbe probe = new ImapDeliveryProbe("127.0.0.1", server.port("imaps"), tls, master, masterPassword);
             Map<String, Integer> delivered = new HashMap<>();
             if (s.inbound()) {
                 SmtpLoad load = new SmtpLoad(new InetSocketAddress("127.0.0.1", server.port("smtp")), Optional.empty(), mailboxes, s.sizeBytes());

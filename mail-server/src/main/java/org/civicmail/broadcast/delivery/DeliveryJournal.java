@@ -12,13 +12,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.civicmail.broadcast.store.SeqRuns;
 import org.civicmail.james.JamesDatabase;
 
 /**
  * Our broadcast delivery journal CM_BC_DELIVERY (in James's database, so that {@link MailboxBatchWriter} writes a
  * row in the same transaction as the message): one row per stored broadcast message, kept until the broadcast
- * finishes. INDEXED: 0 stored but not yet handled by the search index, 1 handled (indexed and committed, or skipped
- * with the reason in the recipient's outcome), 2 its broadcast finished before it was handled (rows of older
+ * finishes. INDEXED: 0 stored but not yet handled by the search index, 1 handled (indexed, or skipped with the reason
+ * in the recipient's outcome; the index's commit follows within seconds, and a crash before it is repaired at the
+ * next start by {@code TextIndexRebuild}), 2 its broadcast finished before it was handled (rows of older
  * versions; {@link SearchIndexCatchUp} indexes and deletes them).
  */
 public final class DeliveryJournal {
@@ -104,12 +106,16 @@ public final class DeliveryJournal {
         if (seqs.isEmpty()) {
             return;
         }
+        // One statement per run of consecutive numbers (a batch of a fresh broadcast is one run), not one per row:
+        // the same rows, a fraction of the statement executions.
         try (Connection c = james.connection();
-             PreparedStatement ps = c.prepareStatement("UPDATE CM_BC_DELIVERY SET INDEXED = 1 WHERE BC_ID = ? AND SEQ = ? AND INDEXED = 0")) {
+             PreparedStatement ps = c.prepareStatement(
+                 "UPDATE CM_BC_DELIVERY SET INDEXED = 1 WHERE BC_ID = ? AND SEQ BETWEEN ? AND ? AND INDEXED = 0")) {
             c.setAutoCommit(false);
-            for (int seq : seqs) {
+            for (SeqRuns.Run run : SeqRuns.of(seqs)) {
                 ps.setString(1, broadcastId);
-                ps.setInt(2, seq);
+                ps.setInt(2, run.first());
+                ps.setInt(3, run.last());
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * folder locks ({@link MailboxPathLocker}, which James's appends, deliveries, COPY and MOVE take too), and before the
  * locks are released every IMAP session with one of those folders selected is told ({@link MailboxAnnouncer}). So
  * James and the writer never append to the same folder at the same time, and a session learns of UIDs in the order
- * they were given. Then the batch is indexed and the index committed; only then are the recipients reported.
+ * they were given. Then the batch is indexed (searchable at once); only then are the recipients reported.
  */
 public final class DirectTableDelivery extends JournaledDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(DirectTableDelivery.class);

@@ -90,13 +90,19 @@ public final class MailboxBatchWriter {
         try (Connection c = james.connection()) {
             c.setAutoCommit(false);
             try (Statements s = new Statements(c)) {
-                // Reads first (one lookup per recipient), then every write as a JDBC batch.
+                // Reads and decisions first (one lookup per recipient), then the writes, each row executed at once:
+                // embedded Derby runs a JDBC batch row by row anyway, and a batch kept a clone of every row's
+                // parameters (the message bytes included) until it ran, megabytes per batch that outlived young
+                // collections and filled the old generation of the launcher's small heap (full collections).
                 Map<String, Folder> folders = findFolders(s, folder, deliveries);
                 int missing = (int) deliveries.stream().filter(d -> !folders.containsKey(d.address())).count();
                 int propertyRows = layouts.stream().mapToInt(l -> l.properties().size()).sum();
                 IdBlock ids = allocateIds(2 * missing + propertyRows);
                 Limits limits = new Limits();
                 List<Folder> created = new ArrayList<>();
+                List<QuotaChange> quotas = new ArrayList<>(deliveries.size());
+                // One delivery time for the batch: its copies are committed together (and recorded in runs, BroadcastStore).
+                Instant at = Instant.now();
                 for (int i = 0; i < deliveries.size(); i++) {
                     Delivery d = deliveries.get(i);
                     StoredMessageLayout layout = layouts.get(i);
@@ -116,28 +122,27 @@ public final class MailboxBatchWriter {
                     }
                     f.lastUid++;
                     f.highestModSeq++;
-                    insertMessage(s, f.id, f.lastUid, f.highestModSeq, d, layout, ids);
-                    PreparedStatement quota = usage.exists() ? s.addQuota : s.insertQuota;
-                    quota.setLong(1, layout.size());
-                    quota.setString(2, root);
-                    quota.addBatch();
-                    Instant at = Instant.now();
-                    s.journal.setString(1, broadcastId);
-                    s.journal.setInt(2, d.seq());
-                    s.journal.setLong(3, f.id);
-                    s.journal.setLong(4, f.lastUid);
-                    s.journal.setTimestamp(5, Timestamp.from(at));
-                    s.journal.addBatch();
+                    quotas.add(new QuotaChange(root, usage.exists()));
                     outcomes.add(Outcome.delivered(d.seq(), at));
                     stored.add(new StoredMessage(d.seq(), d.address(), f.id, f.uidValidity, f.lastUid, f.highestModSeq, layout, d.internalDate()));
                 }
+                // Folders before their messages (JAMES_MAIL's foreign key), then the counters moved on.
                 createFolders(c, folder, created, ids);
                 advanceUids(s, folders.values());
-                s.mail.executeBatch();
-                s.property.executeBatch();
-                s.addQuota.executeBatch();
-                s.insertQuota.executeBatch();
-                s.journal.executeBatch();
+                for (int i = 0; i < stored.size(); i++) {
+                    StoredMessage m = stored.get(i);
+                    insertMessage(s, m, ids);
+                    PreparedStatement quota = quotas.get(i).exists() ? s.addQuota : s.insertQuota;
+                    quota.setLong(1, m.layout().size());
+                    quota.setString(2, quotas.get(i).root());
+                    quota.executeUpdate();
+                    s.journal.setString(1, broadcastId);
+                    s.journal.setInt(2, m.seq());
+                    s.journal.setLong(3, m.mailboxId());
+                    s.journal.setLong(4, m.uid());
+                    s.journal.setTimestamp(5, Timestamp.from(at));
+                    s.journal.executeUpdate();
+                }
                 c.commit();
                 return new BatchResult(outcomes, stored);
             } catch (SQLException | RuntimeException e) {
@@ -256,16 +261,20 @@ public final class MailboxBatchWriter {
         }
     }
 
-    private static void insertMessage(Statements s, long mailboxId, long uid, long modSeq, Delivery d, StoredMessageLayout layout,
-                                      IdBlock ids) throws SQLException {
+    /** The quota row of a stored message's owner: moved on, or made (it did not exist when the batch read it). */
+    private record QuotaChange(String root, boolean exists) {
+    }
+
+    private static void insertMessage(Statements s, StoredMessage stored, IdBlock ids) throws SQLException {
+        StoredMessageLayout layout = stored.layout();
         PreparedStatement m = s.mail;
-        m.setLong(1, mailboxId);
-        m.setLong(2, uid);
+        m.setLong(1, stored.mailboxId());
+        m.setLong(2, stored.uid());
         m.setInt(3, layout.header().length);
         m.setLong(4, layout.size());
-        m.setTimestamp(5, Timestamp.from(d.internalDate()));
+        m.setTimestamp(5, Timestamp.from(stored.internalDate()));
         m.setString(6, layout.mediaType());
-        m.setLong(7, modSeq);
+        m.setLong(7, stored.modSeq());
         m.setString(8, layout.subType());
         if (layout.textualLineCount() == null) {
             m.setNull(9, java.sql.Types.BIGINT);
@@ -274,7 +283,7 @@ public final class MailboxBatchWriter {
         }
         m.setBytes(10, layout.body());
         m.setBytes(11, layout.header());
-        m.addBatch();
+        m.executeUpdate();
         int line = 0;
         for (Property p : layout.properties()) {
             PreparedStatement ps = s.property;
@@ -283,9 +292,9 @@ public final class MailboxBatchWriter {
             ps.setString(3, p.getLocalName());
             ps.setString(4, p.getNamespace());
             ps.setString(5, p.getValue());
-            ps.setLong(6, mailboxId);
-            ps.setLong(7, uid);
-            ps.addBatch();
+            ps.setLong(6, stored.mailboxId());
+            ps.setLong(7, stored.uid());
+            ps.executeUpdate();
         }
     }
 

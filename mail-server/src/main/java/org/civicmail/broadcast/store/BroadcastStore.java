@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -221,23 +222,60 @@ public final class BroadcastStore {
         }
     }
 
-    /** Records a batch of outcomes in one commit. */
+    /**
+     * Records a batch of outcomes in one commit. Delivered outcomes without a reason that share their time (a batch's
+     * copies, committed together) are written one statement per run of consecutive recipients; the others one each.
+     */
     public void record(String id, List<Outcome> outcomes) {
         if (outcomes.isEmpty()) {
             return;
         }
-        updateEach("UPDATE BC_RECIPIENT SET STATE = ?, REASON = ?, DELIVERED_AT = ? WHERE BC_ID = ? AND SEQ = ?", outcomes,
-                "cannot record outcomes of broadcast " + id, (ps, o) -> {
-                    ps.setString(1, o.delivered() ? "D" : "F");
-                    ps.setString(2, o.reason() == null ? null : truncate(o.reason(), 1000));
-                    if (o.delivered()) {
-                        ps.setTimestamp(3, Timestamp.from(o.at()));
-                    } else {
-                        ps.setNull(3, Types.TIMESTAMP);
+        Map<Instant, List<Integer>> plain = new LinkedHashMap<>();
+        List<Outcome> others = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            if (o.delivered() && o.reason() == null) {
+                plain.computeIfAbsent(o.at(), at -> new ArrayList<>()).add(o.seq());
+            } else {
+                others.add(o);
+            }
+        }
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement runs = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = 'D', REASON = NULL, DELIVERED_AT = ? "
+                     + "WHERE BC_ID = ? AND SEQ BETWEEN ? AND ?");
+                 PreparedStatement each = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = ?, REASON = ?, DELIVERED_AT = ? "
+                     + "WHERE BC_ID = ? AND SEQ = ?")) {
+                for (Map.Entry<Instant, List<Integer>> group : plain.entrySet()) {
+                    for (SeqRuns.Run run : SeqRuns.of(group.getValue())) {
+                        runs.setTimestamp(1, Timestamp.from(group.getKey()));
+                        runs.setString(2, id);
+                        runs.setInt(3, run.first());
+                        runs.setInt(4, run.last());
+                        runs.addBatch();
                     }
-                    ps.setString(4, id);
-                    ps.setInt(5, o.seq());
-                });
+                }
+                for (Outcome o : others) {
+                    each.setString(1, o.delivered() ? "D" : "F");
+                    each.setString(2, o.reason() == null ? null : truncate(o.reason(), 1000));
+                    if (o.delivered()) {
+                        each.setTimestamp(3, Timestamp.from(o.at()));
+                    } else {
+                        each.setNull(3, Types.TIMESTAMP);
+                    }
+                    each.setString(4, id);
+                    each.setInt(5, o.seq());
+                    each.addBatch();
+                }
+                runs.executeBatch();
+                each.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record outcomes of broadcast " + id + ": " + e.getMessage(), e);
+        }
     }
 
     /** Sets the reason shown in the report on these recipients, those of them still pending only (their state stays). */
