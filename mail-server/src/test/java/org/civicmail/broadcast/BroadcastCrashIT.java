@@ -56,12 +56,11 @@ class BroadcastCrashIT {
             assertThat(sent.exitCode()).as(sent.err()).isZero();
             String id = BroadcastFixture.broadcastId(sent);
 
-            // Killed in the middle: shortly after the second batch of 20 was recorded, while the third is being stored
-            // into mailboxes (claimed, not yet recorded); the process dies without any shutdown hook.
-            java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
-            server.awaitOutput(line -> line.contains("Broadcast " + id + ": batch of") && batches.incrementAndGet() == 2,
-                Duration.ofSeconds(120));
-            Thread.sleep(150);
+            // Killed in the middle, without any shutdown hook: as soon as `broadcast status` (the server's state over
+            // the admin API, not its log) shows two batches of 20 delivered, while the next ones are being stored.
+            ForkedServer running = server;
+            await("two batches of " + id + " recorded").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10))
+                .until(() -> counts(running, id)[1] >= 40);
             server.kill9();
             assertThat(server.output()).noneMatch(line -> line.contains("Broadcast " + id + " finished"));
 
