@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,8 +36,11 @@ import org.civicmail.testkit.MailClient;
 import org.civicmail.testkit.SmtpDialog;
 import org.civicmail.testkit.TestIds;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.sun.mail.imap.IMAPFolder;
@@ -46,6 +53,7 @@ import com.sun.mail.imap.IMAPStore;
  * handed to the error processor (a bounce to the sender) with nothing stored.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GroupedLocalDeliveryIT {
     static final String CITIZEN = "citizen.hangzhou.example";
     static final String PASSWORD = "correct horse 1";
@@ -53,6 +61,7 @@ class GroupedLocalDeliveryIT {
     static final List<String> MAILBOXES = List.of("a.gl@" + CITIZEN, "b.gl@" + CITIZEN, "c.gl@" + CITIZEN);
     static final List<String> TRIO = List.of("d.gl@" + CITIZEN, "e.gl@" + CITIZEN, "f.gl@" + CITIZEN);
     static final String IDLER = "g.gl@" + CITIZEN;
+    static final String AFTER_UPGRADE = "h.gl@" + CITIZEN;
     static final String SMALL = "small.gl@" + CITIZEN;
     static final String SENDER = "sender.gl@" + CITIZEN;
 
@@ -67,7 +76,7 @@ class GroupedLocalDeliveryIT {
         int n = 0;
         List<String> all = new ArrayList<>(MAILBOXES);
         all.addAll(TRIO);
-        all.addAll(List.of(IDLER, SMALL, SENDER));
+        all.addAll(List.of(IDLER, SMALL, SENDER, AFTER_UPGRADE));
         for (String address : all) {
             CliResult created = server.cli(PASSWORD + "\n", "account", "add", "--class", "citizen", "--address", address,
                 "--name", "市民" + n, "--id-number", TestIds.residentId(String.format("330106197001%02d%03d", 10 + n, 101 + n++)),
@@ -173,7 +182,7 @@ class GroupedLocalDeliveryIT {
                 }
             }, "idle");
             idle.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> idle.getState() == Thread.State.RUNNABLE || told.get() > 0);
+            // Whether the mail is stored before or during IDLE, the session is told (at IDLE's start or while in it).
             sendInbound("while idle", "ping", mailbox);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> told.get() > 0);
@@ -199,5 +208,35 @@ class GroupedLocalDeliveryIT {
             String text = new String(bounce.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(text).contains(SMALL);
         }
+    }
+
+    /** Last: it changes James's tables under the server, as a James upgrade could. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void tablesTheWriterDoesNotKnowLeaveLocalMailToJamesWithOneWarning() throws Exception {
+        server.stop();
+        // A column the table writer would leave empty: it must not write to this table any more.
+        String url = "jdbc:derby:" + server.data().resolve("derby").resolve("james").toAbsolutePath();
+        try (Connection c = DriverManager.getConnection(url, "app", "");
+             Statement st = c.createStatement()) {
+            st.executeUpdate("ALTER TABLE JAMES_MAIL ADD COLUMN MAIL_SAVE_DATE TIMESTAMP");
+        } finally {
+            try {
+                DriverManager.getConnection(url + ";shutdown=true");
+            } catch (SQLException expected) {
+                // Derby reports a clean shutdown of one database as SQLState 08006
+            }
+        }
+        server.start();
+
+        sendInbound("after the upgrade 1", "one", AFTER_UPGRADE);
+        sendInbound("after the upgrade 2", "two", AFTER_UPGRADE);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.inboxSubjects(AFTER_UPGRADE, PASSWORD).size() == 2);
+        assertThat(client.inboxSubjects(AFTER_UPGRADE, PASSWORD)).containsExactlyInAnyOrder("after the upgrade 1", "after the upgrade 2");
+        List<String> warnings = server.output().stream().filter(l -> l.contains("local mail is stored by James's LocalDelivery instead"))
+            .toList();
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.get(0)).contains("column JAMES_MAIL.MAIL_SAVE_DATE is unknown to the writer");
     }
 }
