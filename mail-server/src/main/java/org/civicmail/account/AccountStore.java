@@ -82,20 +82,13 @@ public class AccountStore {
 
     /** Replaces the stored surname and given name of an existing account ({@code account set}). */
     public void setPersonName(String address, PersonName name) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
+        db.inTransaction("cannot store the name of " + address, c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM CM_PERSON_NAME WHERE ADDRESS = ?")) {
                 del.setString(1, address);
                 del.executeUpdate();
-                insertPersonName(c, address, name);
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store the name of " + address + ": " + e.getMessage(), e);
-        }
+            insertPersonName(c, address, name);
+        });
     }
 
     /** The stored surname and given name, if the account has them (accounts made before they were stored have not). */

@@ -77,65 +77,56 @@ public final class BroadcastStore {
 
     /** Stores the job and every recipient as pending, all or nothing. */
     public void create(String id, BroadcastPlan plan, String subject, byte[] signedNotice, Instant createdAt) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO BC_JOB (" + JOB_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                    ps.setString(1, id);
-                    ps.setString(2, plan.agency().address());
-                    ps.setString(3, plan.kind().cliName());
-                    ps.setString(4, truncate(plan.audience(), 1000));
-                    ps.setString(5, truncate(subject, 2000));
-                    ps.setString(6, plan.templateText());
-                    if (plan.htmlText() == null) {
-                        ps.setNull(7, Types.CLOB);
-                    } else {
-                        ps.setString(7, plan.htmlText());
-                    }
-                    ps.setString(8, plan.templateSha256());
-                    ps.setString(9, plan.dataSha256());
-                    ps.setString(10, plan.dataCharset());
-                    ps.setString(11, plan.origin());
-                    if (signedNotice == null) {
-                        ps.setNull(12, Types.BLOB);
-                    } else {
-                        ps.setBytes(12, signedNotice);
-                    }
-                    ps.setString(13, BroadcastJob.State.RUNNING.dbName());
-                    ps.setInt(14, plan.recipients().size());
-                    ps.setTimestamp(15, Timestamp.from(createdAt));
-                    ps.setNull(16, Types.TIMESTAMP);
-                    ps.executeUpdate();
+        db.inTransaction("cannot store broadcast " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO BC_JOB (" + JOB_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                ps.setString(1, id);
+                ps.setString(2, plan.agency().address());
+                ps.setString(3, plan.kind().cliName());
+                ps.setString(4, truncate(plan.audience(), 1000));
+                ps.setString(5, truncate(subject, 2000));
+                ps.setString(6, plan.templateText());
+                if (plan.htmlText() == null) {
+                    ps.setNull(7, Types.CLOB);
+                } else {
+                    ps.setString(7, plan.htmlText());
                 }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO BC_RECIPIENT (BC_ID, SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE) "
-                    + "VALUES (?,?,?,?,?,?,'P')")) {
-                    int seq = 0;
-                    for (BroadcastPlan.Recipient r : plan.recipients()) {
-                        ps.setString(1, id);
-                        ps.setInt(2, ++seq);
-                        ps.setString(3, r.address());
-                        ps.setInt(4, r.rowNumber());
-                        if (r.fields().isEmpty()) {
-                            ps.setNull(5, Types.LONGVARCHAR);
-                        } else {
-                            ps.setString(5, JSON.writeValueAsString(r.fields()));
-                        }
-                        ps.setString(6, r.attachment().map(Object::toString).orElse(null));
-                        ps.addBatch();
-                        if (seq % INSERT_BATCH == 0) {
-                            ps.executeBatch();
-                        }
-                    }
-                    ps.executeBatch();
+                ps.setString(8, plan.templateSha256());
+                ps.setString(9, plan.dataSha256());
+                ps.setString(10, plan.dataCharset());
+                ps.setString(11, plan.origin());
+                if (signedNotice == null) {
+                    ps.setNull(12, Types.BLOB);
+                } else {
+                    ps.setBytes(12, signedNotice);
                 }
-                c.commit();
-            } catch (SQLException | JsonProcessingException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                ps.setString(13, BroadcastJob.State.RUNNING.dbName());
+                ps.setInt(14, plan.recipients().size());
+                ps.setTimestamp(15, Timestamp.from(createdAt));
+                ps.setNull(16, Types.TIMESTAMP);
+                ps.executeUpdate();
             }
-        } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("cannot store broadcast " + id + ": " + e.getMessage(), e);
-        }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO BC_RECIPIENT (BC_ID, SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE) "
+                + "VALUES (?,?,?,?,?,?,'P')")) {
+                int seq = 0;
+                for (BroadcastPlan.Recipient r : plan.recipients()) {
+                    ps.setString(1, id);
+                    ps.setInt(2, ++seq);
+                    ps.setString(3, r.address());
+                    ps.setInt(4, r.rowNumber());
+                    if (r.fields().isEmpty()) {
+                        ps.setNull(5, Types.LONGVARCHAR);
+                    } else {
+                        ps.setString(5, JSON.writeValueAsString(r.fields()));
+                    }
+                    ps.setString(6, r.attachment().map(Object::toString).orElse(null));
+                    ps.addBatch();
+                    if (seq % INSERT_BATCH == 0) {
+                        ps.executeBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+        });
     }
 
     private static String truncate(String s, int max) {
@@ -239,8 +230,7 @@ public final class BroadcastStore {
                 others.add(o);
             }
         }
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
+        db.inTransaction("cannot record outcomes of broadcast " + id, c -> {
             try (PreparedStatement runs = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = 'D', REASON = NULL, DELIVERED_AT = ? "
                      + "WHERE BC_ID = ? AND SEQ BETWEEN ? AND ?");
                  PreparedStatement each = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = ?, REASON = ?, DELIVERED_AT = ? "
@@ -268,14 +258,8 @@ public final class BroadcastStore {
                 }
                 runs.executeBatch();
                 each.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot record outcomes of broadcast " + id + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Sets the reason shown in the report on these recipients, those of them still pending only (their state stays). */
@@ -291,22 +275,15 @@ public final class BroadcastStore {
 
     /** Runs one statement per item as one JDBC batch in one commit: all of it is recorded, or none of it. */
     private <T> void updateEach(String sql, Collection<T> items, String failure, RowBinder<T> binder) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
+        db.inTransaction(failure, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (T item : items) {
                     binder.bind(ps, item);
                     ps.addBatch();
                 }
                 ps.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(failure + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Sets one item's parameters on the batched statement. */
@@ -373,8 +350,7 @@ public final class BroadcastStore {
      */
     public void stop(String id, String reason, Instant at) {
         String why = truncate(reason, 1000);
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
+        db.inTransaction("cannot record that broadcast " + id + " stopped", c -> {
             try (PreparedStatement recipients = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = 'F', REASON = ? "
                      + "WHERE BC_ID = ? AND STATE IN ('P', 'S')");
                  PreparedStatement job = c.prepareStatement("UPDATE BC_JOB SET STATE = ?, FINISHED_AT = ?, STOP_REASON = ? WHERE ID = ?")) {
@@ -386,14 +362,8 @@ public final class BroadcastStore {
                 job.setString(3, why);
                 job.setString(4, id);
                 job.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot record that broadcast " + id + " stopped: " + e.getMessage(), e);
-        }
+        });
     }
 
     /**
