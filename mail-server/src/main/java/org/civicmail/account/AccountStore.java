@@ -144,12 +144,30 @@ public class AccountStore {
         select("ADDRESS", cls, anyOfTags, rs -> action.accept(rs.getString(1)));
     }
 
+    /** How many addresses {@link #forEachAddress} would stream (counted, not read: no sort). */
+    public int countAddresses(AccountClass cls, List<String> anyOfTags) {
+        int[] count = {0};
+        select("COUNT(*)", cls, anyOfTags, "", rs -> count[0] = rs.getInt(1));
+        return count[0];
+    }
+
+    /** The first address {@link #forEachAddress} would stream. */
+    public Optional<String> firstAddress(AccountClass cls, List<String> anyOfTags) {
+        String[] first = {null};
+        select("MIN(ADDRESS)", cls, anyOfTags, "", rs -> first[0] = rs.getString(1));
+        return Optional.ofNullable(first[0]);
+    }
+
     @FunctionalInterface
     private interface RowAction {
         void accept(ResultSet rs) throws SQLException;
     }
 
     private void select(String columns, AccountClass cls, List<String> anyOfTags, RowAction action) {
+        select(columns, cls, anyOfTags, " ORDER BY ADDRESS", action);
+    }
+
+    private void select(String columns, AccountClass cls, List<String> anyOfTags, String order, RowAction action) {
         StringBuilder where = new StringBuilder("WHERE CLASS = ? AND DISABLED = FALSE");
         List<String> params = new ArrayList<>(List.of(cls.cliName()));
         if (!anyOfTags.isEmpty()) {
@@ -161,7 +179,7 @@ public class AccountStore {
             where.append(")");
         }
         try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM CM_ACCOUNT " + where + " ORDER BY ADDRESS")) {
+             PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM CM_ACCOUNT " + where + order)) {
             for (int i = 0; i < params.size(); i++) {
                 ps.setString(i + 1, params.get(i));
             }

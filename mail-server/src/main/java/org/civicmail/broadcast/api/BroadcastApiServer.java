@@ -185,7 +185,7 @@ public final class BroadcastApiServer implements AutoCloseable {
             "csv", data, text(request, "encoding"), text(request, "to"), Optional.empty(), "api");
         BroadcastPlan plan = service.plan(broadcast);
         if (request.path("dryRun").asBoolean(false)) {
-            json(exchange, 200, Map.of("dryRun", true, "recipients", plan.recipients().size(), "sample", service.preview(plan)));
+            json(exchange, 200, Map.of("dryRun", true, "recipients", plan.recipients().count(), "sample", service.preview(plan)));
             return;
         }
         String id = service.submit(plan);

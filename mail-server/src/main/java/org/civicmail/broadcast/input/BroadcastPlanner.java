@@ -64,14 +64,14 @@ public final class BroadcastPlanner {
 
         Template template = Template.parse(request.templateName(), request.template(), request.htmlName(), request.html());
         List<String> problems = new ArrayList<>();
-        List<Recipient> recipients;
-        String dataSha;
+        Recipients recipients;
+        String dataSha = null;
         String charset = null;
         if (request.kind().personalised()) {
             DataFile data = DataFile.parse(request.dataName(), request.data(), request.encoding());
             charset = data.charset().name();
             problems.addAll(data.problems());
-            recipients = rows(request, template, data, problems);
+            recipients = new ListedRecipients(rows(request, template, data, problems));
             dataSha = sha256(request.data());
         } else {
             if (!template.placeholders().isEmpty()) {
@@ -80,11 +80,8 @@ public final class BroadcastPlanner {
                     + "; remove them or use a personalised kind with --data");
             }
             recipients = audience(Audience.parse(request.to().orElseThrow()), problems);
-            StringBuilder list = new StringBuilder();
-            recipients.forEach(r -> list.append(r.address()).append('\n'));
-            dataSha = sha256(list.toString().getBytes(StandardCharsets.UTF_8));
         }
-        if (problems.isEmpty() && recipients.isEmpty()) {
+        if (problems.isEmpty() && recipients.count() == 0) {
             problems.add("the audience " + (request.kind().personalised() ? request.dataName() : request.to().orElse(""))
                 + " has no recipients; nothing to send");
         }
@@ -94,7 +91,7 @@ public final class BroadcastPlanner {
         String templateText = new String(request.template(), StandardCharsets.UTF_8);
         String htmlText = request.html() == null ? null : new String(request.html(), StandardCharsets.UTF_8);
         byte[] templateBytes = request.html() == null ? request.template() : concat(request.template(), request.html());
-        String audience = request.kind().personalised() ? request.dataName() + " (" + recipients.size() + " rows)"
+        String audience = request.kind().personalised() ? request.dataName() + " (" + recipients.count() + " rows)"
             : Audience.parse(request.to().orElseThrow()).describe();
         return new BroadcastPlan(agency, credential, request.kind(), template, templateText, htmlText, audience, recipients,
             sha256(templateBytes), dataSha, charset, request.origin());
@@ -190,25 +187,21 @@ public final class BroadcastPlanner {
         return all;
     }
 
-    private List<Recipient> audience(Audience audience, List<String> problems) {
-        List<Recipient> result = new ArrayList<>();
-        switch (audience.type()) {
-            case ALL_CITIZENS, ALL_LEGAL_ENTITIES, TAGGED_CITIZENS -> accounts.forEachAddress(audience.accountClass(), audience.tags(),
-                address -> result.add(new Recipient(address, 0, Map.of(), Optional.empty())));
-            case EXPLICIT -> {
-                Map<String, Recipient> unique = new LinkedHashMap<>();
-                for (String member : audience.members()) {
-                    Optional<Account> account = lookup(member, null);
-                    if (account.isEmpty()) {
-                        problems.add("--to: no account '" + ResidentIdNumber.maskIfIdNumber(member) + "' (unknown recipient)");
-                    } else {
-                        unique.putIfAbsent(account.get().address(), new Recipient(account.get().address(), 0, Map.of(), Optional.empty()));
-                    }
-                }
-                result.addAll(unique.values());
+    /** An audience of accounts is only counted here; it is read as it is stored (AccountAudience). */
+    private Recipients audience(Audience audience, List<String> problems) {
+        if (audience.type() != Audience.Type.EXPLICIT) {
+            return new AccountAudience(accounts, audience.accountClass(), audience.tags());
+        }
+        Map<String, Recipient> unique = new LinkedHashMap<>();
+        for (String member : audience.members()) {
+            Optional<Account> account = lookup(member, null);
+            if (account.isEmpty()) {
+                problems.add("--to: no account '" + ResidentIdNumber.maskIfIdNumber(member) + "' (unknown recipient)");
+            } else {
+                unique.putIfAbsent(account.get().address(), new Recipient(account.get().address(), 0, Map.of(), Optional.empty()));
             }
         }
-        return result;
+        return new ListedRecipients(new ArrayList<>(unique.values()));
     }
 
     static byte[] concat(byte[] a, byte[] b) {
@@ -219,8 +212,13 @@ public final class BroadcastPlanner {
     }
 
     public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+    }
+
+    /** A fresh SHA-256 digest (the one digest of templates, data, addresses and reports). */
+    public static MessageDigest sha256Digest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

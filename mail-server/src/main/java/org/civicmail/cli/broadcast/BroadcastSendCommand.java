@@ -102,7 +102,7 @@ public class BroadcastSendCommand implements Callable<Integer> {
             return Refusals.report(context.err(), e);
         }
         if (dryRun) {
-            context.out().println("dry run: " + plan.kind() + " from " + plan.agency().address() + " to " + plan.recipients().size()
+            context.out().println("dry run: " + plan.kind() + " from " + plan.agency().address() + " to " + plan.recipients().count()
                 + " recipient(s), all rows valid" + (plan.dataCharset() == null ? "" : " (data read as " + plan.dataCharset() + ")")
                 + "; nothing was sent. Sample:");
             context.out().println("----");
@@ -111,14 +111,15 @@ public class BroadcastSendCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         String id = service.submit(plan);
-        context.out().println("broadcast " + id + ": " + plan.kind() + " to " + plan.recipients().size() + " recipient(s), folder "
+        int total = service.requireStatus(id).job().total();
+        context.out().println("broadcast " + id + ": " + plan.kind() + " to " + total + " recipient(s), folder "
             + plan.kind().folder());
         context.out().flush();
         if (noWait) {
             return ExitCodes.OK;
         }
         Future<?> job = service.running(id).orElseThrow();
-        ProgressBar bar = new ProgressBar(context.err(), "sending", plan.recipients().size());
+        ProgressBar bar = new ProgressBar(context.err(), "sending", total);
         long shown = 0;
         while (true) {
             try {
