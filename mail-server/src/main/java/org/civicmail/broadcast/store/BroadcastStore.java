@@ -87,78 +87,69 @@ public final class BroadcastStore {
      * @return how many recipients were stored
      */
     public int create(String id, BroadcastPlan plan, String subject, byte[] signedNotice, Instant createdAt) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                int[] seq = {0};
-                MessageDigest addresses = BroadcastPlanner.sha256Digest();
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO BC_RECIPIENT (BC_ID, SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE) "
-                    + "VALUES (?,?,?,?,?,?,'P')")) {
-                    plan.recipients().forEach(r -> {
-                        try {
-                            ps.setString(1, id);
-                            ps.setInt(2, ++seq[0]);
-                            ps.setString(3, r.address());
-                            ps.setInt(4, r.rowNumber());
-                            if (r.fields().isEmpty()) {
-                                ps.setNull(5, Types.LONGVARCHAR);
-                            } else {
-                                ps.setString(5, JSON.writeValueAsString(r.fields()));
-                            }
-                            ps.setString(6, r.attachment().map(Object::toString).orElse(null));
-                            ps.addBatch();
-                            if (seq[0] % INSERT_BATCH == 0) {
-                                ps.executeBatch();
-                            }
-                        } catch (SQLException | JsonProcessingException e) {
-                            throw new StreamFailure(e);
+        int[] seq = {0};
+        db.inTransaction("cannot store broadcast " + id, c -> {
+            MessageDigest addresses = BroadcastPlanner.sha256Digest();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO BC_RECIPIENT (BC_ID, SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE) "
+                + "VALUES (?,?,?,?,?,?,'P')")) {
+                plan.recipients().forEach(r -> {
+                    try {
+                        ps.setString(1, id);
+                        ps.setInt(2, ++seq[0]);
+                        ps.setString(3, r.address());
+                        ps.setInt(4, r.rowNumber());
+                        if (r.fields().isEmpty()) {
+                            ps.setNull(5, Types.LONGVARCHAR);
+                        } else {
+                            ps.setString(5, JSON.writeValueAsString(r.fields()));
                         }
-                        addresses.update((r.address() + "\n").getBytes(StandardCharsets.UTF_8));
-                    });
-                    ps.executeBatch();
-                } catch (StreamFailure e) {
-                    if (e.getCause() instanceof SQLException sql) {
-                        throw sql;
+                        ps.setString(6, r.attachment().map(Object::toString).orElse(null));
+                        ps.addBatch();
+                        if (seq[0] % INSERT_BATCH == 0) {
+                            ps.executeBatch();
+                        }
+                    } catch (SQLException | JsonProcessingException e) {
+                        throw new StreamFailure(e);
                     }
-                    throw (JsonProcessingException) e.getCause();
+                    addresses.update((r.address() + "\n").getBytes(StandardCharsets.UTF_8));
+                });
+                ps.executeBatch();
+            } catch (StreamFailure e) {
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql;
                 }
-                String dataSha = plan.dataSha256() != null ? plan.dataSha256() : HexFormat.of().formatHex(addresses.digest());
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO BC_JOB (" + JOB_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                    ps.setString(1, id);
-                    ps.setString(2, plan.agency().address());
-                    ps.setString(3, plan.kind().cliName());
-                    ps.setString(4, truncate(plan.audience(), 1000));
-                    ps.setString(5, truncate(subject, 2000));
-                    ps.setString(6, plan.templateText());
-                    if (plan.htmlText() == null) {
-                        ps.setNull(7, Types.CLOB);
-                    } else {
-                        ps.setString(7, plan.htmlText());
-                    }
-                    ps.setString(8, plan.templateSha256());
-                    ps.setString(9, dataSha);
-                    ps.setString(10, plan.dataCharset());
-                    ps.setString(11, plan.origin());
-                    if (signedNotice == null) {
-                        ps.setNull(12, Types.BLOB);
-                    } else {
-                        ps.setBytes(12, signedNotice);
-                    }
-                    ps.setString(13, BroadcastJob.State.RUNNING.dbName());
-                    ps.setInt(14, seq[0]);
-                    ps.setTimestamp(15, Timestamp.from(createdAt));
-                    ps.setNull(16, Types.TIMESTAMP);
-                    ps.executeUpdate();
-                }
-                c.commit();
-                return seq[0];
-            } catch (SQLException | JsonProcessingException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                throw (JsonProcessingException) e.getCause();
             }
-        } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("cannot store broadcast " + id + ": " + e.getMessage(), e);
-        }
+            String dataSha = plan.dataSha256() != null ? plan.dataSha256() : HexFormat.of().formatHex(addresses.digest());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO BC_JOB (" + JOB_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                ps.setString(1, id);
+                ps.setString(2, plan.agency().address());
+                ps.setString(3, plan.kind().cliName());
+                ps.setString(4, truncate(plan.audience(), 1000));
+                ps.setString(5, truncate(subject, 2000));
+                ps.setString(6, plan.templateText());
+                if (plan.htmlText() == null) {
+                    ps.setNull(7, Types.CLOB);
+                } else {
+                    ps.setString(7, plan.htmlText());
+                }
+                ps.setString(8, plan.templateSha256());
+                ps.setString(9, dataSha);
+                ps.setString(10, plan.dataCharset());
+                ps.setString(11, plan.origin());
+                if (signedNotice == null) {
+                    ps.setNull(12, Types.BLOB);
+                } else {
+                    ps.setBytes(12, signedNotice);
+                }
+                ps.setString(13, BroadcastJob.State.RUNNING.dbName());
+                ps.setInt(14, seq[0]);
+                ps.setTimestamp(15, Timestamp.from(createdAt));
+                ps.setNull(16, Types.TIMESTAMP);
+                ps.executeUpdate();
+            }
+        });
+        return seq[0];
     }
 
     /** Carries a checked failure out of the recipients' stream (their {@code forEach} takes a plain consumer). */
