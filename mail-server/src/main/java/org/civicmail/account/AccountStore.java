@@ -7,7 +7,11 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -119,6 +123,41 @@ public class AccountStore {
 
     public Optional<Account> findByIdNumber(String idNumber) {
         return query("WHERE ID_NUMBER = ?", idNumber).stream().findFirst();
+    }
+
+    /**
+     * The accounts that these lower-case addresses and resident ID numbers name: each one found, mapped to its
+     * account's address. Read with one query per {@value #IN_LIST} keys, so a data file is resolved a slice of rows at
+     * a time rather than one query per row or every account in memory.
+     */
+    public Map<String, String> addressesOf(Collection<String> addresses, Collection<String> idNumbers) {
+        Map<String, String> found = new HashMap<>();
+        inList("ADDRESS", addresses, found);
+        inList("ID_NUMBER", idNumbers, found);
+        return found;
+    }
+
+    private static final int IN_LIST = 500;
+
+    private void inList(String column, Collection<String> keys, Map<String, String> found) {
+        List<String> all = new ArrayList<>(new LinkedHashSet<>(keys));
+        for (int from = 0; from < all.size(); from += IN_LIST) {
+            List<String> slice = all.subList(from, Math.min(all.size(), from + IN_LIST));
+            String marks = String.join(",", java.util.Collections.nCopies(slice.size(), "?"));
+            try (Connection c = db.connection();
+                 PreparedStatement ps = c.prepareStatement("SELECT " + column + ", ADDRESS FROM CM_ACCOUNT WHERE " + column + " IN (" + marks + ")")) {
+                for (int i = 0; i < slice.size(); i++) {
+                    ps.setString(i + 1, slice.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read accounts: " + e.getMessage(), e);
+            }
+        }
     }
 
     public Optional<Account> findByCreditCode(String code) {

@@ -34,6 +34,7 @@ import org.civicmail.broadcast.BroadcastStatus;
 import org.civicmail.broadcast.delivery.MessageComposer;
 import org.civicmail.broadcast.input.BroadcastPlan;
 import org.civicmail.broadcast.input.BroadcastRequest;
+import org.civicmail.broadcast.input.DataSource;
 import org.civicmail.ca.KeyAlgorithm;
 import org.civicmail.account.Account;
 import org.civicmail.account.AccountClass;
@@ -117,7 +118,7 @@ public final class BroadcastBenchmark {
                 String keyName = describe(keys.usable(biller).orElseThrow().privateKey());
                 t0 = System.nanoTime();
                 BroadcastPlan plan = broadcasts.plan(new BroadcastRequest(biller, BroadcastKind.UTILITY_BILL, "bill.txt",
-                    bill.getBytes(StandardCharsets.UTF_8), null, null, "bills.csv", csv.toString().getBytes(StandardCharsets.UTF_8),
+                    bill.getBytes(StandardCharsets.UTF_8), null, null, "bills.csv", DataSource.of(csv.toString().getBytes(StandardCharsets.UTF_8)),
                     Optional.empty(), Optional.empty(), Optional.empty(), "bench"));
                 tPlanned = System.nanoTime();
                 String billId = broadcasts.submit(plan);

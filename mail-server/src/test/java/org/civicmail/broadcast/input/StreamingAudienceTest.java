@@ -141,6 +141,118 @@ class StreamingAudienceTest {
         assertThat(broadcasts.counts(id).pending()).isEqualTo(n);
     }
 
+    @Test
+    void aDataFileIsValidatedAndStoredByStreamingThroughItWithoutHoldingItsRows() throws Exception {
+        StringBuilder csv = new StringBuilder("address,name,amount\n");
+        for (int i = 0; i < TAGGED; i++) {
+            csv.append(String.format("C%06d", i)).append(DOMAIN).append(",市民").append(i).append(',').append(i).append(".00\n");
+        }
+        Path file = dir.resolve("bills.csv");
+        java.nio.file.Files.writeString(file, csv, StandardCharsets.UTF_8);
+        List<String> problems = new ArrayList<>();
+        DataFileRecipients rows = DataFileRecipients.validate("bills.csv", DataSource.of(file), Optional.empty(), bill(), "bill.txt",
+            Optional.empty(), accounts, problems);
+        assertThat(problems).isEmpty();
+        assertThat(rows.count()).isEqualTo(TAGGED);
+        assertThat(rows.first()).isEqualTo(new Recipient("c000000" + DOMAIN, 2, Map.of("address", "C000000" + DOMAIN, "name", "市民0",
+            "amount", "0.00"), Optional.empty()));
+        assertThat(rows.sha256()).isEqualTo(BroadcastPlanner.sha256(java.nio.file.Files.readAllBytes(file)));
+
+        int[] mostAlive = {0};
+        String id = "csv-" + System.nanoTime();
+        assertThat(broadcasts.create(id, plan(watched(rows, 5_000, mostAlive)), "账单", null, Instant.now())).isEqualTo(TAGGED);
+        assertThat(mostAlive[0]).as("rows resident while storing").isLessThan(DataFileRecipients.SLICE + 100);
+        List<String> stored = new ArrayList<>();
+        broadcasts.forEachRecipient(id, r -> stored.add(r.seq() + " " + r.address() + " " + r.rowNumber()));
+        assertThat(stored).hasSize(TAGGED).startsWith("1 c000000" + DOMAIN + " 2").endsWith(TAGGED + " c019999" + DOMAIN + " " + (TAGGED + 1));
+    }
+
+    @Test
+    void duplicatesAreFoundByRowAcrossTheWholeFileAndCappedProblemsAreCounted() throws Exception {
+        StringBuilder csv = new StringBuilder("address,name,amount\n");
+        for (int i = 0; i < 3_000; i++) {
+            csv.append(String.format("c%06d", i)).append(DOMAIN).append(",n,1\n");
+        }
+        csv.append("C000007").append(DOMAIN).append(",n,1\n"); // row 3002: the same citizen as row 9, written in capitals
+        List<String> problems = new ArrayList<>();
+        DataFileRecipients.validate("d.csv", DataSource.of(csv.toString().getBytes(StandardCharsets.UTF_8)),
+            Optional.empty(), bill(), "bill.txt", Optional.empty(), accounts, problems);
+        assertThat(problems).containsExactly("d.csv row 3002: c000007" + DOMAIN + " already has row 9; one row per recipient");
+
+        StringBuilder unknown = new StringBuilder("address,name,amount\n");
+        for (int i = 0; i < 1_500; i++) {
+            unknown.append("nobody").append(i).append(DOMAIN).append(",n,1\n");
+        }
+        problems.clear();
+        DataFileRecipients.validate("u.csv", DataSource.of(unknown.toString().getBytes(StandardCharsets.UTF_8)), Optional.empty(), bill(),
+            "bill.txt", Optional.empty(), accounts, problems);
+        assertThat(problems).hasSize(DataFileRecipients.LISTED_PROBLEMS + 1)
+            .startsWith("u.csv row 2: no account 'nobody0" + DOMAIN + "' (unknown recipient)")
+            .endsWith("... and 500 more problem(s) not listed");
+    }
+
+    @Test
+    void aDataFileChangedAfterValidationIsRefusedAndNothingIsStored() throws Exception {
+        // Attack: swap the file between validation and storing, to store rows nobody validated.
+        Path file = dir.resolve("swap.csv");
+        java.nio.file.Files.writeString(file, "address,name,amount\nc000001" + DOMAIN + ",n,1\n", StandardCharsets.UTF_8);
+        List<String> problems = new ArrayList<>();
+        DataFileRecipients rows = DataFileRecipients.validate("swap.csv", DataSource.of(file), Optional.empty(), bill(), "bill.txt",
+            Optional.empty(), accounts, problems);
+        assertThat(problems).isEmpty();
+        java.nio.file.Files.writeString(file, "address,name,amount\nc000002" + DOMAIN + ",n,1\n", StandardCharsets.UTF_8);
+        String id = "swap-" + System.nanoTime();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> broadcasts.create(id, plan(rows), "账单", null, Instant.now()))
+            .hasMessageContaining("swap.csv changed after it was validated");
+        assertThat(broadcasts.job(id)).isEmpty();
+        assertThat(broadcasts.counts(id).total()).isZero();
+    }
+
+    @Test
+    void seenAddressesTellRepeatsWhateverTheSize() {
+        DataFileRecipients.SeenAddresses seen = new DataFileRecipients.SeenAddresses();
+        for (int i = 0; i < 300_000; i++) {
+            assertThat(seen.add("a" + i + DOMAIN)).isTrue();
+        }
+        assertThat(seen.add("a123456" + DOMAIN)).isFalse();
+        assertThat(seen.add("a299999" + DOMAIN)).isFalse();
+        assertThat(seen.add("a300000" + DOMAIN)).isTrue();
+    }
+
+    private static Template bill() {
+        return Template.parse("bill.txt", "Subject: 水费\n\n{{name}}：{{amount}} 元\n".getBytes(StandardCharsets.UTF_8), null, null);
+    }
+
+    /** The recipients as they are, each watched by a weak reference: {@code mostAlive} gets the most not yet collected. */
+    private static Recipients watched(Recipients inner, int every, int[] mostAlive) {
+        return new Recipients() {
+            @Override
+            public int count() {
+                return inner.count();
+            }
+
+            @Override
+            public Recipient first() {
+                return inner.first();
+            }
+
+            @Override
+            public void forEach(Consumer<Recipient> each) {
+                List<WeakReference<Recipient>> alive = new ArrayList<>();
+                int[] n = {0};
+                inner.forEach(r -> {
+                    alive.add(new WeakReference<>(r));
+                    each.accept(r);
+                    if (++n[0] % every == 0) {
+                        System.gc();
+                        alive.removeIf(w -> w.refersTo(null));
+                        mostAlive[0] = Math.max(mostAlive[0], alive.size());
+                    }
+                });
+            }
+        };
+    }
+
     private static BroadcastPlan plan(Recipients recipients) {
         String template = "Subject: 停水通知\n\n明日检修。\n";
         return new BroadcastPlan(AGENCY, null, BroadcastKind.POLICY_NOTICE,
