@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,7 @@ import org.civicmail.ca.authority.IssuingCa;
 import org.civicmail.ca.crl.RootCrl;
 import org.civicmail.ca.keys.KeyFileSigner;
 import org.civicmail.ca.keys.MasterKey;
+import org.civicmail.ca.keys.ParallelKeyWork;
 import org.civicmail.ca.keys.Pkcs12Files;
 import org.civicmail.ca.keys.Signer;
 import org.civicmail.ca.lint.Linter;
@@ -82,6 +84,7 @@ public final class CertificateAuthority implements AutoCloseable {
         long rootCrlNumber;
         Map<IssuerSlot, KeyFileSigner> signers;
         Map<IssuerSlot, KeyFileSigner> madeNow;
+        Map<IssuerSlot, KeyFileSigner> ocspSigners;
         char[] pass = config.passphrase().passphrase(); // fails here, naming the variable to set, if there is none
         try {
             synchronized (CertificateAuthority.class) {
@@ -93,17 +96,33 @@ public final class CertificateAuthority implements AutoCloseable {
                             + " would accept ({}; the rule is {}); choose a stronger one when the CA is next set up",
                             config.passphrase().origin(), p, PassphrasePolicy.RULE));
                 }
-                if (createdNow) {
-                    signers = hierarchy.create(profiles, pass, config.mailDomains(), config.hostNames());
-                    madeNow = signers;
-                } else {
-                    signers = new EnumMap<>(hierarchy.loadIssuing(pass));
-                    madeNow = upgradeToBoundCas(config, signers, pass);
-                    signers.putAll(madeNow);
+                // The key files and the master key cost PBKDF2 runs that do not depend on each other: they run side
+                // by side (ParallelKeyWork), which is most of a start's time on the launcher's C1-only JVM.
+                try (ParallelKeyWork work = new ParallelKeyWork()) {
+                    CompletableFuture<MasterKey> master = work.submit(() -> MasterKey.unlock(config.home(), pass));
+                    CompletableFuture<?> rootForCrl = CompletableFuture.completedFuture(null);
+                    if (createdNow) {
+                        signers = hierarchy.create(profiles, pass, config.mailDomains(), config.hostNames(), work);
+                        madeNow = signers;
+                    } else {
+                        if (RootCrl.due(config.home(), config.clock().instant())) {
+                            rootForCrl = work.submit(() -> hierarchy.loadRoot(pass));
+                        }
+                        signers = new EnumMap<>(hierarchy.loadIssuing(pass, work));
+                        madeNow = upgradeToBoundCas(config, signers, pass, work);
+                        signers.putAll(madeNow);
+                    }
+                    this.masterKey = ParallelKeyWork.join(master);
+                    upgraded = hierarchy.upgradeKeyFiles(pass, masterKey);
+                    // Under the master key (upgradeKeyFiles has moved a first-generation one off the passphrase).
+                    Map<IssuerSlot, CompletableFuture<KeyFileSigner>> ocspLoading = new EnumMap<>(IssuerSlot.class);
+                    Instant now = config.clock().instant();
+                    signers.forEach((slot, signer) -> ocspLoading.put(slot,
+                            work.submit(() -> hierarchy.ocspSigner(slot, signer, profiles, now, masterKey))));
+                    ParallelKeyWork.join(rootForCrl);
+                    rootCrlNumber = issueRootCrlIfDue(config, pass);
+                    ocspSigners = ParallelKeyWork.joinAll(ocspLoading);
                 }
-                this.masterKey = MasterKey.unlock(config.home(), pass);
-                upgraded = hierarchy.upgradeKeyFiles(pass, masterKey);
-                rootCrlNumber = issueRootCrlIfDue(config, pass);
             }
         } finally {
             Arrays.fill(pass, '\0');
@@ -121,8 +140,7 @@ public final class CertificateAuthority implements AutoCloseable {
         }
         Map<IssuerSlot, IssuingCa> open = new EnumMap<>(IssuerSlot.class);
         for (Map.Entry<IssuerSlot, KeyFileSigner> e : signers.entrySet()) {
-            KeyFileSigner ocspSigner = hierarchy.ocspSigner(e.getKey(), e.getValue(), profiles, config.clock().instant(), masterKey);
-            open.put(e.getKey(), new IssuingCa(e.getKey(), e.getValue(), ocspSigner, store, config.clock()));
+            open.put(e.getKey(), new IssuingCa(e.getKey(), e.getValue(), ocspSigners.get(e.getKey()), store, config.clock()));
         }
         this.issuers = Collections.unmodifiableMap(open);
         this.smime = issuers.containsKey(IssuerSlot.SMIME) ? issuers.get(IssuerSlot.SMIME) : issuers.get(IssuerSlot.LEGACY);
@@ -153,7 +171,8 @@ public final class CertificateAuthority implements AutoCloseable {
      * issuing CAs under the root, if the root key is here. Without it, a warning: new certificates keep coming from
      * the first-generation CA until {@code root-ca.p12} is back for one start.
      */
-    private Map<IssuerSlot, KeyFileSigner> upgradeToBoundCas(CaConfig config, Map<IssuerSlot, KeyFileSigner> signers, char[] pass) {
+    private Map<IssuerSlot, KeyFileSigner> upgradeToBoundCas(CaConfig config, Map<IssuerSlot, KeyFileSigner> signers, char[] pass,
+                                                             ParallelKeyWork work) {
         if (!config.hasNames() || signers.containsKey(IssuerSlot.SMIME)) {
             return Map.of();
         }
@@ -163,7 +182,7 @@ public final class CertificateAuthority implements AutoCloseable {
                     + " first-generation issuing CA; bring the root key back and start once to create them", Hierarchy.ROOT_FILE, config.home());
             return Map.of();
         }
-        return hierarchy.createBound(profiles, root.get(), pass, config.mailDomains(), config.hostNames());
+        return hierarchy.createBound(profiles, root.get(), pass, config.mailDomains(), config.hostNames(), work);
     }
 
     private String describeIssuers(java.util.Set<IssuerSlot> slots) {

@@ -7,7 +7,11 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -82,20 +86,13 @@ public class AccountStore {
 
     /** Replaces the stored surname and given name of an existing account ({@code account set}). */
     public void setPersonName(String address, PersonName name) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
+        db.inTransaction("cannot store the name of " + address, c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM CM_PERSON_NAME WHERE ADDRESS = ?")) {
                 del.setString(1, address);
                 del.executeUpdate();
-                insertPersonName(c, address, name);
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store the name of " + address + ": " + e.getMessage(), e);
-        }
+            insertPersonName(c, address, name);
+        });
     }
 
     /** The stored surname and given name, if the account has them (accounts made before they were stored have not). */
@@ -128,6 +125,41 @@ public class AccountStore {
         return query("WHERE ID_NUMBER = ?", idNumber).stream().findFirst();
     }
 
+    /**
+     * The accounts that these lower-case addresses and resident ID numbers name: each one found, mapped to its
+     * account's address. Read with one query per {@value #IN_LIST} keys, so a data file is resolved a slice of rows at
+     * a time rather than one query per row or every account in memory.
+     */
+    public Map<String, String> addressesOf(Collection<String> addresses, Collection<String> idNumbers) {
+        Map<String, String> found = new HashMap<>();
+        inList("ADDRESS", addresses, found);
+        inList("ID_NUMBER", idNumbers, found);
+        return found;
+    }
+
+    private static final int IN_LIST = 500;
+
+    private void inList(String column, Collection<String> keys, Map<String, String> found) {
+        List<String> all = new ArrayList<>(new LinkedHashSet<>(keys));
+        for (int from = 0; from < all.size(); from += IN_LIST) {
+            List<String> slice = all.subList(from, Math.min(all.size(), from + IN_LIST));
+            String marks = String.join(",", java.util.Collections.nCopies(slice.size(), "?"));
+            try (Connection c = db.connection();
+                 PreparedStatement ps = c.prepareStatement("SELECT " + column + ", ADDRESS FROM CM_ACCOUNT WHERE " + column + " IN (" + marks + ")")) {
+                for (int i = 0; i < slice.size(); i++) {
+                    ps.setString(i + 1, slice.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read accounts: " + e.getMessage(), e);
+            }
+        }
+    }
+
     public Optional<Account> findByCreditCode(String code) {
         return query("WHERE CREDIT_CODE = ?", code).stream().findFirst();
     }
@@ -151,12 +183,30 @@ public class AccountStore {
         select("ADDRESS", cls, anyOfTags, rs -> action.accept(rs.getString(1)));
     }
 
+    /** How many addresses {@link #forEachAddress} would stream (counted, not read: no sort). */
+    public int countAddresses(AccountClass cls, List<String> anyOfTags) {
+        int[] count = {0};
+        select("COUNT(*)", cls, anyOfTags, "", rs -> count[0] = rs.getInt(1));
+        return count[0];
+    }
+
+    /** The first address {@link #forEachAddress} would stream. */
+    public Optional<String> firstAddress(AccountClass cls, List<String> anyOfTags) {
+        String[] first = {null};
+        select("MIN(ADDRESS)", cls, anyOfTags, "", rs -> first[0] = rs.getString(1));
+        return Optional.ofNullable(first[0]);
+    }
+
     @FunctionalInterface
     private interface RowAction {
         void accept(ResultSet rs) throws SQLException;
     }
 
     private void select(String columns, AccountClass cls, List<String> anyOfTags, RowAction action) {
+        select(columns, cls, anyOfTags, " ORDER BY ADDRESS", action);
+    }
+
+    private void select(String columns, AccountClass cls, List<String> anyOfTags, String order, RowAction action) {
         StringBuilder where = new StringBuilder("WHERE CLASS = ? AND DISABLED = FALSE");
         List<String> params = new ArrayList<>(List.of(cls.cliName()));
         if (!anyOfTags.isEmpty()) {
@@ -168,7 +218,7 @@ public class AccountStore {
             where.append(")");
         }
         try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM CM_ACCOUNT " + where + " ORDER BY ADDRESS")) {
+             PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM CM_ACCOUNT " + where + order)) {
             for (int i = 0; i < params.size(); i++) {
                 ps.setString(i + 1, params.get(i));
             }

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.SQLException;
@@ -107,7 +111,7 @@ public class BroadcastService implements AutoCloseable {
 
     /** The first recipient's message as it will read (before signing), for --dry-run. */
     public String preview(BroadcastPlan plan) {
-        BroadcastPlan.Recipient first = plan.recipients().get(0);
+        BroadcastPlan.Recipient first = plan.recipients().first();
         StringBuilder s = new StringBuilder();
         s.append("From: ").append(plan.agency().name()).append(" <").append(plan.agency().address()).append(">\n");
         s.append("To: ").append(first.address()).append(first.rowNumber() > 0 ? "   (row " + first.rowNumber() + ")" : "").append('\n');
@@ -139,9 +143,9 @@ public class BroadcastService implements AutoCloseable {
                 throw new IllegalStateException("cannot sign the notice as " + plan.agency().address() + ": " + e.getMessage(), e);
             }
         }
-        store.create(id, plan, subject, signedNotice, now);
+        int stored = store.create(id, plan, subject, signedNotice, now);
         LOG.info("Broadcast {} created by {}: {} to {} recipient(s) ({})", id, plan.agency().address(), plan.kind(),
-            plan.recipients().size(), plan.origin());
+            stored, plan.origin());
         start(id);
         return id;
     }
@@ -214,7 +218,7 @@ public class BroadcastService implements AutoCloseable {
         s.put("failed", counts.failed());
         s.put("templateSha256", job.templateSha256());
         s.put("dataSha256", job.dataSha256());
-        s.put("reportSha256", BroadcastPlanner.sha256(reportCsv(job.id()).getBytes(StandardCharsets.UTF_8)));
+        s.put("reportSha256", reportSha256(job.id()));
         s.put("createdAt", job.createdAt().toString());
         s.put("finishedAt", finished.toString());
         try {
@@ -303,6 +307,17 @@ public class BroadcastService implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** SHA-256 of the report's UTF-8 bytes, written straight into the digest (a million lines are never one string). */
+    private String reportSha256(String id) {
+        MessageDigest digest = BroadcastPlanner.sha256Digest();
+        try (Writer out = new OutputStreamWriter(new DigestOutputStream(OutputStream.nullOutputStream(), digest), StandardCharsets.UTF_8)) {
+            writeReport(id, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     public String reportCsv(String id) {

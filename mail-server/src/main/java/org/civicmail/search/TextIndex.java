@@ -132,6 +132,20 @@ public final class TextIndex implements AutoCloseable {
         return found;
     }
 
+    /**
+     * The UIDs of the messages, of every folder, in the last commit of the index in {@code directory}: what a start
+     * finds there after a crash. Read without a writer, so also while a server has the index open (tests).
+     */
+    static TreeSet<Long> committedUids(Directory directory) throws IOException {
+        TreeSet<Long> found = new TreeSet<>();
+        if (IndexReader.indexExists(directory)) {
+            try (IndexReader reader = IndexReader.open(directory); IndexSearcher searcher = new IndexSearcher(reader)) {
+                collectUids(searcher, new PrefixQuery(new Term(MAILBOX, "")), found);
+            }
+        }
+        return found;
+    }
+
     /** Adds the message, replacing any document it had. */
     public void put(String mailboxId, long uid, MessageText text) throws IOException {
         put(mailboxId, uid, Terms.of(text));

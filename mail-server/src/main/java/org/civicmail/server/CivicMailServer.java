@@ -128,7 +128,7 @@ public final class CivicMailServer implements AutoCloseable {
         }
         String caBaseUrl = config.caBaseUrl().orElse(caHttp != null ? caHttp.baseUrl()
             : "http://" + config.bindHost() + ":" + config.port(Listener.CA_HTTP));
-        PassphraseSource passphrase = CaPassphrase.resolve(data.ca(), options.demo());
+        PassphraseSource passphrase = CaPassphrase.resolve(data.ca(), options.demo(), options.environment());
         CaConfig caConfig = CaConfig.of(database.dataSource(), data.ca(), caBaseUrl).withPassphrase(passphrase)
             .withNames(mailDomains(config), tlsNames(config)).withKeyAlgorithm(config.caKeyAlgorithm())
             .withSubscriberKeys(config.subscriberKeys());

@@ -19,20 +19,21 @@ import javax.mail.Store;
 import javax.mail.internet.MimeMessage;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.MailClient;
 import org.civicmail.testkit.Openssl;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Today's server started on a data directory the released code (a2537e2: one issuing CA for S/MIME and TLS) made
+ * Today's server (in the test's JVM) started on a data directory the released code (a2537e2: one issuing CA for S/MIME and TLS) made
  * (src/test/resources/first-generation-data, README there): the S/MIME and TLS issuing CAs appear at the start, the
  * listeners' certificate is re-issued by the TLS CA (the old one revoked, superseded), the accounts' certificates of
  * the first CA stay valid and keep signing until {@code ca renew-all} re-issues each for the same key under the
@@ -54,29 +55,30 @@ class FirstGenerationUpgradeIT {
     static final String OLD_TLS = "27B88DF4C2FD04F950E14EB0EFA9F35D";
     static final String REVOKED = "3D96034C0DDB9E7506D82BAB2F58B6E0";
 
+    /** In the test's JVM, given the fixture's CA passphrase as an operator's environment gives it. */
+    @RegisterExtension
+    static final CivicMailExtension server = new CivicMailExtension().withCaPassphrase(ForkedServer.CA_PASSPHRASE)
+        .withData(FirstGenerationUpgradeIT::unpackFixture);
+
     @TempDir
     static Path tmp;
-    ForkedServer server;
     CaJudges judges;
     MailClient mail;
     Path legacyCa;
 
     @BeforeAll
-    void startOnTheOldDataDirectory() throws Exception {
-        Path fixture = Path.of(getClass().getResource("/first-generation-data/data.tgz").toURI());
-        Process tar = new ProcessBuilder("tar", "-xzf", fixture.toString(), "-C", tmp.toString()).inheritIO().start();
-        assertThat(tar.waitFor()).isZero();
-        server = ForkedServer.start(tmp.resolve("data"), Map.of());
+    void judgesOfTheUpgradedServer() throws Exception {
         judges = new CaJudges(server, tmp.resolve("judges"));
         mail = new MailClient(server);
         legacyCa = judges.caFile("issuing");
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
+    /** The data directory of the fixture (its archive holds {@code data/}). */
+    private static void unpackFixture(Path data) throws Exception {
+        Path fixture = Path.of(FirstGenerationUpgradeIT.class.getResource("/first-generation-data/data.tgz").toURI());
+        Process tar = new ProcessBuilder("tar", "-xzf", fixture.toString(), "-C", data.getParent().toString()).inheritIO().start();
+        assertThat(tar.waitFor()).isZero();
+        assertThat(data.resolve("ca/issuing-ca.p12")).isRegularFile();
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -276,11 +277,11 @@ class DatabaseFailureStopIT {
                 }
 
                 @Override
-                public Map<Integer, Outcome> settle(String broadcastId) throws SQLException, MailboxException {
+                public SortedMap<Integer, Outcome> settle(String broadcastId, int afterSeq, int limit) throws SQLException, MailboxException {
                     if (down && journalUnreadableWhileDown) {
                         throw new SQLException("simulated: the mailbox database is unreachable", "08001");
                     }
-                    return chosen.settle(broadcastId);
+                    return chosen.settle(broadcastId, afterSeq, limit);
                 }
             };
         }

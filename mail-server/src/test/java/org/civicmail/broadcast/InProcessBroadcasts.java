@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.SortedMap;
 
 import org.apache.james.mailbox.exception.MailboxException;
 import org.civicmail.broadcast.delivery.DeliveryInterceptor;
@@ -69,8 +70,8 @@ final class InProcessBroadcasts {
         }
 
         @Override
-        public Map<Integer, Outcome> settle(String broadcastId) throws SQLException, MailboxException {
-            return chosen.settle(broadcastId);
+        public SortedMap<Integer, Outcome> settle(String broadcastId, int afterSeq, int limit) throws SQLException, MailboxException {
+            return chosen.settle(broadcastId, afterSeq, limit);
         }
 
         @Override

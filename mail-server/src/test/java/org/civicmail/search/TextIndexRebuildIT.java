@@ -1,6 +1,7 @@
 package org.civicmail.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import javax.net.ssl.SSLSocketFactory;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Upgrading a data directory whose messages were indexed only by James's analyser (as every installation before the
- * substring index was): the first start re-indexes every folder from the mailboxes, logging it, after which the
+ * substring index was): the first start re-indexes every folder from the mailboxes, after which the
  * words are found, and the index is committed as current, so the next start does not re-index. The upgrade runs the
  * server in this JVM (a clean stop and start); the crash test forks one, to kill it.
  */
@@ -58,16 +60,19 @@ class TextIndexRebuildIT {
             deleteTree(textIndex); // what a data directory from before the substring index has: James's index only
 
             server.start();
-            server.awaitOutput(line -> line.contains("Search index: re-indexed 3 messages in"), Duration.ofSeconds(120));
-            assertThat(server.output()).anyMatch(line -> line.contains("re-indexing 3 messages in"));
+            // Read from the index on disk, not the log, before any search (a search indexes its folder first): the
+            // commit names the current layout only once every folder is re-indexed (TextIndex#commit), and it holds
+            // the three messages the mailboxes have.
+            await("the re-indexed text index committed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                .until(() -> committed(textIndex).getOrDefault(TextIndex.VERSION_KEY, ""), TextIndex.VERSION::equals);
+            assertThat(committedUids(textIndex)).containsExactly(1L, 2L, 3L);
             assertThat(subjectSearch(server, tls, "汇算清缴")).isEqualTo("* SEARCH 1");
+            assertThat(subjectSearch(server, tls, "water")).isEqualTo("* SEARCH 2");
             assertThat(subjectSearch(server, tls, "到账")).isEqualTo("* SEARCH 3");
 
             server.stop();
             // The next start reads this and does not re-index (TextIndexRebuild.start).
-            try (FSDirectory dir = FSDirectory.open(textIndex.toFile())) {
-                assertThat(IndexReader.getCommitUserData(dir)).containsEntry(TextIndex.VERSION_KEY, TextIndex.VERSION);
-            }
+            assertThat(committed(textIndex)).containsEntry(TextIndex.VERSION_KEY, TextIndex.VERSION);
         }
     }
 
@@ -79,24 +84,45 @@ class TextIndexRebuildIT {
     @Test
     void aStartAfterACrashRepairsTheIndexFromTheMailboxes() throws Exception {
         forked = ForkedServer.start(tmp.resolve("data"));
+        Path textIndex = forked.data().resolve("james/var/search-text");
         SSLSocketFactory tls = citizenWithThreeMessages(forked, imap -> {
+            // The committer has just made the three appends durable, so the expunge (and the kill right after it)
+            // fall within its next period: the crash loses the expunge.
+            await("the appends committed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                .until(() -> committedUids(textIndex), uids -> uids.equals(Set.of(1L, 2L, 3L)));
             imap.command("SELECT INBOX");
             assertThat(imap.command("UID STORE 2 +FLAGS.SILENT (\\Deleted)")).last().asString().contains(" OK ");
             assertThat(imap.command("EXPUNGE")).last().asString().contains(" OK ");
         });
         forked.kill9();
+        // What the next start finds on disk: a run that never closed the index, which still holds the expunged message.
+        assertThat(committed(textIndex)).containsEntry(TextIndex.OPEN_KEY, "true");
+        assertThat(committedUids(textIndex)).as("the index as the crash left it").containsExactly(1L, 2L, 3L);
 
         forked = forked.restart();
-        forked.awaitOutput(line -> line.contains("Search index: repaired"), Duration.ofSeconds(120));
-        assertThat(forked.output()).anyMatch(line -> line.contains("the last run stopped without closing it"));
+        // The start compares the folder with the mailbox in the background and commits: read on disk before any
+        // search (a search would repair its folder first).
+        await("the repaired text index committed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+            .until(() -> committedUids(textIndex), uids -> uids.equals(Set.of(1L, 3L)));
         assertThat(subjectSearch(forked, tls, "汇算清缴")).isEqualTo("* SEARCH 1");
         assertThat(subjectSearch(forked, tls, "到账")).isEqualTo("* SEARCH 3");
         assertThat(subjectSearch(forked, tls, "water")).isEqualTo("* SEARCH");
 
         forked.stop();
-        try (FSDirectory dir = FSDirectory.open(forked.data().resolve("james/var/search-text").toFile())) {
-            assertThat(IndexReader.getCommitUserData(dir)).as("a clean stop: the next start has nothing to repair")
-                .containsEntry(TextIndex.OPEN_KEY, "false");
+        assertThat(committed(textIndex)).as("a clean stop: the next start has nothing to repair")
+            .containsEntry(TextIndex.OPEN_KEY, "false");
+    }
+
+    /** The commit data of the index's last commit on disk (empty before its first). */
+    private static Map<String, String> committed(Path index) throws Exception {
+        try (FSDirectory dir = FSDirectory.open(index.toFile())) {
+            return IndexReader.indexExists(dir) ? IndexReader.getCommitUserData(dir) : Map.of();
+        }
+    }
+
+    private static Set<Long> committedUids(Path index) throws Exception {
+        try (FSDirectory dir = FSDirectory.open(index.toFile())) {
+            return TextIndex.committedUids(dir);
         }
     }
 

@@ -50,6 +50,10 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
 
     private final Map<String, String> overrides = new HashMap<>();
     private Path conf = ForkedServer.CONF;
+    /** The CA passphrase as an operator configures it; null: the demo start's generated one. */
+    private String caPassphrase;
+    /** Writes the data directory before the first start; null: the start makes an empty one. */
+    private DataFixture fixture;
     /** Started in beforeAll (static field): one server for the class; otherwise one per test. */
     private boolean perClass;
     private Path dir;
@@ -68,6 +72,27 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
     public CivicMailExtension withConf(Path conf) {
         this.conf = conf;
         return this;
+    }
+
+    /**
+     * The CA passphrase given to the start as an operator gives it ({@code CIVICMAIL_CA_PASSPHRASE}, read through
+     * {@link StartOptions#withEnvironment}), and not a demo start: for a data directory whose CA was made with it.
+     */
+    public CivicMailExtension withCaPassphrase(String passphrase) {
+        this.caPassphrase = passphrase;
+        return this;
+    }
+
+    /** A data directory {@code fixture} writes before the first start (e.g. one an older release made). */
+    public CivicMailExtension withData(DataFixture fixture) {
+        this.fixture = fixture;
+        return this;
+    }
+
+    /** Fills the (not yet existing) data directory {@code data}. */
+    @FunctionalInterface
+    public interface DataFixture {
+        void writeTo(Path data) throws Exception;
     }
 
     /**
@@ -117,6 +142,9 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
         data = new DataDirectory(dir.resolve("data"));
         log = new ServerLog();
         log.attach();
+        if (fixture != null) {
+            fixture.writeTo(data.root());
+        }
         start();
     }
 
@@ -147,7 +175,9 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
         settings.putAll(overrides);
         CivicMailConfig config = CivicMailConfig.load(conf, settings);
         // demo: a generated CA passphrase (tests have no operator to type one); no demo accounts are made.
-        server = CivicMailServer.start(config, data, new StartOptions(true, true).withAdminApi(AdminCommands::in));
+        StartOptions options = caPassphrase == null ? new StartOptions(true, true)
+            : new StartOptions(true, false).withEnvironment(Map.of(PassphraseSource.ENV_PASSPHRASE, caPassphrase));
+        server = CivicMailServer.start(config, data, options.withAdminApi(AdminCommands::in));
         // The run file, as `civicmail start` writes it: a CLI process on this data directory finds the server.
         new RunFile(server.listeners()).write(data.runFile());
         admin = AdminClient.forRunningServer(data)
@@ -199,14 +229,15 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
 
     /**
      * {@code civicmail ARGS} as a separate CLI process on the data directory of this stopped server (the CLI opens
-     * it itself), with the CA passphrase the extension's demo start generated, accepted deliberately through
-     * {@code CIVICMAIL_CA_PASSPHRASE_FILE}.
+     * it itself), with the CA passphrase of {@link #withCaPassphrase}, or else the one the extension's demo start
+     * generated, accepted deliberately through {@code CIVICMAIL_CA_PASSPHRASE_FILE}.
      */
     public CliResult offlineCli(String stdin, String... args) throws Exception {
         if (server != null) {
             throw new IllegalStateException("stop() the server first: while it runs, the CLI forwards to it (cli())");
         }
-        Map<String, String> env = Map.of(PassphraseSource.ENV_PASSPHRASE_FILE, data.ca().resolve(CaPassphrase.DEMO_FILE).toString());
+        Map<String, String> env = caPassphrase != null ? Map.of(PassphraseSource.ENV_PASSPHRASE, caPassphrase)
+            : Map.of(PassphraseSource.ENV_PASSPHRASE_FILE, data.ca().resolve(CaPassphrase.DEMO_FILE).toString());
         return ForkedServer.runCli(data.root(), env, stdin, args);
     }
 

@@ -18,7 +18,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.civicmail.admin.AdminClient;
+import org.civicmail.admin.RunFile;
 import org.civicmail.ca.PassphraseSource;
 import org.civicmail.cli.Main;
 import org.civicmail.server.DataDirectory;
@@ -101,21 +105,41 @@ public final class ForkedServer implements RunningServer, AutoCloseable {
             pb.environment().put("CIVICMAIL_JAVA_OPTS", "-Xmx512m");
         }
         process = pb.start();
-        CompletableFuture<Map<String, Integer>> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> readOutput(ready), "forked-server-output");
+        Thread reader = new Thread(this::readOutput, "forked-server-output");
         reader.setDaemon(true);
         reader.start();
         try {
-            ports = ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
+            Awaitility.await("the admin API of the server process " + process.pid()).atMost(START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(50))
+                .failFast("the server process exited", () -> !process.isAlive())
+                .until(this::answersOnAdminApi);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
             process.destroyForcibly();
             throw new IllegalStateException("server did not start; output:\n" + String.join("\n", output()), e);
         }
     }
 
-    private void readOutput(CompletableFuture<Map<String, Integer>> ready) {
+    /**
+     * Ready as the CLI sees it, not by what the process prints: its run file (written once every listener is bound)
+     * names this process, not a killed one before it on the same data directory, and the admin API it names runs a
+     * command. The ports are the run file's.
+     */
+    private boolean answersOnAdminApi() throws IOException {
+        DataDirectory dir = new DataDirectory(data);
+        if (!Files.exists(dir.runFile()) || !RunFile.writer(dir.runFile()).equals(Optional.of(process.pid()))) {
+            return false;
+        }
+        Optional<AdminClient> admin = AdminClient.forRunningServer(dir);
+        if (admin.isEmpty() || forwarded(admin.get(), null, "--version").exitCode() != 0) {
+            return false;
+        }
         Map<String, Integer> found = new HashMap<>();
-        boolean sawReady = false;
+        RunFile.read(dir.runFile()).listeners().forEach(l -> found.put(l.name(), l.port()));
+        ports = Map.copyOf(found);
+        return true;
+    }
+
+    private void readOutput() {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
@@ -125,35 +149,18 @@ public final class ForkedServer implements RunningServer, AutoCloseable {
                 // Kept under target/ so a failed run can be diagnosed after JUnit deleted the temp dir.
                 Files.writeString(LOG_DIR.resolve("server-" + Integer.toHexString(data.hashCode()) + ".log"), line + "\n",
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-                if (line.startsWith("CivicMail ready")) {
-                    sawReady = true;
-                } else if (sawReady && line.matches("[a-z-]+ [0-9.]+:\\d+")) {
-                    found.put(line.substring(0, line.indexOf(' ')), Integer.parseInt(line.substring(line.lastIndexOf(':') + 1)));
-                    if (found.containsKey("admin") && found.containsKey("ca-http")) {
-                        ready.complete(Map.copyOf(found));
-                    }
-                }
             }
         } catch (IOException e) {
-            ready.completeExceptionally(e);
+            synchronized (output) {
+                output.add("<output no longer readable: " + e + ">");
+            }
         }
-        ready.completeExceptionally(new IllegalStateException("server exited"));
     }
 
     /** Waits until the server prints a matching line (checked as lines arrive, so a test can act at that moment). */
-    public void awaitOutput(java.util.function.Predicate<String> line, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int seen = 0;
-        while (System.nanoTime() < deadline) {
-            List<String> now = output();
-            for (; seen < now.size(); seen++) {
-                if (line.test(now.get(seen))) {
-                    return;
-                }
-            }
-            Thread.sleep(5);
-        }
-        throw new IllegalStateException("the server printed no such line within " + timeout);
+    public void awaitOutput(java.util.function.Predicate<String> line, Duration timeout) {
+        Awaitility.await("a line the server printed").atMost(timeout).pollInterval(Duration.ofMillis(5))
+            .until(() -> output().stream().anyMatch(line));
     }
 
     public List<String> output() {
@@ -183,10 +190,6 @@ public final class ForkedServer implements RunningServer, AutoCloseable {
         return process.pid();
     }
 
-    /** Every listener the server printed after "CivicMail ready", by name. */
-    public Map<String, Integer> printedPorts() {
-        return ports;
-    }
 
     @Override
     public int port(String listener) {

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.civicmail.ca.CaException;
 import org.civicmail.ca.CertificateRecord;
 import org.civicmail.ca.CertificateStatus;
@@ -18,6 +19,7 @@ import org.civicmail.ca.IssuerSlot;
 import org.civicmail.ca.KeyAlgorithm;
 import org.civicmail.ca.keys.KeyFileSigner;
 import org.civicmail.ca.keys.MasterKey;
+import org.civicmail.ca.keys.ParallelKeyWork;
 import org.civicmail.ca.keys.Pkcs12Files;
 import org.civicmail.ca.keys.Signer;
 import org.civicmail.ca.profile.CertificateTemplate;
@@ -74,43 +76,60 @@ public final class Hierarchy {
     /**
      * Creates the root (unless {@code root-ca.p12} is here already) and the issuing CAs: the S/MIME and the TLS
      * issuing CA, constrained to {@code mailDomains} and {@code hostNames}, or, without names, the one
-     * unconstrained first-generation issuing CA. Returns the new issuing signers (chain: issuing, root).
+     * unconstrained first-generation issuing CA. Returns the new issuing signers (chain: issuing, root). The key
+     * files are written on {@code work}'s threads, side by side (each write costs two PBKDF2 runs).
      */
-    public Map<IssuerSlot, KeyFileSigner> create(ProfileFactory profiles, char[] pass, List<String> mailDomains, List<String> hostNames) {
+    public Map<IssuerSlot, KeyFileSigner> create(ProfileFactory profiles, char[] pass, List<String> mailDomains, List<String> hostNames,
+                                                 ParallelKeyWork work) {
         KeyFileSigner root;
+        CompletableFuture<Void> rootWritten = CompletableFuture.completedFuture(null);
         if (Files.exists(home.resolve(ROOT_FILE))) {
             root = loadRoot(pass).orElseThrow();
         } else {
             KeyPair rootKeys = algorithm.generate();
             CertificateTemplate t = profiles.rootCa(rootKeys.getPublic());
             X509Certificate rootCert = selfSign(t, rootKeys);
-            write(ROOT_FILE, ROOT_ALIAS, rootKeys, List.of(rootCert), pass);
+            // The issuing CAs need the root's key, not its file: the file is encrypted while they are made.
+            rootWritten = work.submit(() -> {
+                write(ROOT_FILE, ROOT_ALIAS, rootKeys, List.of(rootCert), pass);
+                return null;
+            });
             root = new KeyFileSigner(rootKeys.getPrivate(), List.of(rootCert));
-            unlockedRoot = root;
+            synchronized (this) {
+                unlockedRoot = root;
+            }
             record(rootCert, t);
         }
+        Map<IssuerSlot, KeyFileSigner> made;
         if (mailDomains.isEmpty()) {
             KeyPair keys = algorithm.generate();
-            return Map.of(IssuerSlot.LEGACY, createIssuing(IssuerSlot.LEGACY, profiles.issuingCa(keys.getPublic(), root.certificate()),
+            made = Map.of(IssuerSlot.LEGACY, createIssuing(IssuerSlot.LEGACY, profiles.issuingCa(keys.getPublic(), root.certificate()),
                     keys, root, pass));
+        } else {
+            made = createBound(profiles, root, pass, mailDomains, hostNames, work);
         }
-        return createBound(profiles, root, pass, mailDomains, hostNames);
+        ParallelKeyWork.join(rootWritten);
+        return made;
     }
 
     /**
      * Creates the S/MIME and TLS issuing CAs under an existing root (the in-place upgrade of a data directory
-     * made with the first-generation CA). The first-generation CA stays: what it issued stays valid.
+     * made with the first-generation CA), the two on {@code work}'s threads. The first-generation CA stays: what it
+     * issued stays valid.
      */
     public Map<IssuerSlot, KeyFileSigner> createBound(ProfileFactory profiles, KeyFileSigner root, char[] pass,
-                                                       List<String> mailDomains, List<String> hostNames) {
-        Map<IssuerSlot, KeyFileSigner> made = new EnumMap<>(IssuerSlot.class);
-        KeyPair smime = algorithm.generate();
-        made.put(IssuerSlot.SMIME, createIssuing(IssuerSlot.SMIME,
-                profiles.smimeIssuingCa(smime.getPublic(), root.certificate(), mailDomains), smime, root, pass));
-        KeyPair tls = algorithm.generate();
-        made.put(IssuerSlot.TLS, createIssuing(IssuerSlot.TLS,
-                profiles.tlsIssuingCa(tls.getPublic(), root.certificate(), hostNames), tls, root, pass));
-        return made;
+                                                       List<String> mailDomains, List<String> hostNames, ParallelKeyWork work) {
+        Map<IssuerSlot, CompletableFuture<KeyFileSigner>> making = new EnumMap<>(IssuerSlot.class);
+        making.put(IssuerSlot.SMIME, work.submit(() -> {
+            KeyPair smime = algorithm.generate();
+            return createIssuing(IssuerSlot.SMIME, profiles.smimeIssuingCa(smime.getPublic(), root.certificate(), mailDomains),
+                    smime, root, pass);
+        }));
+        making.put(IssuerSlot.TLS, work.submit(() -> {
+            KeyPair tls = algorithm.generate();
+            return createIssuing(IssuerSlot.TLS, profiles.tlsIssuingCa(tls.getPublic(), root.certificate(), hostNames), tls, root, pass);
+        }));
+        return new EnumMap<>(ParallelKeyWork.joinAll(making));
     }
 
     private KeyFileSigner createIssuing(IssuerSlot slot, CertificateTemplate t, KeyPair keys, KeyFileSigner root, char[] pass) {
@@ -124,7 +143,7 @@ public final class Hierarchy {
      * The root's signer if {@code root-ca.p12} is here (it may have been moved offline); read once per unlock
      * (see {@link #forgetRoot}).
      */
-    public java.util.Optional<KeyFileSigner> loadRoot(char[] pass) {
+    public synchronized java.util.Optional<KeyFileSigner> loadRoot(char[] pass) {
         Path file = home.resolve(ROOT_FILE);
         if (unlockedRoot == null && Files.exists(file)) {
             unlockedRoot = KeyFileSigner.load(file, ROOT_ALIAS, pass);
@@ -133,19 +152,19 @@ public final class Hierarchy {
     }
 
     /** Drops the root's key from memory: it is needed only while the CA unlocks, like the passphrase. */
-    public void forgetRoot() {
+    public synchronized void forgetRoot() {
         unlockedRoot = null;
     }
 
-    /** Every issuing CA whose key file is here. */
-    public Map<IssuerSlot, KeyFileSigner> loadIssuing(char[] pass) {
-        Map<IssuerSlot, KeyFileSigner> out = new EnumMap<>(IssuerSlot.class);
+    /** Every issuing CA whose key file is here, the files decrypted side by side on {@code work}'s threads. */
+    public Map<IssuerSlot, KeyFileSigner> loadIssuing(char[] pass, ParallelKeyWork work) {
+        Map<IssuerSlot, CompletableFuture<KeyFileSigner>> loading = new EnumMap<>(IssuerSlot.class);
         for (IssuerSlot slot : IssuerSlot.values()) {
             if (exists(slot)) {
-                out.put(slot, KeyFileSigner.load(home.resolve(slot.keyFile()), slot.alias(), pass));
+                loading.put(slot, work.submit(() -> KeyFileSigner.load(home.resolve(slot.keyFile()), slot.alias(), pass)));
             }
         }
-        return out;
+        return new EnumMap<>(ParallelKeyWork.joinAll(loading));
     }
 
     /**

@@ -25,6 +25,7 @@ import org.civicmail.broadcast.BroadcastRefusedException.Reason;
 import org.civicmail.broadcast.BroadcastService;
 import org.civicmail.broadcast.BroadcastStatus;
 import org.civicmail.broadcast.input.BroadcastPlan;
+import org.civicmail.broadcast.input.DataSource;
 import org.civicmail.broadcast.input.BroadcastRequest;
 import org.civicmail.tls.TlsPolicy;
 import org.civicmail.broadcast.store.BroadcastJob;
@@ -182,10 +183,10 @@ public final class BroadcastApiServer implements AutoCloseable {
         Optional<String> html = text(request, "html");
         BroadcastRequest broadcast = new BroadcastRequest(agency.address(), BroadcastKind.parse(text(request, "kind").orElse("")),
             "template", template.getBytes(StandardCharsets.UTF_8), "html", html.map(h -> h.getBytes(StandardCharsets.UTF_8)).orElse(null),
-            "csv", data, text(request, "encoding"), text(request, "to"), Optional.empty(), "api");
+            "csv", data == null ? null : DataSource.of(data), text(request, "encoding"), text(request, "to"), Optional.empty(), "api");
         BroadcastPlan plan = service.plan(broadcast);
         if (request.path("dryRun").asBoolean(false)) {
-            json(exchange, 200, Map.of("dryRun", true, "recipients", plan.recipients().size(), "sample", service.preview(plan)));
+            json(exchange, 200, Map.of("dryRun", true, "recipients", plan.recipients().count(), "sample", service.preview(plan)));
             return;
         }
         String id = service.submit(plan);

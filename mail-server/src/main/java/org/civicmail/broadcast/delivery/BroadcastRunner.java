@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,6 +66,8 @@ public final class BroadcastRunner {
      * after the last failure) resets.
      */
     static final int MAX_FAILURES_IN_A_ROW = 10;
+    /** Journal rows settled at a time after a crash: what is held of a broadcast's journal, whatever its size. */
+    private static final int SETTLE_SLICE = 5_000;
 
     private final BroadcastStore store;
     private final MailboxDelivery delivery;
@@ -313,29 +316,39 @@ public final class BroadcastRunner {
      * that never stopped the journal holds nothing without an outcome.
      */
     private void settleFromJournal(BroadcastJob job, LongConsumer progress) {
-        Map<Integer, Outcome> stored;
-        try {
-            stored = delivery.settle(job.id());
-        } catch (SQLException | MailboxException e) {
-            throw new IllegalStateException("broadcast " + job.id() + ": cannot read the delivery journal: " + e.getMessage(), e);
-        }
-        if (stored.isEmpty()) {
-            return;
-        }
-        Set<Integer> open = store.withoutOutcome(job.id());
-        List<Outcome> settled = new ArrayList<>();
-        stored.forEach((seq, outcome) -> {
-            if (open.contains(seq)) {
-                settled.add(outcome);
+        long journaled = 0;
+        long settled = 0;
+        int after = 0;
+        while (true) {
+            SortedMap<Integer, Outcome> stored;
+            try {
+                stored = delivery.settle(job.id(), after, SETTLE_SLICE);
+            } catch (SQLException | MailboxException e) {
+                throw new IllegalStateException("broadcast " + job.id() + ": cannot read the delivery journal: " + e.getMessage(), e);
             }
-        });
-        for (int i = 0; i < settled.size(); i += batchSize) {
-            List<Outcome> part = settled.subList(i, Math.min(settled.size(), i + batchSize));
-            store.record(job.id(), part);
-            progress.accept(part.size());
+            if (stored.isEmpty()) {
+                break;
+            }
+            journaled += stored.size();
+            Set<Integer> open = store.withoutOutcome(job.id(), stored.firstKey(), stored.lastKey());
+            List<Outcome> slice = new ArrayList<>();
+            stored.forEach((seq, outcome) -> {
+                if (open.contains(seq)) {
+                    slice.add(outcome);
+                }
+            });
+            for (int i = 0; i < slice.size(); i += batchSize) {
+                List<Outcome> part = slice.subList(i, Math.min(slice.size(), i + batchSize));
+                store.record(job.id(), part);
+                progress.accept(part.size());
+            }
+            settled += slice.size();
+            after = stored.lastKey();
         }
-        LOG.info("Broadcast {}: journal holds {} stored message(s); {} of them had no recorded outcome and are now delivered",
-            job.id(), stored.size(), settled.size());
+        if (journaled > 0) {
+            LOG.info("Broadcast {}: journal holds {} stored message(s); {} of them had no recorded outcome and are now delivered",
+                job.id(), journaled, settled);
+        }
     }
 
     /**
@@ -358,8 +371,8 @@ public final class BroadcastRunner {
         } catch (RuntimeException e) {
             LOG.warn("Broadcast {}: cannot read the delivery journal at the stop either: {}", job.id(), e.toString());
         }
-        Set<Integer> open = new TreeSet<>(attempted);
-        open.retainAll(store.withoutOutcome(job.id()));
+        TreeSet<Integer> open = new TreeSet<>(attempted);
+        open.retainAll(store.withoutOutcome(job.id(), open.first(), open.last()));
         if (open.isEmpty()) {
             return "";
         }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 
 import javax.inject.Singleton;
 
@@ -84,8 +85,8 @@ public final class BroadcastStorage implements MailboxDelivery, AutoCloseable {
     }
 
     @Override
-    public Map<Integer, Outcome> settle(String broadcastId) throws SQLException, MailboxException {
-        return chosen().settle(broadcastId);
+    public SortedMap<Integer, Outcome> settle(String broadcastId, int afterSeq, int limit) throws SQLException, MailboxException {
+        return chosen().settle(broadcastId, afterSeq, limit);
     }
 
     @Override

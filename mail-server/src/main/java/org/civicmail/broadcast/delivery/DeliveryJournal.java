@@ -11,6 +11,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 import org.civicmail.broadcast.store.SeqRuns;
 import org.civicmail.james.JamesDatabase;
@@ -34,9 +36,20 @@ public final class DeliveryJournal {
     public record Entry(int seq, long mailboxId, long uid, Instant deliveredAt, boolean indexed) {
     }
 
-    /** The recipients of the broadcast whose message is stored, with where and when. */
+    /** Every journaled recipient of the broadcast (to inspect a small one; a running broadcast walks it with journaledAfter). */
     public Map<Integer, Entry> journaled(String broadcastId) throws SQLException {
         return select("", broadcastId, ps -> { });
+    }
+
+    /**
+     * The next {@code limit} journaled recipients of the broadcast after {@code afterSeq}, in order (through the
+     * primary key): a journal of a million rows is read a slice at a time.
+     */
+    public SortedMap<Integer, Entry> journaledAfter(String broadcastId, int afterSeq, int limit) throws SQLException {
+        SortedMap<Integer, Entry> found = new TreeMap<>();
+        found.putAll(select(" AND SEQ > ? ORDER BY SEQ FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", broadcastId,
+            ps -> ps.setInt(2, afterSeq)));
+        return found;
     }
 
     /** The journaled recipients of the broadcast with {@code from <= seq <= to}. */

@@ -4,6 +4,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 import org.apache.james.mailbox.exception.MailboxException;
 import org.civicmail.broadcast.store.Outcome;
@@ -46,8 +48,8 @@ abstract class JournaledDelivery implements MailboxDelivery {
     }
 
     @Override
-    public final Map<Integer, Outcome> settle(String broadcastId) throws SQLException {
-        return settled(broadcastId, journal.journaled(broadcastId));
+    public final SortedMap<Integer, Outcome> settle(String broadcastId, int afterSeq, int limit) throws SQLException {
+        return new TreeMap<>(settled(broadcastId, journal.journaledAfter(broadcastId, afterSeq, limit)));
     }
 
     @Override

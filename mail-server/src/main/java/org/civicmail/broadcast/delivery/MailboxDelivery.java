@@ -2,7 +2,7 @@ package org.civicmail.broadcast.delivery;
 
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
+import java.util.SortedMap;
 
 import org.apache.james.mailbox.exception.MailboxException;
 import org.civicmail.broadcast.store.Outcome;
@@ -27,10 +27,11 @@ public interface MailboxDelivery {
         throws SQLException, MailboxException;
 
     /**
-     * After a crash: every recipient of the broadcast whose message is stored, with its (delivered) outcome. A
-     * message stored but not yet indexed is indexed first, so that what is reported delivered is searchable.
+     * After a crash: the next {@code limit} recipients of the broadcast after {@code afterSeq} whose message is
+     * stored, in order, with their (delivered) outcome. A message stored but not yet indexed is indexed first, so that
+     * what is reported delivered is searchable. Callers walk the journal a slice at a time.
      */
-    Map<Integer, Outcome> settle(String broadcastId) throws SQLException, MailboxException;
+    SortedMap<Integer, Outcome> settle(String broadcastId, int afterSeq, int limit) throws SQLException, MailboxException;
 
     /** Every recipient has its outcome recorded: the journal rows are not needed any more. */
     void finished(String broadcastId) throws SQLException;

@@ -1,29 +1,20 @@
 package org.civicmail.broadcast.input;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 
 import org.civicmail.broadcast.BroadcastRefusedException;
 import org.civicmail.broadcast.BroadcastRefusedException.Reason;
 import org.civicmail.broadcast.input.BroadcastPlan.Recipient;
 import org.civicmail.account.Account;
-import org.civicmail.account.AccountClass;
 import org.civicmail.account.AccountStore;
 import org.civicmail.account.ResidentIdNumber;
 import org.civicmail.smime.AccountKeyStore;
@@ -37,8 +28,6 @@ import org.civicmail.smime.SigningCredential;
 public final class BroadcastPlanner {
     public static final String ADDRESS_COLUMN = "address";
     public static final String ATTACHMENT_COLUMN = "attachment";
-    /** Above this many rows, accounts are read in one pass instead of one query per row. */
-    private static final int BULK_LOOKUP_THRESHOLD = 2_000;
 
     private final AccountStore accounts;
     private final AccountKeyStore keys;
@@ -64,15 +53,15 @@ public final class BroadcastPlanner {
 
         Template template = Template.parse(request.templateName(), request.template(), request.htmlName(), request.html());
         List<String> problems = new ArrayList<>();
-        List<Recipient> recipients;
-        String dataSha;
+        Recipients recipients;
+        String dataSha = null;
         String charset = null;
         if (request.kind().personalised()) {
-            DataFile data = DataFile.parse(request.dataName(), request.data(), request.encoding());
-            charset = data.charset().name();
-            problems.addAll(data.problems());
-            recipients = rows(request, template, data, problems);
-            dataSha = sha256(request.data());
+            DataFileRecipients rows = DataFileRecipients.validate(request.dataName(), request.data(), request.encoding(), template,
+                request.templateName(), request.attachmentBase(), accounts, problems);
+            charset = rows.charset().name();
+            recipients = rows;
+            dataSha = rows.sha256();
         } else {
             if (!template.placeholders().isEmpty()) {
                 problems.add(request.templateName() + ": a policy-notice has one content for everyone, but the template has "
@@ -80,11 +69,8 @@ public final class BroadcastPlanner {
                     + "; remove them or use a personalised kind with --data");
             }
             recipients = audience(Audience.parse(request.to().orElseThrow()), problems);
-            StringBuilder list = new StringBuilder();
-            recipients.forEach(r -> list.append(r.address()).append('\n'));
-            dataSha = sha256(list.toString().getBytes(StandardCharsets.UTF_8));
         }
-        if (problems.isEmpty() && recipients.isEmpty()) {
+        if (problems.isEmpty() && recipients.count() == 0) {
             problems.add("the audience " + (request.kind().personalised() ? request.dataName() : request.to().orElse(""))
                 + " has no recipients; nothing to send");
         }
@@ -94,121 +80,36 @@ public final class BroadcastPlanner {
         String templateText = new String(request.template(), StandardCharsets.UTF_8);
         String htmlText = request.html() == null ? null : new String(request.html(), StandardCharsets.UTF_8);
         byte[] templateBytes = request.html() == null ? request.template() : concat(request.template(), request.html());
-        String audience = request.kind().personalised() ? request.dataName() + " (" + recipients.size() + " rows)"
+        String audience = request.kind().personalised() ? request.dataName() + " (" + recipients.count() + " rows)"
             : Audience.parse(request.to().orElseThrow()).describe();
         return new BroadcastPlan(agency, credential, request.kind(), template, templateText, htmlText, audience, recipients,
             sha256(templateBytes), dataSha, charset, request.origin());
     }
 
-    private List<Recipient> rows(BroadcastRequest request, Template template, DataFile data, List<String> problems) {
-        Set<String> columns = new LinkedHashSet<>(data.columns());
-        if (!data.columns().isEmpty() && !columns.contains(ADDRESS_COLUMN)) {
-            problems.add(data.name() + " row 1: there is no '" + ADDRESS_COLUMN + "' column naming the recipients (columns: "
-                + String.join(", ", data.columns()) + ")");
-            return List.of();
-        }
-        problems.addAll(template.missingColumns(request.templateName(), columns, data.name()));
-        boolean hasAttachments = columns.contains(ATTACHMENT_COLUMN);
-        if (hasAttachments && request.attachmentBase().isEmpty()) {
-            problems.add(data.name() + ": per-row attachments are only accepted from the command line (files on the server's disk)");
-            hasAttachments = false;
-        }
-        Map<String, Account> known = data.rows().size() > BULK_LOOKUP_THRESHOLD ? allAccounts() : null;
-        Map<String, Integer> firstRowOf = new HashMap<>();
-        List<Recipient> recipients = new ArrayList<>(data.rows().size());
-        for (DataFile.Row row : data.rows()) {
-            String where = data.name() + " row " + row.rowNumber() + ": ";
-            int before = problems.size();
-            String given = row.values().get(ADDRESS_COLUMN);
-            Optional<Account> account = given.isEmpty() ? Optional.empty() : lookup(given, known);
-            if (given.isEmpty()) {
-                problems.add(where + "the address is empty");
-            } else if (account.isEmpty()) {
-                problems.add(where + "no account '" + ResidentIdNumber.maskIfIdNumber(given) + "' (unknown recipient)");
-            } else {
-                Integer first = firstRowOf.putIfAbsent(account.get().address(), row.rowNumber());
-                if (first != null) {
-                    problems.add(where + account.get().address() + " already has row " + first + "; one row per recipient");
-                }
-            }
-            for (String column : template.placeholders()) {
-                String value = row.values().get(column);
-                if (value != null && value.isEmpty()) {
-                    problems.add(where + "column '" + column + "' is empty, but the template uses {{" + column + "}}");
-                }
-            }
-            Optional<Path> attachment = Optional.empty();
-            if (hasAttachments && !row.values().get(ATTACHMENT_COLUMN).isEmpty()) {
-                Path file = request.attachmentBase().get().resolve(row.values().get(ATTACHMENT_COLUMN)).normalize();
-                String problem = checkPdf(file);
-                if (problem != null) {
-                    problems.add(where + "attachment " + file + " " + problem);
-                } else {
-                    attachment = Optional.of(file);
-                }
-            }
-            if (problems.size() == before) {
-                recipients.add(new Recipient(account.get().address(), row.rowNumber(), new TreeMap<>(row.values()), attachment));
-            }
-        }
-        return recipients;
-    }
-
-    private static String checkPdf(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return "does not exist";
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] magic = in.readNBytes(5);
-            return new String(magic, StandardCharsets.ISO_8859_1).equals("%PDF-") ? null : "is not a PDF file";
-        } catch (IOException e) {
-            return "cannot be read (" + e.getMessage() + ")";
-        }
-    }
-
-    private Optional<Account> lookup(String given, Map<String, Account> known) {
+    private Optional<Account> lookup(String given) {
         String value = given.trim();
         if (value.indexOf('@') < 0) {
             String id = value.toUpperCase(Locale.ROOT);
             return id.matches("\\d{17}[\\dX]") ? accounts.findByIdNumber(id) : Optional.empty();
         }
-        String address = value.toLowerCase(Locale.ROOT);
-        if (known != null) {
-            Account a = known.get(address);
-            if (a != null) {
-                return Optional.of(a);
-            }
-        }
-        return accounts.find(address);
+        return accounts.find(value.toLowerCase(Locale.ROOT));
     }
 
-    private Map<String, Account> allAccounts() {
-        Map<String, Account> all = new HashMap<>();
-        for (AccountClass c : AccountClass.values()) {
-            accounts.forEach(c, List.of(), a -> all.put(a.address(), a));
+    /** An audience of accounts is only counted here; it is read as it is stored (AccountAudience). */
+    private Recipients audience(Audience audience, List<String> problems) {
+        if (audience.type() != Audience.Type.EXPLICIT) {
+            return new AccountAudience(accounts, audience.accountClass(), audience.tags());
         }
-        return all;
-    }
-
-    private List<Recipient> audience(Audience audience, List<String> problems) {
-        List<Recipient> result = new ArrayList<>();
-        switch (audience.type()) {
-            case ALL_CITIZENS, ALL_LEGAL_ENTITIES, TAGGED_CITIZENS -> accounts.forEachAddress(audience.accountClass(), audience.tags(),
-                address -> result.add(new Recipient(address, 0, Map.of(), Optional.empty())));
-            case EXPLICIT -> {
-                Map<String, Recipient> unique = new LinkedHashMap<>();
-                for (String member : audience.members()) {
-                    Optional<Account> account = lookup(member, null);
-                    if (account.isEmpty()) {
-                        problems.add("--to: no account '" + ResidentIdNumber.maskIfIdNumber(member) + "' (unknown recipient)");
-                    } else {
-                        unique.putIfAbsent(account.get().address(), new Recipient(account.get().address(), 0, Map.of(), Optional.empty()));
-                    }
-                }
-                result.addAll(unique.values());
+        Map<String, Recipient> unique = new LinkedHashMap<>();
+        for (String member : audience.members()) {
+            Optional<Account> account = lookup(member);
+            if (account.isEmpty()) {
+                problems.add("--to: no account '" + ResidentIdNumber.maskIfIdNumber(member) + "' (unknown recipient)");
+            } else {
+                unique.putIfAbsent(account.get().address(), new Recipient(account.get().address(), 0, Map.of(), Optional.empty()));
             }
         }
-        return result;
+        return new ListedRecipients(new ArrayList<>(unique.values()));
     }
 
     static byte[] concat(byte[] a, byte[] b) {
@@ -219,8 +120,13 @@ public final class BroadcastPlanner {
     }
 
     public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+    }
+
+    /** A fresh SHA-256 digest (the one digest of templates, data, addresses and reports). */
+    public static MessageDigest sha256Digest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

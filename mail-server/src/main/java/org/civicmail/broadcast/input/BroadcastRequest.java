@@ -15,7 +15,7 @@ import org.civicmail.broadcast.BroadcastRefusedException.Reason;
  *                       request came over the network (attachments are then refused)
  */
 public record BroadcastRequest(String from, BroadcastKind kind, String templateName, byte[] template,
-                               String htmlName, byte[] html, String dataName, byte[] data, Optional<String> encoding,
+                               String htmlName, byte[] html, String dataName, DataSource data, Optional<String> encoding,
                                Optional<String> to, Optional<Path> attachmentBase, String origin) {
 
     public BroadcastRequest {

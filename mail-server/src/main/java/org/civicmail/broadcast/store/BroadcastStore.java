@@ -1,5 +1,7 @@
 package org.civicmail.broadcast.store;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,7 @@ import java.util.function.Consumer;
 
 import org.civicmail.broadcast.BroadcastKind;
 import org.civicmail.broadcast.input.BroadcastPlan;
+import org.civicmail.broadcast.input.BroadcastPlanner;
 import org.civicmail.schema.DbObject;
 import org.civicmail.schema.Migration;
 import org.civicmail.schema.Schema;
@@ -75,44 +79,23 @@ public final class BroadcastStore {
         SCHEMA.migrate(db.dataSource(), db.location());
     }
 
-    /** Stores the job and every recipient as pending, all or nothing. */
-    public void create(String id, BroadcastPlan plan, String subject, byte[] signedNotice, Instant createdAt) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO BC_JOB (" + JOB_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                    ps.setString(1, id);
-                    ps.setString(2, plan.agency().address());
-                    ps.setString(3, plan.kind().cliName());
-                    ps.setString(4, truncate(plan.audience(), 1000));
-                    ps.setString(5, truncate(subject, 2000));
-                    ps.setString(6, plan.templateText());
-                    if (plan.htmlText() == null) {
-                        ps.setNull(7, Types.CLOB);
-                    } else {
-                        ps.setString(7, plan.htmlText());
-                    }
-                    ps.setString(8, plan.templateSha256());
-                    ps.setString(9, plan.dataSha256());
-                    ps.setString(10, plan.dataCharset());
-                    ps.setString(11, plan.origin());
-                    if (signedNotice == null) {
-                        ps.setNull(12, Types.BLOB);
-                    } else {
-                        ps.setBytes(12, signedNotice);
-                    }
-                    ps.setString(13, BroadcastJob.State.RUNNING.dbName());
-                    ps.setInt(14, plan.recipients().size());
-                    ps.setTimestamp(15, Timestamp.from(createdAt));
-                    ps.setNull(16, Types.TIMESTAMP);
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO BC_RECIPIENT (BC_ID, SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE) "
-                    + "VALUES (?,?,?,?,?,?,'P')")) {
-                    int seq = 0;
-                    for (BroadcastPlan.Recipient r : plan.recipients()) {
+    /**
+     * Stores the job and every recipient as pending, all or nothing, streaming the recipients from the plan (an
+     * audience of accounts is read from the account table now, never held whole). The job's total is what was
+     * stored, and a notice's data digest is taken over the stored addresses (one per line, in order).
+     *
+     * @return how many recipients were stored
+     */
+    public int create(String id, BroadcastPlan plan, String subject, byte[] signedNotice, Instant createdAt) {
+        int[] seq = {0};
+        db.inTransaction("cannot store broadcast " + id, c -> {
+            MessageDigest addresses = BroadcastPlanner.sha256Digest();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO BC_RECIPIENT (BC_ID, SEQ, ADDRESS, ROW_NO, FIELDS, ATTACHMENT, STATE) "
+                + "VALUES (?,?,?,?,?,?,'P')")) {
+                plan.recipients().forEach(r -> {
+                    try {
                         ps.setString(1, id);
-                        ps.setInt(2, ++seq);
+                        ps.setInt(2, ++seq[0]);
                         ps.setString(3, r.address());
                         ps.setInt(4, r.rowNumber());
                         if (r.fields().isEmpty()) {
@@ -122,19 +105,62 @@ public final class BroadcastStore {
                         }
                         ps.setString(6, r.attachment().map(Object::toString).orElse(null));
                         ps.addBatch();
-                        if (seq % INSERT_BATCH == 0) {
+                        if (seq[0] % INSERT_BATCH == 0) {
                             ps.executeBatch();
                         }
+                    } catch (SQLException | JsonProcessingException e) {
+                        throw new StreamFailure(e);
                     }
-                    ps.executeBatch();
+                    addresses.update((r.address() + "\n").getBytes(StandardCharsets.UTF_8));
+                });
+                ps.executeBatch();
+            } catch (StreamFailure e) {
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql;
                 }
-                c.commit();
-            } catch (SQLException | JsonProcessingException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                throw (JsonProcessingException) e.getCause();
             }
-        } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("cannot store broadcast " + id + ": " + e.getMessage(), e);
+            String dataSha = plan.dataSha256() != null ? plan.dataSha256() : HexFormat.of().formatHex(addresses.digest());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO BC_JOB (" + JOB_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                ps.setString(1, id);
+                ps.setString(2, plan.agency().address());
+                ps.setString(3, plan.kind().cliName());
+                ps.setString(4, truncate(plan.audience(), 1000));
+                ps.setString(5, truncate(subject, 2000));
+                ps.setString(6, plan.templateText());
+                if (plan.htmlText() == null) {
+                    ps.setNull(7, Types.CLOB);
+                } else {
+                    ps.setString(7, plan.htmlText());
+                }
+                ps.setString(8, plan.templateSha256());
+                ps.setString(9, dataSha);
+                ps.setString(10, plan.dataCharset());
+                ps.setString(11, plan.origin());
+                if (signedNotice == null) {
+                    ps.setNull(12, Types.BLOB);
+                } else {
+                    ps.setBytes(12, signedNotice);
+                }
+                ps.setString(13, BroadcastJob.State.RUNNING.dbName());
+                ps.setInt(14, seq[0]);
+                ps.setTimestamp(15, Timestamp.from(createdAt));
+                ps.setNull(16, Types.TIMESTAMP);
+                ps.executeUpdate();
+            }
+        });
+        return seq[0];
+    }
+
+    /** Carries a checked failure out of the recipients' stream (their {@code forEach} takes a plain consumer). */
+    private static final class StreamFailure extends RuntimeException {
+        StreamFailure(Exception cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized Exception getCause() {
+            return (Exception) super.getCause();
         }
     }
 
@@ -205,12 +231,18 @@ public final class BroadcastStore {
         }
     }
 
-    /** Numbers of the recipients that have no outcome yet. */
-    public Set<Integer> withoutOutcome(String id) {
+    /**
+     * Numbers of the recipients with {@code from <= seq <= to} that have no outcome yet (a range of the primary key:
+     * callers walk a large broadcast a slice at a time rather than holding all its pending numbers).
+     */
+    public Set<Integer> withoutOutcome(String id, int from, int to) {
         Set<Integer> seqs = new HashSet<>();
         try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT SEQ FROM BC_RECIPIENT WHERE BC_ID = ? AND STATE = 'P'")) {
+             PreparedStatement ps = c.prepareStatement("SELECT SEQ FROM BC_RECIPIENT WHERE BC_ID = ? AND SEQ BETWEEN ? AND ? "
+                 + "AND STATE = 'P'")) {
             ps.setString(1, id);
+            ps.setInt(2, from);
+            ps.setInt(3, to);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     seqs.add(rs.getInt(1));
@@ -239,8 +271,7 @@ public final class BroadcastStore {
                 others.add(o);
             }
         }
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
+        db.inTransaction("cannot record outcomes of broadcast " + id, c -> {
             try (PreparedStatement runs = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = 'D', REASON = NULL, DELIVERED_AT = ? "
                      + "WHERE BC_ID = ? AND SEQ BETWEEN ? AND ?");
                  PreparedStatement each = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = ?, REASON = ?, DELIVERED_AT = ? "
@@ -268,14 +299,8 @@ public final class BroadcastStore {
                 }
                 runs.executeBatch();
                 each.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot record outcomes of broadcast " + id + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Sets the reason shown in the report on these recipients, those of them still pending only (their state stays). */
@@ -291,22 +316,15 @@ public final class BroadcastStore {
 
     /** Runs one statement per item as one JDBC batch in one commit: all of it is recorded, or none of it. */
     private <T> void updateEach(String sql, Collection<T> items, String failure, RowBinder<T> binder) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
+        db.inTransaction(failure, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (T item : items) {
                     binder.bind(ps, item);
                     ps.addBatch();
                 }
                 ps.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(failure + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Sets one item's parameters on the batched statement. */
@@ -373,8 +391,7 @@ public final class BroadcastStore {
      */
     public void stop(String id, String reason, Instant at) {
         String why = truncate(reason, 1000);
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
+        db.inTransaction("cannot record that broadcast " + id + " stopped", c -> {
             try (PreparedStatement recipients = c.prepareStatement("UPDATE BC_RECIPIENT SET STATE = 'F', REASON = ? "
                      + "WHERE BC_ID = ? AND STATE IN ('P', 'S')");
                  PreparedStatement job = c.prepareStatement("UPDATE BC_JOB SET STATE = ?, FINISHED_AT = ?, STOP_REASON = ? WHERE ID = ?")) {
@@ -386,14 +403,8 @@ public final class BroadcastStore {
                 job.setString(3, why);
                 job.setString(4, id);
                 job.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot record that broadcast " + id + " stopped: " + e.getMessage(), e);
-        }
+        });
     }
 
     /**

@@ -17,6 +17,7 @@ import org.civicmail.broadcast.BroadcastService;
 import org.civicmail.broadcast.BroadcastStatus;
 import org.civicmail.broadcast.input.BroadcastPlan;
 import org.civicmail.broadcast.input.BroadcastRequest;
+import org.civicmail.broadcast.input.DataSource;
 import org.civicmail.cli.BadInputException;
 import org.civicmail.cli.CliContext;
 import org.civicmail.cli.ExitCodes;
@@ -94,7 +95,7 @@ public class BroadcastSendCommand implements Callable<Integer> {
             Path dataPath = data == null ? null : context.resolve(data);
             BroadcastRequest request = new BroadcastRequest(from, BroadcastKind.parse(kind), template.getFileName().toString(),
                 read(template), html == null ? null : html.getFileName().toString(), html == null ? null : read(html),
-                data == null ? null : data.getFileName().toString(), data == null ? null : read(data),
+                data == null ? null : data.getFileName().toString(), data == null ? null : readable(data),
                 Optional.ofNullable(encoding), Optional.ofNullable(to),
                 Optional.ofNullable(dataPath).map(p -> p.getParent() == null ? context.cwd() : p.getParent()), "cli");
             plan = service.plan(request);
@@ -102,7 +103,7 @@ public class BroadcastSendCommand implements Callable<Integer> {
             return Refusals.report(context.err(), e);
         }
         if (dryRun) {
-            context.out().println("dry run: " + plan.kind() + " from " + plan.agency().address() + " to " + plan.recipients().size()
+            context.out().println("dry run: " + plan.kind() + " from " + plan.agency().address() + " to " + plan.recipients().count()
                 + " recipient(s), all rows valid" + (plan.dataCharset() == null ? "" : " (data read as " + plan.dataCharset() + ")")
                 + "; nothing was sent. Sample:");
             context.out().println("----");
@@ -111,14 +112,15 @@ public class BroadcastSendCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         String id = service.submit(plan);
-        context.out().println("broadcast " + id + ": " + plan.kind() + " to " + plan.recipients().size() + " recipient(s), folder "
+        int total = service.requireStatus(id).job().total();
+        context.out().println("broadcast " + id + ": " + plan.kind() + " to " + total + " recipient(s), folder "
             + plan.kind().folder());
         context.out().flush();
         if (noWait) {
             return ExitCodes.OK;
         }
         Future<?> job = service.running(id).orElseThrow();
-        ProgressBar bar = new ProgressBar(context.err(), "sending", plan.recipients().size());
+        ProgressBar bar = new ProgressBar(context.err(), "sending", total);
         long shown = 0;
         while (true) {
             try {
@@ -144,6 +146,18 @@ public class BroadcastSendCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         return ExitCodes.OK;
+    }
+
+    /** The data file stays on disk: it is read as it is validated and again as it is stored (a million rows are never in memory). */
+    private DataSource readable(Path file) {
+        Path path = context.resolve(file);
+        if (!Files.isRegularFile(path)) {
+            throw new BadInputException("file " + path + " does not exist");
+        }
+        if (!Files.isReadable(path)) {
+            throw new BadInputException("cannot read " + path + ": permission denied");
+        }
+        return DataSource.of(path);
     }
 
     private byte[] read(Path file) {

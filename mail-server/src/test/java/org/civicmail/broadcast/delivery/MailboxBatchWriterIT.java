@@ -40,6 +40,7 @@ import org.apache.james.mailbox.quota.UserQuotaRootResolver;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.civicmail.broadcast.BroadcastKind;
 import org.civicmail.broadcast.input.BroadcastPlan;
+import org.civicmail.broadcast.input.ListedRecipients;
 import org.civicmail.broadcast.input.Template;
 import org.civicmail.broadcast.store.BroadcastStore;
 import org.civicmail.broadcast.store.Outcome;
@@ -284,7 +285,7 @@ class MailboxBatchWriterIT {
         String fine = unique("fine");
         writer.store(id, FOLDER, List.of(MailboxBatchWriter.Delivery.of(2, fine, MULTIPART.getBytes(StandardCharsets.UTF_8), Instant.now())));
         // As after a crash: both stored, neither indexed nor reported. Settling indexes them before reporting.
-        Map<Integer, Outcome> settled = server.service(BroadcastStorage.class).settle(id);
+        Map<Integer, Outcome> settled = server.service(BroadcastStorage.class).settle(id, 0, 10);
         assertTrue(settled.get(1).delivered(), "it is in the folder");
         assertTrue(settled.get(1).reason().startsWith("stored, but not searchable (the search index refused it: "), settled.get(1).reason());
         assertTrue(settled.get(2).delivered());
@@ -334,7 +335,7 @@ class MailboxBatchWriterIT {
         List<BroadcastPlan.Recipient> recipients = citizens.stream()
             .map(a -> new BroadcastPlan.Recipient(a, 0, Map.of(), Optional.<Path>empty())).toList();
         BroadcastPlan plan = new BroadcastPlan(agency, null, BroadcastKind.POLICY_NOTICE,
-            Template.parse("t.txt", template.getBytes(StandardCharsets.UTF_8), null, null), template, null, "test", recipients,
+            Template.parse("t.txt", template.getBytes(StandardCharsets.UTF_8), null, null), template, null, "test", new ListedRecipients(recipients),
             "0".repeat(64), "0".repeat(64), null, "test");
         byte[] notice = MULTIPART.getBytes(StandardCharsets.UTF_8);
         store.create(id, plan, "停水通知", notice, Instant.now());
