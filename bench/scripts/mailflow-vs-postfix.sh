@@ -4,6 +4,7 @@
 #
 #   bench/scripts/mailflow-vs-postfix.sh                 # 1,000 mailboxes, 10,000 messages
 #   MAILBOXES=100 MESSAGES=1000 bench/scripts/mailflow-vs-postfix.sh
+#   CIVICMAIL_CONF=/tmp/conf-variant bench/scripts/mailflow-vs-postfix.sh   # CivicMail with another configuration directory
 #
 # Postfix (Debian's package, installed when missing, as root) runs from scratch directories under one temporary
 # directory, listens on 127.0.0.1 only and delivers to Maildirs there; the system's own Postfix configuration is
@@ -66,7 +67,7 @@ run_bench() { "$HERE/civicmail" bench mailflow --mailboxes "$MAILBOXES" --messag
 echo "== Postfix $(postconf -d -h mail_version) on 127.0.0.1:$PORT"
 POSTFIX_OUT="$(run_bench --peer "postfix=127.0.0.1:$PORT" --peer-maildir "$WORK/mail" | tee -a /dev/stderr)"
 echo "== CivicMail"
-CIVIC_OUT="$(run_bench | tee -a /dev/stderr)"
+CIVIC_OUT="$(run_bench ${CIVICMAIL_CONF:+--conf "$CIVICMAIL_CONF"} | tee -a /dev/stderr)"
 
 rate() { sed -n "s/^RESULT $1 rate=\([0-9.]*\).*/\1/p" <<<"$2"; }
 P="$(rate postfix-inbound "$POSTFIX_OUT")"

@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.DatabasesAtRest;
 import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.ForkedServer.CliResult;
+import org.civicmail.testkit.RunningServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +39,7 @@ class BroadcastCrashIT {
     void aBroadcastKilledMidwayResumesAtStartAndEveryRecipientHasExactlyOneCopy() throws Exception {
         ForkedServer server = ForkedServer.start(tmp.resolve("data"), Map.of("civicmail.broadcast.port", "0",
             "civicmail.broadcast.batch-size", "20"));
+        String id;
         try {
             BroadcastFixture f = new BroadcastFixture(server, tmp);
             f.official(AGENCY, "杭州市水务集团", true);
@@ -55,7 +58,7 @@ class BroadcastCrashIT {
             CliResult sent = server.cli(null, "broadcast", "send", "--from", AGENCY, "--kind", "policy-notice", "--template",
                 template.toString(), "--to", "tag:拱墅区", "--no-wait");
             assertThat(sent.exitCode()).as(sent.err()).isZero();
-            String id = BroadcastFixture.broadcastId(sent);
+            id = BroadcastFixture.broadcastId(sent);
 
             // Killed in the middle, without any shutdown hook: as soon as `broadcast status` (the server's state over
             // the admin API, not its log) shows two batches of 20 delivered, while the next ones are being stored.
@@ -75,15 +78,18 @@ class BroadcastCrashIT {
                     .as("journal rows of " + id).isGreaterThanOrEqualTo(delivered);
             }
 
-            // Nobody resumes it: the start does, and settles from the journal.
-            server = server.restart();
-            ForkedServer restarted = server;
+        } finally {
+            server.close();
+        }
+        // Nobody resumes it: the next start does (in the test's JVM: what it finds is not about the process), and
+        // settles from the journal.
+        try (CivicMailExtension restarted = CivicMailExtension.startedAfter(server, getClass())) {
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
                 .until(() -> restarted.cli(null, "broadcast", "status", id).out().contains("state:       finished"));
-            long[] c = counts(server, id);
+            long[] c = counts(restarted, id);
             assertThat(c).containsExactly(RECIPIENTS, RECIPIENTS, 0, 0);
 
-            BroadcastFixture after = new BroadcastFixture(server, tmp);
+            BroadcastFixture after = new BroadcastFixture(restarted, tmp);
             List<String> users = new ArrayList<>();
             for (int i = 0; i < RECIPIENTS; i++) {
                 users.add("c" + i + "@" + CITIZENS);
@@ -94,12 +100,10 @@ class BroadcastCrashIT {
                 assertThat(copies).as("copies in " + user + "'s 通知").hasSize(1);
                 assertThat(BroadcastFixture.header(copies.get(0), "Message-ID")).startsWith("<bc." + id + ".");
             }
-        } finally {
-            server.close();
         }
     }
 
-    private static long[] counts(ForkedServer server, String id) throws Exception {
+    private static long[] counts(RunningServer server, String id) throws Exception {
         CliResult r = server.cli(null, "broadcast", "status", id);
         Matcher m = COUNTS.matcher(r.out());
         assertThat(m.find()).as(r.out() + r.err()).isTrue();

@@ -54,6 +54,8 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
     private String caPassphrase;
     /** Writes the data directory before the first start; null: the start makes an empty one. */
     private DataFixture fixture;
+    /** A data directory that outlives this extension (another server's, e.g. a killed ForkedServer's); null: its own. */
+    private Path existingData;
     /** Started in beforeAll (static field): one server for the class; otherwise one per test. */
     private boolean perClass;
     private Path dir;
@@ -107,6 +109,20 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
         return server;
     }
 
+    /**
+     * The next start, in the test's JVM, on the data directory a {@link ForkedServer} left (stopped or killed), with
+     * the same configuration and the CA passphrase that server was given: for the part of a test about what a start
+     * finds, after the part about the process. {@link #close} stops it and leaves the directory to its owner.
+     */
+    public static CivicMailExtension startedAfter(ForkedServer previous, Class<?> testClass) throws Exception {
+        CivicMailExtension server = new CivicMailExtension().withConf(previous.conf()).withCaPassphrase(ForkedServer.CA_PASSPHRASE);
+        server.overrides.putAll(previous.configuration());
+        server.existingData = previous.data();
+        server.perClass = true;
+        server.create(testClass);
+        return server;
+    }
+
     @Override
     public void close() throws Exception {
         destroy();
@@ -138,8 +154,13 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
     }
 
     private void create(Class<?> testClass) throws Exception {
-        dir = Files.createTempDirectory("civicmail-" + testClass.getSimpleName() + "-");
-        data = new DataDirectory(dir.resolve("data"));
+        if (existingData != null) {
+            data = new DataDirectory(existingData);
+            dir = null; // nothing of this extension's own to delete
+        } else {
+            dir = Files.createTempDirectory("civicmail-" + testClass.getSimpleName() + "-");
+            data = new DataDirectory(dir.resolve("data"));
+        }
         log = new ServerLog();
         log.attach();
         if (fixture != null) {
@@ -258,7 +279,7 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
         try (PrintWriter o = new PrintWriter(out, true, StandardCharsets.UTF_8);
              PrintWriter e = new PrintWriter(err, true, StandardCharsets.UTF_8)) {
             byte[] in = stdin == null ? new byte[0] : stdin.getBytes(StandardCharsets.UTF_8);
-            code = admin.execute(args, in, dir, o, e);
+            code = admin.execute(args, in, data.root().getParent(), o, e);
         }
         return new CliResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -185,6 +185,16 @@ public final class ForkedServer implements RunningServer, AutoCloseable {
         return new ArrayList<>(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\"", launcher.toString()));
     }
 
+    /** The configuration keys this server was started with (beyond the free ports every forked server gets). */
+    public Map<String, String> configuration() {
+        return overrides;
+    }
+
+    /** Its configuration directory. */
+    public Path conf() {
+        return conf;
+    }
+
     /** The server's process id (the JVM's, also when started through the launcher). */
     public long pid() {
         return process.pid();

@@ -42,6 +42,21 @@ public final class DirectTableDelivery extends JournaledDelivery {
     @Override
     List<Outcome> store(String broadcastId, String folder, List<MailboxBatchWriter.Delivery> deliveries)
             throws SQLException, MailboxException {
+        return storeAnnounceAndIndex(broadcastId, folder, deliveries);
+    }
+
+    /**
+     * Local mail taken off the spool ({@code mailflow.delivery.GroupedLocalDelivery}): the same locks, transaction,
+     * events and indexing as a broadcast batch, without the broadcast journal (see {@link MailboxBatchWriter#store}).
+     * Each address at most once per call. Returns one outcome per delivery, by its {@code seq}.
+     */
+    public List<Outcome> storeWithoutJournal(String folder, List<MailboxBatchWriter.Delivery> deliveries)
+            throws SQLException, MailboxException {
+        return storeAnnounceAndIndex(null, folder, deliveries);
+    }
+
+    private List<Outcome> storeAnnounceAndIndex(String broadcastId, String folder, List<MailboxBatchWriter.Delivery> deliveries)
+            throws SQLException, MailboxException {
         // One lock order for everyone (the path's string form), so two batches of different broadcasts cannot deadlock.
         List<MailboxPath> paths = deliveries.stream().map(d -> MailboxPath.forUser(Username.of(d.address()), folder)).distinct()
             .sorted(Comparator.comparing(MailboxPath::asString)).toList();
@@ -67,7 +82,9 @@ public final class DirectTableDelivery extends JournaledDelivery {
         long t3 = System.nanoTime();
         Map<Integer, String> unsearchable = announcer.index(stored.announced());
         long t4 = System.nanoTime();
-        journal.markIndexed(broadcastId, stored.result().stored().stream().map(MailboxBatchWriter.StoredMessage::seq).toList());
+        if (broadcastId != null) {
+            journal.markIndexed(broadcastId, stored.result().stored().stream().map(MailboxBatchWriter.StoredMessage::seq).toList());
+        }
         LOG.debug("Broadcast {}: {} stored in {} ms (locks and transaction), announced in {} ms, indexed in {} ms, journal {} ms",
             broadcastId, deliveries.size(), (stages[0] - t0) / 1_000_000, (stages[1] - stages[0]) / 1_000_000, (t4 - t3) / 1_000_000,
             (System.nanoTime() - t4) / 1_000_000);

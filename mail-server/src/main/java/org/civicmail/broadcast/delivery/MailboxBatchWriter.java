@@ -79,6 +79,9 @@ public final class MailboxBatchWriter {
     /**
      * Stores every delivery of the batch, or nothing (on SQLException the transaction is rolled back and the batch
      * can be retried as a whole). A recipient whose mailbox would go over quota gets a failed outcome and no message.
+     * {@code broadcastId} null: local mail from the spool ({@code mailflow.delivery}), not journaled: the spool keeps
+     * the mail until this returns, so its exactly-once is the spool's (delivered again only after a crash in between,
+     * as James's own LocalDelivery). Each address at most once per batch (a new quota row is inserted once).
      */
     public BatchResult store(String broadcastId, String folder, List<Delivery> deliveries) throws SQLException {
         List<Outcome> outcomes = new ArrayList<>(deliveries.size());
@@ -136,6 +139,9 @@ public final class MailboxBatchWriter {
                     quota.setLong(1, m.layout().size());
                     quota.setString(2, quotas.get(i).root());
                     quota.executeUpdate();
+                    if (broadcastId == null) {
+                        continue;
+                    }
                     s.journal.setString(1, broadcastId);
                     s.journal.setInt(2, m.seq());
                     s.journal.setLong(3, m.mailboxId());

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Shares of a JFR recording's CPU samples (jdk.ExecutionSample) by what the server was doing, for issue 14's cost
+account. Each sample goes to the first rule, in the order below, that names a frame of its stack.
+
+    bench/scripts/jfr-account.py RECORDING.jfr [CPU_MS_PER_MESSAGE]
+
+With the server's CPU time per message (mailflow-profile.py prints it) each share is also given in ms/message.
+"""
+import collections
+import re
+import subprocess
+import sys
+
+RULES = [
+    ("S/MIME signing", r"org\.civicmail\.smime\.(SignAsSender|SmimeSigner|SigningCredential|AccountKeyStore)"),
+    ("S/MIME verification", r"org\.civicmail\.(smime\.VerifySignature|verdict\.)"),
+    ("PBKDF2 (logins)", r"PBKDF2|org\.civicmail\.login\."),
+    ("text index (Lucene)", r"org\.civicmail\.search\.|org\.apache\.lucene\."),
+    ("IMAP (the benchmark's delivery probe)", r"org\.apache\.james\.imap\.|org\.civicmail\.imap\."),
+    ("James's user and alias look-ups (RecipientIsLocal, ValidRcptHandler, RecipientRewriteTable)",
+     r"org\.apache\.james\.(user|rrt|domainlist)\."),
+    ("mailbox reads of the benchmark's IMAP probe (EXAMINE, FETCH)",
+     r"JPAMessageMapper\.(findMessagesInMailboxBetweenUIDs|findFirstUnseenMessageUid|countMessagesInMailbox|countUnseenMessagesInMailbox|findRecentMessageUids|lambda\$listAllMessageUids)"),
+    ("grouped delivery: table writer (JDBC/Derby)", r"org\.civicmail\.broadcast\.delivery\.MailboxBatchWriter"),
+    ("grouped delivery: events, parsing", r"org\.civicmail\.(mailflow\.delivery|broadcast\.delivery)\."),
+    ("James's JPA mailbox append (OpenJPA + Derby)", r"org\.apache\.openjpa\.|org\.apache\.james\.mailbox\.(jpa|store)\."),
+    ("Derby, other (account and policy look-ups)", r"org\.apache\.derby\."),
+    ("TLS", r"sun\.security\.ssl\.|javax\.net\.ssl\.|sun\.security\.(ec|util)\."),
+    ("spool (ActiveMQ/KahaDB, JMS)", r"org\.apache\.activemq\.|org\.apache\.james\.queue\."),
+    ("SMTP (James protocols, Netty)", r"org\.apache\.james\.protocols\.|io\.netty\.|org\.civicmail\.mailflow\.smtp\."),
+    ("mailet pipeline (James, mime4j, javax.mail)", r"org\.apache\.james\.(mailetcontainer|transport)\.|org\.apache\.mailet\.|javax\.mail\.|org\.apache\.james\.mime4j\.|org\.civicmail\.(mailflow|mime)\."),
+    ("event bus, Reactor", r"org\.apache\.james\.events\.|reactor\."),
+]
+
+
+def samples(path):
+    text = subprocess.run(["jfr", "print", "--events", "jdk.ExecutionSample", "--stack-depth", "200", path],
+                          capture_output=True, text=True, check=True).stdout
+    for event in text.split("jdk.ExecutionSample {")[1:]:
+        yield re.findall(r"^\s+([\w$.]+)\(", event, re.M)
+
+
+def main():
+    path = sys.argv[1]
+    per_message = float(sys.argv[2]) if len(sys.argv) > 2 else None
+    counts = collections.Counter()
+    total = 0
+    for frames in samples(path):
+        total += 1
+        stack = "\n".join(frames)
+        for name, pattern in RULES:
+            if re.search(pattern, stack):
+                counts[name] += 1
+                break
+        else:
+            counts["other: " + (frames[0].rsplit(".", 2)[0] if frames else "?")] += 1
+    print(f"{path}: {total} samples")
+    other = 0
+    for name, n in counts.most_common():
+        if name.startswith("other: ") and n / total < 0.01:
+            other += n
+            continue
+        ms = f"  {per_message * n / total:5.2f} ms/message" if per_message else ""
+        print(f"  {100 * n / total:5.1f} %{ms}  {name}")
+    if other:
+        ms = f"  {per_message * other / total:5.2f} ms/message" if per_message else ""
+        print(f"  {100 * other / total:5.1f} %{ms}  other (each under 1 %)")
+
+
+if __name__ == "__main__":
+    main()
