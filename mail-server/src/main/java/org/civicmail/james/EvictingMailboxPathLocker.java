@@ -1,5 +1,8 @@
 package org.civicmail.james;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
 
@@ -59,6 +62,26 @@ public final class EvictingMailboxPathLocker implements MailboxPathLocker {
             return execution.execute();
         } finally {
             held.release();
+        }
+    }
+
+    /**
+     * Runs {@code execution} holding the locks of all these paths, taken one after the other in the list's order and
+     * released in reverse. Unlike nesting {@link #executeWithLock} once per path, the stack does not grow with the
+     * number of paths: a broadcast batch of 1,000 folders nested that deep overflowed the launcher's 512 KiB thread
+     * stacks (StackOverflowError, measured with {@code civicmail.broadcast.batch-size=1000}).
+     */
+    public <T> T executeWithLocks(List<MailboxPath> paths, LockAwareExecution<T> execution, LockType lockType) throws MailboxException {
+        Deque<Held> held = new ArrayDeque<>(paths.size());
+        try {
+            for (MailboxPath path : paths) {
+                held.push(acquire(path, lockType));
+            }
+            return execution.execute();
+        } finally {
+            while (!held.isEmpty()) {
+                held.pop().release();
+            }
         }
     }
 

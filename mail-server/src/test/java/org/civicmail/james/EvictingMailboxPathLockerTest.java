@@ -142,6 +142,32 @@ class EvictingMailboxPathLockerTest {
     }
 
     @Test
+    void aBatchOfManyFoldersIsLockedAtOnceWithoutTheStackGrowingAndAllAreReleased() throws Exception {
+        // A broadcast batch of 1,000 folders locked by nesting one call per folder overflowed a 512 KiB thread stack.
+        List<MailboxPath> paths = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            paths.add(MailboxPath.forUser(Username.of("batch-" + i + "@citizen.hangzhou.example"), "通知"));
+        }
+        Object[] result = new Object[1];
+        Thread small = new Thread(null, () -> {
+            try {
+                result[0] = locker.executeWithLocks(paths, () -> {
+                    // Held: another writer of one of these folders must wait.
+                    Future<String> other = threads.submit(() -> locker.executeWithLock(paths.get(12_345), () -> "second", LockType.Write));
+                    assertThatThrownBy(() -> other.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(java.util.concurrent.TimeoutException.class);
+                    return locker.lockedPaths();
+                }, LockType.Write);
+            } catch (Throwable t) {
+                result[0] = t;
+            }
+        }, "small-stack", 256 * 1024);
+        small.start();
+        small.join(60_000);
+        assertThat(result[0]).isEqualTo(20_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> locker.lockedPaths() == 0);
+    }
+
+    @Test
     void aFailingExecutionReleasesItsLockAndEntry() throws Exception {
         assertThatThrownBy(() -> locker.executeWithLock(NOTICES, () -> {
             throw new MailboxException("append failed");

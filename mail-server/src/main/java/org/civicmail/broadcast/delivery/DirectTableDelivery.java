@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.apache.james.core.Username;
 import org.apache.james.mailbox.MailboxPathLocker;
+import org.civicmail.james.EvictingMailboxPathLocker;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.civicmail.broadcast.store.Outcome;
@@ -106,7 +107,14 @@ public final class DirectTableDelivery extends JournaledDelivery {
         }
     }
 
+    /**
+     * The batch's folders locked in order: all at once through the server's evicting locker (its stack does not grow
+     * with the batch), else one nested call per folder (James's interface; only a test binds another locker).
+     */
     private Stored underLocks(List<MailboxPath> paths, int i, MailboxPathLocker.LockAwareExecution<Stored> body) throws MailboxException {
+        if (locker instanceof EvictingMailboxPathLocker evicting) {
+            return evicting.executeWithLocks(paths, body, MailboxPathLocker.LockType.Write);
+        }
         if (i == paths.size()) {
             return body.execute();
         }
