@@ -2,9 +2,12 @@
 """Shares of a JFR recording's CPU samples (jdk.ExecutionSample) by what the server was doing, for issue 14's cost
 account. Each sample goes to the first rule, in the order below, that names a frame of its stack.
 
-    bench/scripts/jfr-account.py RECORDING.jfr [CPU_MS_PER_MESSAGE]
+    bench/scripts/jfr-account.py RECORDING.jfr [CPU_MS_PER_MESSAGE MESSAGES]
 
-With the server's CPU time per message (mailflow-profile.py prints it) each share is also given in ms/message.
+With the server's CPU time per message (mailflow-profile.py prints it) and the phase's message count, each share is
+also given in ms/message: the collector's pauses (serial GC: its CPU time, from the recording's jdk.GarbageCollection
+events) first, the rest of the CPU time spread over the components by their share of the Java samples (what JFR
+does not sample, the compiler threads and the JVM's own, is thereby spread in proportion).
 """
 import collections
 import re
@@ -40,9 +43,20 @@ def samples(path):
         yield re.findall(r"^\s+([\w$.]+)\(", event, re.M)
 
 
+def gc_pause_ms(path):
+    text = subprocess.run(["jfr", "print", "--events", "jdk.GarbageCollection", path], capture_output=True, text=True,
+                          check=True).stdout
+    units = {"s": 1000.0, "ms": 1.0, "us": 0.001, "ns": 0.000001}
+    return sum(float(v.replace(",", "")) * units[u] for v, u in re.findall(r"sumOfPauses = ([\d.,]+) (s|ms|us|ns)", text))
+
+
 def main():
     path = sys.argv[1]
-    per_message = float(sys.argv[2]) if len(sys.argv) > 2 else None
+    per_message = float(sys.argv[2]) if len(sys.argv) > 3 else None
+    if per_message:
+        gc = gc_pause_ms(path) / int(sys.argv[3])
+        print(f"  garbage collection (serial, pauses): {gc:.2f} ms/message of {per_message:.2f}")
+        per_message -= gc
     counts = collections.Counter()
     total = 0
     for frames in samples(path):

@@ -3,6 +3,7 @@ package org.civicmail.mailflow.delivery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,7 @@ public class GroupedLocalDelivery extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(GroupedLocalDelivery.class);
     /** Bounds one transaction: the spooler's threads (8) rarely hand in more than a few dozen recipients at once. */
     private static final int MAX_GROUP = 64;
+    private static final String COUNTERS = "CM_MAILBOX_COUNTER";
 
     private final UsersRepository users;
     private final MailboxManager mailboxes;
@@ -173,14 +175,29 @@ public class GroupedLocalDelivery extends GenericMailet {
         }
     }
 
-    /** Whether James's tables are the ones the table writer knows; decided once, at the first delivery. */
+    /**
+     * Whether James's tables are the ones the table writer knows, and our additions it relies on are there; decided
+     * once, at the first delivery that finds them. The spooler starts with James, before the start adds our tables and
+     * indexes ({@code JamesSchemaAdditions}, after James): mail queued before a crash or an upgrade can reach this
+     * first, so a problem that is only one of those additions missing is not remembered (that mail goes to James).
+     */
     private synchronized boolean tablesMatch() {
         if (tablesMatch == null) {
-            List<String> problems;
+            List<String> problems = new ArrayList<>();
             try (Connection c = database.connection()) {
-                problems = WriterSchema.problems(c);
+                problems.addAll(WriterSchema.problems(c));
+                // The writer reads and moves each folder's counters there (james.MailboxCounters); WriterSchema does not list it.
+                try (ResultSet rs = c.getMetaData().getTables(null, "APP", COUNTERS, null)) {
+                    if (!rs.next()) {
+                        problems.add("table " + COUNTERS + " is missing");
+                    }
+                }
             } catch (SQLException e) {
-                problems = List.of("its schema cannot be read: " + e.getMessage());
+                problems.add("its schema cannot be read: " + e.getMessage());
+            }
+            if (!problems.isEmpty() && problems.stream().allMatch(p -> p.contains("CM_"))) {
+                LOG.debug("Local mail goes through James's LocalDelivery until the start has added {}", String.join("; ", problems));
+                return false;
             }
             tablesMatch = problems.isEmpty();
             if (!tablesMatch) {
