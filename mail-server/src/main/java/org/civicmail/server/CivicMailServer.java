@@ -177,6 +177,9 @@ public final class CivicMailServer implements AutoCloseable {
             spooler.dispose();
         });
         JamesSchemaAdditions.ensure(jamesDatabase);
+        // Queued mail (from before a crash) is delivered only now, after the schema additions and the trigger warm-up
+        // committed: beside them, first deliveries met their DDL and trigger recompilations in a 20 s Derby lock wait.
+        spoolQueues.startDequeuing();
         BroadcastService broadcasts = service(BroadcastService.class);
         closer.add("broadcast worker", broadcasts::close);
         broadcasts.start();
