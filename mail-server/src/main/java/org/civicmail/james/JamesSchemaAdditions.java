@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * synchronisation adds missing tables and columns, not indexes, so they stay dropped (MailboxBatchWriterIT checks
  * it after James's own appends). Migration 3 replaces James's three ON DELETE CASCADE foreign keys by row-locking
  * triggers ({@link RowLockingCascades}): Derby's cascade locked the whole dependent table, and EXPUNGE, MOVE and
- * APPEND deadlocked on it (issue 18). Migration 4 moves each folder's UID and modseq counters out of its JAMES_MAILBOX
+ * APPEND deadlocked on it (issue 18); migration 5 drops them again where OpenJPA had re-added them at a restart
+ * (before persistence.xml stopped it). Migration 4 moves each folder's UID and modseq counters out of its JAMES_MAILBOX
  * row into CM_MAILBOX_COUNTER ({@link MailboxCounters}).</li>
  * <li>{@link #BROADCAST_JOURNAL}: CM_BC_DELIVERY, the broadcast delivery journal: one row per stored broadcast
  * message, written in the same transaction as the message (see {@code MailboxBatchWriter}); INDEXED tells the
@@ -73,7 +74,11 @@ public final class JamesSchemaAdditions {
                 + "INSERT INTO " + MailboxCounters.TABLE + " VALUES (N.MAILBOX_ID, COALESCE(N.MAILBOX_LAST_UID, 0), "
                 + "COALESCE(N.MAILBOX_HIGHEST_MODSEQ, 0))",
             "CREATE TRIGGER CM_MAILBOX_COUNTER_GONE AFTER DELETE ON JAMES_MAILBOX REFERENCING OLD AS O FOR EACH ROW "
-                + "DELETE FROM " + MailboxCounters.TABLE + " WHERE MAILBOX_ID = O.MAILBOX_ID"));
+                + "DELETE FROM " + MailboxCounters.TABLE + " WHERE MAILBOX_ID = O.MAILBOX_ID"))
+        // Until persistence.xml said buildSchema(ForeignKeys=false), OpenJPA re-added at the first restart the three
+        // cascading keys migration 3 had replaced: a data directory restarted since has both the triggers and the
+        // table-locking cascades. Drops them again (the triggers and indexes are there; RowLockingCascades skips them).
+        .migration(new Migration(5, "drop the cascading keys OpenJPA re-added at a restart", RowLockingCascades::ensure));
 
     static final Schema BROADCAST_JOURNAL = Schema.named("broadcast-journal")
         .baseline("broadcast delivery journal",

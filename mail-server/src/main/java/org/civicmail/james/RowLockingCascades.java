@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * dropped.
  * The live schema is checked through {@link DatabaseMetaData} first: if James's tables or columns are not as written
  * for (another James version), the cascade stays as it is and a warning says so. OpenJPA does not re-create a
- * dropped foreign key of an existing table, and the trigger makes the same rows disappear as the cascade did.
+ * dropped foreign key of an existing table because persistence.xml synchronises mappings with
+ * {@code ForeignKeys=false} (with {@code true} it did, at the next start), and the trigger makes the same rows
+ * disappear as the cascade did.
  */
 final class RowLockingCascades {
     private static final Logger LOG = LoggerFactory.getLogger(RowLockingCascades.class);

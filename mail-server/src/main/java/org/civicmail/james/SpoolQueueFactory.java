@@ -2,6 +2,7 @@ package org.civicmail.james;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.inject.Inject;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * James's ActiveMQ mail queues on our {@link InProcessBroker}. A subclass so that Guice constructs it (James's own
  * injectable constructor would start {@code EmbeddedActiveMQ}): an object Guice constructs gets its
  * {@code @PreDestroy} called at shutdown, which closes the queues' consumers before the broker they use stops. Its
- * queues are {@link StoppableSpoolQueue}s, whose dequeue loops {@link #stopDequeuing()} ends at the server's stop.
+ * queues are {@link StoppableSpoolQueue}s, whose dequeue loops begin when the start has finished
+ * ({@link #startDequeuing()}) and end at the server's stop ({@link #stopDequeuing()}).
  */
 public class SpoolQueueFactory extends ActiveMQMailQueueFactory {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolQueueFactory.class);
@@ -30,6 +32,7 @@ public class SpoolQueueFactory extends ActiveMQMailQueueFactory {
 
     private final ActiveMQMetricCollector collector;
     private final List<StoppableSpoolQueue> queues = new CopyOnWriteArrayList<>();
+    private final CountDownLatch started = new CountDownLatch(1);
 
     @Inject
     SpoolQueueFactory(ConnectionFactory broker, MailQueueItemDecoratorFactory decorators, MetricFactory metrics,
@@ -42,9 +45,17 @@ public class SpoolQueueFactory extends ActiveMQMailQueueFactory {
     protected ManageableMailQueue createCacheableMailQueue(MailQueueName name) {
         collector.collectQueueStatistics(name);
         StoppableSpoolQueue queue = new StoppableSpoolQueue(connectionFactory, mailQueueItemDecoratorFactory, name,
-            metricFactory, gaugeRegistry);
+            metricFactory, gaugeRegistry, started);
         queues.add(queue);
         return queue;
+    }
+
+    /**
+     * Lets every queue take messages out: called once the start has finished what must come before any delivery (our
+     * additions to James's schema). Until then queued mail waits in the journal; enqueueing works throughout.
+     */
+    public void startDequeuing() {
+        started.countDown();
     }
 
     /**

@@ -3,6 +3,8 @@ package org.civicmail.james;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import javax.jms.ConnectionFactory;
 import javax.jms.JMSException;
@@ -38,6 +40,12 @@ import reactor.core.publisher.Mono;
  * (remote delivery retries) becomes due as before. A message received is handed on exactly as James does
  * ({@code createMailQueueItem}); one not yet received stays in the KahaDB journal for the next start.
  *
+ * <p>The loop takes nothing out before the server's start has finished ({@code started}, opened after our additions
+ * to James's schema): queued mail from before a crash is delivered only once the migrations and the trigger warm-up
+ * ({@link TriggerWarmUp}) have committed, never beside them (their DDL and first trigger firings against deliveries
+ * were a lock cycle Derby broke after its 20 s deadlock timeout). The wait is on the loop's own thread (James's queue
+ * scheduler), so opening the gate runs nothing on the starting thread.
+ *
  * <p>Enqueueing goes through {@link SpoolProducers} (a connection per concurrent sender) instead of James's one
  * shared session, so that concurrent SMTP transactions share the journal's syncs.
  */
@@ -49,13 +57,16 @@ final class StoppableSpoolQueue extends ActiveMQCacheableMailQueue {
     static final Duration RECEIVE_SLICE = Duration.ofMillis(200);
 
     private final SpoolProducers producers;
+    /** Counted down once when the server's start has finished; shared by every queue of the factory. */
+    private final CountDownLatch started;
     private volatile boolean stopping;
     /** Dequeues under way, counted until the message they took (if any) has been handed to the spooler. */
     private int dequeuing;
 
     StoppableSpoolQueue(ConnectionFactory connectionFactory, MailQueueItemDecoratorFactory decorators, MailQueueName name,
-                        MetricFactory metrics, GaugeRegistry gauges) {
+                        MetricFactory metrics, GaugeRegistry gauges, CountDownLatch started) {
         super(connectionFactory, decorators, name, true, metrics, gauges);
+        this.started = started;
         this.producers = new SpoolProducers(connectionFactory, name.asString());
     }
 
@@ -115,6 +126,9 @@ final class StoppableSpoolQueue extends ActiveMQCacheableMailQueue {
         Session session = null;
         MessageConsumer consumer = null;
         try {
+            if (!awaitStarted()) {
+                return Mono.empty();
+            }
             session = connection.createSession(true, Session.SESSION_TRANSACTED);
             consumer = session.createConsumer(session.createQueue(queueName.asString()), getMessageSelector());
             Message message = receive(consumer);
@@ -126,6 +140,9 @@ final class StoppableSpoolQueue extends ActiveMQCacheableMailQueue {
             close(consumer, session);
             return Mono.empty();
         } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             if (stopping) {
                 // The stop interrupted the receive (the spooler's dequeue thread is shut down): nothing was received
                 // in this session, or its rollback puts it back in the journal. Not an error, so not logged as one.
@@ -137,6 +154,16 @@ final class StoppableSpoolQueue extends ActiveMQCacheableMailQueue {
             close(consumer, session);
             return Mono.error(new MailQueue.MailQueueException("Unable to dequeue next message from " + queueName.asString(), e));
         }
+    }
+
+    /** Waits, in receive slices, until the server has started; false if it stops first. */
+    private boolean awaitStarted() throws InterruptedException {
+        while (!stopping) {
+            if (started.await(RECEIVE_SLICE.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Up to {@link #RECEIVE_WINDOW}, in slices, returning early (null) once stopping. */

@@ -117,6 +117,7 @@ public final class CivicMailServer implements AutoCloseable {
         // Closed last, after everything that uses them: a clean shutdown checkpoints, so the next start replays no log.
         closer.add("Derby databases", () -> {
             DerbyShutdown.shutdown(jamesDatabase.location());
+            database.close();
             DerbyShutdown.shutdown(database.location());
         });
         AccountStore accounts = new AccountStore(database);
@@ -177,6 +178,9 @@ public final class CivicMailServer implements AutoCloseable {
             spooler.dispose();
         });
         JamesSchemaAdditions.ensure(jamesDatabase);
+        // Queued mail (from before a crash) is delivered only now, after the schema additions and the trigger warm-up
+        // committed: beside them, first deliveries met their DDL and trigger recompilations in a 20 s Derby lock wait.
+        spoolQueues.startDequeuing();
         BroadcastService broadcasts = service(BroadcastService.class);
         closer.add("broadcast worker", broadcasts::close);
         broadcasts.start();
