@@ -102,7 +102,9 @@ public final class ForkedServer implements RunningServer, AutoCloseable {
         if (launcherUmask != null) {
             pb.environment().put("CIVICMAIL_CLASSPATH", System.getProperty("java.class.path"));
             pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-            pb.environment().put("CIVICMAIL_JAVA_OPTS", "-Xmx512m");
+            List<String> javaOptions = new ArrayList<>(List.of("-Xmx512m"));
+            javaOptions.addAll(ChildJvm.options());
+            pb.environment().put("CIVICMAIL_JAVA_OPTS", String.join(" ", javaOptions));
         }
         process = pb.start();
         Thread reader = new Thread(this::readOutput, "forked-server-output");
@@ -173,6 +175,7 @@ public final class ForkedServer implements RunningServer, AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
+        command.addAll(ChildJvm.options());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("org.civicmail.cli.Main");

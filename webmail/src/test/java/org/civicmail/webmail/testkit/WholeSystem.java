@@ -43,8 +43,9 @@ public final class WholeSystem implements AutoCloseable {
         String classpath = ROOT.resolve("mail-server/target/classes") + java.io.File.pathSeparator
             + ROOT.resolve("bench/target/classes") + java.io.File.pathSeparator // the demo data (module bench)
             + Files.readString(ROOT.resolve("mail-server/target/civicmail.classpath")).trim();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx768m", "-Dcivicmail.home=" + ROOT, "-cp", classpath, "org.civicmail.cli.Main", "start", "--demo",
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m"));
+        command.addAll(childJvmOptions());
+        command.addAll(List.of("-Dcivicmail.home=" + ROOT, "-cp", classpath, "org.civicmail.cli.Main", "start", "--demo",
             "--data", tmp.resolve("data").toString(), "--conf", ROOT.resolve("conf").toString()));
         for (String key : List.of("smtp", "submission", "imap", "imaps", "webadmin", "admin", "ca", "broadcast", "webmail")) {
             command.add("-Dcivicmail." + key + ".port=0");
@@ -88,6 +89,15 @@ public final class WholeSystem implements AutoCloseable {
         return new WholeSystem(process, tmp.resolve("data"), stderr, listeners, passwords);
     }
 
+    /**
+     * The build's options for JVMs tests start (parent pom, {@code test.child-jvm-options}: C2 left to the hot loops
+     * of these short-lived JVMs); none outside Maven. The mail server's test kit reads the same property (ChildJvm).
+     */
+    private static List<String> childJvmOptions() {
+        String options = System.getProperty("civicmail.test.child-jvm-options", "").trim();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+    }
+
     public Process process() {
         return process;
     }
@@ -120,8 +130,9 @@ public final class WholeSystem implements AutoCloseable {
         String classpath = ROOT.resolve("mail-server/target/classes") + java.io.File.pathSeparator
             + ROOT.resolve("bench/target/classes") + java.io.File.pathSeparator // the demo data (module bench)
             + Files.readString(ROOT.resolve("mail-server/target/civicmail.classpath")).trim();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", classpath, "org.civicmail.cli.Main"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(childJvmOptions());
+        command.addAll(List.of("-cp", classpath, "org.civicmail.cli.Main"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("CIVICMAIL_DATA", data.toString());
