@@ -28,21 +28,11 @@ public class CachedRecipientRewriteTable extends JPARecipientRewriteTable {
 
     @Override
     public void addMapping(MappingSource source, Mapping mapping) throws RecipientRewriteTableException {
-        stored.invalidate();
-        try {
-            super.addMapping(source, mapping);
-        } finally {
-            stored.invalidate();
-        }
+        stored.changing(() -> super.addMapping(source, mapping));
     }
 
     @Override
     public void removeMapping(MappingSource source, Mapping mapping) throws RecipientRewriteTableException {
-        stored.invalidate();
-        try {
-            super.removeMapping(source, mapping);
-        } finally {
-            stored.invalidate();
-        }
+        stored.changing(() -> super.removeMapping(source, mapping));
     }
 }

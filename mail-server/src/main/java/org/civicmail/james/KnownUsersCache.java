@@ -35,11 +35,6 @@ public class KnownUsersCache extends JPAUsersRepository {
 
     @Override
     public void removeUser(Username name) throws UsersRepositoryException {
-        existing.invalidate();
-        try {
-            super.removeUser(name);
-        } finally {
-            existing.invalidate();
-        }
+        existing.changing(() -> super.removeUser(name));
     }
 }

@@ -6,10 +6,10 @@ import java.util.function.Predicate;
 
 /**
  * Answers of a store read remembered in memory until the store is changed; the one rule of {@link KnownUsersCache}
- * and {@link CachedRecipientRewriteTable}. Whoever changes the store calls {@link #invalidate()} before and after the
- * change; an answer read while a change ran is not remembered (a generation count, compared and stored under one
- * lock, so a read that began before the change can never put its old answer back after the change's last
- * invalidation). Bounded: when full it is emptied.
+ * and {@link CachedRecipientRewriteTable}. Whoever changes the store does so through {@link #changing}, which
+ * forgets every answer before and after the change; an answer read while a change ran is not remembered (a
+ * generation count, compared and stored under one lock, so a read that began before the change can never put its
+ * old answer back after the change's last invalidation). Bounded: when full it is emptied.
  *
  * @param <K> what the answer is for
  * @param <V> the answer
@@ -53,6 +53,22 @@ final class ReadThroughCache<K, V> {
             }
         }
         return answer;
+    }
+
+    /** A change of the store; its checked exception passes through. */
+    @FunctionalInterface
+    interface Change<E extends Exception> {
+        void run() throws E;
+    }
+
+    /** Runs {@code change} with every answer forgotten before and after it, whether it succeeds or fails. */
+    <E extends Exception> void changing(Change<E> change) throws E {
+        invalidate();
+        try {
+            change.run();
+        } finally {
+            invalidate();
+        }
     }
 
     /** Forgets every answer, and makes reads that are under way not remember theirs. */
