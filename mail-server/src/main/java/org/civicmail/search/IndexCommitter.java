@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IndexCommitter implements AutoCloseable, Startable {
     static final int PERIOD_SECONDS = 5;
+    private static final int CLOSE_WAIT_SECONDS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(IndexCommitter.class);
 
     private final SubstringSearchIndex index;
@@ -54,8 +55,18 @@ public final class IndexCommitter implements AutoCloseable, Startable {
     @Override
     @PreDestroy
     public synchronized void close() {
-        if (timer != null) {
-            timer.shutdownNow();
+        if (timer == null) {
+            return;
+        }
+        // A commit under way is let finish, not interrupted: an interrupted commit fails (and logs so), and the
+        // index's own close commits again right after this anyway.
+        timer.shutdown();
+        try {
+            if (!timer.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("Search index: a periodic commit still runs after {} s at stop; the index's close commits", CLOSE_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -13,7 +13,6 @@ import javax.inject.Singleton;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.utils.InitializationOperation;
 import org.apache.james.utils.InitilizationOperationBuilder;
-import org.apache.lucene.store.FSDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,7 @@ public final class SearchModule extends AbstractModule {
     @Singleton
     TextIndex textIndex(FileSystem fileSystem) throws IOException {
         removeJamesLuceneIndex(fileSystem.getFile("file://var/search"));
-        return new TextIndex(FSDirectory.open(fileSystem.getFile("file://var/search-text")));
+        return new TextIndex(TextIndex.onDisk(fileSystem.getFile("file://var/search-text")));
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.civicmail.search;
 
+import java.io.File;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -35,6 +36,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.SimpleFSDirectory;
 import org.apache.lucene.util.Version;
 
 /**
@@ -86,6 +88,21 @@ public final class TextIndex implements AutoCloseable {
     private Map<String, String> committed;
     /** Shared parts added by this process (each is added once; a restart adds it again, replacing it). */
     private final Set<String> sharedAdded = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The index's files in {@code dir}, read through {@code RandomAccessFile}s ({@link SimpleFSDirectory}).
+     *
+     * <p>Why not {@code FSDirectory.open}: on Java 9+ it picks NIOFSDirectory (Lucene 3.6 cannot unmap, so no
+     * MMapDirectory), whose reads go through interruptible FileChannels shared by every reader of a file. One thread
+     * interrupted while it touches the index (the server interrupts several at every stop: the committer's timer,
+     * cancelled broadcast lanes, the catch-up and rebuild threads) closes those channels for good, and every later
+     * search and commit of that run fails ({@code TextIndexInterruptTest}; seen as "commit failed … _1.fnm" at stops).
+     * Lucene's own advice for programs that interrupt threads is SimpleFSDirectory. Its reads of one file are
+     * serialised, which costs nothing measurable here: a search reads a few small postings lists.
+     */
+    static Directory onDisk(File dir) throws IOException {
+        return new SimpleFSDirectory(dir);
+    }
 
     public TextIndex(Directory directory) throws IOException {
         this.directory = directory;
