@@ -2,14 +2,17 @@
 """Shares of a JFR recording's CPU samples (jdk.ExecutionSample) by what the server was doing, for issue 14's cost
 account. Each sample goes to the first rule, in the order below, that names a frame of its stack.
 
-    bench/scripts/jfr-account.py RECORDING.jfr [CPU_MS_PER_MESSAGE MESSAGES]
+    bench/scripts/jfr-account.py RECORDING.jfr [CPU_MS_PER_MESSAGE MESSAGES] [--until EPOCH_SECONDS]
 
 With the server's CPU time per message (mailflow-profile.py prints it) and the phase's message count, each share is
 also given in ms/message: the collector's pauses (serial GC: its CPU time, from the recording's jdk.GarbageCollection
 events) first, the rest of the CPU time spread over the components by their share of the Java samples (what JFR
 does not sample, the compiler threads and the JVM's own, is thereby spread in proportion).
+--until (mailflow-profile.py prints it per phase) keeps only the samples and collections up to the last stored
+message, so the account is of the delivery alone (pass the CPU per message of that window too).
 """
 import collections
+import datetime
 import re
 import subprocess
 import sys
@@ -36,30 +39,48 @@ RULES = [
 ]
 
 
-def samples(path):
-    text = subprocess.run(["jfr", "print", "--events", "jdk.ExecutionSample", "--stack-depth", "200", path],
-                          capture_output=True, text=True, check=True).stdout
-    for event in text.split("jdk.ExecutionSample {")[1:]:
+def events(path, kind, until, *options):
+    """The printed events of one kind, those that started after `until` (epoch seconds, local time) left out."""
+    text = subprocess.run(["jfr", "print", "--events", kind, *options, path], capture_output=True, text=True,
+                          check=True).stdout
+    for event in text.split(kind + " {")[1:]:
+        if until is not None:
+            # jfr prints the local time of day, and the date only for events of another day than today's.
+            m = re.search(r"startTime = (\d+:\d+:\d+\.\d+)(?: \((\d+-\d+-\d+)\))?", event)
+            day = m and (m.group(2) or datetime.date.fromtimestamp(until).isoformat())
+            if m and datetime.datetime.strptime(f"{day} {m.group(1)}", "%Y-%m-%d %H:%M:%S.%f").timestamp() > until:
+                continue
+        yield event
+
+
+def samples(path, until):
+    for event in events(path, "jdk.ExecutionSample", until, "--stack-depth", "200"):
         yield re.findall(r"^\s+([\w$.]+)\(", event, re.M)
 
 
-def gc_pause_ms(path):
-    text = subprocess.run(["jfr", "print", "--events", "jdk.GarbageCollection", path], capture_output=True, text=True,
-                          check=True).stdout
+def gc_pause_ms(path, until):
     units = {"s": 1000.0, "ms": 1.0, "us": 0.001, "ns": 0.000001}
-    return sum(float(v.replace(",", "")) * units[u] for v, u in re.findall(r"sumOfPauses = ([\d.,]+) (s|ms|us|ns)", text))
+    return sum(float(v.replace(",", "")) * units[u]
+               for event in events(path, "jdk.GarbageCollection", until)
+               for v, u in re.findall(r"sumOfPauses = ([\d.,]+) (s|ms|us|ns)", event))
 
 
 def main():
-    path = sys.argv[1]
-    per_message = float(sys.argv[2]) if len(sys.argv) > 3 else None
+    args = sys.argv[1:]
+    until = None
+    if "--until" in args:
+        i = args.index("--until")
+        until = float(args[i + 1])
+        del args[i:i + 2]
+    path = args[0]
+    per_message = float(args[1]) if len(args) > 2 else None
     if per_message:
-        gc = gc_pause_ms(path) / int(sys.argv[3])
+        gc = gc_pause_ms(path, until) / int(args[2])
         print(f"  garbage collection (serial, pauses): {gc:.2f} ms/message of {per_message:.2f}")
         per_message -= gc
     counts = collections.Counter()
     total = 0
-    for frames in samples(path):
+    for frames in samples(path, until):
         total += 1
         stack = "\n".join(frames)
         for name, pattern in RULES:

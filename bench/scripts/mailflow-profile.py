@@ -10,6 +10,10 @@ line that reports its last stored message:
   - every fsync/fdatasync and every write to a file opened for synchronous writes (Derby's log, opened O_DSYNC),
     counted per file with `perf record` on the syscall tracepoints, files named from /proc/PID/fd,
   - a JFR recording (settings=profile) started and dumped with jcmd, so the load generator is not in it.
+The CPU is also given up to the benchmark's "last stored message" time (sampled every 0.1 s): what the server
+spent to deliver, without what the benchmark's IMAP probe costs it after the last delivery (it then checks every
+mailbox once). For the JFR split of that window: jfr-account.py RECORDING CPU_MS MESSAGES --until EPOCH_SECONDS
+(printed per phase).
 Prints one account per phase; the recordings stay in --out for `jfr print`/`jfr summary`. Needs perf (root).
 Only the benchmark's own scratch server is touched.
 """
@@ -20,6 +24,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -77,10 +82,32 @@ class Phase:
         self.perf = subprocess.Popen(["perf", "record", "-q", "-e", events, "-p", str(pid), "-o", self.perf_data],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         subprocess.run(["jcmd", str(pid), "JFR.start", f"name={name}", "settings=profile"], stdout=subprocess.DEVNULL, check=True)
+        self.cpu_samples = [(self.t0, self.cpu0)]
+        self.sampling = True
+        self.sampler = threading.Thread(target=self.sample_cpu, daemon=True)
+        self.sampler.start()
 
-    def finish(self):
+    def sample_cpu(self):
+        while self.sampling:
+            time.sleep(0.1)
+            try:
+                self.cpu_samples.append((time.time(), cpu_seconds(self.pid)))
+            except OSError:
+                return
+
+    def cpu_until(self, t):
+        """The server's CPU seconds from the phase's start to wall time t (the last sample at or before it)."""
+        return max(c for (s, c) in self.cpu_samples if s <= t) - self.cpu0
+
+    def finish(self, line):
+        self.sampling = False
+        self.sampler.join()
         cpu = cpu_seconds(self.pid) - self.cpu0
         wall = time.time() - self.t0
+        # "... msg/s to the last stored message (S s; SMTP done after ...": S counts from the load's start, which is
+        # just after this phase's start, so the window below ends at or after the last delivery (never too short).
+        m = re.search(r"to the last stored message \(([\d.,]+) s", line)
+        delivered_at = self.t0 + float(m.group(1).replace(",", "")) if m else None
         jfr = os.path.join(self.out, f"{self.name}.jfr")
         # Dump, then stop: a stop with a file name has left an empty file once (the second recording of a run).
         subprocess.run(["jcmd", str(self.pid), "JFR.dump", f"name={self.name}", f"filename={jfr}"], stdout=subprocess.DEVNULL, check=True)
@@ -103,6 +130,11 @@ class Phase:
                 counts[(call + " (O_DSYNC)", kind)] += 1
         print(f"== {self.name}: {self.messages} messages in {wall:.1f} s; server CPU {cpu:.1f} s = "
               f"{1000 * cpu / self.messages:.2f} ms/message ({cpu / wall:.2f} cores busy)")
+        if delivered_at:
+            until = self.cpu_until(delivered_at)
+            print(f"   up to the last stored message ({delivered_at - self.t0:.1f} s): server CPU {until:.1f} s = "
+                  f"{1000 * until / self.messages:.2f} ms/message; the rest, {cpu - until:.1f} s, came after it "
+                  f"(the probe's check of every mailbox); jfr-account.py ... --until {delivered_at:.1f}")
         for (call, kind), n in sorted(counts.items(), key=lambda kv: -kv[1]):
             print(f"   {call:22s} {kind:40s} {n:7d} = {n / self.messages:.2f}/message")
         print(f"   JFR: {jfr}")
@@ -129,14 +161,14 @@ def main():
             pid = server_pid(bench.pid)
             phase = Phase("inbound", pid, a.out, a.messages)
         elif line.startswith("civicmail inbound:"):
-            phase.finish()
+            phase.finish(line)
         elif line.startswith("  server") and phase and phase.name == "inbound":
             phase = Phase("signed", pid, a.out, a.messages)
         elif line.startswith("civicmail submission"):
             # The benchmark stops its server right after this line: hold the benchmark until the recording is saved.
             os.kill(bench.pid, signal.SIGSTOP)
             try:
-                phase.finish()
+                phase.finish(line)
             finally:
                 os.kill(bench.pid, signal.SIGCONT)
     sys.exit(bench.wait())

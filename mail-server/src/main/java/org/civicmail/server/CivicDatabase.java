@@ -5,20 +5,57 @@ import java.sql.SQLException;
 
 import javax.sql.DataSource;
 
+import org.apache.commons.dbcp2.DataSourceConnectionFactory;
+import org.apache.commons.dbcp2.PoolableConnection;
+import org.apache.commons.dbcp2.PoolableConnectionFactory;
+import org.apache.commons.dbcp2.PoolingDataSource;
+import org.apache.commons.pool2.impl.GenericObjectPool;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.apache.derby.jdbc.EmbeddedDataSource;
 
 /**
  * CivicMail's own embedded Derby database ({@code DATA/derby/civicmail}): accounts, certificates, broadcasts.
  * Kept apart from James's JPA database so our schema evolves without touching James's tables. Each store brings its
  * own tables to the current version when it is made ({@link org.civicmail.schema.Schema}).
+ *
+ * <p>Connections come from a pool (commons-dbcp2, James's own dependency): every SMTP transaction looks accounts up
+ * in the hooks and mailets, and opening an embedded Derby connection for each query (a new language context, its
+ * statements prepared again) was most of what those look-ups cost (JFR of the mail-flow benchmark, README "Everyday
+ * mail beside Postfix"). A connection given back is rolled back if it was left in a transaction and reset to
+ * auto-commit and Derby's default isolation, so what one user did never leaks into the next. The pool is not
+ * bounded (a caller holding one connection while it asks for another cannot wait on itself); it keeps at most
+ * {@link #IDLE} idle ones. A connection closed underneath it (Derby shut down) is found closed when borrowed and
+ * replaced, so a database that is shut down and booted again keeps working.
  */
 public final class CivicDatabase {
-    private final EmbeddedDataSource dataSource;
+    /** Idle connections kept: the SMTP handler and spooler threads that look accounts up at the same moment. */
+    static final int IDLE = 16;
+    /** Prepared statements kept per pooled connection (the look-ups' SQL is fixed; bounded for the dynamic ones). */
+    private static final int STATEMENTS = 32;
+
+    private final EmbeddedDataSource derby;
+    private final GenericObjectPool<PoolableConnection> pool;
+    private final PoolingDataSource<PoolableConnection> dataSource;
 
     public CivicDatabase(DataDirectory data) {
-        dataSource = new EmbeddedDataSource();
-        dataSource.setDatabaseName(data.civicDerby().toAbsolutePath().toString());
-        dataSource.setCreateDatabase("create");
+        derby = new EmbeddedDataSource();
+        derby.setDatabaseName(data.civicDerby().toAbsolutePath().toString());
+        derby.setCreateDatabase("create");
+        PoolableConnectionFactory factory = new PoolableConnectionFactory(new DataSourceConnectionFactory(derby), null);
+        factory.setDefaultAutoCommit(true);
+        factory.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        factory.setRollbackOnReturn(true);
+        factory.setPoolStatements(true);
+        factory.setMaxOpenPreparedStatements(STATEMENTS);
+        GenericObjectPoolConfig<PoolableConnection> config = new GenericObjectPoolConfig<>();
+        config.setMaxTotal(-1);
+        config.setMaxIdle(IDLE);
+        // Derby's embedded isValid only asks whether the connection is closed: cheap, and it catches a shut-down database.
+        config.setTestOnBorrow(true);
+        config.setJmxEnabled(false);
+        pool = new GenericObjectPool<>(factory, config);
+        factory.setPool(pool);
+        dataSource = new PoolingDataSource<>(pool);
     }
 
     public DataSource dataSource() {
@@ -66,9 +103,19 @@ public final class CivicDatabase {
         }
     }
 
+    /** Connections in the pool waiting to be lent (for tests). */
+    int idleConnections() {
+        return pool.getNumIdle();
+    }
+
+    /** Closes the idle connections and stops lending new ones; call before Derby's shutdown. */
+    public void close() {
+        pool.close();
+    }
+
     /** The database's directory, for messages. */
     public String location() {
-        return dataSource.getDatabaseName();
+        return derby.getDatabaseName();
     }
 
     @Override

@@ -117,6 +117,7 @@ public final class CivicMailServer implements AutoCloseable {
         // Closed last, after everything that uses them: a clean shutdown checkpoints, so the next start replays no log.
         closer.add("Derby databases", () -> {
             DerbyShutdown.shutdown(jamesDatabase.location());
+            database.close();
             DerbyShutdown.shutdown(database.location());
         });
         AccountStore accounts = new AccountStore(database);

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link CivicDatabase#inTransaction}: all of the work is stored, or none of it, whichever way it fails. */
+/**
+ * {@link CivicDatabase#inTransaction}: all of the work is stored, or none of it, whichever way it fails; and its pooled
+ * connections: reused, and nothing one user did is visible to or done by the next.
+ */
 class CivicDatabaseTransactionTest {
     @TempDir
     Path dir;
@@ -30,6 +33,7 @@ class CivicDatabaseTransactionTest {
 
     @AfterEach
     void shutdown() throws SQLException {
+        db.close();
         DerbyShutdown.shutdown(db.location());
     }
 
@@ -57,6 +61,51 @@ class CivicDatabaseTransactionTest {
             throw bug;
         })).isSameAs(bug);
         assertThat(count()).isZero();
+    }
+
+    @Test
+    void aConnectionIsReusedRatherThanOpenedAgain() throws Exception {
+        assertThat(count()).isZero();
+        assertThat(db.idleConnections()).isEqualTo(1);
+        try (Connection c = db.connection()) {
+            assertThat(db.idleConnections()).isZero();
+        }
+        assertThat(db.idleConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void workLeftUncommittedIsRolledBackNotCommittedByTheNextUser() throws Exception {
+        // Attack: a caller that returns its connection mid-transaction leaves rows (and locks) for whoever borrows
+        // it next, whose commit would store them.
+        try (Connection c = db.connection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO T VALUES (1)");
+        }
+        try (Connection next = db.connection(); Statement s = next.createStatement()) {
+            assertThat(next.getAutoCommit()).isTrue();
+            s.executeUpdate("INSERT INTO T VALUES (2)");
+        }
+        assertThat(count()).isEqualTo(1);
+    }
+
+    @Test
+    void anotherIsolationLevelIsResetForTheNextUser() throws Exception {
+        try (Connection c = db.connection()) {
+            c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+        }
+        try (Connection next = db.connection()) {
+            assertThat(next.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+        }
+    }
+
+    @Test
+    void pooledConnectionsOfADatabaseShutDownAreReplacedWhenItBootsAgain() throws Exception {
+        try (Connection c = db.connection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO T VALUES (1)");
+        }
+        assertThat(db.idleConnections()).isEqualTo(1);
+        DerbyShutdown.shutdown(db.location());
+        assertThat(count()).isEqualTo(1);
     }
 
     private static void insert(Connection c, int... values) throws SQLException {
