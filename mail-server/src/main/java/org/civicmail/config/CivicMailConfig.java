@@ -145,7 +145,7 @@ public final class CivicMailConfig implements MailDomains {
         this.webmailEnabled = bool(p, WEBMAIL_ENABLED, true);
         this.webmailHeapMib = p.containsKey(WEBMAIL_HEAP_MIB) ? (int) Math.min(positiveLong(p, WEBMAIL_HEAP_MIB), 65_536) : 64;
         this.webadminJwtPublicKey = bool(p, WEBADMIN_ENABLED, false) ? Optional.of(webadminKey(p)) : Optional.empty();
-        this.broadcastBatchSize = p.containsKey(BROADCAST_BATCH) ? (int) Math.min(positiveLong(p, BROADCAST_BATCH), 100_000) : 500;
+        this.broadcastBatchSize = p.containsKey(BROADCAST_BATCH) ? (int) Math.min(positiveLong(p, BROADCAST_BATCH), 100_000) : 1000;
         this.extraTrustAnchors = trustAnchors(p.getProperty(SMIME_TRUST_ANCHORS, "").trim());
         this.crlMaxAge = java.time.Duration.ofSeconds(p.containsKey(CRL_MAX_AGE) ? nonNegativeLong(p, CRL_MAX_AGE) : 300);
         this.rejectCityFrom = bool(p, REJECT_CITY_FROM, true);

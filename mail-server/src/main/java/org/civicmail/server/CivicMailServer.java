@@ -110,6 +110,7 @@ public final class CivicMailServer implements AutoCloseable {
     }
 
     private void assemble(CivicMailConfig config, DataDirectory data, StartOptions options, Module... extra) throws Exception {
+        StartPhases phases = new StartPhases();
         data.create();
         configureDerby(data);
         CivicDatabase database = new CivicDatabase(data);
@@ -121,6 +122,7 @@ public final class CivicMailServer implements AutoCloseable {
             DerbyShutdown.shutdown(database.location());
         });
         AccountStore accounts = new AccountStore(database);
+        phases.ended("data directory and databases");
 
         CaHttpServer caHttp = null;
         if (options.withListeners()) {
@@ -145,6 +147,7 @@ public final class CivicMailServer implements AutoCloseable {
             }
         }
         passphrase.forget(); // the CA keeps only keys derived from it (CertificateAuthority#open)
+        phases.ended("CA");
 
         // Whom S/MIME signatures may chain to, decided once here; the webmail child gets the same certificates.
         // Every issuing CA of ours (also the first-generation one of an upgraded data directory) and the root.
@@ -154,6 +157,7 @@ public final class CivicMailServer implements AutoCloseable {
         TlsCertificateProvisioner.ensure(tls, ca, tlsNames(config));
         JamesConfigRenderer.render(config.confDir().resolve("james"), data.jamesConf(),
             templateValues(config, data, tls, options.withListeners()));
+        phases.ended("verifier, TLS, James's configuration");
 
         Module civic = civicBindings(config, data, database, jamesDatabase, accounts, ca, accountKeys, authorities, verifier);
         james = GuiceJamesServer.forConfiguration(Configuration.builder()
@@ -165,6 +169,7 @@ public final class CivicMailServer implements AutoCloseable {
             .combineWith(civic);
         closer.add("James", james::stop);
         james.start();
+        phases.ended("James");
         listenerStops.addAll(protocolListenerUnbinds());
         // The spooler's stop waits (at most 5 s, James's own limit) for its threads; James's dequeue loop kept one of
         // them in a 10 s JMS receive, so after a load every stop took those 5 s. Our queues end that loop when told
@@ -181,10 +186,13 @@ public final class CivicMailServer implements AutoCloseable {
         // Queued mail (from before a crash) is delivered only now, after the schema additions and the trigger warm-up
         // committed: beside them, first deliveries met their DDL and trigger recompilations in a 20 s Derby lock wait.
         spoolQueues.startDequeuing();
+        phases.ended("schema additions");
         BroadcastService broadcasts = service(BroadcastService.class);
         closer.add("broadcast worker", broadcasts::close);
         broadcasts.start();
+        phases.ended("broadcast service");
         if (!options.withListeners()) {
+            LOG.info("Started (no listeners) in {}", phases.summary());
             return;
         }
 
@@ -203,6 +211,7 @@ public final class CivicMailServer implements AutoCloseable {
         tlsListeners.addAll(service(IMAPServerFactory.class).getServers());
         TlsRenewal tlsRenewal = new TlsRenewal(tls, ca, tlsNames(config), tlsListeners);
         listenerStops.add(tlsRenewal::close);
+        phases.ended("listeners, broadcast resume, TLS renewal");
 
         if (options.adminCommands().isPresent()) {
             AdminServer admin = AdminServer.start(config.port(Listener.ADMIN), AdminToken.readOrCreate(data.adminToken()),
@@ -218,6 +227,8 @@ public final class CivicMailServer implements AutoCloseable {
                 listeners.add(webmail.address());
             }
         }
+        phases.ended("admin API, webmail");
+        LOG.info("Started in {}", phases.summary());
     }
 
     /** What Guice gets from us: instances created above, and the classes it builds itself. Binds only. */
@@ -269,6 +280,17 @@ public final class CivicMailServer implements AutoCloseable {
         // that falls out is read again from the OS's file cache, not the disk.
         setIfAbsent("derby.storage.logBufferSize", "1048576");
         setIfAbsent("derby.storage.pageCacheSize", "400");
+        // Log files of 8 MiB instead of Derby's 1 MiB: at each switch Derby syncs the full file, creates and
+        // preallocates the next (writing it whole) and allocates that file's buffers (3 x the 1 MiB log buffer, plus
+        // 2 MiB to preallocate with); a broadcast writes ~7 KiB of log per copy, so with 1 MiB files a notice to
+        // 100,000 switched ~700 times, 1.7 GB of short-lived arrays in its heap (JFR, mail-server/BROADCAST.md).
+        setIfAbsent("derby.storage.logSwitchInterval", String.valueOf(8 << 20));
+        // A broadcast batch (civicmail.broadcast.batch-size, 1000) writes ~6 MIME property rows per copy in one
+        // transaction: 6,000 row locks on JAMES_MAIL_PROPERTY, past Derby's default threshold of 5,000, where Derby
+        // escalates to a lock on the whole table and every IMAP read of message structure waits for the batch's
+        // commit. 20,000 keeps batches of up to ~3,000 copies on row locks (BatchLockEscalationIT); the locks of a
+        // batch are a few MiB of heap for the second it runs. A transaction beyond that still escalates.
+        setIfAbsent("derby.locks.escalationThreshold", "20000");
         // A checkpoint (every dirty page written and synced) every 10 MiB of log by default, i.e. every few
         // broadcast batches; at 100 MiB crash recovery replays at most that much log (seconds).
         setIfAbsent("derby.storage.checkpointInterval", "104857600");
