@@ -45,11 +45,15 @@ public class JpaDataModule extends AbstractModule {
         bind(KnownDomainsCache.class).in(Scopes.SINGLETON);
         bind(DomainList.class).to(KnownDomainsCache.class);
 
-        bind(JPAUsersRepository.class).in(Scopes.SINGLETON);
-        bind(UsersRepository.class).to(JPAUsersRepository.class);
+        // James's JPA stores with their answers remembered until changed (issue 14: a JPA query each, twice per
+        // recipient); every user of either, James's configuration step included, gets the caching one.
+        bind(KnownUsersCache.class).in(Scopes.SINGLETON);
+        bind(JPAUsersRepository.class).to(KnownUsersCache.class);
+        bind(UsersRepository.class).to(KnownUsersCache.class);
 
-        bind(JPARecipientRewriteTable.class).in(Scopes.SINGLETON);
-        bind(RecipientRewriteTable.class).to(JPARecipientRewriteTable.class);
+        bind(CachedRecipientRewriteTable.class).in(Scopes.SINGLETON);
+        bind(JPARecipientRewriteTable.class).to(CachedRecipientRewriteTable.class);
+        bind(RecipientRewriteTable.class).to(CachedRecipientRewriteTable.class);
         bind(AliasReverseResolverImpl.class).in(Scopes.SINGLETON);
         bind(AliasReverseResolver.class).to(AliasReverseResolverImpl.class);
         bind(CanSendFromImpl.class).in(Scopes.SINGLETON);

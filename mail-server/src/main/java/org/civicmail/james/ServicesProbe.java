@@ -15,6 +15,7 @@ import org.apache.james.mailbox.quota.MaxQuotaManager;
 import org.apache.james.mailbox.quota.QuotaManager;
 import org.apache.james.mailbox.quota.UserQuotaRootResolver;
 import org.apache.james.smtpserver.netty.SMTPServerFactory;
+import org.apache.james.rrt.api.RecipientRewriteTable;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.utils.GuiceProbe;
 import org.apache.james.webadmin.WebAdminServer;
@@ -49,7 +50,7 @@ public class ServicesProbe implements GuiceProbe {
                   Provider<BroadcastService> broadcasts, Provider<BroadcastStorage> broadcastStorage,
                   Provider<MailboxManager> mailboxes, Provider<SubscriptionManager> subscriptions,
                   Provider<QuotaManager> quotas, Provider<MaxQuotaManager> maxQuotas, Provider<UserQuotaRootResolver> quotaRoots,
-                  Provider<UsersRepository> users, Provider<SMTPServerFactory> smtp, Provider<IMAPServerFactory> imap,
+                  Provider<UsersRepository> users, Provider<RecipientRewriteTable> aliases, Provider<SMTPServerFactory> smtp, Provider<IMAPServerFactory> imap,
                   Provider<WebAdminServer> webAdmin, Provider<JamesMailSpooler> spooler,
                   Provider<SpoolQueueFactory> spoolQueues, Provider<MailboxPathLocker> folderLocks) {
         services.put(CivicMailConfig.class, config);
@@ -73,6 +74,7 @@ public class ServicesProbe implements GuiceProbe {
         services.put(MaxQuotaManager.class, maxQuotas);
         services.put(UserQuotaRootResolver.class, quotaRoots);
         services.put(UsersRepository.class, users);
+        services.put(RecipientRewriteTable.class, aliases);
         services.put(SMTPServerFactory.class, smtp);
         services.put(IMAPServerFactory.class, imap);
         services.put(WebAdminServer.class, webAdmin);

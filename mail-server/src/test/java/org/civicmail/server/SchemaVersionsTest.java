@@ -37,8 +37,11 @@ class SchemaVersionsTest {
         new DerbyCertificateStore(db.dataSource());
 
         assertThat(versions(db.dataSource())).containsExactlyInAnyOrder(
-            "accounts 1 applied", "accounts 2 applied", "broadcast 1 applied", "broadcast 2 applied", "ca 1 applied", "ca 2 applied");
+            "accounts 1 applied", "accounts 2 applied", "broadcast 1 applied", "broadcast 2 applied", "broadcast 3 applied",
+            "ca 1 applied", "ca 2 applied");
         assertThat(count(db.dataSource(), "SELECT COUNT(*) FROM BC_JOB WHERE STOP_REASON IS NULL")).isZero();
+        assertThat(pageSizes(db.dataSource(), "BC_RECIPIENT")).as("heap and primary key of BC_RECIPIENT").containsOnly(4096);
+        assertThat(pageSizes(db.dataSource(), "BC_JOB")).as("other tables keep Derby's choice").contains(32768);
     }
 
     @Test
@@ -64,6 +67,8 @@ class SchemaVersionsTest {
             "CREATE TABLE BC_RECIPIENT (BC_ID VARCHAR(40) NOT NULL, SEQ INT NOT NULL, ADDRESS VARCHAR(254) NOT NULL, "
                 + "ROW_NO INT NOT NULL, FIELDS LONG VARCHAR, ATTACHMENT VARCHAR(1000), STATE CHAR(1) NOT NULL, "
                 + "REASON VARCHAR(1000), DELIVERED_AT TIMESTAMP, PRIMARY KEY (BC_ID, SEQ))",
+            "INSERT INTO BC_RECIPIENT VALUES ('job-1', 1, 'a@citizen.test', 2, 'x'||'{\"金额\": \"12.00\"}', NULL, 'D', NULL, "
+                + "TIMESTAMP('2026-11-30 10:00:00'))",
             "CREATE TABLE CA_CERTIFICATE (SERIAL VARCHAR(42) NOT NULL PRIMARY KEY, ISSUER VARCHAR(1024) NOT NULL, "
                 + "SUBJECT VARCHAR(1024) NOT NULL, SAN VARCHAR(2048), PROFILE VARCHAR(32) NOT NULL, ACCOUNT VARCHAR(320), "
                 + "NOT_BEFORE BIGINT NOT NULL, NOT_AFTER BIGINT NOT NULL, STATUS VARCHAR(8) NOT NULL, REVOKED_AT BIGINT, "
@@ -81,12 +86,17 @@ class SchemaVersionsTest {
 
         assertThat(versions(db.dataSource())).containsExactlyInAnyOrder(
             // Baselined at the layout it had, then every later migration applied on top (person names, CRL per issuer).
-            "accounts 1 baselined", "accounts 2 applied", "broadcast 1 baselined", "broadcast 2 applied", "ca 1 baselined",
-            "ca 2 applied");
+            "accounts 1 baselined", "accounts 2 applied", "broadcast 1 baselined", "broadcast 2 applied", "broadcast 3 applied",
+            "ca 1 baselined", "ca 2 applied");
         assertThat(accounts.find("a@citizen.test")).isPresent();
         assertThat(count(db.dataSource(), "SELECT SEQ FROM CA_AUDIT_HEAD WHERE ID = 1")).isEqualTo(42);
         // the released layout (no STOP_REASON) got the column, its job kept
         assertThat(count(db.dataSource(), "SELECT COUNT(*) FROM BC_JOB WHERE ID = 'job-1' AND STOP_REASON IS NULL")).isEqualTo(1);
+        // the recipients moved to 4 KiB pages with every column of their rows
+        assertThat(pageSizes(db.dataSource(), "BC_RECIPIENT")).containsOnly(4096);
+        assertThat(count(db.dataSource(), "SELECT COUNT(*) FROM BC_RECIPIENT WHERE BC_ID = 'job-1' AND SEQ = 1 AND ADDRESS = 'a@citizen.test' "
+            + "AND ROW_NO = 2 AND CAST(FIELDS AS VARCHAR(100)) = 'x{\"金额\": \"12.00\"}' AND ATTACHMENT IS NULL AND STATE = 'D' AND REASON IS NULL "
+            + "AND DELIVERED_AT = TIMESTAMP('2026-11-30 10:00:00')")).isEqualTo(1);
     }
 
     @Test
@@ -95,12 +105,15 @@ class SchemaVersionsTest {
         // Builds between the release and versioned schemas added STOP_REASON at start: migration 2 finds it there.
         execute(db.dataSource(),
             "CREATE TABLE BC_JOB (ID VARCHAR(40) NOT NULL PRIMARY KEY, STOP_REASON VARCHAR(1000))",
-            "CREATE TABLE BC_RECIPIENT (BC_ID VARCHAR(40) NOT NULL, SEQ INT NOT NULL, PRIMARY KEY (BC_ID, SEQ))",
+            "CREATE TABLE BC_RECIPIENT (BC_ID VARCHAR(40) NOT NULL, SEQ INT NOT NULL, "
+                + "ADDRESS VARCHAR(254) NOT NULL, ROW_NO INT NOT NULL, FIELDS LONG VARCHAR, ATTACHMENT VARCHAR(1000), "
+                + "STATE CHAR(1) NOT NULL, REASON VARCHAR(1000), DELIVERED_AT TIMESTAMP, PRIMARY KEY (BC_ID, SEQ))",
             "INSERT INTO BC_JOB (ID, STOP_REASON) VALUES ('job-1', 'revoked')");
 
         new BroadcastStore(db);
 
-        assertThat(versions(db.dataSource())).containsExactlyInAnyOrder("broadcast 1 baselined", "broadcast 2 applied");
+        assertThat(versions(db.dataSource())).containsExactlyInAnyOrder("broadcast 1 baselined", "broadcast 2 applied",
+            "broadcast 3 applied");
         assertThat(count(db.dataSource(), "SELECT COUNT(*) FROM BC_JOB WHERE STOP_REASON = 'revoked'")).isEqualTo(1);
     }
 
@@ -188,6 +201,18 @@ class SchemaVersionsTest {
             "CREATE INDEX I_JMS_MIL_MAIL_IS_SEEN ON JAMES_MAIL (MAIL_IS_SEEN)",
             "CREATE TABLE OPENJPA_SEQUENCE_TABLE (ID SMALLINT NOT NULL PRIMARY KEY, SEQUENCE_VALUE BIGINT)");
         return ds;
+    }
+
+    /** Page sizes of a table's heap and indexes (SYSCS_DIAG.SPACE_TABLE). */
+    private static List<Integer> pageSizes(javax.sql.DataSource db, String table) throws SQLException {
+        List<Integer> sizes = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT PAGESIZE FROM TABLE (SYSCS_DIAG.SPACE_TABLE('" + table + "')) X")) {
+            while (rs.next()) {
+                sizes.add(rs.getInt(1));
+            }
+        }
+        return sizes;
     }
 
     private static void execute(javax.sql.DataSource db, String... statements) throws SQLException {

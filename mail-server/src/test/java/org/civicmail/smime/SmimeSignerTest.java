@@ -215,6 +215,18 @@ class SmimeSignerTest {
     }
 
     @Test
+    void theSignerUsesTheJdksKeyAsBouncyCastlesObjectWithTheSameKeyMaterial() throws Exception {
+        // BouncyCastle then reuses its precomputation for the curve (issue 14); the key must be the very same key.
+        java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+        ec.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.PrivateKey jdkKey = ec.generateKeyPair().getPrivate();
+        java.security.PrivateKey own = BouncyCastleProviderHolder.ownForm(jdkKey);
+        assertThat(own.getClass().getName()).startsWith("org.bouncycastle.");
+        assertThat(((java.security.interfaces.ECPrivateKey) own).getS()).isEqualTo(((java.security.interfaces.ECPrivateKey) jdkKey).getS());
+        assertThat(BouncyCastleProviderHolder.ownForm(own)).isSameAs(own);
+    }
+
+    @Test
     void everyKindOfNestedPartDecodesAfterSigningToWhatItDecodedToBefore() throws Exception {
         byte[] original = everyKindOfPart(SERVER_NOW.minusSeconds(30));
         byte[] signed = signer.sign(original, pki.credential, SERVER_NOW);
