@@ -32,7 +32,6 @@ import javax.inject.Singleton;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.civicmail.broadcast.BroadcastRefusedException.Reason;
-import org.civicmail.broadcast.delivery.RepeatedSigning;
 import org.civicmail.broadcast.delivery.BroadcastRunner;
 import org.civicmail.broadcast.delivery.BroadcastStorage;
 import org.civicmail.broadcast.delivery.SearchIndexCatchUp;
@@ -186,7 +185,7 @@ public class BroadcastService implements AutoCloseable {
         if (job.state().ended()) {
             return;
         }
-        Optional<SigningCredential> credential = keys.usable(job.agency()).map(RepeatedSigning::prepare);
+        Optional<SigningCredential> credential = keys.usable(job.agency());
         String name = accounts.find(job.agency()).map(Account::name).orElse(job.agency());
         Optional<BroadcastRunner.Stopped> stopped = runner.run(job, new BroadcastRunner.Sender(job.agency(), name, credential),
             done::addAndGet);

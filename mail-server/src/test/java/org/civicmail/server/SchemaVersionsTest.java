@@ -124,7 +124,8 @@ class SchemaVersionsTest {
         JamesSchemaAdditions.ensure(new JamesDatabase(tmp.resolve("james")));
 
         assertThat(versions(james)).containsExactlyInAnyOrder(
-            "james-indexes 1 applied", "james-indexes 2 applied", "james-indexes 3 applied", "james-indexes 4 applied", "james-indexes 5 applied", "broadcast-journal 1 applied");
+            "james-indexes 1 applied", "james-indexes 2 applied", "james-indexes 3 applied", "james-indexes 4 applied",
+            "james-indexes 5 applied", "broadcast-journal 1 applied");
         assertThat(indexes(james)).contains("CM_MAILBOX_PATH", "CM_BC_DELIVERY_TO_INDEX").doesNotContain("I_JMS_MIL_MAIL_IS_SEEN");
         assertThat(count(james, "SELECT SEQUENCE_VALUE FROM OPENJPA_SEQUENCE_TABLE WHERE ID = 0")).isEqualTo(1);
         // Race: the migrations' later DDL on the same tables leaves the triggers' compiled actions invalid, and two
@@ -168,6 +169,44 @@ class SchemaVersionsTest {
     }
 
     @Test
+    void cascadingKeysThatAnOlderBuildsRestartBroughtBackAreDroppedAgain() throws Exception {
+        EmbeddedDataSource james = jamesStandIn();
+        execute(james,
+            "CREATE TABLE JAMES_MAIL_PROPERTY (PROPERTY_ID BIGINT NOT NULL PRIMARY KEY, MAILBOX_ID BIGINT, MAIL_UID BIGINT)",
+            "CREATE TABLE JAMES_MAIL_USERFLAG (USERFLAG_ID BIGINT NOT NULL PRIMARY KEY, MAILBOX_ID BIGINT, MAIL_UID BIGINT)");
+        execute(james, CASCADING_KEYS); // as OpenJPA makes them with a new database
+        JamesSchemaAdditions.ensure(new JamesDatabase(tmp.resolve("james")));
+        assertThat(count(james, "SELECT COUNT(*) FROM SYS.SYSCONSTRAINTS WHERE TYPE = 'F'")).isZero();
+        // What buildSchema(ForeignKeys=true) did at the next start of builds that stopped at version 4: the
+        // table-locking cascades were back beside the triggers.
+        execute(james, CASCADING_KEYS);
+        execute(james, "DELETE FROM CM_SCHEMA_VERSION WHERE SCHEMA_NAME = 'james-indexes' AND VERSION = 5");
+
+        JamesSchemaAdditions.ensure(new JamesDatabase(tmp.resolve("james")));
+
+        assertThat(count(james, "SELECT COUNT(*) FROM SYS.SYSCONSTRAINTS WHERE TYPE = 'F'")).isZero();
+        assertThat(versions(james)).contains("james-indexes 5 applied");
+        assertThat(invalidTriggers(james)).isEmpty();
+        // The triggers still do the cascades' work: a deleted message takes its property and flag rows along.
+        execute(james,
+            "INSERT INTO JAMES_MAILBOX (MAILBOX_ID, USER_NAME, MAILBOX_NAMESPACE, MAILBOX_NAME) VALUES (1, 'a@city.example', '#private', 'INBOX')",
+            "INSERT INTO JAMES_MAIL (MAILBOX_ID, MAIL_UID) VALUES (1, 1)",
+            "INSERT INTO JAMES_MAIL_PROPERTY VALUES (10, 1, 1)",
+            "INSERT INTO JAMES_MAIL_USERFLAG VALUES (20, 1, 1)",
+            "DELETE FROM JAMES_MAIL WHERE MAILBOX_ID = 1 AND MAIL_UID = 1");
+        assertThat(count(james, "SELECT COUNT(*) FROM JAMES_MAIL_PROPERTY")).isZero();
+        assertThat(count(james, "SELECT COUNT(*) FROM JAMES_MAIL_USERFLAG")).isZero();
+    }
+
+    /** James 3.8.1's three ON DELETE CASCADE keys, as OpenJPA adds them. */
+    private static final String[] CASCADING_KEYS = {
+        "ALTER TABLE JAMES_MAIL ADD FOREIGN KEY (MAILBOX_ID) REFERENCES JAMES_MAILBOX (MAILBOX_ID) ON DELETE CASCADE",
+        "ALTER TABLE JAMES_MAIL_PROPERTY ADD FOREIGN KEY (MAILBOX_ID, MAIL_UID) REFERENCES JAMES_MAIL (MAILBOX_ID, MAIL_UID) "
+            + "ON DELETE CASCADE",
+        "ALTER TABLE JAMES_MAIL_USERFLAG ADD FOREIGN KEY (MAILBOX_ID, MAIL_UID) REFERENCES JAMES_MAIL (MAILBOX_ID, MAIL_UID) "
+            + "ON DELETE CASCADE"};
+
+    @Test
     void jamesDatabaseOfAnOlderLayoutIsBaselined() throws Exception {
         EmbeddedDataSource james = jamesStandIn();
         execute(james,
@@ -181,7 +220,8 @@ class SchemaVersionsTest {
         JamesSchemaAdditions.ensure(new JamesDatabase(tmp.resolve("james")));
 
         assertThat(versions(james)).containsExactlyInAnyOrder(
-            "james-indexes 1 baselined", "james-indexes 2 applied", "james-indexes 3 applied", "james-indexes 4 applied", "james-indexes 5 applied", "broadcast-journal 1 baselined");
+            "james-indexes 1 baselined", "james-indexes 2 applied", "james-indexes 3 applied", "james-indexes 4 applied",
+            "james-indexes 5 applied", "broadcast-journal 1 baselined");
         assertThat(count(james, "SELECT COUNT(*) FROM CM_BC_DELIVERY")).isEqualTo(1);
         assertThat(indexes(james)).doesNotContain("I_JMS_MIL_MAIL_IS_SEEN");
     }

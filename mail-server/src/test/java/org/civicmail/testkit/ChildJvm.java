@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * JVM options for the JVMs tests start (forked servers, CLI processes): the build's
- * {@code civicmail.test.child-jvm-options} (parent pom, {@code test.child-jvm-options}: C2 left to the hot loops of
+ * {@code civicmail.test.child-jvm-options} (parent pom, {@code test.jit-options}: C2 left to the hot loops of
  * these short-lived JVMs, which saves CPU the other test JVM waits for), none when a test runs outside Maven.
  */
 public final class ChildJvm {

@@ -90,7 +90,7 @@ public final class WholeSystem implements AutoCloseable {
     }
 
     /**
-     * The build's options for JVMs tests start (parent pom, {@code test.child-jvm-options}: C2 left to the hot loops
+     * The build's options for JVMs tests start (parent pom, {@code test.jit-options}: C2 left to the hot loops
      * of these short-lived JVMs); none outside Maven. The mail server's test kit reads the same property (ChildJvm).
      */
     private static List<String> childJvmOptions() {
