@@ -32,9 +32,9 @@ import org.civicmail.broadcast.input.BroadcastPlan.Recipient;
 /**
  * The recipients of a personalised broadcast: the rows of its data file, validated by streaming through the file
  * ({@link #validate}) and read from it again as they are stored ({@link #forEach}). Neither pass holds the rows: rows
- * are resolved to accounts a slice at a time (one query per {@value #SLICE} rows), and duplicates are found through
- * 8-byte hashes of the addresses seen ({@link SeenAddresses}), confirmed by a second pass when one repeats. What
- * is kept per row is that hash, not the row. The store pass checks the file's digest against the validated one, so
+ * are resolved to accounts a slice at a time (one connection per {@value #SLICE} rows, an index look-up per row), and
+ * duplicates are found through 8-byte hashes of the addresses seen ({@link SeenAddresses}), confirmed by a second
+ * pass when one repeats. What is kept per row is that hash, not the row. The store pass checks the file's digest against the validated one, so
  * a file changed in between is refused, not half-stored.
  */
 public final class DataFileRecipients implements Recipients {
