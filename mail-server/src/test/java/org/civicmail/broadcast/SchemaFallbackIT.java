@@ -8,13 +8,10 @@ import static org.civicmail.broadcast.BroadcastFixture.PASSWORD;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 
 import org.civicmail.testkit.CivicMailExtension;
+import org.civicmail.testkit.DatabasesAtRest;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.ImapDialog;
 import org.civicmail.testkit.MailClient;
@@ -44,12 +41,8 @@ class SchemaFallbackIT {
         f.citizens("citizens.csv", List.of(new String[] {"env1", "萧山区"}, new String[] {"env2", "萧山区"}), "330109199104041");
         server.stop();
         // What an upgrade of James could leave behind: a column the writer would leave empty.
-        String url = "jdbc:derby:" + server.data().resolve("derby").resolve("james").toAbsolutePath();
-        try (Connection c = DriverManager.getConnection(url, "app", "");
-             Statement s = c.createStatement()) {
-            s.executeUpdate("ALTER TABLE JAMES_MAIL ADD COLUMN MAIL_SAVE_DATE TIMESTAMP");
-        } finally {
-            shutdown(url);
+        try (DatabasesAtRest james = DatabasesAtRest.of(server.data())) {
+            james.jamesUpdate("ALTER TABLE JAMES_MAIL ADD COLUMN MAIL_SAVE_DATE TIMESTAMP");
         }
         server.start();
         // The warning is given at start, once, naming what differs.
@@ -72,13 +65,5 @@ class SchemaFallbackIT {
             .toList();
         assertThat(warnings).hasSize(1);
         assertThat(warnings.get(0)).contains("column JAMES_MAIL.MAIL_SAVE_DATE is unknown to the writer");
-    }
-
-    private static void shutdown(String url) {
-        try {
-            DriverManager.getConnection(url + ";shutdown=true");
-        } catch (SQLException expected) {
-            // Derby reports a clean shutdown of one database as SQLState 08006
-        }
     }
 }

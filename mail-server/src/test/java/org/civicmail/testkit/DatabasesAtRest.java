@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 
 import org.apache.derby.jdbc.EmbeddedDataSource;
@@ -47,6 +48,13 @@ public final class DatabasesAtRest implements AutoCloseable {
     /** The one number {@code sql} answers in James's database (mailboxes, our broadcast delivery journal). */
     public long jamesNumber(String sql, Object... args) throws SQLException {
         return Long.parseLong(value(james, sql, args));
+    }
+
+    /** Runs {@code sql} (DDL or an update) in James's database, as an upgrade of James could change it. */
+    public void jamesUpdate(String sql) throws SQLException {
+        try (Connection c = james.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate(sql);
+        }
     }
 
     private static String value(EmbeddedDataSource db, String sql, Object... args) throws SQLException {

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +27,7 @@ import javax.mail.event.MessageCountEvent;
 import javax.mail.search.BodyTerm;
 
 import org.civicmail.testkit.CivicMailExtension;
+import org.civicmail.testkit.DatabasesAtRest;
 import org.civicmail.testkit.ForkedServer.CliResult;
 import org.civicmail.testkit.MailClient;
 import org.civicmail.testkit.SmtpDialog;
@@ -216,16 +213,8 @@ class GroupedLocalDeliveryIT {
     void tablesTheWriterDoesNotKnowLeaveLocalMailToJamesWithOneWarning() throws Exception {
         server.stop();
         // A column the table writer would leave empty: it must not write to this table any more.
-        String url = "jdbc:derby:" + server.data().resolve("derby").resolve("james").toAbsolutePath();
-        try (Connection c = DriverManager.getConnection(url, "app", "");
-             Statement st = c.createStatement()) {
-            st.executeUpdate("ALTER TABLE JAMES_MAIL ADD COLUMN MAIL_SAVE_DATE TIMESTAMP");
-        } finally {
-            try {
-                DriverManager.getConnection(url + ";shutdown=true");
-            } catch (SQLException expected) {
-                // Derby reports a clean shutdown of one database as SQLState 08006
-            }
+        try (DatabasesAtRest james = DatabasesAtRest.of(server.data())) {
+            james.jamesUpdate("ALTER TABLE JAMES_MAIL ADD COLUMN MAIL_SAVE_DATE TIMESTAMP");
         }
         server.start();
 
