@@ -7,7 +7,6 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.util.Map;
-import java.util.Optional;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
@@ -36,7 +35,7 @@ import org.civicmail.verdict.BouncyCastle;
  * PKCS#11 sessions), so every RSA message paid two public-key operations: in a personalised RSA-2048 broadcast's JFR
  * the check was 38 % of the CPU samples, its two halves equal. The result used is the first check's, so checking
  * once is the same verdict. Digests are still computed by BouncyCastle, as are all other algorithms (the caller
- * uses BouncyCastle's builder for anything {@link #forSigner} does not take).
+ * uses BouncyCastle's builder for anything this class does not {@link #takes take}).
  */
 final class Pkcs1Verifiers {
     private static final ASN1ObjectIdentifier RSA = PKCSObjectIdentifiers.rsaEncryption;
@@ -67,17 +66,16 @@ final class Pkcs1Verifiers {
         }
     }
 
-    /**
-     * A verifier checking {@code signer}'s signature once with {@code provider}, or empty when the signer info is not
-     * RSA PKCS#1 v1.5 with SHA-256/384/512 (the caller then uses BouncyCastle's own builder).
-     */
-    static Optional<SignerInformationVerifier> forSigner(SignerInformation signer, PublicKey key, Provider provider) {
+    /** True when {@code signer} is RSA PKCS#1 v1.5 with SHA-256/384/512: the signer infos {@link #verifier} checks. */
+    static boolean takes(SignerInformation signer) {
         ASN1ObjectIdentifier keyAlgorithm = new ASN1ObjectIdentifier(signer.getEncryptionAlgOID());
         ASN1ObjectIdentifier combined = SIGNATURE_OF_DIGEST.get(new ASN1ObjectIdentifier(signer.getDigestAlgOID()));
-        if (combined == null || !(keyAlgorithm.equals(RSA) || keyAlgorithm.equals(combined))) {
-            return Optional.empty();
-        }
-        return Optional.of(new SignerInformationVerifier(NAMES, FINDER, new OneCheck(key, provider), DIGESTS));
+        return combined != null && (keyAlgorithm.equals(RSA) || keyAlgorithm.equals(combined));
+    }
+
+    /** A verifier checking a signer info that {@link #takes} once, with {@code key} in {@code provider}. */
+    static SignerInformationVerifier verifier(PublicKey key, Provider provider) {
+        return new SignerInformationVerifier(NAMES, FINDER, new OneCheck(key, provider), DIGESTS);
     }
 
     /** Content verifiers that run one {@link Signature} over the signed attributes and check it once. */

@@ -33,11 +33,9 @@ public final class SignatureStep implements VerificationStep {
      */
     private SignerInformationVerifier verifier(Evidence e) throws OperatorCreationException {
         PublicKey key = e.leaf.getPublicKey();
-        Optional<Provider> nss = NssSoftoken.PROVIDER;
-        Optional<SignerInformationVerifier> pkcs1 = Pkcs1Verifiers.forSigner(e.signerInfo,
-            nss.isPresent() ? key : keys.of(key), nss.orElse(BouncyCastle.PROVIDER));
-        if (pkcs1.isPresent()) {
-            return pkcs1.get();
+        if (Pkcs1Verifiers.takes(e.signerInfo)) {
+            Optional<Provider> nss = NssSoftoken.PROVIDER;
+            return Pkcs1Verifiers.verifier(nss.isPresent() ? key : keys.of(key), nss.orElse(BouncyCastle.PROVIDER));
         }
         return new JcaSimpleSignerInfoVerifierBuilder().setProvider(BouncyCastle.PROVIDER).build(keys.of(key));
     }

@@ -82,10 +82,11 @@ class RsaSignatureCheckTest {
             SignerInformation info = signerInfo(SignedMail.message(TAX, CITIZEN, "same answer").signedBy(signer));
             boolean bouncyCastles = info.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BouncyCastle.PROVIDER)
                 .build(official.cert()));
-            assertThat(info.verify(Pkcs1Verifiers.forSigner(info, official.cert().getPublicKey(), NssSoftoken.PROVIDER.orElseThrow())
-                .orElseThrow())).isEqualTo(bouncyCastles);
-            assertThat(info.verify(Pkcs1Verifiers.forSigner(info, official.cert().getPublicKey(), BouncyCastle.PROVIDER)
-                .orElseThrow())).isEqualTo(bouncyCastles);
+            assertThat(Pkcs1Verifiers.takes(info)).isTrue();
+            assertThat(info.verify(Pkcs1Verifiers.verifier(official.cert().getPublicKey(), NssSoftoken.PROVIDER.orElseThrow())))
+                .isEqualTo(bouncyCastles);
+            assertThat(info.verify(Pkcs1Verifiers.verifier(official.cert().getPublicKey(), BouncyCastle.PROVIDER)))
+                .isEqualTo(bouncyCastles);
             assertThat(bouncyCastles).isEqualTo(signer == official);
         }
     }
@@ -94,7 +95,7 @@ class RsaSignatureCheckTest {
     void anEcdsaSignerInfoIsLeftToBouncyCastlesOwnVerifier() throws Exception {
         Pki.Entity ec = city.person(TAX);
         SignerInformation info = signerInfo(SignedMail.message(TAX, CITIZEN, "ec").signedBy(ec));
-        assertThat(Pkcs1Verifiers.forSigner(info, ec.cert().getPublicKey(), BouncyCastle.PROVIDER)).isEmpty();
+        assertThat(Pkcs1Verifiers.takes(info)).isFalse();
     }
 
     /** The signer info of the message's opaque (application/pkcs7-mime) form: its base64 body decoded. */
