@@ -86,6 +86,12 @@ class BroadcastEventsIT {
                     assertThat(d.command("UID SEARCH ALL")).as(citizen).contains("* SEARCH 1");
                     assertThat(d.command("SEARCH TEXT hydrantcheck2026")).as(citizen).contains("* SEARCH 1");
                     assertThat(d.command("SEARCH TEXT nosuchword2026")).as(citizen).contains("* SEARCH");
+                    // The verdict is indexed once with the notice's text, each copy's Delivered-To with the copy alone:
+                    // a header search finds the first in every copy and the second only in its own recipient's.
+                    assertThat(d.command("SEARCH HEADER X-CivicMail-Signature valid")).as(citizen).contains("* SEARCH 1");
+                    assertThat(d.command("SEARCH HEADER Delivered-To " + citizen + "@")).as(citizen).contains("* SEARCH 1");
+                    String other = citizen.equals("first1") ? "first2" : "first1";
+                    assertThat(d.command("SEARCH HEADER Delivered-To " + other + "@")).as(citizen).contains("* SEARCH");
                 }
             }
             // The idling session was told before the broadcast reported the recipient (the line may still be on its way).

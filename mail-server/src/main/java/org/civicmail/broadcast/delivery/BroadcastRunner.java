@@ -80,7 +80,16 @@ public final class BroadcastRunner {
     /** Each running notice's signed message without any status header, and parsed, once per run. */
     private final Map<String, Notice> notices = new ConcurrentHashMap<>();
 
-    private record Notice(byte[] bytes, StoredMessageLayout layout) {
+    /**
+     * {@code stamped}: the notice with each verdict it was delivered under in front, made once per verdict (one in a
+     * run, unless the certificate's revocation status changes meanwhile). A copy is a stamped notice with its
+     * recipient's fields in front, so the search index analyses the verdict once with the notice's text, not once
+     * per copy (it was about two thirds of what each copy's own header fields cost the index).
+     */
+    private record Notice(byte[] bytes, StoredMessageLayout layout, Map<String, StoredMessageLayout> stamped) {
+        StoredMessageLayout stampedWith(String verdict) {
+            return stamped.computeIfAbsent(verdict, v -> layout.withHeaderPrefix(VerdictStamp.line(v)));
+        }
     }
 
     public BroadcastRunner(BroadcastStore store, MailboxDelivery delivery, SearchIndexCatchUp index, MessageComposer composer,
@@ -467,7 +476,7 @@ public final class BroadcastRunner {
     private Notice notice(BroadcastJob job) {
         return notices.computeIfAbsent(job.id(), id -> {
             byte[] bytes = VerdictStamp.unstamped(job.signedNotice());
-            return new Notice(bytes, StoredMessageLayout.of(bytes));
+            return new Notice(bytes, StoredMessageLayout.of(bytes), new ConcurrentHashMap<>());
         });
     }
 
@@ -515,8 +524,9 @@ public final class BroadcastRunner {
             }
             message = StoredMessageLayout.of(VerdictStamp.concat(VerdictStamp.line(judged.headerValue()), signed));
         } else {
-            message = notice(job).layout().withHeaderPrefix(VerdictStamp.concat(VerdictStamp.line(noticeVerdict),
-                MessageComposer.recipientHeaders(job.signedNotice(), row.address(), messageId)));
+            // Delivered-To on top, the verdict below it: trace fields are prepended in the order they are added.
+            message = notice(job).stampedWith(noticeVerdict).withHeaderPrefix(
+                MessageComposer.recipientHeaders(job.signedNotice(), row.address(), messageId));
         }
         return new Composed(new MailboxBatchWriter.Delivery(row.seq(), row.address(), message, now), null, null);
     }

@@ -13,7 +13,6 @@ import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -21,38 +20,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.civicmail.webmail.testkit.Mails;
+import org.civicmail.webmail.testkit.SharedDemoSystem;
 import org.civicmail.webmail.testkit.WebClient;
 import org.civicmail.webmail.testkit.WholeSystem;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 17's mailbox basics on the whole system (`civicmail start --demo`, James behind the webmail child), each
  * checked over the real server's IMAP: reading lowers the unread count at once, mark unread, flag, move, delete to
  * Trash and for good, and "举报" moving the message to Junk and reaching the city's administrator account.
+ * <p>
+ * On the JVM's {@link SharedDemoSystem}: the messages it moves, deletes and reports are its own, in folders of its own.
  */
 class MailboxActionsSystemIT {
     static final String CITIZEN = "li.na@citizen.hangzhou.example";
 
-    @TempDir
-    static Path tmp;
     static WholeSystem system;
     static WebClient reader;
 
     @BeforeAll
     static void start() throws Exception {
-        system = WholeSystem.start(tmp);
+        system = SharedDemoSystem.get();
         reader = new WebClient("https://" + system.listener("webmail"), system.httpsClient(null, null));
         assertEquals(200, reader.login(CITIZEN, system.password(CITIZEN)).statusCode());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (system != null) {
-            system.close();
-        }
     }
 
     /** Stores plain messages, unread, in a new folder of the citizen's over IMAP APPEND. */
