@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 import javax.mail.MessagingException;
 import javax.mail.Session;
@@ -39,7 +40,10 @@ import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
  * Signs a message as RFC 8551 {@code multipart/signed} with a detached CMS signature (SHA-256) and the chain, and
@@ -112,7 +116,7 @@ public final class SmimeSigner {
             List<String> outer = outerHeader(original, now, credential.address());
             MimeEntity content = SevenBitContent.convert(new MimeEntity(original.contentLines(), original.body()));
             byte[] payload = Canonical.crlf(HeaderProtection.protect(content, outer).bytes());
-            byte[] signature = signature(payload, credential, now);
+            byte[] signature = signature(payload, credential, now, true);
             String boundary = boundary(payload);
 
             List<String> header = new ArrayList<>(outer);
@@ -166,7 +170,8 @@ public final class SmimeSigner {
         }
     }
 
-    private static byte[] signature(byte[] payload, SigningCredential credential, Instant signingTime) throws Exception {
+    /** The detached CMS signature of {@code payload}; RSA keys sign in NSS when it is there ({@code nativeRsa}). */
+    static byte[] signature(byte[] payload, SigningCredential credential, Instant signingTime, boolean nativeRsa) throws Exception {
         ASN1EncodableVector signedAttributes = new ASN1EncodableVector();
         signedAttributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(signingTime)))));
         SMIMECapabilityVector capabilities = new SMIMECapabilityVector();
@@ -174,12 +179,24 @@ public final class SmimeSigner {
         capabilities.addCapability(SMIMECapability.aES128_CBC);
         signedAttributes.add(new SMIMECapabilitiesAttribute(capabilities));
 
-        String algorithm = credential.privateKey().getAlgorithm().startsWith("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-        PrivateKey key = SIGNING_KEYS.asMap().computeIfAbsent(credential.privateKey(), BouncyCastleProviderHolder::ownForm);
-        SignerInfoGenerator signer = new JcaSimpleSignerInfoGeneratorBuilder()
-            .setProvider(BouncyCastleProviderHolder.PROVIDER)
-            .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(signedAttributes)))
-            .build(algorithm, key, credential.certificate());
+        DefaultSignedAttributeTableGenerator attributes = new DefaultSignedAttributeTableGenerator(new AttributeTable(signedAttributes));
+        PrivateKey jdkKey = credential.privateKey();
+        boolean rsa = !jdkKey.getAlgorithm().startsWith("EC");
+        Optional<ContentSigner> nss = rsa && nativeRsa ? NssRsaSignatures.signer(jdkKey) : Optional.empty();
+        SignerInfoGenerator signer;
+        if (nss.isPresent()) {
+            // The same SignerInfo as below, its signature value computed by NSS (NssRsaSignatures: why, and its check).
+            signer = new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder()
+                .setProvider(BouncyCastleProviderHolder.PROVIDER).build())
+                .setSignedAttributeGenerator(attributes)
+                .build(nss.get(), credential.certificate());
+        } else {
+            PrivateKey key = SIGNING_KEYS.asMap().computeIfAbsent(jdkKey, BouncyCastleProviderHolder::ownForm);
+            signer = new JcaSimpleSignerInfoGeneratorBuilder()
+                .setProvider(BouncyCastleProviderHolder.PROVIDER)
+                .setSignedAttributeGenerator(attributes)
+                .build(rsa ? "SHA256withRSA" : "SHA256withECDSA", key, credential.certificate());
+        }
         CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
         generator.addSignerInfoGenerator(signer);
         generator.addCertificates(new JcaCertStore(credential.chain()));

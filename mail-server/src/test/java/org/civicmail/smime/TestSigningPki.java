@@ -27,13 +27,20 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A throw-away root CA and one P-256 e-mail signing certificate under it, for signer tests without a server. */
+/**
+ * A throw-away root CA and one P-256 e-mail signing certificate under it, for signer tests without a server; more
+ * leaves (RSA ones too) can be issued under the same root.
+ */
 public final class TestSigningPki {
     public final X509Certificate root;
     public final SigningCredential credential;
+    private final PrivateKey rootKey;
+    private final Instant notBefore;
 
-    private TestSigningPki(X509Certificate root, SigningCredential credential) {
+    private TestSigningPki(X509Certificate root, PrivateKey rootKey, Instant notBefore, SigningCredential credential) {
         this.root = root;
+        this.rootKey = rootKey;
+        this.notBefore = notBefore;
         this.credential = credential;
     }
 
@@ -51,8 +58,21 @@ public final class TestSigningPki {
         r.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         r.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(rootKey.getPublic()));
         X509Certificate root = certificate(r, rootKey.getPrivate());
+        return new TestSigningPki(root, rootKey.getPrivate(), notBefore,
+            leaf(root, rootKey.getPrivate(), address, leafKey, notBefore, BigInteger.valueOf(notBefore.toEpochMilli())));
+    }
 
-        JcaX509v3CertificateBuilder l = new JcaX509v3CertificateBuilder(root, BigInteger.valueOf(notBefore.toEpochMilli()),
+    /** A further credential for {@code address} under the same root, with a new RSA key of {@code bits}. */
+    public SigningCredential rsaCredential(String address, int bits) throws Exception {
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(bits);
+        return leaf(root, rootKey, address, rsa.generateKeyPair(), notBefore, BigInteger.valueOf(System.nanoTime()));
+    }
+
+    private static SigningCredential leaf(X509Certificate root, PrivateKey rootKey, String address, KeyPair leafKey, Instant notBefore,
+            BigInteger serial) throws Exception {
+        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+        JcaX509v3CertificateBuilder l = new JcaX509v3CertificateBuilder(root, serial,
             Date.from(notBefore), Date.from(notBefore.plus(Duration.ofDays(365))), new X500Name("CN=" + address), leafKey.getPublic());
         l.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         l.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
@@ -60,8 +80,8 @@ public final class TestSigningPki {
         l.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.rfc822Name, address)));
         l.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(root));
         l.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(leafKey.getPublic()));
-        X509Certificate leaf = certificate(l, rootKey.getPrivate());
-        return new TestSigningPki(root, new SigningCredential(address, leafKey.getPrivate(), List.of(leaf, root)));
+        X509Certificate leaf = certificate(l, rootKey);
+        return new SigningCredential(address, leafKey.getPrivate(), List.of(leaf, root));
     }
 
     private static X509Certificate certificate(JcaX509v3CertificateBuilder b, PrivateKey issuerKey) throws Exception {

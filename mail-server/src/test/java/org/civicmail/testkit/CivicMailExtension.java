@@ -7,11 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import org.apache.james.imapserver.netty.IMAPServerFactory;
+import org.apache.james.protocols.lib.netty.AbstractConfigurableAsyncServer;
+import org.apache.james.smtpserver.netty.SMTPServerFactory;
 import org.awaitility.Awaitility;
 import org.civicmail.admin.AdminClient;
 import org.civicmail.admin.RunFile;
@@ -171,7 +175,7 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
 
     private void destroy() throws Exception {
         try {
-            stop();
+            stopAfterTheTests();
         } finally {
             if (log != null) {
                 log.detach();
@@ -222,6 +226,23 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
             admin = null;
             deleteRunFile();
         }
+    }
+
+    /**
+     * The last stop, once the tests that used this server are over: as {@link #stop}, except that James's SMTP and IMAP
+     * servers are unbound without waiting out Netty's 2 s quiet period (James's {@code gracefulShutdown=false}, set on
+     * this server only). A graceful close exists to finish a transaction in flight; after the tests there is none that
+     * anyone checks, and every in-process test paid the 2 s at its end. {@link #stop} and {@link #restart} inside a
+     * test, the stops tests are about, stay graceful, as does every stop outside the tests (the configuration is
+     * untouched).
+     */
+    private void stopAfterTheTests() {
+        if (server != null) {
+            List<AbstractConfigurableAsyncServer> protocolServers = new ArrayList<>(server.service(SMTPServerFactory.class).getServers());
+            protocolServers.addAll(server.service(IMAPServerFactory.class).getServers());
+            protocolServers.forEach(s -> s.setGracefulShutdown(false));
+        }
+        stop();
     }
 
     private void deleteRunFile() {

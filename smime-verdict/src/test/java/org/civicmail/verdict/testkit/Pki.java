@@ -83,7 +83,7 @@ public final class Pki {
     }
 
     public Entity person(String address, LeafOptions o) throws Exception {
-        KeyPair key = ec();
+        KeyPair key = o.rsaBits > 0 ? rsa(o.rsaBits) : ec();
         Instant now = Instant.now();
         Instant notBefore = o.notBefore != null ? o.notBefore : now.minus(Duration.ofDays(365));
         Instant notAfter = o.notAfter != null ? o.notAfter : now.plus(Duration.ofDays(365));
@@ -136,6 +136,13 @@ public final class Pki {
         KeyPurposeId[] eku = {KeyPurposeId.id_kp_emailProtection};
         String ocspUrl;
         String crlUrl;
+        int rsaBits;
+
+        /** An RSA key of {@code bits} for the leaf instead of P-256. */
+        public LeafOptions rsa(int bits) {
+            rsaBits = bits;
+            return this;
+        }
 
         public LeafOptions names(String cn, String o) {
             commonName = cn;
@@ -190,6 +197,12 @@ public final class Pki {
         b.addExtension(Extension.authorityKeyIdentifier, false, aki);
         extensions.add(b);
         return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+    }
+
+    static KeyPair rsa(int bits) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(bits);
+        return g.generateKeyPair();
     }
 
     static KeyPair ec() throws Exception {

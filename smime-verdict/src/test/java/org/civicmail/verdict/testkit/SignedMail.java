@@ -144,7 +144,8 @@ public final class SignedMail {
             attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(signingTime)))));
             generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder()
                 .setSignedAttributeGenerator(new AttributeTable(attributes))
-                .build("SHA256withECDSA", signer.key().getPrivate(), signer.cert()));
+                .build(signer.key().getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA",
+                    signer.key().getPrivate(), signer.cert()));
         }
         generator.addCertificates(new JcaCertStore(certificates != null ? certificates : signers.get(0).chain()));
         CMSSignedData data = generator.generate(new CMSProcessableByteArray(content), encapsulate);

@@ -125,8 +125,19 @@ public final class WholeSystem implements AutoCloseable {
         return demoPasswords.get(address);
     }
 
-    /** Runs `civicmail ARGS` against the running system (over its admin API), as an administrator would; its output. */
+    /**
+     * Runs `civicmail ARGS` against the running system (over its admin API), as an administrator would; its output.
+     * A command the CLI forwards to the running server ({@code cli.Main.forwardsToServer}) goes over the same admin API
+     * from this JVM, through the CLI's own client ({@code admin.AdminClient}), without the start-up of a CLI JVM (about
+     * 1.5 s of CPU each); any other command, and every command while the server is down, runs as a CLI process.
+     */
     public String cli(String... args) throws Exception {
+        if (process.isAlive()) {
+            java.util.Optional<String> forwarded = CivicMailClasses.forwarded(data, args);
+            if (forwarded.isPresent()) {
+                return forwarded.get();
+            }
+        }
         String classpath = ROOT.resolve("mail-server/target/classes") + java.io.File.pathSeparator
             + ROOT.resolve("bench/target/classes") + java.io.File.pathSeparator // the demo data (module bench)
             + Files.readString(ROOT.resolve("mail-server/target/civicmail.classpath")).trim();
