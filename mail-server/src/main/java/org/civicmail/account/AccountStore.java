@@ -212,10 +212,14 @@ public class AccountStore {
         StringBuilder where = new StringBuilder("WHERE CLASS = ? AND DISABLED = FALSE");
         List<String> params = new ArrayList<>(List.of(cls.cliName()));
         if (!anyOfTags.isEmpty()) {
+            // LOCATE, not LIKE '%;tag;%': a tag may hold '_' or '%', which LIKE would read as wildcards (a wider
+            // audience); and with the pattern a parameter Derby computes LIKE's index bounds for every row, padding
+            // the pattern to the column's 2,000 characters (~12 KB allocated per row and tag: 1.7 GB of garbage to
+            // count and stream an audience of 100,000, JFR).
             where.append(" AND (");
             for (int i = 0; i < anyOfTags.size(); i++) {
-                where.append(i == 0 ? "" : " OR ").append("TAGS LIKE ?");
-                params.add("%;" + anyOfTags.get(i) + ";%");
+                where.append(i == 0 ? "" : " OR ").append("LOCATE(?, TAGS) > 0");
+                params.add(";" + anyOfTags.get(i) + ";");
             }
             where.append(")");
         }

@@ -97,6 +97,26 @@ class StreamingAudienceTest {
     }
 
     @Test
+    void aTagWithLikeWildcardsMatchesOnlyItself() throws Exception {
+        // Attack: a tag written as a LIKE pattern ('_' any character, '%' any run) would widen a tag audience to
+        // accounts tagged otherwise (a notice for "楼_1" reaching "楼A1" and "楼_1x").
+        try (Connection c = db.connection()) {
+            accounts.insert(c, citizen("w1", List.of("楼_1"), false));
+            accounts.insert(c, citizen("w2", List.of("楼A1"), false));
+            accounts.insert(c, citizen("w3", List.of("楼_1x"), false));
+            accounts.insert(c, citizen("w4", List.of("50%"), false));
+            accounts.insert(c, citizen("w5", List.of("5000"), false));
+        }
+        assertThat(new AccountAudience(accounts, AccountClass.CITIZEN, List.of("楼_1")).count()).isEqualTo(1);
+        assertThat(new AccountAudience(accounts, AccountClass.CITIZEN, List.of("楼_1")).first().address()).isEqualTo("w1" + DOMAIN);
+        assertThat(new AccountAudience(accounts, AccountClass.CITIZEN, List.of("50%")).count()).isEqualTo(1);
+        assertThat(new AccountAudience(accounts, AccountClass.CITIZEN, List.of("50%", "楼A1")).count()).isEqualTo(2);
+        try (Connection c = db.connection()) {
+            c.createStatement().executeUpdate("DELETE FROM CM_ACCOUNT WHERE ADDRESS LIKE 'w_" + DOMAIN + "'");
+        }
+    }
+
+    @Test
     void storingAnAudienceKeepsOnlyWhatIsBeingWrittenResident() {
         // Attack: a store that collects the audience (a list, a map of rows) before writing it would need the heap of
         // a million recipients. 200,000 generated recipients, each watched by a weak reference; after a full
