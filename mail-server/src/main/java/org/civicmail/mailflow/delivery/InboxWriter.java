@@ -27,6 +27,10 @@ final class InboxWriter implements GroupCommit.Writer<InboxWriter.Message, Outco
     private static final int RETRIES = 3;
     private static final long FIRST_BACKOFF_MS = 200;
     private static final long MAX_BACKOFF_MS = 1000;
+    /** SQL state of a unique or primary key violation (SQL standard, Derby's too). */
+    private static final String DUPLICATE_KEY = "23505";
+    /** Unique index on a folder's owner, namespace and name ({@code james.JamesSchemaAdditions}). */
+    private static final String FOLDER_PATH_INDEX = "'CM_MAILBOX_PATH'";
 
     /** One message for one owner: the whole message as it is to be stored. */
     record Message(String owner, byte[] content) {
@@ -61,6 +65,21 @@ final class InboxWriter implements GroupCommit.Writer<InboxWriter.Message, Outco
         return ordered;
     }
 
+    /**
+     * True when {@code e} (or an exception it chains) is a duplicate key on {@code CM_MAILBOX_PATH}, the unique index
+     * on a folder's path that makes concurrent creations of the same folder fail instead of both succeeding.
+     */
+    static boolean isFolderCreatedMeanwhile(SQLException e) {
+        for (Throwable t = e; t != null; t = t instanceof SQLException sql && sql.getNextException() != null
+            ? sql.getNextException() : t.getCause()) {
+            if (t instanceof SQLException sql && DUPLICATE_KEY.equals(sql.getSQLState())
+                && String.valueOf(sql.getMessage()).contains(FOLDER_PATH_INDEX)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private List<Outcome> storeWithRetries(List<MailboxBatchWriter.Delivery> deliveries) throws Exception {
         long backoff = FIRST_BACKOFF_MS;
         for (int attempt = 0; ; attempt++) {
@@ -71,8 +90,15 @@ final class InboxWriter implements GroupCommit.Writer<InboxWriter.Message, Outco
                 if (attempt == RETRIES) {
                     throw e;
                 }
-                LOG.warn("Storing {} local message(s) failed and is tried again in {} ms ({} more time(s)): {}", deliveries.size(),
-                    backoff, RETRIES - attempt, e.toString());
+                if (isFolderCreatedMeanwhile(e)) {
+                    // Expected, not a fault: an IMAP login (James creates the INBOX) or another writer created one of
+                    // these INBOXes after this transaction looked; the next try finds the folder and appends to it.
+                    LOG.info("Storing {} local message(s): an INBOX was created by another session at the same moment; "
+                        + "tried again in {} ms", deliveries.size(), backoff);
+                } else {
+                    LOG.warn("Storing {} local message(s) failed and is tried again in {} ms ({} more time(s)): {}",
+                        deliveries.size(), backoff, RETRIES - attempt, e.toString());
+                }
                 Thread.sleep(backoff);
                 backoff = Math.min(MAX_BACKOFF_MS, 2 * backoff);
             }
