@@ -42,15 +42,17 @@ class TextIndexInterruptTest {
                     put(index, 41);
                     index.commit();
                 } catch (Throwable t) {
-                    interrupted.set(t); // this thread may fail; everyone else must not
+                    interrupted.set(t); // this thread may fail (named in the assertions below); everyone else must not
                 }
             });
             victim.start();
             victim.join();
 
             put(index, 42);
-            assertThat(index.uidsContaining(FOLDER, "本月水费账单", TextIndex.BODY)).containsAll(expected).contains(42L);
-            assertThat(index.uidsContaining(FOLDER, "水费账单", TextIndex.HEADER_PREFIX + "subject")).containsAll(expected);
+            String victimMet = "after the interrupted thread met " + interrupted.get();
+            assertThat(index.uidsContaining(FOLDER, "本月水费账单", TextIndex.BODY)).as(victimMet).containsAll(expected).contains(42L);
+            assertThat(index.uidsContaining(FOLDER, "水费账单", TextIndex.HEADER_PREFIX + "subject")).as(victimMet)
+                .containsAll(expected);
             index.commit();
         }
         try (TextIndex reopened = new TextIndex(TextIndex.onDisk(dir.toFile()))) {

@@ -70,14 +70,21 @@ final class InboxWriter implements GroupCommit.Writer<InboxWriter.Message, Outco
      * on a folder's path that makes concurrent creations of the same folder fail instead of both succeeding.
      */
     static boolean isFolderCreatedMeanwhile(SQLException e) {
-        for (Throwable t = e; t != null; t = t instanceof SQLException sql && sql.getNextException() != null
-            ? sql.getNextException() : t.getCause()) {
+        for (Throwable t = e; t != null; t = next(t)) {
             if (t instanceof SQLException sql && DUPLICATE_KEY.equals(sql.getSQLState())
                 && String.valueOf(sql.getMessage()).contains(FOLDER_PATH_INDEX)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The exception behind {@code t}: a batch's chained statement error first, else its cause. */
+    private static Throwable next(Throwable t) {
+        if (t instanceof SQLException sql && sql.getNextException() != null) {
+            return sql.getNextException();
+        }
+        return t.getCause();
     }
 
     private List<Outcome> storeWithRetries(List<MailboxBatchWriter.Delivery> deliveries) throws Exception {
