@@ -21,11 +21,11 @@ import org.apache.mailet.Mail;
  * <p>Why (issue 14): James's ActiveMQ queue sends every message as a blob message, whose MIME content goes into a
  * file of its own under {@code var/store/activemq/blob-transfer} before the send (created, written, read back at
  * delivery, deleted after it). On the delivery path that was a file creation and removal per message (ext4 inode
- * allocation on the SMTP thread, in {@code perf}), and the file is never synced: the journal's sync before the
- * {@code 250} covered the JMS message, not the content it points to. A message small enough to be in the heap anyway
- * (James keeps DATA up to {@link #LIMIT} in memory, {@code MimeMessageInputStreamSource}) is now a {@link BytesMessage}
- * in the journal: one write, synced before the send returns, nothing to delete. Larger messages stay blob messages,
- * so the heap never holds a large message in the broker too.
+ * allocation on the SMTP thread, in {@code perf}), and James never syncs that file ({@link SyncedBlobTransferPolicy}
+ * now does). A message of at most {@link #LIMIT} is now a {@link BytesMessage} in the journal: one write, synced
+ * with the journal before the send returns, nothing to delete. Larger messages stay blob messages: the broker pages
+ * up to 200 pending messages of the queue into the heap to dispatch them, so with this limit a backlog costs at most
+ * a few MiB of the server's 144 MiB heap (everyday text mail is a few KiB; attachments go the blob way).
  *
  * <p>A {@code BytesMessage} rather than James's own non-blob form (an {@code ObjectMessage} holding a {@code byte[]}):
  * reading that back is Java deserialisation, which our connection factory allows for no class
@@ -33,8 +33,8 @@ import org.apache.mailet.Mail;
  * change hold blob messages, which are still read as before.
  */
 final class InlineSpoolMessages {
-    /** James's in-memory threshold for a message's DATA ({@code MimeMessageInputStreamSource}: 100 KiB). */
-    static final long LIMIT = 100 * 1024;
+    /** Largest message carried inline (see above: the broker's page of pending messages stays small). */
+    static final long LIMIT = 32 * 1024;
 
     private InlineSpoolMessages() {
     }

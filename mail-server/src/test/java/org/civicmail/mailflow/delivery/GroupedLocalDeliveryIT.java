@@ -217,7 +217,7 @@ class GroupedLocalDeliveryIT {
         String smallToken = "inline" + System.nanoTime() + "x";
         String largeToken = "blob" + System.nanoTime() + "x";
         String small = smallToken + "\n" + lines(3 * 1024);
-        String large = largeToken + "\n" + lines(300 * 1024); // beyond the 100 KiB that travel inline
+        String large = largeToken + "\n" + lines(300 * 1024); // beyond the 32 KiB that travel inline
         sendInbound("inline", small, SPOOLED);
         sendInbound("blob", large, SPOOLED);
 
