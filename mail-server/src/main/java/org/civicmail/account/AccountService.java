@@ -96,6 +96,9 @@ public class AccountService {
                     throw new InvalidAccountException("address", account.address() + " already exists (or its ID number / credit code is taken)");
                 }
                 throw new IllegalStateException("could not create account " + account.address() + ": " + e.getMessage(), e);
+            } finally {
+                // Committed or rolled back only now: caches of the account table (registered names) look again.
+                store.changed();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("database unavailable while creating " + account.address() + ": " + e.getMessage(), e);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import javax.inject.Inject;
@@ -50,6 +51,8 @@ public class AccountStore {
             + "SURNAME VARCHAR(64) NOT NULL, GIVEN_NAME VARCHAR(64))"));
 
     private final CivicDatabase db;
+    /** See {@link #generation}. */
+    private final AtomicLong generation = new AtomicLong();
 
     @Inject
     public AccountStore(CivicDatabase db) {
@@ -71,6 +74,9 @@ public class AccountStore {
             ps.setBoolean(9, a.mayBroadcast());
             ps.setBoolean(10, a.disabled());
             ps.executeUpdate();
+        } finally {
+            // Committed now when the connection commits each statement; a caller's transaction calls changed() again.
+            changed();
         }
     }
 
@@ -261,6 +267,8 @@ public class AccountStore {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot update account " + address + ": " + e.getMessage(), e);
+        } finally {
+            changed();
         }
     }
 
@@ -271,28 +279,28 @@ public class AccountStore {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot delete account " + address + ": " + e.getMessage(), e);
+        } finally {
+            changed();
         }
     }
 
     /**
-     * Changes whenever an account of one of {@code classes} is added or deleted (count and newest creation time):
-     * lets a cache of those accounts' registered names (few, unlike citizens) reload only when needed.
+     * A number that changes after every committed change of the account table. This process is the table's only
+     * writer (embedded Derby admits one process) and every write goes through this store, so a cache of accounts
+     * (the registered organisation names) can keep what it loaded until this moves, without a query per message.
+     * A cache takes the generation before it loads: a change committed during the load moves it afterwards, and the
+     * next look-up loads again.
      */
-    public String fingerprint(Set<AccountClass> classes) {
-        String in = String.join(",", java.util.Collections.nCopies(classes.size(), "?"));
-        try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MAX(CREATED_AT) FROM CM_ACCOUNT WHERE CLASS IN (" + in + ")")) {
-            int i = 1;
-            for (AccountClass cls : classes) {
-                ps.setString(i++, cls.cliName());
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) + "/" + rs.getTimestamp(2);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read accounts: " + e.getMessage(), e);
-        }
+    public long generation() {
+        return generation.get();
+    }
+
+    /**
+     * Tells the store that its table changed: {@link #insert} into a transaction of the caller's counts only once
+     * the caller has committed (or rolled back), so the caller calls this then.
+     */
+    public void changed() {
+        generation.incrementAndGet();
     }
 
     public long count() {

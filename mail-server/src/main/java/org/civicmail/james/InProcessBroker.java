@@ -62,7 +62,8 @@ public final class InProcessBroker {
         broker.start();
         broker.waitUntilStarted();
 
-        FileSystemBlobTransferPolicy blobs = new FileSystemBlobTransferPolicy();
+        // Large messages' blob files synced before the send that refers to them (James's strategy never syncs them).
+        FileSystemBlobTransferPolicy blobs = new SyncedBlobTransferPolicy();
         blobs.setDefaultUploadUrl(BLOB_TRANSFER);
         blobs.setFileSystem(fileSystem);
         ActiveMQPrefetchPolicy prefetch = new ActiveMQPrefetchPolicy();

@@ -12,7 +12,6 @@ import javax.jms.MessageProducer;
 import javax.jms.Session;
 
 import org.apache.activemq.ActiveMQSession;
-import org.apache.activemq.BlobMessage;
 import org.apache.activemq.command.ActiveMQBlobMessage;
 import org.apache.james.server.core.MimeMessageInputStream;
 import org.apache.mailet.Mail;
@@ -31,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * sender the sends reach KahaDB together and its journal writes them in one batch with one sync; each send still
  * returns (and the SMTP transaction still gets its {@code 250}) only after that sync.
  *
- * <p>What is sent is what James's {@code ActiveMQCacheableMailQueue} sends: a blob message whose body is the MIME
- * message (written to the blob directory first) with James's properties, persistent, at the mail's priority.
+ * <p>What is sent is what James's {@code ActiveMQCacheableMailQueue} sends (James's properties, persistent, at the
+ * mail's priority), with the MIME message inside the JMS message when it is small ({@link InlineSpoolMessages}), else
+ * as James's blob message (written to the blob directory first).
  * Idle producers are kept for the next sender; at most as many exist as senders ever ran at once (the SMTP
  * listeners' executor threads, 16 per listener). Thread-safe.
  */
@@ -59,9 +59,10 @@ final class SpoolProducers implements AutoCloseable {
             p = open();
         }
         boolean healthy = false;
-        BlobMessage message = null;
+        Message message = null;
         try {
-            message = p.session().createBlobMessage(new MimeMessageInputStream(mail.getMessage()));
+            message = InlineSpoolMessages.fits(mail) ? InlineSpoolMessages.of(p.session(), mail)
+                : p.session().createBlobMessage(new MimeMessageInputStream(mail.getMessage()));
             for (Map.Entry<String, Object> property : properties.entrySet()) {
                 message.setObjectProperty(property.getKey(), property.getValue());
             }

@@ -6,12 +6,14 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import javax.jms.BytesMessage;
 import javax.jms.ConnectionFactory;
 import javax.jms.JMSException;
 import javax.jms.Message;
 import javax.jms.MessageConsumer;
 import javax.jms.Session;
 import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
 
 import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
@@ -74,6 +76,24 @@ final class StoppableSpoolQueue extends ActiveMQCacheableMailQueue {
     protected void produceMail(Map<String, Object> properties, int priority, Mail mail)
         throws JMSException, MessagingException, IOException {
         producers.send(properties, priority, mail);
+    }
+
+    /** A message sent inline ({@link InlineSpoolMessages}) is read from itself; blob messages as James reads them. */
+    @Override
+    protected MimeMessage mimeMessage(Message message) throws MessagingException, JMSException {
+        if (message instanceof BytesMessage inline) {
+            return InlineSpoolMessages.mimeMessage(inline);
+        }
+        return super.mimeMessage(message);
+    }
+
+    /** James's {@code flush} re-sends each message as a copy; an inline one is copied with its content. */
+    @Override
+    protected Message copy(Session session, Message message) throws JMSException {
+        if (message instanceof BytesMessage inline) {
+            return InlineSpoolMessages.copy(session, inline);
+        }
+        return super.copy(session, message);
     }
 
     @Override

@@ -31,7 +31,12 @@ final class BigramTokens extends TokenStream {
                 continue;
             }
             clearAttributes();
-            term.setEmpty().append(text, at, at + 2);
+            // The two characters straight into the term's buffer: append(CharSequence, …) copies through bounds
+            // checks per character, and this runs for every character of every indexed message.
+            char[] buffer = term.buffer().length >= 2 ? term.buffer() : term.resizeBuffer(2);
+            buffer[0] = text.charAt(at);
+            buffer[1] = text.charAt(at + 1);
+            term.setLength(2);
             increment.setPositionIncrement(lastEmitted < 0 ? 1 : at - lastEmitted);
             lastEmitted = at;
             return true;

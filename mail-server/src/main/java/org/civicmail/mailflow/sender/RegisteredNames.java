@@ -1,6 +1,5 @@
 package org.civicmail.mailflow.sender;
 
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -14,13 +13,12 @@ import org.civicmail.account.AccountStore;
 /**
  * The registered names of the city's organisations, read through the {@link AccountStore}: every agency name
  * (official accounts' agency; all of that agency's accounts may use it) and every legal entity's name, with the
- * addresses entitled to show it. Cached, and reloaded when an official or legal-entity account was added or deleted
- * since (one indexed query per look-up decides), so a name registered a moment ago counts for the next message.
+ * addresses entitled to show it. Cached, and reloaded once the account table changed since
+ * ({@link AccountStore#generation}, no query per look-up), so a name registered a moment ago counts for the next
+ * message.
  * Disabled accounts keep their names: a disabled agency is still impersonated. Thread-safe.
  */
 public final class RegisteredNames {
-    private static final Set<AccountClass> ORGANISATIONS = EnumSet.of(AccountClass.OFFICIAL, AccountClass.LEGAL_ENTITY);
-
     /** Registered names (in {@link DisplayNameImpersonation#comparable} form) and who may show them. */
     public record Snapshot(Map<String, Set<String>> owners) {
         public Optional<Set<String>> ownersOf(String displayName) {
@@ -28,7 +26,7 @@ public final class RegisteredNames {
         }
     }
 
-    private record Loaded(String fingerprint, Snapshot snapshot) {
+    private record Loaded(long generation, Snapshot snapshot) {
     }
 
     private final AccountStore accounts;
@@ -39,14 +37,15 @@ public final class RegisteredNames {
     }
 
     public Snapshot current() {
-        String fingerprint = accounts.fingerprint(ORGANISATIONS);
+        // Taken before loading: a change committed while loading moves it again, so the next look-up reloads.
+        long generation = accounts.generation();
         Loaded l = loaded;
-        if (l != null && l.fingerprint().equals(fingerprint)) {
+        if (l != null && l.generation() == generation) {
             return l.snapshot();
         }
         synchronized (this) {
-            if (loaded == null || !loaded.fingerprint().equals(fingerprint)) {
-                loaded = new Loaded(fingerprint, load());
+            if (loaded == null || loaded.generation() != generation) {
+                loaded = new Loaded(generation, load());
             }
             return loaded.snapshot();
         }

@@ -3,7 +3,10 @@ package org.civicmail.mailflow.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import javax.mail.Folder;
 import javax.mail.Message;
@@ -61,6 +65,7 @@ class GroupedLocalDeliveryIT {
     static final String AFTER_UPGRADE = "h.gl@" + CITIZEN;
     static final String SMALL = "small.gl@" + CITIZEN;
     static final String SENDER = "sender.gl@" + CITIZEN;
+    static final String SPOOLED = "spool.gl@" + CITIZEN;
 
     /** Citizens get 1 MiB, so that two 600 KB messages overrun one mailbox. */
     @RegisterExtension
@@ -73,7 +78,7 @@ class GroupedLocalDeliveryIT {
         int n = 0;
         List<String> all = new ArrayList<>(MAILBOXES);
         all.addAll(TRIO);
-        all.addAll(List.of(IDLER, SMALL, SENDER, AFTER_UPGRADE));
+        all.addAll(List.of(IDLER, SMALL, SENDER, AFTER_UPGRADE, SPOOLED));
         for (String address : all) {
             CliResult created = server.cli(PASSWORD + "\n", "account", "add", "--class", "citizen", "--address", address,
                 "--name", "市民" + n, "--id-number", TestIds.residentId(String.format("330106197001%02d%03d", 10 + n, 101 + n++)),
@@ -204,6 +209,77 @@ class GroupedLocalDeliveryIT {
             Message bounce = inbox.getMessage(1);
             String text = new String(bounce.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(text).contains(SMALL);
+        }
+    }
+
+    @Test
+    void smallMailTravelsInsideTheSyncedSpoolJournalLargeMailAsABlobAndBothArriveIntact() throws Exception {
+        String smallToken = "inline" + System.nanoTime() + "x";
+        String largeToken = "blob" + System.nanoTime() + "x";
+        String small = smallToken + "\n" + lines(3 * 1024);
+        String large = largeToken + "\n" + lines(300 * 1024); // beyond the 32 KiB that travel inline
+        sendInbound("inline", small, SPOOLED);
+        sendInbound("blob", large, SPOOLED);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.inboxSubjects(SPOOLED, PASSWORD).size() == 2);
+        try (Store store = client.imap(SPOOLED, PASSWORD)) {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            Map<String, String> bodies = new HashMap<>();
+            for (Message m : inbox.getMessages()) {
+                bodies.put(m.getSubject(), new String(m.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).replace("\r\n", "\n"));
+            }
+            assertThat(bodies.get("inline")).as("the inline message, byte for byte").isEqualTo(small + "\n");
+            assertThat(bodies.get("blob")).as("the blob message, byte for byte").isEqualTo(large + "\n");
+        }
+        // The small message's content is inside the spool journal, which is synced before the 250 (a blob file is
+        // not); the large one's is not in the journal (it went through a blob file, removed once delivered).
+        assertThat(journalContains(smallToken)).as("small message in the journal").isTrue();
+        assertThat(journalContains(largeToken)).as("large message in the journal").isFalse();
+        Path blobs = server.data().resolve("james/var/store/activemq/blob-transfer");
+        await().atMost(Duration.ofSeconds(10)).until(() -> regularFilesUnder(blobs) == 0);
+    }
+
+    /** {@code size} bytes of 76-character lines (SMTP allows no line over 998). */
+    private static String lines(int size) {
+        StringBuilder text = new StringBuilder(size + 80);
+        while (text.length() < size) {
+            text.append("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijkl\n");
+        }
+        return text.toString().stripTrailing();
+    }
+
+    private boolean journalContains(String token) throws IOException {
+        byte[] wanted = token.getBytes(StandardCharsets.US_ASCII);
+        try (Stream<Path> files = Files.list(server.data().resolve("james/var/store/activemq/brokers/KahaDB"))) {
+            for (Path log : files.filter(f -> f.getFileName().toString().matches("db-\\d+\\.log")).toList()) {
+                if (indexOf(Files.readAllBytes(log), wanted) >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int indexOf(byte[] data, byte[] wanted) {
+        outer:
+        for (int i = 0; i + wanted.length <= data.length; i++) {
+            for (int j = 0; j < wanted.length; j++) {
+                if (data[i + j] != wanted[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static long regularFilesUnder(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).count();
         }
     }
 

@@ -51,6 +51,34 @@ class RegisteredNamesTest {
         assertThat(names.current().ownersOf("杭州西湖水务有限公司")).isEmpty();
     }
 
+    @Test
+    void aNameCommittedInTheCreatorsOwnTransactionCountsOnceItIsCommitted() throws Exception {
+        DataDirectory data = new DataDirectory(tmp.resolve("data"));
+        data.create();
+        CivicDatabase db = new CivicDatabase(data);
+        AccountStore accounts = new AccountStore(db);
+        RegisteredNames names = new RegisteredNames(accounts);
+        assertThat(names.current().ownersOf("杭州市公安局")).isEmpty(); // remembered: no such name
+
+        // Attack: mail showing an agency's name right after the agency's account was created (in a transaction of its
+        // own, as AccountService.create does) must be warned about: the remembered "no such name" is forgotten.
+        AccountRequest police = AccountRequest.of("official", "police@gov.hangzhou.example", "杭州市公安局");
+        police.agency = "杭州市公安局";
+        police.employeeNo = "E-2";
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            accounts.insert(c, police.validate(CONFIG));
+            c.commit();
+        } finally {
+            accounts.changed();
+        }
+        assertThat(names.current().ownersOf("杭州市公安局")).contains(java.util.Set.of("police@gov.hangzhou.example"));
+
+        // A disabled agency is still impersonated: its name stays registered.
+        accounts.setDisabled("police@gov.hangzhou.example", true);
+        assertThat(names.current().ownersOf("杭州市公安局")).contains(java.util.Set.of("police@gov.hangzhou.example"));
+    }
+
     private static void insert(CivicDatabase db, AccountStore accounts, Account account) throws Exception {
         try (Connection c = db.connection()) {
             accounts.insert(c, account);
