@@ -19,12 +19,20 @@ import org.civicmail.config.CivicMailConfig;
 final class LocalContext extends StreamContext implements ServerLocation.LocationAware, AutoCloseable {
     private Path dataDir;
     private Path confDir;
+    /** The process's environment variables (the CA passphrase, read by the offline start and the ca commands). */
+    private final Map<String, String> env;
     private CivicMailServer offlineServer;
 
-    LocalContext(PrintStream out, PrintStream err, InputStream in, Path dataDir, Path confDir) {
+    LocalContext(PrintStream out, PrintStream err, InputStream in, Path dataDir, Path confDir, Map<String, String> env) {
         super(out, err, in);
         this.dataDir = dataDir;
         this.confDir = confDir;
+        this.env = Map.copyOf(env);
+    }
+
+    @Override
+    public String getenv(String name) {
+        return env.get(name);
     }
 
     @Override
@@ -62,7 +70,7 @@ final class LocalContext extends StreamContext implements ServerLocation.Locatio
     @Override
     public synchronized <T> T service(Class<T> type) throws ServerStartException {
         if (offlineServer == null) {
-            offlineServer = CivicMailServer.start(config(Map.of()), data(), StartOptions.OFFLINE);
+            offlineServer = CivicMailServer.start(config(Map.of()), data(), StartOptions.OFFLINE.withEnvironment(env));
         }
         return offlineServer.service(type);
     }

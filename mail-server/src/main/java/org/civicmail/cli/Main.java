@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 import org.civicmail.admin.AdminClient;
@@ -27,11 +28,20 @@ public final class Main {
     }
 
     public static int run(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        Path home = Path.of(System.getProperty("civicmail.home", "."));
-        Path defaultData = Optional.ofNullable(System.getenv("CIVICMAIL_DATA")).map(Path::of).orElse(home.resolve("data"));
-        try (LocalContext context = new LocalContext(System.out, System.err, System.in, defaultData, home.resolve("conf"))) {
+        return run(args, System.out, System.err, System.in, System.getenv(), Path.of(System.getProperty("civicmail.home", ".")));
+    }
+
+    /**
+     * {@link #run(String[])} with the process's surroundings given: its streams, its environment variables (the CA
+     * passphrase, {@code CIVICMAIL_DATA}) and the installation directory {@code home} ({@code civicmail.home}). For
+     * tests that run an offline command in their own JVM, as a person's shell would run it, without a JVM start.
+     */
+    public static int run(String[] args, PrintStream outStream, PrintStream errStream, InputStream in, Map<String, String> env,
+            Path home) {
+        PrintWriter out = new PrintWriter(outStream, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(errStream, true, StandardCharsets.UTF_8);
+        Path defaultData = Optional.ofNullable(env.get("CIVICMAIL_DATA")).map(Path::of).orElse(home.resolve("data"));
+        try (LocalContext context = new LocalContext(outStream, errStream, in, defaultData, home.resolve("conf"), env)) {
             CommandLine cl = CivicMailCli.commandLine(context);
             ParseResult parsed;
             try {
@@ -64,7 +74,7 @@ public final class Main {
      */
     public static boolean forwardsToServer(String[] args) {
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        try (LocalContext context = new LocalContext(discard, discard, InputStream.nullInputStream(), Path.of("."), Path.of("."))) {
+        try (LocalContext context = new LocalContext(discard, discard, InputStream.nullInputStream(), Path.of("."), Path.of("."), Map.of())) {
             return !runsLocally(CivicMailCli.commandLine(context).parseArgs(args));
         } catch (CommandLine.ParameterException e) {
             return false;

@@ -23,6 +23,7 @@ import org.civicmail.testkit.CivicMailExtension;
 import org.civicmail.testkit.DatabasesAtRest;
 import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.ForkedServer.CliResult;
+import org.civicmail.testkit.OfflineCli;
 import org.civicmail.testkit.RunningServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -203,7 +204,7 @@ class BroadcastStopIT {
             server.close();
         }
         // Attack: the key is revoked while the server is down; the resume must not send under it.
-        CliResult revoke = ForkedServer.runCli(server.data(), null, "ca", "revoke", "--serial", "0x" + serial, "--reason", "keyCompromise");
+        CliResult revoke = OfflineCli.run(server.data(), "ca", "revoke", "--serial", "0x" + serial, "--reason", "keyCompromise");
         assertThat(revoke.exitCode()).as(revoke.err()).isZero();
         // What the next start finds (its databases, not a log): the broadcast still running, so the start resumes it.
         try (DatabasesAtRest db = DatabasesAtRest.of(server.data())) {

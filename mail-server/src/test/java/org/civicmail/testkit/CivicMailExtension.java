@@ -270,17 +270,18 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
     }
 
     /**
-     * {@code civicmail ARGS} as a separate CLI process on the data directory of this stopped server (the CLI opens
-     * it itself), with the CA passphrase of {@link #withCaPassphrase}, or else the one the extension's demo start
-     * generated, accepted deliberately through {@code CIVICMAIL_CA_PASSPHRASE_FILE}.
+     * {@code civicmail ARGS} on the data directory of this stopped server, as the CLI runs it when no server runs (it
+     * opens the directory itself; {@link OfflineCli}, in this JVM), with the CA passphrase of {@link #withCaPassphrase},
+     * or else the one the extension's demo start generated, accepted deliberately through
+     * {@code CIVICMAIL_CA_PASSPHRASE_FILE}.
      */
-    public CliResult offlineCli(String stdin, String... args) throws Exception {
+    public CliResult offlineCli(String stdin, String... args) {
         if (server != null) {
             throw new IllegalStateException("stop() the server first: while it runs, the CLI forwards to it (cli())");
         }
         Map<String, String> env = caPassphrase != null ? Map.of(PassphraseSource.ENV_PASSPHRASE, caPassphrase)
             : Map.of(PassphraseSource.ENV_PASSPHRASE_FILE, data.ca().resolve(CaPassphrase.DEMO_FILE).toString());
-        return ForkedServer.runCli(data.root(), env, stdin, args);
+        return OfflineCli.run(data.root(), env, stdin, args);
     }
 
     public ListenerAddress listener(String name) {

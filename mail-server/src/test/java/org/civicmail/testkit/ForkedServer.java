@@ -274,12 +274,8 @@ public final class ForkedServer implements RunningServer, AutoCloseable {
         return new CliResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** {@code civicmail ARGS} as a CLI process of its own on {@code data}, with the test CA passphrase. */
     public static CliResult runCli(Path data, String stdin, String... args) throws Exception {
-        return runCli(data, Map.of(PassphraseSource.ENV_PASSPHRASE, CA_PASSPHRASE), stdin, args);
-    }
-
-    /** {@link #runCli(Path, String, String...)} with {@code caPassphrase}: the CA passphrase variable to set. */
-    static CliResult runCli(Path data, Map<String, String> caPassphrase, String stdin, String... args) throws Exception {
         List<String> command = javaCommand();
         // As the civicmail script does: without a server to forward to, commands read CONF (e.g. `ca revoke`).
         command.add(1, "-Dcivicmail.home=" + CONF.getParent());
@@ -287,7 +283,7 @@ public final class ForkedServer implements RunningServer, AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("CIVICMAIL_DATA", data.toString());
         pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.environment().putAll(caPassphrase);
+        pb.environment().put(PassphraseSource.ENV_PASSPHRASE, CA_PASSPHRASE);
         Process p = pb.start();
         if (stdin != null) {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

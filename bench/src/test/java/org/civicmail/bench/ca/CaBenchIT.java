@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.ForkedServer.CliResult;
+import org.civicmail.testkit.OfflineCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,10 +30,11 @@ class CaBenchIT {
 
     @Test
     void aCountBelowOneIsRefused() throws Exception {
-        CliResult r = ForkedServer.runCli(tmp.resolve("unused"), null, "bench", "ca", "--certs", "0");
+        // The CLI's own code in this JVM (a refusal needs no JVM start of its own; the run above is the README's).
+        CliResult r = OfflineCli.run(tmp.resolve("unused"), "bench", "ca", "--certs", "0");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--certs must be at least 1 (got 0)");
-        CliResult two = ForkedServer.runCli(tmp.resolve("unused"), null, "bench", "ca", "--threads", "0", "--clients", "-1");
+        CliResult two = OfflineCli.run(tmp.resolve("unused"), "bench", "ca", "--threads", "0", "--clients", "-1");
         assertThat(two.exitCode()).isEqualTo(2);
         assertThat(two.err()).as("each bad option named with what it got").contains("--clients, --threads must be at least 1 (got -1, 0)");
     }

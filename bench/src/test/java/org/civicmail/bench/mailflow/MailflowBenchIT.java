@@ -7,6 +7,7 @@ import java.nio.file.Path;
 
 import org.civicmail.testkit.ForkedServer;
 import org.civicmail.testkit.ForkedServer.CliResult;
+import org.civicmail.testkit.OfflineCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +40,8 @@ class MailflowBenchIT {
         // The benchmark creates a thousand mailboxes: never in a real installation's data directory.
         Path used = Files.createDirectories(tmp.resolve("used"));
         Files.writeString(used.resolve("something"), "x");
-        CliResult r = ForkedServer.runCli(tmp.resolve("unused"), null, "bench", "mailflow", "--conf", ForkedServer.CONF.toString(),
+        // The CLI's own code in this JVM (a refusal needs no JVM start of its own; the run above is the README's).
+        CliResult r = OfflineCli.run(tmp.resolve("unused"), "bench", "mailflow", "--conf", ForkedServer.CONF.toString(),
             "--data", used.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--data " + used + " is not empty; the benchmark creates mailboxes there, "

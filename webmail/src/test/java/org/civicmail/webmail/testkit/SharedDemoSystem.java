@@ -10,7 +10,8 @@ import java.util.stream.Stream;
  * One `civicmail start --demo` ({@link WholeSystem}) per test JVM, started by the first class that asks and stopped
  * when the JVM exits, for classes that leave the system as every other class expects it: they read the demo data, or
  * add their own folders and messages, and assert nothing about what another class may add. A start costs about 11 s
- * of CPU; failsafe hands the test classes to its forks one at a time, so the classes of a fork share one start.
+ * of CPU; failsafe runs these classes one after the other in one JVM ({@code system.SharedDemoSystemSuiteIT}), so
+ * they share one start however many JVMs failsafe runs.
  * <p>
  * Not for classes that change what others see (disable accounts, throttle logins, revoke demo certificates,
  * non-default settings) or that are about the process (stop, kill -9): they start their own {@link WholeSystem}.
