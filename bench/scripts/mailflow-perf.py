@@ -75,7 +75,7 @@ def account(data, seconds, messages):
         print("   (no samples)")
         return
     t0 = float(first[0].rstrip(":"))
-    out = subprocess.run(["perf", "script", "-i", data, "--time", f"{t0},{t0 + seconds}", "-F", "comm,ip,sym"],
+    out = subprocess.run(["perf", "script", "-i", data, "--time", f"{t0:.6f},{t0 + seconds:.6f}", "-F", "comm,ip,sym"],
                          capture_output=True, text=True).stdout
     counts = collections.Counter()
     kernel = 0
@@ -93,6 +93,9 @@ def account(data, seconds, messages):
         if charged is None:
             charged = "thread " + re.sub(r"[-\d]+$", "", thread).strip()
         counts[charged] += 1
+    if total == 0:
+        print("   (no samples in the window)")
+        return
     cpu_ms = 1000.0 * total / FREQ
     print(f"   {total} samples = {cpu_ms / 1000:.1f} s of server CPU in {seconds:.1f} s = {cpu_ms / messages:.2f} ms/message"
           f" (in the kernel: {100.0 * kernel / total:.0f} %)")

@@ -75,6 +75,11 @@ final class InProcessBroadcasts {
         }
 
         @Override
+        public void recorded(String broadcastId, java.util.Collection<Integer> seqs) throws SQLException {
+            chosen.recorded(broadcastId, seqs);
+        }
+
+        @Override
         public void finished(String broadcastId) throws SQLException {
             chosen.finished(broadcastId);
         }

@@ -302,11 +302,23 @@ public final class BroadcastRunner {
         outcomes.addAll(stored.get());
         long t2 = System.nanoTime();
         store.record(job.id(), outcomes);
+        forgetJournaled(job, outcomes);
         long t3 = System.nanoTime();
         index.poke();
         progress.accept(outcomes.size());
         LOG.info("Broadcast {}: batch of {} recorded (compose {} ms, store {} ms, record {} ms)", job.id(), outcomes.size(),
             (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+    }
+
+    /** These outcomes are recorded: their recipients' journal rows are not needed for recovery any more. */
+    private void forgetJournaled(BroadcastJob job, List<Outcome> recorded) {
+        try {
+            delivery.recorded(job.id(), recorded.stream().map(Outcome::seq).toList());
+        } catch (SQLException e) {
+            // Harmless: recovery skips recipients with an outcome, and the rows are deleted when the broadcast finishes.
+            LOG.warn("Broadcast {}: cannot delete the journal rows of {} recorded recipient(s) now (deleted when it finishes): {}",
+                job.id(), recorded.size(), e.toString());
+        }
     }
 
     /** Every recipient has its outcome recorded: the journal is not needed for recovery any more. */
@@ -349,6 +361,7 @@ public final class BroadcastRunner {
             for (int i = 0; i < slice.size(); i += batchSize) {
                 List<Outcome> part = slice.subList(i, Math.min(slice.size(), i + batchSize));
                 store.record(job.id(), part);
+                forgetJournaled(job, part);
                 progress.accept(part.size());
             }
             settled += slice.size();

@@ -2,6 +2,7 @@ package org.civicmail.broadcast.delivery;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -87,6 +88,11 @@ public final class BroadcastStorage implements MailboxDelivery, AutoCloseable {
     @Override
     public SortedMap<Integer, Outcome> settle(String broadcastId, int afterSeq, int limit) throws SQLException, MailboxException {
         return chosen().settle(broadcastId, afterSeq, limit);
+    }
+
+    @Override
+    public void recorded(String broadcastId, Collection<Integer> seqs) throws SQLException {
+        chosen().recorded(broadcastId, seqs);
     }
 
     @Override

@@ -19,11 +19,13 @@ import org.civicmail.james.JamesDatabase;
 
 /**
  * Our broadcast delivery journal CM_BC_DELIVERY (in James's database, so that {@link MailboxBatchWriter} writes a
- * row in the same transaction as the message): one row per stored broadcast message, kept until the broadcast
- * finishes. INDEXED: 0 stored but not yet handled by the search index, 1 handled (indexed, or skipped with the reason
- * in the recipient's outcome; the index's commit follows within seconds, and a crash before it is repaired at the
- * next start by {@code TextIndexRebuild}), 2 its broadcast finished before it was handled (rows of older
- * versions; {@link SearchIndexCatchUp} indexes and deletes them).
+ * row in the same transaction as the message): one row per stored broadcast message, kept until the recipient's
+ * outcome is recorded ({@link #forget}, after each batch's outcomes; {@link #finished} takes what a failed delete
+ * left). Recovery needs a row only while its recipient has no outcome, and an outcome of the direct path is recorded
+ * only after the copy was indexed, so a row of a running broadcast needs no mark of its own. INDEXED: 0 as written by
+ * the direct path, 1 handled by the search index (journaled by the API path, or indexed while settling after a crash),
+ * 2 rows that finished broadcasts of older versions left unindexed ({@link SearchIndexCatchUp} indexes and deletes
+ * them; this version writes none).
  */
 public final class DeliveryJournal {
     private final JamesDatabase james;
@@ -112,18 +114,30 @@ public final class DeliveryJournal {
     }
 
     /**
-     * Marks these recipients' rows as handled by the search index (added and committed, or skipped with the reason
-     * recorded in their outcome), so that nothing indexes them again.
+     * Marks these recipients' rows as handled by the search index (added, or skipped with the reason recorded in their
+     * outcome), so that a second recovery does not index them again. Used when settling after a crash.
      */
     public void markIndexed(String broadcastId, Collection<Integer> seqs) throws SQLException {
+        byRuns("UPDATE CM_BC_DELIVERY SET INDEXED = 1 WHERE BC_ID = ? AND SEQ BETWEEN ? AND ? AND INDEXED = 0", broadcastId, seqs);
+    }
+
+    /**
+     * Deletes these recipients' rows: their outcomes are recorded, so recovery will not look for them. (Rows of
+     * recipients without a row, failed ones, are simply not there.)
+     */
+    public void forget(String broadcastId, Collection<Integer> seqs) throws SQLException {
+        byRuns("DELETE FROM CM_BC_DELIVERY WHERE BC_ID = ? AND SEQ BETWEEN ? AND ?", broadcastId, seqs);
+    }
+
+    /**
+     * One statement per run of consecutive numbers (a batch of a fresh broadcast is one run), not one per row: the
+     * same rows, a fraction of the statement executions.
+     */
+    private void byRuns(String sql, String broadcastId, Collection<Integer> seqs) throws SQLException {
         if (seqs.isEmpty()) {
             return;
         }
-        // One statement per run of consecutive numbers (a batch of a fresh broadcast is one run), not one per row:
-        // the same rows, a fraction of the statement executions.
-        try (Connection c = james.connection();
-             PreparedStatement ps = c.prepareStatement(
-                 "UPDATE CM_BC_DELIVERY SET INDEXED = 1 WHERE BC_ID = ? AND SEQ BETWEEN ? AND ? AND INDEXED = 0")) {
+        try (Connection c = james.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             c.setAutoCommit(false);
             for (SeqRuns.Run run : SeqRuns.of(seqs)) {
                 ps.setString(1, broadcastId);
@@ -138,18 +152,14 @@ public final class DeliveryJournal {
 
     /**
      * Called when every recipient of the broadcast has its outcome recorded: its journal rows are no longer needed
-     * for recovery. Handled rows are deleted now; any other is left for {@link SearchIndexCatchUp} (marked 2).
+     * for recovery, and every one is handled by the search index (an outcome of the direct path is recorded after
+     * indexing, the API path's James indexes), so whatever {@link #forget} left is deleted.
      */
     public void finished(String broadcastId) throws SQLException {
         try (Connection c = james.connection();
-             PreparedStatement delete = c.prepareStatement("DELETE FROM CM_BC_DELIVERY WHERE BC_ID = ? AND INDEXED = 1");
-             PreparedStatement mark = c.prepareStatement("UPDATE CM_BC_DELIVERY SET INDEXED = 2 WHERE BC_ID = ? AND INDEXED = 0")) {
-            c.setAutoCommit(false);
+             PreparedStatement delete = c.prepareStatement("DELETE FROM CM_BC_DELIVERY WHERE BC_ID = ?")) {
             delete.setString(1, broadcastId);
             delete.executeUpdate();
-            mark.setString(1, broadcastId);
-            mark.executeUpdate();
-            c.commit();
         }
     }
 

@@ -2,6 +2,7 @@ package org.civicmail.broadcast.delivery;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -50,6 +51,11 @@ abstract class JournaledDelivery implements MailboxDelivery {
     @Override
     public final SortedMap<Integer, Outcome> settle(String broadcastId, int afterSeq, int limit) throws SQLException {
         return new TreeMap<>(settled(broadcastId, journal.journaledAfter(broadcastId, afterSeq, limit)));
+    }
+
+    @Override
+    public final void recorded(String broadcastId, Collection<Integer> seqs) throws SQLException {
+        journal.forget(broadcastId, seqs);
     }
 
     @Override

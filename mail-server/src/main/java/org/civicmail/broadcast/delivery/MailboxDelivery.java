@@ -1,6 +1,7 @@
 package org.civicmail.broadcast.delivery;
 
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.SortedMap;
 
@@ -32,6 +33,14 @@ public interface MailboxDelivery {
      * what is reported delivered is searchable. Callers walk the journal a slice at a time.
      */
     SortedMap<Integer, Outcome> settle(String broadcastId, int afterSeq, int limit) throws SQLException, MailboxException;
+
+    /**
+     * These recipients have their outcome recorded: their journal rows are not needed any more (recovery reads the
+     * journal only for recipients without an outcome) and go now, so the journal holds the batches in flight only and
+     * a finished broadcast has next to nothing left to delete. A failure here is harmless: the rows are deleted when
+     * the broadcast finishes.
+     */
+    void recorded(String broadcastId, Collection<Integer> seqs) throws SQLException;
 
     /** Every recipient has its outcome recorded: the journal rows are not needed any more. */
     void finished(String broadcastId) throws SQLException;
