@@ -18,7 +18,6 @@ import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.StartOptions;
 import org.civicmail.config.CivicMailConfig;
-import org.civicmail.testkit.FirstStarts;
 import org.civicmail.testkit.TestIds;
 
 /**
@@ -32,9 +31,7 @@ final class InProcessBroadcasts {
     }
 
     static CivicMailServer start(Path dir, int batchSize, DeliveryInterceptor seam) throws Exception {
-        Map<String, String> settings = Map.of(CivicMailConfig.BROADCAST_BATCH, String.valueOf(batchSize));
-        CivicMailConfig config = CivicMailConfig.load(Path.of("..", "conf"), settings);
-        FirstStarts.copyTemplate(config.confDir(), settings, dir.resolve("data"));
+        CivicMailConfig config = CivicMailConfig.load(Path.of("..", "conf"), Map.of(CivicMailConfig.BROADCAST_BATCH, String.valueOf(batchSize)));
         return CivicMailServer.start(config, new DataDirectory(dir.resolve("data")), new StartOptions(false, true),
             binder -> binder.bind(DeliveryInterceptor.class).toInstance(seam));
     }

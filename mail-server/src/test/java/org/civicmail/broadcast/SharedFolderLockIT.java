@@ -24,7 +24,6 @@ import org.civicmail.james.EvictingMailboxPathLocker;
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.StartOptions;
-import org.civicmail.testkit.FirstStarts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +42,6 @@ class SharedFolderLockIT {
     void jamesAppendsWaitForTheFolderLockTheBroadcastWriterHolds() throws Exception {
         CivicMailConfig config = CivicMailConfig.load(Path.of("..", "conf"), Map.of());
         ExecutorService threads = Executors.newFixedThreadPool(2);
-        FirstStarts.copyTemplate(config.confDir(), Map.of(), dir.resolve("data"));
         try (CivicMailServer server = CivicMailServer.start(config, new DataDirectory(dir.resolve("data")), new StartOptions(false, true))) {
             MailboxPathLocker bound = server.service(MailboxPathLocker.class);
             assertThat(bound).isInstanceOf(EvictingMailboxPathLocker.class);

@@ -14,8 +14,7 @@ import org.civicmail.config.CivicMailConfig;
 
 /**
  * One real first start per configuration directory and JVM, whose stopped data directory {@link CivicMailExtension}
- * (and the broadcast ITs that start a server without listeners) copies for every later in-process server that only
- * needs a started one. A first start creates the CA (root and two
+ * copies for every later in-process server that only needs a started one. A first start creates the CA (root and two
  * issuing CAs, each key file two PBKDF2 runs at 600,000 iterations), both Derby databases and their schemas, James's
  * JPA tables and our additions to them; a start on a copy opens them, as every restart does, about half the start's
  * CPU (README, CI wall time). What a copy shares with the other servers of the JVM: the CA's keys and certificates
@@ -26,7 +25,7 @@ import org.civicmail.config.CivicMailConfig;
  * {@link #READ_AT_EACH_START}; any other key (CA key algorithm, subscriber keys, domains, trust anchors, ...), a data
  * fixture, an operator's CA passphrase or {@link CivicMailExtension#withOwnFirstStart} gets a first start of its own.
  */
-public final class FirstStarts {
+final class FirstStarts {
     /**
      * Keys read at each start and never written into the data directory by a start: James's configuration, which holds
      * the relay gateway and the listeners' ports, is rendered anew at each start; quotas are set when an account is
@@ -47,7 +46,7 @@ public final class FirstStarts {
      * JVM has none yet; nothing if {@code overrides} hold a key that shapes the data directory (the start then creates
      * it).
      */
-    public static void copyTemplate(Path conf, Map<String, String> overrides, Path data) throws Exception {
+    static void copyTemplate(Path conf, Map<String, String> overrides, Path data) throws Exception {
         if (!READ_AT_EACH_START.containsAll(overrides.keySet())) {
             return;
         }

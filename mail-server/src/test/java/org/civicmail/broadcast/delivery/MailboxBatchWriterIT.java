@@ -51,7 +51,6 @@ import org.civicmail.server.CivicDatabase;
 import org.civicmail.server.CivicMailServer;
 import org.civicmail.server.DataDirectory;
 import org.civicmail.server.StartOptions;
-import org.civicmail.testkit.FirstStarts;
 import org.civicmail.config.CivicMailConfig;
 import org.civicmail.james.JamesDatabase;
 import org.civicmail.smime.SmimeSigner;
@@ -103,7 +102,6 @@ class MailboxBatchWriterIT {
     static void start() throws Exception {
         DataDirectory data = new DataDirectory(dir.resolve("data"));
         CivicMailConfig config = CivicMailConfig.load(Path.of("..", "conf"), Map.of());
-        FirstStarts.copyTemplate(config.confDir(), Map.of(), data.root());
         server = CivicMailServer.start(config, data, new StartOptions(false, true));
         mailboxes = server.service(MailboxManager.class);
         writer = new MailboxBatchWriter(server.service(JamesDatabase.class), server.service(UserQuotaRootResolver.class), server.service(MaxQuotaManager.class));
