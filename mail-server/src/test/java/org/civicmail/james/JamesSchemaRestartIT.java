@@ -30,8 +30,7 @@ class JamesSchemaRestartIT {
 
     @Test
     void aRestartRecompilesNoTriggerAndBringsNoCascadeBack() throws Exception {
-        // Its own first start: the triggers and keys under test are what a first start made, then a restart kept.
-        try (CivicMailExtension server = CivicMailExtension.startedWithOwnFirstStart(getClass(), Map.of(), ForkedServer.CONF)) {
+        try (CivicMailExtension server = CivicMailExtension.started(getClass(), Map.of(), ForkedServer.CONF)) {
             server.stop();
             Timestamp restartBegan = new Timestamp(System.currentTimeMillis());
             server.start();

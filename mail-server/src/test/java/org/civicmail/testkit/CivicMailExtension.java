@@ -62,8 +62,6 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
     private Path existingData;
     /** Started in beforeAll (static field): one server for the class; otherwise one per test. */
     private boolean perClass;
-    /** Its data directory made by its own first start, not copied from the JVM's {@link FirstStarts} template. */
-    private boolean ownFirstStart;
     private Path dir;
     private DataDirectory data;
     private CivicMailServer server;
@@ -97,16 +95,6 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
         return this;
     }
 
-    /**
-     * The data directory made by this server's own first start (CA, databases, James's schema created here), for a
-     * test about what a first start makes or leaves. Without it, a server whose configuration does not shape its data
-     * directory starts on a copy of one a real first start made earlier in this JVM ({@link FirstStarts}).
-     */
-    public CivicMailExtension withOwnFirstStart() {
-        this.ownFirstStart = true;
-        return this;
-    }
-
     /** Fills the (not yet existing) data directory {@code data}. */
     @FunctionalInterface
     public interface DataFixture {
@@ -118,32 +106,11 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
      * generated conf/); {@link #close} stops it and deletes its data directory.
      */
     public static CivicMailExtension started(Class<?> testClass, Map<String, String> configuration, Path conf) throws Exception {
-        return new CivicMailExtension().withConf(conf).startedFor(testClass, configuration);
-    }
-
-    /** As {@link #started}, with its data directory made by its own first start ({@link #withOwnFirstStart}). */
-    public static CivicMailExtension startedWithOwnFirstStart(Class<?> testClass, Map<String, String> configuration, Path conf)
-            throws Exception {
-        return new CivicMailExtension().withConf(conf).withOwnFirstStart().startedFor(testClass, configuration);
-    }
-
-    private CivicMailExtension startedFor(Class<?> testClass, Map<String, String> configuration) throws Exception {
-        overrides.putAll(configuration);
-        perClass = true;
-        create(testClass);
-        return this;
-    }
-
-    /**
-     * A first start on {@code data} (which must not exist), stopped again: the template {@link FirstStarts} copies.
-     * The configuration is the one that shapes the data directory only.
-     */
-    static void firstStartOn(Path data, Path conf, Map<String, String> configuration) throws Exception {
-        CivicMailExtension first = new CivicMailExtension().withConf(conf).withOwnFirstStart();
-        first.existingData = data;
-        try (CivicMailExtension started = first.startedFor(FirstStarts.class, configuration)) {
-            started.stop(); // graceful, as an operator's stop: Derby checkpointed, nothing left to replay
-        }
+        CivicMailExtension server = new CivicMailExtension().withConf(conf);
+        server.overrides.putAll(configuration);
+        server.perClass = true;
+        server.create(testClass);
+        return server;
     }
 
     /**
@@ -197,9 +164,6 @@ public final class CivicMailExtension implements BeforeAllCallback, AfterAllCall
         } else {
             dir = Files.createTempDirectory("civicmail-" + testClass.getSimpleName() + "-");
             data = new DataDirectory(dir.resolve("data"));
-            if (!ownFirstStart && fixture == null && caPassphrase == null) {
-                FirstStarts.copyTemplate(conf, overrides, data.root());
-            }
         }
         log = new ServerLog();
         log.attach();
